@@ -1,0 +1,97 @@
+/**
+ * The case interface: what every claim in `bench/` declares and implements. The runner owns
+ * seeds, profiles, overrides, resumption and sharding; a case only maps a resolved config to a
+ * measurement, a prediction and a verdict.
+ * @module
+ */
+import type { z } from "../deps.ts";
+import type { Chart, RunError, Verdict } from "../reports/schema.ts";
+import type { PhiloxStream } from "../models/gpu/philox.ts";
+
+/** The three profiles: smoke (seconds, for tests), quick (CPU-sized), full (paper scale, GPU). */
+export type Profile = "smoke" | "quick" | "full";
+/** All profiles, in increasing cost. */
+export const PROFILES: readonly Profile[] = ["smoke", "quick", "full"];
+
+/** Everything a case may use while it runs. Cases never touch the console or the file system. */
+export interface CaseContext {
+  /** The backend this case runs on. */
+  readonly backend: "webgpu" | "cpu";
+  /** The WebGPU device when `backend` is webgpu. */
+  readonly device: GPUDevice | null;
+  /** Seeds of this case's independent repetitions (the runner decides how many). */
+  readonly seeds: readonly number[];
+  /** A named, seeded random stream: same (name, ids) → same numbers. */
+  stream(name: string, ...ids: number[]): PhiloxStream;
+  /** Report progress: `done` of `total` work units, with an optional label. */
+  progress(done: number, total: number, label?: string): void;
+  /** Record that one run (seed × grid point) failed; the case goes on with the others. */
+  runError(error: RunError): void;
+  /** Record a wall-clock timing (seconds) under a name, for the perf tables. */
+  timing(name: string, seconds: number): void;
+  /** Monotonic clock in milliseconds. */
+  now(): number;
+  /** Aborted when the user interrupts; long loops should check it. */
+  readonly signal: AbortSignal;
+}
+
+/** What `judge` and `charts` get back: everything the case computed. */
+export interface CaseOutput<M, P> {
+  measurement: M;
+  prediction: P;
+}
+
+/** A table to show in the report (e.g. measured beside the paper's numbers). */
+export interface Table {
+  id: string;
+  title: string;
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+/** Where each hyperparameter of the config comes from. */
+export type ParamSources = Record<string, { source: "paper" | "claims" | "ours"; note: string }>;
+
+/**
+ * A claim as an executable case. `C` is the resolved config type (the output of
+ * `configSchema`), `M` the measurement, `P` the prediction.
+ */
+export interface Case<C extends Record<string, unknown>, M, P> {
+  /** Stable id, `<paper prefix>.<claim>`, e.g. `mem.transition`. */
+  id: string;
+  /** Short citation of the paper. */
+  paper: string;
+  /** The sentence of the paper this case tests. */
+  claim: string;
+  /** Bumped when the meaning of the case changes. */
+  version: number;
+  /** Strict zod object schema of the config; every field described. */
+  configSchema: z.ZodType<C>;
+  /** Config defaults per profile (partial; validated through `configSchema`). */
+  profiles: Record<Profile, Record<string, unknown>>;
+  /** Hyperparameter provenance: paper, CLAIMS.md, or our choice (with why). */
+  params: ParamSources;
+  /** Rough seconds on the 2-core reference machine (CPU path) for a resolved config. */
+  estimateSeconds(config: C): number;
+  /** Default number of seeds for a resolved config. */
+  defaultSeeds(config: C): number;
+  /** Train, measure: the expensive part. */
+  run(ctx: CaseContext, config: C): Promise<M>;
+  /** What the theory predicts for this config. */
+  predict(config: C): P;
+  /** Measured against predicted: the verdict with its statistics. */
+  judge(out: CaseOutput<M, P>, config: C): Verdict;
+  /** Vega-Lite charts, each showing the measurement with CIs and the prediction. */
+  charts(out: CaseOutput<M, P>, config: C, verdict: Verdict): Chart[];
+  /** Optional tables for the report. */
+  tables?(out: CaseOutput<M, P>, config: C, verdict: Verdict): Table[];
+}
+
+/** A case with its type parameters erased, as the registry holds it. */
+// deno-lint-ignore no-explicit-any
+export type AnyCase = Case<any, any, any>;
+
+/** Identity helper that keeps a case's type parameters inferred. */
+export function defineCase<C extends Record<string, unknown>, M, P>(c: Case<C, M, P>): Case<C, M, P> {
+  return c;
+}

@@ -1,0 +1,23 @@
+/**
+ * The one seam where third-party modules enter the code. Everything else imports from here.
+ * Heavy modules (vega, tfjs) are loaded lazily so `list` and `--help` start fast.
+ * @module
+ */
+export { z } from "zod";
+export type { ZodType } from "zod";
+
+/** Vega, Vega-Lite and their types, loaded on first use (they take ~1 s to parse). */
+export async function loadVega(): Promise<{
+  vega: typeof import("vega");
+  vl: typeof import("vega-lite");
+}> {
+  const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
+  return { vega, vl };
+}
+
+/** tfjs (full bundle, with gradients) plus its WebGPU backend, loaded on first use. */
+export async function loadTf(): Promise<typeof import("@tensorflow/tfjs")> {
+  const tf = await import("@tensorflow/tfjs");
+  await import("@tensorflow/tfjs-backend-webgpu");
+  return tf;
+}

@@ -1,0 +1,166 @@
+/**
+ * Vega-Lite spec builders shared by the cases: measured points with their CIs and the
+ * theory's prediction (line, rule or band) on the same axes. Builders only arrange data that
+ * the cases computed; they compute no statistics.
+ * @module
+ */
+
+/** A row of chart data. */
+export type Row = Record<string, number | string | boolean | null>;
+/** A Vega-Lite spec (plain JSON). */
+export type Spec = Record<string, unknown>;
+
+/** An axis: the data field, its title, and whether it is log-scaled. */
+export interface AxisSpec {
+  field: string;
+  title: string;
+  log?: boolean;
+  domain?: [number, number];
+}
+
+/** Options of {@link measuredVsPredicted}. */
+export interface MeasuredVsPredicted {
+  title: string;
+  x: AxisSpec;
+  y: AxisSpec;
+  /** Measured rows: x, y, and optional CI fields. */
+  measured: Row[];
+  /** CI fields of the measured rows. */
+  ci?: { lo: string; hi: string };
+  /** A field that splits measured (and predicted) rows into series, e.g. `d`. */
+  series?: { field: string; title: string; type?: "nominal" | "ordinal" | "quantitative" };
+  /** Predicted rows on the same x/y fields (a line), optionally with the series field. */
+  predicted?: Row[];
+  /** Label of the prediction in the legend. */
+  predictedLabel?: string;
+  /** Vertical or horizontal reference lines (thresholds, predicted crossing points). */
+  rules?: { x?: number; y?: number; label: string }[];
+  /** A shaded horizontal band, e.g. a tolerance band on y. */
+  yBand?: { lo: number; hi: number; label: string };
+  /** A shaded vertical band, e.g. a tolerance band on x. */
+  xBand?: { lo: number; hi: number; label: string };
+  width?: number;
+  height?: number;
+  /** Draw measured series as points only (no connecting line). */
+  pointsOnly?: boolean;
+}
+
+function axisEncoding(a: AxisSpec, extra: Record<string, unknown> = {}) {
+  const scale: Record<string, unknown> = {};
+  if (a.log) scale.type = "log";
+  if (a.domain) scale.domain = a.domain;
+  if (!a.log) scale.zero = false;
+  return { field: a.field, type: "quantitative", title: a.title, scale, ...extra };
+}
+
+/**
+ * A layered chart: measured series with error bars, the prediction dashed, optional reference
+ * rules and tolerance bands. The legend tells measured from predicted (`source`).
+ */
+export function measuredVsPredicted(o: MeasuredVsPredicted): Spec {
+  const colorEnc = o.series
+    ? { color: { field: o.series.field, type: o.series.type ?? "nominal", title: o.series.title } }
+    : {};
+  const x = axisEncoding(o.x);
+  const y = axisEncoding(o.y);
+  const layers: Spec[] = [];
+  const tag = (rows: Row[], source: string) => rows.map((r) => ({ ...r, source }));
+  if (o.yBand) {
+    layers.push({
+      data: { values: [{ lo: o.yBand.lo, hi: o.yBand.hi, label: o.yBand.label }] },
+      mark: { type: "rect", opacity: 0.12, color: "#2a9d8f" },
+      encoding: {
+        y: { field: "lo", type: "quantitative" },
+        y2: { field: "hi" },
+        tooltip: [{ field: "label", type: "nominal" }],
+      },
+    });
+  }
+  if (o.xBand) {
+    layers.push({
+      data: { values: [{ lo: o.xBand.lo, hi: o.xBand.hi, label: o.xBand.label }] },
+      mark: { type: "rect", opacity: 0.12, color: "#2a9d8f" },
+      encoding: {
+        x: { field: "lo", type: "quantitative" },
+        x2: { field: "hi" },
+        tooltip: [{ field: "label", type: "nominal" }],
+      },
+    });
+  }
+  const measured = tag(o.measured, "measured");
+  layers.push({
+    data: { values: measured },
+    mark: o.pointsOnly
+      ? { type: "point", filled: true }
+      : { type: "line", point: { filled: true }, strokeWidth: 1.5 },
+    encoding: {
+      x,
+      y,
+      ...colorEnc,
+      strokeDash: { field: "source", type: "nominal", title: "", scale: { domain: ["measured", o.predictedLabel ?? "predicted"], range: [[1, 0], [6, 4]] } },
+      tooltip: Object.keys(o.measured[0] ?? {}).map((f) => ({ field: f })),
+    },
+  });
+  if (o.ci) {
+    layers.push({
+      data: { values: measured },
+      mark: { type: "errorbar", ticks: true },
+      encoding: {
+        x: { field: o.x.field, type: "quantitative" },
+        y: { ...axisEncoding(o.y), field: o.ci.lo },
+        y2: { field: o.ci.hi },
+        ...colorEnc,
+      },
+    });
+  }
+  if (o.predicted && o.predicted.length) {
+    layers.push({
+      data: { values: tag(o.predicted, o.predictedLabel ?? "predicted") },
+      mark: { type: "line", strokeWidth: 2, opacity: 0.8 },
+      encoding: {
+        x,
+        y,
+        ...(o.series && o.predicted[0] && o.series.field in o.predicted[0] ? colorEnc : { color: { value: "#444" } }),
+        strokeDash: { field: "source", type: "nominal", title: "" },
+      },
+    });
+  }
+  for (const r of o.rules ?? []) {
+    const enc: Spec = r.x !== undefined
+      ? { x: { datum: r.x, type: "quantitative" } }
+      : { y: { datum: r.y, type: "quantitative" } };
+    layers.push({
+      mark: { type: "rule", color: "#e76f51", strokeDash: [3, 3] },
+      encoding: { ...enc, tooltip: { value: r.label } },
+    });
+    layers.push({
+      mark: { type: "text", color: "#e76f51", align: "left", dx: 3, dy: -6, fontSize: 10 },
+      encoding: {
+        ...enc,
+        ...(r.x !== undefined ? { y: { value: 8 } } : { x: { value: 4 } }),
+        text: { value: r.label },
+      },
+    });
+  }
+  const body: Spec = { layer: layers, width: o.width ?? 360, height: o.height ?? 240 };
+  const spec: Spec = {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: o.title,
+    ...body,
+  };
+  return spec;
+}
+
+/** Put several specs side by side (or stacked) in one chart. */
+export function concat(title: string, specs: Spec[], direction: "h" | "v" = "h"): Spec {
+  const strip = (s: Spec) => {
+    const { $schema: _s, ...rest } = s;
+    return rest;
+  };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    [direction === "h" ? "hconcat" : "vconcat"]: specs.map(strip),
+    resolve: { scale: { color: "independent", strokeDash: "independent" } },
+  };
+}

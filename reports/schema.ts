@@ -1,0 +1,209 @@
+/**
+ * The results document: the contract between `run` and everything that reads runs
+ * (`report`, `compare`, `merge`, `--resume`). Zod is the single source; the JSON Schema file
+ * `reports/results.schema.json` is generated from it (`deno task schema`).
+ * @module
+ */
+import { z } from "../deps.ts";
+
+/** Bumped when the document's shape changes incompatibly. */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+/** The four verdicts. */
+export const VerdictStatusSchema = z.enum(["reproduced", "not reproduced", "inconclusive", "error"]);
+/** One of the four verdicts. */
+export type VerdictStatus = z.infer<typeof VerdictStatusSchema>;
+
+/** A number that may be non-finite in memory; JSON stores NaN/±Infinity as null. */
+const num = z.number().nullable();
+
+/** One quantitative check of a claim: a statistic, its CI and the tolerance band it is judged against. */
+export const CheckSchema = z.object({
+  name: z.string().describe("what is checked, e.g. 'crossing n*/d at d=32'"),
+  status: VerdictStatusSchema,
+  value: num.describe("point estimate of the statistic"),
+  ci: z.tuple([num, num]).describe("95% confidence interval"),
+  band: z.tuple([num, num]).describe("tolerance band; null stands for -inf/+inf"),
+  primary: z.boolean().describe("whether this check decides the case's verdict"),
+  note: z.string().default(""),
+});
+/** One check. */
+export type Check = z.infer<typeof CheckSchema>;
+
+/** A case's verdict: the combined status of its primary checks, with all checks listed. */
+export const VerdictSchema = z.object({
+  status: VerdictStatusSchema,
+  statistic: z.string().describe("name of the headline statistic"),
+  value: num,
+  ci: z.tuple([num, num]),
+  band: z.tuple([num, num]),
+  checks: z.array(CheckSchema),
+  findings: z.array(z.string()).describe("plain-language observations (monotonicity, censoring, ...)"),
+});
+/** A verdict. */
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+/** A chart: a complete Vega-Lite spec with its data inlined. */
+export const ChartSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+  title: z.string(),
+  spec: z.record(z.string(), z.unknown()),
+});
+/** A chart. */
+export type Chart = z.infer<typeof ChartSchema>;
+
+/** An individual training run that failed (NaN, divergence) without failing the case. */
+export const RunErrorSchema = z.object({
+  run: z.string().describe("which run: seed and grid point"),
+  step: z.number().nullable(),
+  observable: z.string().nullable(),
+  message: z.string(),
+});
+/** A failed run. */
+export type RunError = z.infer<typeof RunErrorSchema>;
+
+/** Where a hyperparameter comes from. */
+export const ParamSourceSchema = z.object({
+  source: z.enum(["paper", "claims", "ours"]),
+  note: z.string(),
+});
+
+/** The result of one case in one run. */
+export const CaseResultSchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  paper: z.string(),
+  claim: z.string(),
+  profile: z.string(),
+  status: z.enum(["done", "error"]),
+  backend: z.enum(["webgpu", "cpu"]),
+  config: z.record(z.string(), z.unknown()),
+  configHash: z.string(),
+  params: z.record(z.string(), ParamSourceSchema),
+  seeds: z.array(z.number().int()),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  durationS: z.number(),
+  measurement: z.unknown(),
+  prediction: z.unknown(),
+  verdict: VerdictSchema,
+  charts: z.array(ChartSchema),
+  tables: z.array(z.object({
+    id: z.string(),
+    title: z.string(),
+    columns: z.array(z.string()),
+    rows: z.array(z.array(z.union([z.string(), z.number(), z.null()]))),
+  })).default([]),
+  runErrors: z.array(RunErrorSchema).default([]),
+  error: z.object({ message: z.string(), stack: z.string().nullable() }).nullable(),
+  timings: z.record(z.string(), z.number()).default({}),
+});
+/** One case's result. */
+export type CaseResult = z.infer<typeof CaseResultSchema>;
+
+/** Machine, software and adapter facts recorded with every run. */
+export const ProvenanceSchema = z.object({
+  suiteVersion: z.string(),
+  git: z.object({ commit: z.string().nullable(), dirty: z.boolean().nullable(), branch: z.string().nullable() }),
+  deno: z.string(),
+  v8: z.string(),
+  typescript: z.string(),
+  os: z.string(),
+  arch: z.string(),
+  osRelease: z.string(),
+  cpuModel: z.string(),
+  cpuCount: z.number(),
+  memoryBytes: z.number(),
+  hostname: z.string(),
+  backendRequested: z.enum(["auto", "webgpu", "cpu"]),
+  backend: z.enum(["webgpu", "cpu"]),
+  fallbackReason: z.string().nullable(),
+  adapter: z.object({
+    vendor: z.string(),
+    architecture: z.string(),
+    device: z.string(),
+    description: z.string(),
+    isFallbackAdapter: z.boolean(),
+    limits: z.record(z.string(), z.number()),
+    features: z.array(z.string()),
+    backendHint: z.string().nullable(),
+  }).nullable(),
+  command: z.array(z.string()),
+  ci: z.boolean(),
+});
+/** Provenance. */
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
+/** What was asked for: the plan that `--resume` and `merge` check for compatibility. */
+export const PlanSchema = z.object({
+  profile: z.enum(["smoke", "quick", "full"]),
+  cases: z.array(z.string()).describe("case ids in this run (this shard's share when sharded)"),
+  seeds: z.number().int().positive().nullable().describe("--seeds override, null = profile default"),
+  baseSeed: z.number().int(),
+  overrides: z.record(z.string(), z.unknown()),
+  backend: z.enum(["auto", "webgpu", "cpu"]),
+  shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive() }),
+});
+/** A plan. */
+export type Plan = z.infer<typeof PlanSchema>;
+
+/** The whole results document. */
+export const ResultsSchema = z.object({
+  schema: z.literal("claimbench.results"),
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  runId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  complete: z.boolean().describe("true once every planned case has a result"),
+  plan: PlanSchema,
+  provenance: ProvenanceSchema,
+  cases: z.record(z.string(), CaseResultSchema),
+});
+/** A results document. */
+export type Results = z.infer<typeof ResultsSchema>;
+
+/** Raised when a results file cannot be read or does not validate. */
+export class ResultsFileError extends Error {
+  override name = "ResultsFileError";
+}
+
+/** Replace NaN/±Infinity by null so that JSON round-trips and validation agree. */
+export function jsonSafe<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)));
+}
+
+/** Parse and validate a results document; errors name the file and the offending fields. */
+export function parseResults(text: string, source = "results"): Results {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ResultsFileError(
+      `${source} is not valid JSON (truncated or corrupt?): ${e instanceof Error ? e.message : e}`,
+    );
+  }
+  const obj = raw as { schema?: unknown; schemaVersion?: unknown };
+  if (obj && typeof obj === "object" && obj.schema === "claimbench.results" &&
+    obj.schemaVersion !== RESULTS_SCHEMA_VERSION) {
+    throw new ResultsFileError(
+      `${source} has schemaVersion ${JSON.stringify(obj.schemaVersion)}; this claimbench reads version ${RESULTS_SCHEMA_VERSION}`,
+    );
+  }
+  const parsed = ResultsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new ResultsFileError(`${source} is not a claimbench results document:\n  ${issues.join("\n  ")}`);
+  }
+  return parsed.data;
+}
+
+/** Read and validate a results file. */
+export async function readResults(path: string): Promise<Results> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    throw new ResultsFileError(`cannot read ${path}: ${e instanceof Error ? e.message : e}`);
+  }
+  return parseResults(text, path);
+}
