@@ -1,0 +1,51 @@
+/**
+ * Provenance recorded with every run: suite and runtime versions, git state, machine, adapter.
+ * @module
+ */
+import * as os from "node:os";
+import type { Provenance } from "../reports/schema.ts";
+import type { BackendChoice, BackendRequest } from "../models/gpu/device.ts";
+import { SUITE_VERSION } from "./version.ts";
+
+async function git(args: string[]): Promise<string | null> {
+  try {
+    const out = await new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).output();
+    return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Collect provenance for a run on `choice` started with `command`. */
+export async function collectProvenance(
+  request: BackendRequest,
+  choice: BackendChoice,
+  command: string[],
+): Promise<Provenance> {
+  const [commit, status, branch] = await Promise.all([
+    git(["rev-parse", "HEAD"]),
+    git(["status", "--porcelain", "--untracked-files=no"]),
+    git(["rev-parse", "--abbrev-ref", "HEAD"]),
+  ]);
+  const cpus = os.cpus();
+  return {
+    suiteVersion: SUITE_VERSION,
+    git: { commit, dirty: status === null ? null : status.length > 0, branch },
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    typescript: Deno.version.typescript,
+    os: Deno.build.os,
+    arch: Deno.build.arch,
+    osRelease: os.release(),
+    cpuModel: cpus[0]?.model ?? "unknown",
+    cpuCount: navigator.hardwareConcurrency ?? cpus.length,
+    memoryBytes: os.totalmem(),
+    hostname: os.hostname(),
+    backendRequested: request,
+    backend: choice.backend,
+    fallbackReason: choice.fallbackReason,
+    adapter: choice.adapter,
+    command,
+    ci: Deno.env.get("CI") === "true",
+  };
+}

@@ -1,0 +1,248 @@
+/**
+ * The runner: resolves a plan, runs each case on the chosen backend, and writes the results
+ * document atomically after every case, so a kill loses at most the case in progress and
+ * `--resume` recomputes only what is missing.
+ * @module
+ */
+import { join } from "node:path";
+import type { AnyCase, CaseContext, Profile } from "./case.ts";
+import { configHash, resolveConfig } from "./config.ts";
+import { errorVerdict } from "./verdict.ts";
+import { collectProvenance } from "./provenance.ts";
+import { progressFor } from "./progress.ts";
+import { UsageError } from "./usage_error.ts";
+import { PhiloxStream } from "../models/gpu/philox.ts";
+import { acquireBackend, type BackendChoice, type BackendRequest } from "../models/gpu/device.ts";
+import {
+  type CaseResult,
+  CaseResultSchema,
+  jsonSafe,
+  type Plan,
+  readResults,
+  type Results,
+  RESULTS_SCHEMA_VERSION,
+  type RunError,
+} from "../reports/schema.ts";
+import { atomicWriteTextFile } from "../reports/atomic_write.ts";
+
+/** Everything a run needs. */
+export interface RunOptions {
+  cases: AnyCase[];
+  profile: Profile;
+  seeds: number | null;
+  baseSeed: number;
+  overrides: Record<string, unknown>;
+  backend: BackendRequest;
+  outDir: string;
+  resume: boolean;
+  shard: { index: number; count: number };
+  command: string[];
+  quiet?: boolean;
+  /** For tests: simulate the absence of WebGPU. */
+  gpu?: GPU | null;
+  signal?: AbortSignal;
+}
+
+/** The file name of the results document inside the output directory. */
+export const RESULTS_FILE = "results.json";
+
+/** The cases of shard `index` of `count` (1-based), by position in the selection. */
+export function shardCases(cases: AnyCase[], index: number, count: number): AnyCase[] {
+  return cases.filter((_, i) => i % count === index - 1);
+}
+
+function samePlan(a: Plan, b: Plan): string | null {
+  const fields: (keyof Plan)[] = ["profile", "seeds", "baseSeed", "backend"];
+  for (const f of fields) {
+    if (JSON.stringify(a[f]) !== JSON.stringify(b[f])) {
+      return `${f} differs (existing ${JSON.stringify(a[f])}, now ${JSON.stringify(b[f])})`;
+    }
+  }
+  if (JSON.stringify(a.overrides) !== JSON.stringify(b.overrides)) {
+    return `--set overrides differ (existing ${JSON.stringify(a.overrides)}, now ${JSON.stringify(b.overrides)})`;
+  }
+  if (a.shard.index !== b.shard.index || a.shard.count !== b.shard.count) return "--shard differs";
+  return null;
+}
+
+/** Run one case to a result (never throws for a failure inside the case). */
+export async function runCase(
+  c: AnyCase,
+  config: Record<string, unknown>,
+  opts: { profile: Profile; seeds: number[]; choice: BackendChoice; baseSeed: number; label: [number, number]; quiet?: boolean; signal?: AbortSignal },
+): Promise<CaseResult> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const runErrors: RunError[] = [];
+  const timings: Record<string, number> = {};
+  const progress = progressFor(c.id, opts.label[0], opts.label[1], { quiet: opts.quiet });
+  const ctx: CaseContext = {
+    backend: opts.choice.backend,
+    device: opts.choice.device,
+    seeds: opts.seeds,
+    stream: (name, ...ids) => new PhiloxStream(opts.baseSeed, name, ...ids),
+    progress: (done, total, label) => progress.update(done, total, label),
+    runError: (e) => void runErrors.push(e),
+    timing: (name, s) => void (timings[name] = (timings[name] ?? 0) + s),
+    now: () => performance.now(),
+    signal: opts.signal ?? new AbortController().signal,
+  };
+  const base = {
+    id: c.id,
+    version: c.version,
+    paper: c.paper,
+    claim: c.claim,
+    profile: opts.profile,
+    backend: opts.choice.backend,
+    config,
+    configHash: await configHash({ id: c.id, version: c.version, config }),
+    params: c.params,
+    seeds: opts.seeds,
+    startedAt: startedAt.toISOString(),
+  };
+  let result: CaseResult;
+  try {
+    const measurement = await c.run(ctx, config);
+    const prediction = c.predict(config);
+    const out = { measurement, prediction };
+    const verdict = c.judge(out, config);
+    const charts = c.charts(out, config, verdict);
+    const tables = c.tables?.(out, config, verdict) ?? [];
+    if (runErrors.length) {
+      verdict.findings.push(`${runErrors.length} individual run(s) failed and were excluded (see run errors)`);
+    }
+    result = {
+      ...base,
+      status: "done",
+      endedAt: new Date().toISOString(),
+      durationS: (performance.now() - t0) / 1000,
+      measurement,
+      prediction,
+      verdict,
+      charts,
+      tables,
+      runErrors,
+      error: null,
+      timings,
+    };
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    result = {
+      ...base,
+      status: "error",
+      endedAt: new Date().toISOString(),
+      durationS: (performance.now() - t0) / 1000,
+      measurement: null,
+      prediction: null,
+      verdict: errorVerdict(err.message),
+      charts: [],
+      tables: [],
+      runErrors,
+      error: { message: err.message, stack: err.stack ?? null },
+      timings,
+    };
+  }
+  const safe = jsonSafe(result);
+  const checked = CaseResultSchema.safeParse(safe);
+  if (!checked.success) {
+    const msg = checked.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    progress.finish(`error (invalid result: ${msg})`);
+    return { ...safe, status: "error", verdict: errorVerdict(`case produced an invalid result: ${msg}`), charts: [], error: { message: msg, stack: null } };
+  }
+  progress.finish(`${result.status === "error" ? `error: ${result.error?.message}` : result.verdict.status}`);
+  return checked.data;
+}
+
+/**
+ * Run a plan. Configs are resolved (and rejected with a {@link UsageError}) before any work;
+ * the results document is rewritten atomically after each case.
+ */
+export async function runPlan(opts: RunOptions): Promise<{ results: Results; path: string }> {
+  const configs = opts.cases.map((c) => resolveConfig(c, opts.profile, opts.overrides));
+  const plan: Plan = {
+    profile: opts.profile,
+    cases: opts.cases.map((c) => c.id),
+    seeds: opts.seeds,
+    baseSeed: opts.baseSeed,
+    overrides: opts.overrides,
+    backend: opts.backend,
+    shard: opts.shard,
+  };
+  const path = join(opts.outDir, RESULTS_FILE);
+  let previous: Results | null = null;
+  const exists = await Deno.stat(path).then(() => true, () => false);
+  if (exists && !opts.resume) {
+    throw new UsageError(`${path} already exists: pass --resume to continue that run, or choose another --out`);
+  }
+  if (opts.resume && exists) {
+    previous = await readResults(path);
+    const diff = samePlan(previous.plan, plan);
+    if (diff) throw new UsageError(`cannot --resume ${path}: ${diff}. Use the same arguments, or another --out.`);
+  }
+  let choice = await acquireBackend(opts.backend, { gpu: opts.gpu });
+  let lost = false;
+  const watchLoss = (ch: BackendChoice) => ch.device?.lost.then((info) => {
+    if (info.reason !== "destroyed") lost = true;
+  });
+  watchLoss(choice);
+  if (choice.fallbackReason && opts.backend === "auto" && !opts.quiet) {
+    console.error(`claimbench: no WebGPU device (${choice.fallbackReason}); running on the CPU path.`);
+  }
+  const provenance = await collectProvenance(opts.backend, choice, opts.command);
+  const now = new Date().toISOString();
+  const results: Results = previous
+    ? { ...previous, plan, updatedAt: now, complete: false }
+    : {
+      schema: "claimbench.results",
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      runId: opts.outDir.split("/").filter(Boolean).pop() ?? "run",
+      createdAt: now,
+      updatedAt: now,
+      complete: false,
+      plan,
+      provenance,
+      cases: {},
+    };
+  if (previous) {
+    results.provenance = { ...provenance, command: provenance.command };
+  }
+  await Deno.mkdir(opts.outDir, { recursive: true });
+  for (let i = 0; i < opts.cases.length; i++) {
+    if (opts.signal?.aborted) break;
+    const c = opts.cases[i], config = configs[i];
+    const hash = await configHash({ id: c.id, version: c.version, config });
+    const prior = results.cases[c.id];
+    if (prior && prior.status === "done" && prior.configHash === hash) {
+      if (!opts.quiet) console.error(`[${i + 1}/${opts.cases.length}] ${c.id}: kept from the earlier run (--resume)`);
+      continue;
+    }
+    if (lost) {
+      choice = await acquireBackend(opts.backend === "webgpu" ? "webgpu" : "auto", { gpu: opts.gpu }).catch(() => ({
+        backend: "cpu" as const,
+        device: null,
+        adapter: null,
+        fallbackReason: "WebGPU device lost and could not be re-acquired",
+      }));
+      lost = false;
+      watchLoss(choice);
+    }
+    const nSeeds = opts.seeds ?? c.defaultSeeds(config);
+    const seeds = Array.from({ length: nSeeds }, (_, k) => opts.baseSeed + k);
+    results.cases[c.id] = await runCase(c, config, {
+      profile: opts.profile,
+      seeds,
+      choice,
+      baseSeed: opts.baseSeed,
+      label: [i + 1, opts.cases.length],
+      quiet: opts.quiet,
+      signal: opts.signal,
+    });
+    results.updatedAt = new Date().toISOString();
+    await atomicWriteTextFile(path, JSON.stringify(results, null, 1));
+  }
+  results.complete = opts.cases.every((c) => results.cases[c.id]);
+  results.updatedAt = new Date().toISOString();
+  await atomicWriteTextFile(path, JSON.stringify(results, null, 1));
+  choice.device?.destroy();
+  return { results, path };
+}

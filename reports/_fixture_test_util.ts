@@ -1,0 +1,229 @@
+/**
+ * A small, valid results document for the report writers' tests: four cases, one per
+ * verdict (reproduced, not reproduced, inconclusive, error), with charts, a table, run errors
+ * and hyperparameter sources. Test-only.
+ * @module
+ */
+import { measuredVsPredicted } from "./charts.ts";
+import { type CaseResult, type Results, ResultsSchema } from "./schema.ts";
+
+/** The string the escaping tests inject everywhere a label can come from. */
+export const XSS = "<script>alert(1)</script>";
+
+/** Options of {@link fixtureResults}. */
+export interface FixtureOptions {
+  /** Text put into claims, config values, chart titles, findings, notes, table cells. */
+  payload?: string;
+  /** Add a planned case that has no result (an incomplete run). */
+  missing?: boolean;
+}
+
+function scalingChart(title: string) {
+  const measured = [8, 16, 32, 64].map((n, i) => ({
+    n,
+    err: 1 / Math.sqrt(n) + 0.01 * i,
+    lo: 1 / Math.sqrt(n) - 0.02,
+    hi: 1 / Math.sqrt(n) + 0.03,
+  }));
+  const predicted = [8, 16, 32, 64].map((n) => ({ n, err: 1 / Math.sqrt(n) }));
+  return measuredVsPredicted({
+    title,
+    x: { field: "n", title: "samples n", log: true },
+    y: { field: "err", title: "error" },
+    measured,
+    ci: { lo: "lo", hi: "hi" },
+    predicted,
+    predictedLabel: "n^-1/2",
+    rules: [{ x: 24, label: "n*" }],
+  });
+}
+
+function baseCase(
+  id: string,
+  paper: string,
+  claim: string,
+  extra: Partial<CaseResult>,
+): Record<string, unknown> {
+  return {
+    id,
+    version: 1,
+    paper,
+    claim,
+    profile: "smoke",
+    status: "done",
+    backend: "cpu",
+    config: { n: 64, lr: 0.05 },
+    configHash: "abc123",
+    params: {
+      n: { source: "paper", note: "Section 4" },
+      lr: { source: "ours", note: "largest stable step" },
+    },
+    seeds: [1, 2, 3],
+    startedAt: "2025-01-01T00:00:00.000Z",
+    endedAt: "2025-01-01T00:00:02.500Z",
+    durationS: 2.5,
+    measurement: { err: [0.1, 0.2] },
+    prediction: { err: 0.15 },
+    charts: [],
+    tables: [],
+    runErrors: [],
+    error: null,
+    timings: { train: 2.1, judge: 0.01 },
+    ...extra,
+  };
+}
+
+/** A results document validated by `ResultsSchema`. */
+export function fixtureResults(opts: FixtureOptions = {}): Results {
+  const p = opts.payload ?? "";
+  const cases: Record<string, unknown> = {
+    "fl.balance": baseCase("fl.balance", "FL 2024", `Error decays as n^-1/2 ${p}`, {
+      config: { n: 64, lr: 0.05, label: `cfg ${p}` },
+      params: {
+        n: { source: "paper", note: "Section 4" },
+        lr: { source: "claims", note: `CLAIMS.md ${p}` },
+        label: { source: "ours", note: "a label" },
+      },
+      verdict: {
+        status: "reproduced",
+        statistic: "slope",
+        value: -0.49,
+        ci: [-0.53, -0.46],
+        band: [-0.6, -0.4],
+        checks: [
+          {
+            name: "slope",
+            status: "reproduced",
+            value: -0.49,
+            ci: [-0.53, -0.46],
+            band: [-0.6, -0.4],
+            primary: true,
+            note: "",
+          },
+          {
+            name: `monotone ${p}`,
+            status: "reproduced",
+            value: 1,
+            ci: [1, 1],
+            band: [1, null],
+            primary: false,
+            note: "secondary",
+          },
+        ],
+        findings: [`error decreases in n ${p}`],
+      },
+      charts: [{ id: "scaling", title: `Scaling ${p}`, spec: scalingChart(`Scaling ${p}`) }],
+      tables: [{
+        id: "paper",
+        title: `Measured vs paper ${p}`,
+        columns: ["n", "measured", `paper ${p}`],
+        rows: [[8, 0.35, 0.354], [64, null, `x ${p}`]],
+      }],
+    }),
+    "fl.crossing": baseCase("fl.crossing", "FL 2024", "The threshold crosses at n* = 2d", {
+      verdict: {
+        status: "not reproduced",
+        statistic: "n*/d",
+        value: 3.1,
+        ci: [2.8, 3.4],
+        band: [1.5, 2.5],
+        checks: [{
+          name: "n*/d",
+          status: "not reproduced",
+          value: 3.1,
+          ci: [2.8, 3.4],
+          band: [1.5, 2.5],
+          primary: true,
+          note: "",
+        }],
+        findings: ["the crossing is later than predicted"],
+      },
+      runErrors: [{ run: "seed 2, n=64", step: 120, observable: "loss", message: `NaN loss ${p}` }],
+      charts: [{ id: "crossing", title: "Crossing", spec: scalingChart("Crossing") }],
+    }),
+    "mem.transition": baseCase("mem.transition", "MEM 2025", "Memorization sets in at n ~ d", {
+      backend: "webgpu",
+      verdict: {
+        status: "inconclusive",
+        statistic: "n*",
+        value: null,
+        ci: [null, 40],
+        band: [10, 30],
+        checks: [{
+          name: "n*",
+          status: "inconclusive",
+          value: null,
+          ci: [null, 40],
+          band: [10, 30],
+          primary: true,
+          note: "censored",
+        }],
+        findings: [],
+      },
+    }),
+    "mem.onset": baseCase("mem.onset", "MEM 2025", "Onset follows the Hellinger bound", {
+      status: "error",
+      verdict: {
+        status: "error",
+        statistic: "none",
+        value: null,
+        ci: [null, null],
+        band: [null, null],
+        checks: [],
+        findings: [`device lost ${p}`],
+      },
+      error: { message: `device lost ${p}`, stack: `Error: device lost\n    at run (mem/onset.ts:1:1)` },
+      measurement: null,
+      prediction: null,
+    }),
+  };
+  const planned = Object.keys(cases);
+  if (opts.missing) planned.push("cum.pending");
+  return ResultsSchema.parse({
+    schema: "claimbench.results",
+    schemaVersion: 1,
+    runId: "2025-01-01T00-00-00Z-test",
+    createdAt: "2025-01-01T00:00:00.000Z",
+    updatedAt: "2025-01-01T00:00:10.000Z",
+    complete: !opts.missing,
+    plan: {
+      profile: "smoke",
+      cases: planned,
+      seeds: null,
+      baseSeed: 1,
+      overrides: {},
+      backend: "auto",
+      shard: { index: 1, count: 1 },
+    },
+    provenance: {
+      suiteVersion: "0.1.0",
+      git: { commit: "d57c67c", dirty: true, branch: "main" },
+      deno: "2.9.6",
+      v8: "13.0",
+      typescript: "5.9",
+      os: "linux",
+      arch: "x86_64",
+      osRelease: "6.1",
+      cpuModel: "Test CPU",
+      cpuCount: 2,
+      memoryBytes: 8 * 2 ** 30,
+      hostname: "ci-host",
+      backendRequested: "auto",
+      backend: "cpu",
+      fallbackReason: "no WebGPU adapter",
+      adapter: {
+        vendor: "mesa",
+        architecture: "llvmpipe",
+        device: "",
+        description: "llvmpipe (LLVM 15)",
+        isFallbackAdapter: true,
+        limits: { maxBufferSize: 268435456 },
+        features: [],
+        backendHint: "gl",
+      },
+      command: ["deno", "task", "claimbench", "run", "--profile", "smoke"],
+      ci: false,
+    },
+    cases,
+  });
+}

@@ -1,0 +1,194 @@
+/**
+ * Plain-text formatting shared by the report writers (numbers, intervals, verdict labels,
+ * case order, chart file names). Output is unescaped text: each writer escapes it for its
+ * own format. Nothing here computes a statistic.
+ * @module
+ */
+import { slug } from "./escape.ts";
+import type { CaseResult, Check, Results, Verdict, VerdictStatus } from "./schema.ts";
+
+/** The four verdicts in report order. */
+export const STATUSES: readonly VerdictStatus[] = [
+  "reproduced",
+  "not reproduced",
+  "inconclusive",
+  "error",
+];
+
+/** Emoji-free text markers of the verdicts (Markdown, console). */
+export const STATUS_MARKER: Record<VerdictStatus, string> = {
+  "reproduced": "[PASS]",
+  "not reproduced": "[FAIL]",
+  "inconclusive": "[????]",
+  "error": "[ERR!]",
+};
+
+/** A number for people: 4 significant digits, exponent form when very large or small; null is `n/a`. */
+export function fmtNum(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return "n/a";
+  if (v === Infinity) return "+inf";
+  if (v === -Infinity) return "-inf";
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (Number.isInteger(v) && a < 1e7) return String(v);
+  if (a >= 1e6 || a < 1e-3) return v.toExponential(digits - 1).replace(/\.?0+e/, "e");
+  return String(Number(v.toPrecision(digits)));
+}
+
+/** An interval `[lo, hi]`; null ends print as n/a. */
+export function fmtInterval(iv: readonly [number | null, number | null]): string {
+  return `[${fmtNum(iv[0])}, ${fmtNum(iv[1])}]`;
+}
+
+/** A tolerance band `[lo, hi]`; null ends are the open ends -inf/+inf. */
+export function fmtBand(band: readonly [number | null, number | null]): string {
+  const lo = band[0] === null ? "-inf" : fmtNum(band[0]);
+  const hi = band[1] === null ? "+inf" : fmtNum(band[1]);
+  return `[${lo}, ${hi}]`;
+}
+
+/** `value [lo, hi] in band [a, b]` for a verdict or a check. */
+export function fmtStatistic(v: Pick<Verdict | Check, "value" | "ci" | "band">): string {
+  return `${fmtNum(v.value)} (95% CI ${fmtInterval(v.ci)}; band ${fmtBand(v.band)})`;
+}
+
+/** The headline of a verdict: `statistic = value (95% CI ...; band ...)`. */
+export function fmtHeadline(v: Verdict): string {
+  if (v.statistic === "none" && v.value === null) return "none";
+  return `${v.statistic} = ${fmtStatistic(v)}`;
+}
+
+/** Seconds as `850 ms`, `12.3 s`, `4 min 5 s`. */
+export function fmtDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "n/a";
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  if (seconds < 120) return `${Number(seconds.toPrecision(3))} s`;
+  const m = Math.floor(seconds / 60);
+  return `${m} min ${Math.round(seconds - 60 * m)} s`;
+}
+
+/** Bytes as GiB/MiB. */
+export function fmtBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes <= 0) return "n/a";
+  const gib = bytes / 2 ** 30;
+  return gib >= 1 ? `${Number(gib.toPrecision(3))} GiB` : `${Number((bytes / 2 ** 20).toPrecision(3))} MiB`;
+}
+
+/** A config value as short text (JSON for objects and arrays). */
+export function fmtValue(v: unknown): string {
+  if (v === undefined) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "number") return Number.isFinite(v) ? String(v) : "n/a";
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 200 ? s.slice(0, 197) + "..." : s;
+}
+
+/** The status that a case shows: a failed case is `error` whatever its verdict says. */
+export function caseStatus(c: CaseResult): VerdictStatus {
+  return c.status === "error" ? "error" : c.verdict.status;
+}
+
+/** The error message of a case in `error` (its error, else its first finding). */
+export function caseErrorMessage(c: CaseResult): string {
+  return c.error?.message ?? c.verdict.findings[0] ?? "the case failed without a message";
+}
+
+/** Case ids in report order: the plan's order first, then any other results, then nothing else. */
+export function orderedCaseIds(results: Results): string[] {
+  const ids = results.plan.cases.filter((id) => id in results.cases);
+  for (const id of Object.keys(results.cases)) if (!ids.includes(id)) ids.push(id);
+  return ids;
+}
+
+/** Planned cases that have no result yet (an incomplete or interrupted run). */
+export function missingCaseIds(results: Results): string[] {
+  return results.plan.cases.filter((id) => !(id in results.cases));
+}
+
+/** Counts of each verdict over the results' cases. */
+export function statusCounts(results: Results): Record<VerdictStatus, number> {
+  const counts = { "reproduced": 0, "not reproduced": 0, "inconclusive": 0, "error": 0 };
+  for (const c of Object.values(results.cases)) counts[caseStatus(c)]++;
+  return counts;
+}
+
+/** The key of a chart within a results document: `<caseId>--<chartId>`. */
+export function chartKey(caseId: string, chartId: string): string {
+  return `${caseId}--${chartId}`;
+}
+
+/** File stem of a chart's files under `charts/`: the chart key with unsafe characters replaced. */
+export function chartFileStem(caseId: string, chartId: string): string {
+  return slug(chartKey(caseId, chartId));
+}
+
+/** The hyperparameter rows of a case: every config key and every declared param, in config order. */
+export function paramRows(
+  c: CaseResult,
+): { name: string; value: string; source: string; note: string }[] {
+  const names = [...Object.keys(c.config)];
+  for (const k of Object.keys(c.params)) if (!names.includes(k)) names.push(k);
+  return names.map((name) => {
+    const p = c.params[name];
+    return {
+      name,
+      value: name in c.config ? fmtValue(c.config[name]) : "",
+      source: p?.source ?? "undeclared",
+      note: p?.note ?? "",
+    };
+  });
+}
+
+/** One-line description of the backend: `webgpu` or `cpu (fallback: reason)`. */
+export function fmtBackend(results: Results): string {
+  const p = results.provenance;
+  const req = p.backendRequested !== p.backend ? ` (requested ${p.backendRequested})` : "";
+  return `${p.backend}${req}${p.fallbackReason ? `; fallback: ${p.fallbackReason}` : ""}`;
+}
+
+/** One-line description of the WebGPU adapter, or `none`. */
+export function fmtAdapter(results: Results): string {
+  const a = results.provenance.adapter;
+  if (!a) return "none";
+  const parts = [a.description, a.vendor, a.architecture, a.device].filter((s) => s !== "");
+  const uniq = parts.filter((s, i) => parts.indexOf(s) === i);
+  return `${uniq.join(" / ") || "unnamed adapter"}; isFallbackAdapter: ${a.isFallbackAdapter}${
+    a.backendHint ? `; backend ${a.backendHint}` : ""
+  }`;
+}
+
+/** One-line description of the git state. */
+export function fmtGit(results: Results): string {
+  const g = results.provenance.git;
+  if (!g.commit) return "unknown (not a git checkout)";
+  const dirty = g.dirty === null ? "" : g.dirty ? ", dirty" : ", clean";
+  return `${g.commit}${g.branch ? ` (${g.branch}${dirty})` : dirty ? ` (${dirty.slice(2)})` : ""}`;
+}
+
+/** The provenance as label/value pairs, in display order (plain text). */
+export function provenanceRows(results: Results): [string, string][] {
+  const p = results.provenance;
+  const plan = results.plan;
+  const seeds = plan.seeds === null ? "profile default" : String(plan.seeds);
+  const overrides = Object.keys(plan.overrides).length ? JSON.stringify(plan.overrides) : "none";
+  return [
+    ["Run id", results.runId],
+    ["Suite version", p.suiteVersion],
+    ["Git commit", fmtGit(results)],
+    ["Deno", `${p.deno} (V8 ${p.v8}, TypeScript ${p.typescript})`],
+    ["Backend", fmtBackend(results)],
+    ["Adapter", fmtAdapter(results)],
+    ["OS", `${p.os} ${p.arch} ${p.osRelease}`],
+    ["CPU", `${p.cpuModel} x ${p.cpuCount}; memory ${fmtBytes(p.memoryBytes)}`],
+    ["Host", p.hostname],
+    ["Profile", plan.profile],
+    ["Seeds", `${seeds}; base seed ${plan.baseSeed}`],
+    ["Overrides", overrides],
+    ["Shard", `${plan.shard.index} of ${plan.shard.count}`],
+    ["Command", p.command.join(" ")],
+    ["CI", p.ci ? "yes" : "no"],
+    ["Created", results.createdAt],
+    ["Updated", results.updatedAt],
+    ["Complete", results.complete ? "yes" : "no"],
+  ];
+}
