@@ -81,9 +81,17 @@ function parsePositiveInt(name: string, s: string | undefined, min: number): num
   return n;
 }
 
-function parse(args: string[], options: Parameters<typeof parseArgs>[0]["options"], cmd: string) {
+type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; default?: string }>;
+type Parsed = { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
+
+function parse(args: string[], options: OptionSpec, cmd: string): Parsed {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    }) as Parsed;
   } catch (e) {
     throw new UsageError(`${e instanceof Error ? e.message : e}\n\n${HELP[cmd]}`);
   }

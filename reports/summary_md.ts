@@ -121,7 +121,9 @@ function caseDetail(c: CaseResult, opts: SummaryMarkdownOptions): string[] {
     ));
     out.push("");
   }
-  const findings = status === "error" && !c.error ? c.verdict.findings.slice(1) : c.verdict.findings;
+  const findings = status === "error"
+    ? c.verdict.findings.filter((f) => f !== caseErrorMessage(c))
+    : c.verdict.findings;
   if (findings.length) {
     out.push("#### Findings", "", ...findings.map((f) => `- ${md(f)}`), "");
   }

@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { checkOverrideKeys, configHash, parseOverrides, resolveConfig } from "./config.ts";
+import { UsageError } from "./usage_error.ts";
+import { transition } from "./mem/transition.ts";
+
+Deno.test("parseOverrides reads JSON values and bare strings", () => {
+  assert.deepEqual(parseOverrides(["trials=5", "dims=[8,16]", "primaryConvention=bTb"]), {
+    trials: 5,
+    dims: [8, 16],
+    primaryConvention: "bTb",
+  });
+  assert.throws(() => parseOverrides(["trials"]), UsageError);
+  assert.throws(() => parseOverrides(["a.b=1"]), UsageError);
+});
+
+Deno.test("resolveConfig: profile defaults, overrides, and errors naming field and allowed values", () => {
+  const cfg = resolveConfig(transition, "smoke", { trials: 9 });
+  assert.equal(cfg.trials, 9);
+  assert.throws(() => resolveConfig(transition, "smoke", { conventions: ["xx"] }), (e: Error) => {
+    assert.ok(e instanceof UsageError);
+    assert.match(e.message, /conventions\.0 \(given \["xx"\]\).*one of "bbT", "bTb"/s);
+    return true;
+  });
+  assert.throws(() => checkOverrideKeys([transition], { nosuch: 1 }), /Allowed fields: .*dims/);
+});
+
+Deno.test("configHash is canonical (key order does not matter) and sensitive to values", async () => {
+  assert.equal(await configHash({ a: 1, b: [1, 2] }), await configHash({ b: [1, 2], a: 1 }));
+  assert.notEqual(await configHash({ a: 1 }), await configHash({ a: 2 }));
+});
