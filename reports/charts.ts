@@ -47,7 +47,7 @@ export interface MeasuredVsPredicted {
 
 function axisEncoding(a: AxisSpec, extra: Record<string, unknown> = {}) {
   const scale: Record<string, unknown> = {};
-  if (a.log) scale.type = "log";
+  if (a.log) (scale.type = "log"), (scale.nice = false);
   if (a.domain) scale.domain = a.domain;
   if (!a.log) scale.zero = false;
   return { field: a.field, type: "quantitative", title: a.title, scale, ...extra };
@@ -97,7 +97,14 @@ export function measuredVsPredicted(o: MeasuredVsPredicted): Spec {
       x,
       y,
       ...colorEnc,
-      strokeDash: { field: "source", type: "nominal", title: "", scale: { domain: ["measured", o.predictedLabel ?? "predicted"], range: [[1, 0], [6, 4]] } },
+      strokeDash: {
+        field: "source",
+        type: "nominal",
+        title: "",
+        scale: o.predicted?.length
+          ? { domain: ["measured", o.predictedLabel ?? "predicted"], range: [[1, 0], [6, 4]] }
+          : { domain: ["measured"], range: [[1, 0]] },
+      },
       tooltip: Object.keys(o.measured[0] ?? {}).map((f) => ({ field: f })),
     },
   });
@@ -130,10 +137,12 @@ export function measuredVsPredicted(o: MeasuredVsPredicted): Spec {
       ? { x: { datum: r.x, type: "quantitative" } }
       : { y: { datum: r.y, type: "quantitative" } };
     layers.push({
+      data: { values: [{}] },
       mark: { type: "rule", color: "#e76f51", strokeDash: [3, 3] },
       encoding: { ...enc, tooltip: { value: r.label } },
     });
     layers.push({
+      data: { values: [{}] },
       mark: { type: "text", color: "#e76f51", align: "left", dx: 3, dy: -6, fontSize: 10 },
       encoding: {
         ...enc,

@@ -57,7 +57,7 @@ th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-alig
 th{background:var(--soft);font-weight:600}
 td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
 .scroll{max-height:420px;overflow:auto;display:inline-block;max-width:100%}
-dl.prov{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0 16px}
+dl.prov{display:grid;grid-template-columns:max-content minmax(0,1fr) max-content minmax(0,1fr);gap:2px 16px;margin:8px 0 16px}
 dl.prov dt{color:var(--muted)}dl.prov dd{margin:0;word-break:break-word}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;
 font-weight:600;white-space:nowrap}

@@ -10,6 +10,8 @@ import { loadVega } from "../deps.ts";
 export interface RenderSvgOptions {
   /** Scale factor of the SVG's width and height (default 1). */
   scale?: number;
+  /** Receives Vega-Lite and Vega warnings (by default they are dropped, never printed). */
+  onWarning?: (message: string) => void;
 }
 
 /** Whether a spec is a Vega (not Vega-Lite) spec, judged by its `$schema`. */
@@ -37,8 +39,17 @@ export async function renderSvg(
   opts: RenderSvgOptions = {},
 ): Promise<string> {
   const { vega, vl } = await loadVega();
+  const errors: string[] = [];
+  const text = (args: unknown[]) =>
+    args.map((a) => (a instanceof Error ? a.message : typeof a === "string" ? a : JSON.stringify(a)))
+      .join(" ");
+  // Vega logs (rather than throws) runtime errors such as failed data loads: collect them.
+  const logger = vega.logger(vega.Warn, undefined, (_method, level, args) => {
+    if (level === "ERROR") errors.push(text(args));
+    else opts.onWarning?.(text(args));
+  });
   // deno-lint-ignore no-explicit-any
-  const vgSpec: any = isVegaSpec(spec) ? spec : vl.compile(spec as any).spec;
+  const vgSpec: any = isVegaSpec(spec) ? spec : vl.compile(spec as any, { logger }).spec;
   const refuse = (uri: unknown) =>
     Promise.reject(
       new Error(`chart data must be inline; refusing to load ${JSON.stringify(uri)} (offline)`),
@@ -47,9 +58,11 @@ export async function renderSvg(
   loader.load = refuse;
   loader.http = refuse;
   loader.file = refuse;
-  const view = new vega.View(vega.parse(vgSpec), { renderer: "none", loader, logLevel: vega.Error });
+  const view = new vega.View(vega.parse(vgSpec), { renderer: "none", loader, logger });
   try {
-    return await view.toSVG(opts.scale ?? 1);
+    const svg = await view.toSVG(opts.scale ?? 1);
+    if (errors.length) throw new Error(`chart did not render: ${errors.join("; ")}`);
+    return svg;
   } finally {
     view.finalize();
   }

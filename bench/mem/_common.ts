@@ -64,6 +64,11 @@ export const memParams: ParamSources = {
       "the bootstrap resamples whole trials",
   },
   kernelWidth: { source: "paper", note: "ε = σ N^{-1/d} for a set of N points" },
+  primaryConvention: {
+    source: "ours",
+    note: "β1β1ᵀ, as the paper's text writes Σ; the authors' code's β1ᵀβ1 is reported beside it",
+  },
+  resamples: { source: "ours", note: "percentile bootstrap over trials, 1000 resamples" },
 };
 
 /** Mean over trials of column `j` of a trial×ratio matrix, skipping nulls (NaN if none). */

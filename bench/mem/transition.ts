@@ -156,8 +156,17 @@ export const transition = defineCase<TransitionConfig, DimMeasurement[], Transit
     for (const conv of c.conventions) {
       for (const dm of dims) {
         const s = pCurveStats(conventionAt(dm, conv).deltaPositive, dm.ratios, c, dm.d);
-        const cap = (x: number) => (Number.isFinite(x) ? x : null);
-        crossRows.push({ d: dm.d, convention: conv, crossing: cap(s.cross.value), lo: cap(s.cross.lo), hi: cap(s.cross.hi) });
+        // a crossing beyond the grid is drawn at the grid's end and labelled as censored
+        const top = dm.ratios[dm.ratios.length - 1];
+        const cap = (x: number) => (Number.isFinite(x) ? x : top);
+        const censored = !Number.isFinite(s.cross.value) || !Number.isFinite(s.cross.hi);
+        crossRows.push({
+          d: dm.d,
+          convention: censored ? `${conv} (censored: ≥ ${top})` : conv,
+          crossing: cap(s.cross.value),
+          lo: cap(s.cross.lo),
+          hi: cap(s.cross.hi),
+        });
       }
     }
     const crossSpec = measuredVsPredicted({

@@ -349,3 +349,46 @@ export function cbdmRegValue(sY: ArrayLike<number>, sYp: ArrayLike<number>, t: n
   for (let q = 0; q < sY.length; q++) sq += (sY[q] - sYp[q]) ** 2;
   return w * sq + 0.25 * w * sq;
 }
+
+/**
+ * The stop-gradient training gradient of the CBDM objective with respect to network y's a_y = A_y/m,
+ * summed directly over the pools (expectation over y' ~ π taken exactly), per-class normalized as in
+ * {@link cbdmSystem}: zero at the CBDM fixed point (a test of the block derivation).
+ */
+export function cbdmGradientDirect(
+  pool: Pool,
+  A: Float64Array[],
+  y: number,
+  tau: number,
+  priors: number[],
+  ridge: number,
+): Float64Array {
+  const { K, d, m } = pool;
+  const g = new Float64Array(d * m);
+  const score = (c: number, pc: PoolClass, i: number, q: number) => {
+    let s = 0;
+    for (let j = 0; j < m; j++) s += A[c][q * m + j] * pc.phi[c][i * m + j];
+    return s / m;
+  };
+  for (let q0 = 0; q0 < K; q0++) {
+    const pc = pool.classes[q0];
+    for (let i = 0; i < pc.N; i++) {
+      const w = tau * pc.cbdm[i];
+      for (let q = 0; q < d; q++) {
+        let r = 0;
+        if (q0 === y) {
+          const sy = score(y, pc, i, q);
+          r = pc.lambda[i] * (sy - pc.target[i * d + q]);
+          for (let c = 0; c < K; c++) if (c !== y) r += priors[c] * w * (sy - score(c, pc, i, q));
+          for (let j = 0; j < m; j++) g[q * m + j] += r * pc.phi[y][i * m + j] / pc.N;
+        } else {
+          // data of class q0, y drawn as y' with prob π_y, weight ¼; normalized by π_y
+          r = 0.25 * priors[q0] * w * (score(y, pc, i, q) - score(q0, pc, i, q));
+          for (let j = 0; j < m; j++) g[q * m + j] += r * pc.phi[y][i * m + j] / pc.N;
+        }
+      }
+    }
+  }
+  for (let i = 0; i < d * m; i++) g[i] += ridge * A[y][i] / m;
+  return g;
+}
