@@ -14,7 +14,10 @@ const CLI = new URL("./cli.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 
 /** Run `claimbench <args>` in a subprocess (no GPU unless `gpu`). */
-export async function runCli(args: string[], opts: { env?: Record<string, string> } = {}): Promise<CliOutput> {
+export async function runCli(
+  args: string[],
+  opts: { env?: Record<string, string> } = {},
+): Promise<CliOutput> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--config", CONFIG, CLI, ...args],
     env: { NO_COLOR: "1", ...opts.env },

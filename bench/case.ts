@@ -92,6 +92,8 @@ export interface Case<C extends Record<string, unknown>, M, P> {
 export type AnyCase = Case<any, any, any>;
 
 /** Identity helper that keeps a case's type parameters inferred. */
-export function defineCase<C extends Record<string, unknown>, M, P>(c: Case<C, M, P>): Case<C, M, P> {
+export function defineCase<C extends Record<string, unknown>, M, P>(
+  c: Case<C, M, P>,
+): Case<C, M, P> {
   return c;
 }

@@ -6,13 +6,13 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { ALL_CASES, selectCases } from "./registry.ts";
-import { PROFILES, type Profile } from "./case.ts";
+import { type Profile, PROFILES } from "./case.ts";
 import { checkOverrideKeys, parseOverrides, resolveConfig } from "./config.ts";
 import { RESULTS_FILE, runPlan, shardCases } from "./runner.ts";
 import { UsageError } from "./usage_error.ts";
 import { SUITE_VERSION } from "./version.ts";
 import { GpuUnavailableError } from "../models/gpu/device.ts";
-import { readResults, ResultsFileError, type Results } from "../reports/schema.ts";
+import { readResults, type Results, ResultsFileError } from "../reports/schema.ts";
 import { writeReport } from "../reports/write_report.ts";
 
 const HELP: Record<string, string> = {
@@ -67,7 +67,9 @@ function parseShard(s: string | undefined): { index: number; count: number } {
   if (s === undefined) return { index: 1, count: 1 };
   const m = /^(\d+)\/(\d+)$/.exec(s);
   if (!m || +m[1] < 1 || +m[1] > +m[2]) {
-    throw new UsageError(`--shard ${JSON.stringify(s)}: expected i/n with 1 ≤ i ≤ n, e.g. --shard 1/4`);
+    throw new UsageError(
+      `--shard ${JSON.stringify(s)}: expected i/n with 1 ≤ i ≤ n, e.g. --shard 1/4`,
+    );
   }
   return { index: +m[1], count: +m[2] };
 }
@@ -81,8 +83,14 @@ function parsePositiveInt(name: string, s: string | undefined, min: number): num
   return n;
 }
 
-type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; default?: string }>;
-type Parsed = { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
+type OptionSpec = Record<
+  string,
+  { type: "string" | "boolean"; multiple?: boolean; default?: string }
+>;
+type Parsed = {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+};
 
 function parse(args: string[], options: OptionSpec, cmd: string): Parsed {
   try {
@@ -97,11 +105,19 @@ function parse(args: string[], options: OptionSpec, cmd: string): Parsed {
   }
 }
 
-async function cmdList(args: string[]): Promise<number> {
-  const { values } = parse(args, { case: { type: "string" }, profile: { type: "string", default: "quick" }, json: { type: "boolean" } }, "list");
+function cmdList(args: string[]): number {
+  const { values } = parse(args, {
+    case: { type: "string" },
+    profile: { type: "string", default: "quick" },
+    json: { type: "boolean" },
+  }, "list");
   if (values.help) return console.log(HELP.list), 0;
   const profile = String(values.profile);
-  if (!isProfile(profile)) throw new UsageError(`--profile ${JSON.stringify(profile)}: allowed values are ${PROFILES.join(", ")}`);
+  if (!isProfile(profile)) {
+    throw new UsageError(
+      `--profile ${JSON.stringify(profile)}: allowed values are ${PROFILES.join(", ")}`,
+    );
+  }
   const cases = selectCases(values.case as string | undefined);
   const rows = cases.map((c) => {
     const cfg = resolveConfig(c, profile, {});
@@ -136,7 +152,10 @@ function exitCodeFor(results: Results, failOn: string | undefined): number {
   const statuses = Object.values(results.cases).map((c) => c.verdict.status);
   if (statuses.includes("error")) return 1;
   if (failOn === "not-reproduced" && statuses.includes("not reproduced")) return 1;
-  if (failOn === "inconclusive" && statuses.some((s) => s === "not reproduced" || s === "inconclusive")) return 1;
+  if (
+    failOn === "inconclusive" &&
+    statuses.some((s) => s === "not reproduced" || s === "inconclusive")
+  ) return 1;
   return 0;
 }
 
@@ -156,29 +175,53 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
     quiet: { type: "boolean" },
   }, cmd);
   if (values.help) return console.log(HELP[cmd]), 0;
-  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}\n\n${HELP[cmd]}`);
+  if (positionals.length) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}\n\n${HELP[cmd]}`);
+  }
   const profile = String(values.profile ?? "quick");
-  if (!isProfile(profile)) throw new UsageError(`--profile ${JSON.stringify(profile)}: allowed values are ${PROFILES.join(", ")}`);
-  if (cmd === "reproduce" && values.case) throw new UsageError("reproduce runs every case; use run --case to choose");
+  if (!isProfile(profile)) {
+    throw new UsageError(
+      `--profile ${JSON.stringify(profile)}: allowed values are ${PROFILES.join(", ")}`,
+    );
+  }
+  if (cmd === "reproduce" && values.case) {
+    throw new UsageError("reproduce runs every case; use run --case to choose");
+  }
   const backend = String(values.backend);
   if (backend !== "auto" && backend !== "webgpu" && backend !== "cpu") {
-    throw new UsageError(`--backend ${JSON.stringify(backend)}: allowed values are auto, webgpu, cpu`);
+    throw new UsageError(
+      `--backend ${JSON.stringify(backend)}: allowed values are auto, webgpu, cpu`,
+    );
   }
   const failOn = values["fail-on"] as string | undefined;
   if (failOn !== undefined && failOn !== "not-reproduced" && failOn !== "inconclusive") {
-    throw new UsageError(`--fail-on ${JSON.stringify(failOn)}: allowed values are not-reproduced, inconclusive`);
+    throw new UsageError(
+      `--fail-on ${JSON.stringify(failOn)}: allowed values are not-reproduced, inconclusive`,
+    );
   }
   const pattern = values.case as string | undefined;
   const selected = selectCases(pattern);
   if (!selected.length) {
-    throw new UsageError(`--case ${JSON.stringify(pattern)} matches no case. Known cases: ${ALL_CASES.map((c) => c.id).join(", ")}`);
+    throw new UsageError(
+      `--case ${JSON.stringify(pattern)} matches no case. Known cases: ${
+        ALL_CASES.map((c) => c.id).join(", ")
+      }`,
+    );
   }
   const overrides = parseOverrides((values.set as string[] | undefined) ?? []);
   checkOverrideKeys(selected, overrides);
   const shard = parseShard(values.shard as string | undefined);
   const cases = shardCases(selected, shard.index, shard.count);
-  if (values.resume && !values.out) throw new UsageError("--resume needs --out <dir> of the run to continue");
-  const outDir = String(values.out ?? join("results", `${timestamp()}-${profile}${shard.count > 1 ? `-shard${shard.index}of${shard.count}` : ""}`));
+  if (values.resume && !values.out) {
+    throw new UsageError("--resume needs --out <dir> of the run to continue");
+  }
+  const outDir = String(
+    values.out ??
+      join(
+        "results",
+        `${timestamp()}-${profile}${shard.count > 1 ? `-shard${shard.index}of${shard.count}` : ""}`,
+      ),
+  );
   const controller = new AbortController();
   const onSig = () => {
     console.error("\nclaimbench: interrupted; finished cases are saved, continue with --resume");
@@ -215,7 +258,9 @@ function printVerdicts(results: Results): void {
     const v = c.verdict;
     const num = (x: number | null) => (x === null ? "∞/n/a" : x.toPrecision(3));
     console.log(
-      `${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${num(v.value)} [${num(v.ci[0])}, ${num(v.ci[1])}] band [${num(v.band[0])}, ${num(v.band[1])}]`,
+      `${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${num(v.value)} [${
+        num(v.ci[0])
+      }, ${num(v.ci[1])}] band [${num(v.band[0])}, ${num(v.band[1])}]`,
     );
   }
 }
@@ -223,9 +268,13 @@ function printVerdicts(results: Results): void {
 async function cmdReport(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { out: { type: "string" } }, "report");
   if (values.help) return console.log(HELP.report), 0;
-  if (positionals.length !== 1) throw new UsageError(`report needs exactly one results.json\n\n${HELP.report}`);
+  if (positionals.length !== 1) {
+    throw new UsageError(`report needs exactly one results.json\n\n${HELP.report}`);
+  }
   let file = positionals[0];
-  if (await Deno.stat(file).then((s) => s.isDirectory, () => false)) file = join(file, RESULTS_FILE);
+  if (await Deno.stat(file).then((s) => s.isDirectory, () => false)) {
+    file = join(file, RESULTS_FILE);
+  }
   const results = await readResults(file);
   const outDir = String(values.out ?? file.replace(/[^/]*$/, "") ?? ".") || ".";
   await finishReport(results, outDir, false);
@@ -248,7 +297,7 @@ export async function main(args: string[]): Promise<number> {
         console.log(SUITE_VERSION);
         return 0;
       case "list":
-        return await cmdList(rest);
+        return cmdList(rest);
       case "run":
         return await cmdRun(rest, "run");
       case "reproduce":
@@ -256,10 +305,14 @@ export async function main(args: string[]): Promise<number> {
       case "report":
         return await cmdReport(rest);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(cmd)}; allowed: list, run, report, reproduce`);
+        throw new UsageError(
+          `unknown command ${JSON.stringify(cmd)}; allowed: list, run, report, reproduce`,
+        );
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ResultsFileError || e instanceof GpuUnavailableError) {
+    if (
+      e instanceof UsageError || e instanceof ResultsFileError || e instanceof GpuUnavailableError
+    ) {
       console.error(`claimbench: ${e.message}`);
       return e instanceof UsageError ? 2 : e instanceof GpuUnavailableError ? 2 : 1;
     }

@@ -5,7 +5,15 @@ import { readResults } from "../reports/schema.ts";
 
 Deno.test("usage errors exit 2 and name the field and the allowed values", async (t) => {
   await t.step("--set nosuch=1", async () => {
-    const r = await runCli(["run", "--case", "mem.transition", "--profile", "smoke", "--set", "nosuch=1"]);
+    const r = await runCli([
+      "run",
+      "--case",
+      "mem.transition",
+      "--profile",
+      "smoke",
+      "--set",
+      "nosuch=1",
+    ]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /nosuch/);
     assert.match(r.stderr, /Allowed fields: .*trials/);
@@ -16,7 +24,15 @@ Deno.test("usage errors exit 2 and name the field and the allowed values", async
     assert.match(r.stderr, /matches no case\. Known cases: .*mem\.transition/);
   });
   await t.step("--set trials=-3", async () => {
-    const r = await runCli(["run", "--case", "mem.transition", "--profile", "smoke", "--set", "trials=-3"]);
+    const r = await runCli([
+      "run",
+      "--case",
+      "mem.transition",
+      "--profile",
+      "smoke",
+      "--set",
+      "trials=-3",
+    ]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /trials \(given -3\)/);
     assert.match(r.stderr, /allowed: an integer ≥ 2/);
@@ -55,10 +71,29 @@ Deno.test("--help on every command, and list", async () => {
 Deno.test("--backend webgpu without an adapter is a clear error; auto falls back to CPU and records why", async () => {
   const out = await Deno.makeTempDir();
   const env = { CLAIMBENCH_NO_GPU: "1" };
-  const a = await runCli(["run", "--case", "mem.hellinger-onset", "--profile", "smoke", "--backend", "webgpu", "--out", join(out, "a")], { env });
+  const a = await runCli([
+    "run",
+    "--case",
+    "mem.hellinger-onset",
+    "--profile",
+    "smoke",
+    "--backend",
+    "webgpu",
+    "--out",
+    join(out, "a"),
+  ], { env });
   assert.equal(a.code, 2);
   assert.match(a.stderr, /--backend webgpu was requested but/);
-  const b = await runCli(["run", "--case", "mem.hellinger-onset", "--profile", "smoke", "--out", join(out, "b"), "--no-report"], { env });
+  const b = await runCli([
+    "run",
+    "--case",
+    "mem.hellinger-onset",
+    "--profile",
+    "smoke",
+    "--out",
+    join(out, "b"),
+    "--no-report",
+  ], { env });
   assert.equal(b.code, 0, b.stderr);
   assert.match(b.stderr, /running on the CPU path/);
   const res = await readResults(join(out, "b", "results.json"));
@@ -75,7 +110,21 @@ function comparable(caseResult: Record<string, unknown>) {
 
 Deno.test("kill -9 part-way, then --resume: finished cases are kept and the result equals an uninterrupted run", async () => {
   const dir = await Deno.makeTempDir();
-  const common = ["run", "--case", "mem.*", "--profile", "smoke", "--backend", "cpu", "--no-report", "--quiet", "--set", "trials=24", "--set", "originalSize=200"];
+  const common = [
+    "run",
+    "--case",
+    "mem.*",
+    "--profile",
+    "smoke",
+    "--backend",
+    "cpu",
+    "--no-report",
+    "--quiet",
+    "--set",
+    "trials=24",
+    "--set",
+    "originalSize=200",
+  ];
   const full = await runCli([...common, "--out", join(dir, "full")]);
   assert.equal(full.code, 0, full.stderr);
   const reference = await readResults(join(dir, "full", "results.json"));
@@ -109,20 +158,47 @@ Deno.test("kill -9 part-way, then --resume: finished cases are kept and the resu
   assert.equal(final.complete, true);
   assert.equal(final.cases[firstId].startedAt, firstStarted, "finished case was recomputed");
   for (const id of Object.keys(reference.cases)) {
-    assert.deepEqual(comparable(final.cases[id]), comparable(reference.cases[id]), `case ${id} differs after resume`);
+    assert.deepEqual(
+      comparable(final.cases[id]),
+      comparable(reference.cases[id]),
+      `case ${id} differs after resume`,
+    );
   }
-  if (!killedAfterFirst) console.warn("note: the run finished before the kill; resume was tested on a complete run");
+  if (!killedAfterFirst) {
+    console.warn("note: the run finished before the kill; resume was tested on a complete run");
+  }
   await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("an existing results.json is never overwritten without --resume", async () => {
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(join(dir, "results.json"), "{}");
-  const r = await runCli(["run", "--case", "mem.hellinger-onset", "--profile", "smoke", "--backend", "cpu", "--out", dir]);
+  const r = await runCli([
+    "run",
+    "--case",
+    "mem.hellinger-onset",
+    "--profile",
+    "smoke",
+    "--backend",
+    "cpu",
+    "--out",
+    dir,
+  ]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /already exists/);
   assert.equal(await Deno.readTextFile(join(dir, "results.json")), "{}");
-  const r2 = await runCli(["run", "--case", "mem.hellinger-onset", "--profile", "smoke", "--backend", "cpu", "--out", dir, "--resume"]);
+  const r2 = await runCli([
+    "run",
+    "--case",
+    "mem.hellinger-onset",
+    "--profile",
+    "smoke",
+    "--backend",
+    "cpu",
+    "--out",
+    dir,
+    "--resume",
+  ]);
   assert.equal(r2.code, 1);
   assert.match(r2.stderr, /not a claimbench results document/);
   assert.equal(await Deno.readTextFile(join(dir, "results.json")), "{}");

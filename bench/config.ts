@@ -13,11 +13,15 @@ export function parseOverrides(sets: string[]): Record<string, unknown> {
   for (const s of sets) {
     const eq = s.indexOf("=");
     if (eq <= 0) {
-      throw new UsageError(`--set ${JSON.stringify(s)}: expected key=value, e.g. --set trials=50 or --set dims=[8,16]`);
+      throw new UsageError(
+        `--set ${JSON.stringify(s)}: expected key=value, e.g. --set trials=50 or --set dims=[8,16]`,
+      );
     }
     const key = s.slice(0, eq).trim(), raw = s.slice(eq + 1).trim();
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw new UsageError(`--set ${JSON.stringify(s)}: the key must be a config field name (letters, digits, _)`);
+      throw new UsageError(
+        `--set ${JSON.stringify(s)}: the key must be a config field name (letters, digits, _)`,
+      );
     }
     let value: unknown = raw;
     try {
@@ -60,7 +64,9 @@ function describeJsonSchema(js: Record<string, unknown>): string {
     const n = js.minItems !== undefined ? ` with at least ${js.minItems} items` : "";
     return `a JSON list${n} of ${items ? describeJsonSchema(items) : "values"}`;
   }
-  parts.push(type === "integer" ? "an integer" : type === "number" ? "a number" : type ?? "a value");
+  parts.push(
+    type === "integer" ? "an integer" : type === "number" ? "a number" : type ?? "a value",
+  );
   if (js.minimum !== undefined) parts.push(`≥ ${js.minimum}`);
   if (js.exclusiveMinimum !== undefined) parts.push(`> ${js.exclusiveMinimum}`);
   if (js.maximum !== undefined) parts.push(`≤ ${js.maximum}`);
@@ -69,7 +75,11 @@ function describeJsonSchema(js: Record<string, unknown>): string {
 }
 
 /** Resolve and validate a case's config for a profile and overrides (only the keys it has). */
-export function resolveConfig(c: AnyCase, profile: Profile, overrides: Record<string, unknown>): Record<string, unknown> {
+export function resolveConfig(
+  c: AnyCase,
+  profile: Profile,
+  overrides: Record<string, unknown>,
+): Record<string, unknown> {
   const shape = configShape(c);
   const mine = Object.fromEntries(Object.entries(overrides).filter(([k]) => k in shape));
   const input = { ...c.profiles[profile], ...mine };
@@ -79,10 +89,14 @@ export function resolveConfig(c: AnyCase, profile: Profile, overrides: Record<st
     const field = String(issue.path[0] ?? "");
     const keys = (issue as { keys?: string[] }).keys;
     if (issue.code === "unrecognized_keys" && keys) {
-      return `unknown field(s) ${keys.join(", ")}; allowed fields: ${Object.keys(shape).join(", ")}`;
+      return `unknown field(s) ${keys.join(", ")}; allowed fields: ${
+        Object.keys(shape).join(", ")
+      }`;
     }
     const where = issue.path.length ? issue.path.join(".") : "(config)";
-    const given = field in input ? ` (given ${JSON.stringify((input as Record<string, unknown>)[field])})` : "";
+    const given = field in input
+      ? ` (given ${JSON.stringify((input as Record<string, unknown>)[field])})`
+      : "";
     const allowed = shape[field] ? `; allowed: ${allowedValues(shape[field])}` : "";
     const desc = shape[field]?.description ? ` — ${shape[field].description}` : "";
     return `${where}${given}: ${issue.message}${allowed}${desc}`;
@@ -96,7 +110,9 @@ export function checkOverrideKeys(cases: AnyCase[], overrides: Record<string, un
   const unknown = Object.keys(overrides).filter((k) => !known.has(k));
   if (unknown.length) {
     throw new UsageError(
-      `--set ${unknown.join(", ")}: no selected case has ${unknown.length > 1 ? "these fields" : "this field"}. ` +
+      `--set ${unknown.join(", ")}: no selected case has ${
+        unknown.length > 1 ? "these fields" : "this field"
+      }. ` +
         `Allowed fields: ${[...known].sort().join(", ")}`,
     );
   }
@@ -105,10 +121,10 @@ export function checkOverrideKeys(cases: AnyCase[], overrides: Record<string, un
 /** SHA-256 of the canonical JSON (sorted keys) of a value, hex. */
 export async function configHash(value: unknown): Promise<string> {
   const canon = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canon)
-      : v && typeof v === "object"
-      ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]))
+    Array.isArray(v) ? v.map(canon) : v && typeof v === "object"
+      ? Object.fromEntries(
+        Object.keys(v as object).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+      )
       : v;
   const bytes = new TextEncoder().encode(JSON.stringify(canon(value)));
   const digest = await crypto.subtle.digest("SHA-256", bytes);

@@ -22,11 +22,18 @@ function fmtDuration(s: number): string {
   if (!Number.isFinite(s)) return "?";
   if (s < 60) return `${s.toFixed(0)}s`;
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${Math.floor(m / 60)}h${m % 60}m`;
+  return m < 60
+    ? `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s`
+    : `${Math.floor(m / 60)}h${m % 60}m`;
 }
 
 /** A progress reporter for `caseId` (case `index` of `count`). */
-export function progressFor(caseId: string, index: number, count: number, opts: ProgressOptions = {}): ProgressReporter {
+export function progressFor(
+  caseId: string,
+  index: number,
+  count: number,
+  opts: ProgressOptions = {},
+): ProgressReporter {
   const enc = new TextEncoder();
   const write = opts.write ?? ((s: string) => void Deno.stderr.writeSync(enc.encode(s)));
   const now = opts.now ?? (() => performance.now());
@@ -46,14 +53,20 @@ export function progressFor(caseId: string, index: number, count: number, opts: 
         lastDraw = t;
         const width = 24, filled = Math.round(frac * width);
         write(
-          `\r\x1b[2K${prefix} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(frac * 100).toFixed(0)}% ` +
+          `\r\x1b[2K${prefix} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${
+            (frac * 100).toFixed(0)
+          }% ` +
             `${label ?? ""} elapsed ${fmtDuration(elapsed)} eta ${fmtDuration(eta)}`,
         );
       } else {
         const pct = Math.floor(frac * 10);
         if (pct === lastPct && t - lastDraw < 30000) return;
         lastPct = pct, lastDraw = t;
-        write(`${prefix}: ${(frac * 100).toFixed(0)}% ${label ?? ""} (elapsed ${fmtDuration(elapsed)}, eta ${fmtDuration(eta)})\n`);
+        write(
+          `${prefix}: ${(frac * 100).toFixed(0)}% ${label ?? ""} (elapsed ${
+            fmtDuration(elapsed)
+          }, eta ${fmtDuration(eta)})\n`,
+        );
       }
     },
     finish(message) {

@@ -19,7 +19,10 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /** The cases matching any of the comma-separated ids or globs (all when `pattern` is empty). */
-export function selectCases(pattern: string | undefined, cases: readonly AnyCase[] = ALL_CASES): AnyCase[] {
+export function selectCases(
+  pattern: string | undefined,
+  cases: readonly AnyCase[] = ALL_CASES,
+): AnyCase[] {
   if (!pattern) return [...cases];
   const parts = pattern.split(",").map((s) => s.trim()).filter(Boolean);
   return cases.filter((c) => parts.some((p) => globToRegExp(p).test(c.id)));

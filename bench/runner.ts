@@ -59,7 +59,9 @@ function samePlan(a: Plan, b: Plan): string | null {
     }
   }
   if (JSON.stringify(a.overrides) !== JSON.stringify(b.overrides)) {
-    return `--set overrides differ (existing ${JSON.stringify(a.overrides)}, now ${JSON.stringify(b.overrides)})`;
+    return `--set overrides differ (existing ${JSON.stringify(a.overrides)}, now ${
+      JSON.stringify(b.overrides)
+    })`;
   }
   if (a.shard.index !== b.shard.index || a.shard.count !== b.shard.count) return "--shard differs";
   return null;
@@ -69,7 +71,15 @@ function samePlan(a: Plan, b: Plan): string | null {
 export async function runCase(
   c: AnyCase,
   config: Record<string, unknown>,
-  opts: { profile: Profile; seeds: number[]; choice: BackendChoice; baseSeed: number; label: [number, number]; quiet?: boolean; signal?: AbortSignal },
+  opts: {
+    profile: Profile;
+    seeds: number[];
+    choice: BackendChoice;
+    baseSeed: number;
+    label: [number, number];
+    quiet?: boolean;
+    signal?: AbortSignal;
+  },
 ): Promise<CaseResult> {
   const startedAt = new Date();
   const t0 = performance.now();
@@ -109,7 +119,9 @@ export async function runCase(
     const charts = c.charts(out, config, verdict);
     const tables = c.tables?.(out, config, verdict) ?? [];
     if (runErrors.length) {
-      verdict.findings.push(`${runErrors.length} individual run(s) failed and were excluded (see run errors)`);
+      verdict.findings.push(
+        `${runErrors.length} individual run(s) failed and were excluded (see run errors)`,
+      );
     }
     result = {
       ...base,
@@ -145,11 +157,20 @@ export async function runCase(
   const safe = jsonSafe(result);
   const checked = CaseResultSchema.safeParse(safe);
   if (!checked.success) {
-    const msg = checked.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    const msg = checked.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`)
+      .join("; ");
     progress.finish(`error (invalid result: ${msg})`);
-    return { ...safe, status: "error", verdict: errorVerdict(`case produced an invalid result: ${msg}`), charts: [], error: { message: msg, stack: null } };
+    return {
+      ...safe,
+      status: "error",
+      verdict: errorVerdict(`case produced an invalid result: ${msg}`),
+      charts: [],
+      error: { message: msg, stack: null },
+    };
   }
-  progress.finish(`${result.status === "error" ? `error: ${result.error?.message}` : result.verdict.status}`);
+  progress.finish(
+    `${result.status === "error" ? `error: ${result.error?.message}` : result.verdict.status}`,
+  );
   return checked.data;
 }
 
@@ -172,37 +193,44 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
   let previous: Results | null = null;
   const exists = await Deno.stat(path).then(() => true, () => false);
   if (exists && !opts.resume) {
-    throw new UsageError(`${path} already exists: pass --resume to continue that run, or choose another --out`);
+    throw new UsageError(
+      `${path} already exists: pass --resume to continue that run, or choose another --out`,
+    );
   }
   if (opts.resume && exists) {
     previous = await readResults(path);
     const diff = samePlan(previous.plan, plan);
-    if (diff) throw new UsageError(`cannot --resume ${path}: ${diff}. Use the same arguments, or another --out.`);
+    if (diff) {
+      throw new UsageError(
+        `cannot --resume ${path}: ${diff}. Use the same arguments, or another --out.`,
+      );
+    }
   }
   let choice = await acquireBackend(opts.backend, { gpu: opts.gpu });
   let lost = false;
-  const watchLoss = (ch: BackendChoice) => ch.device?.lost.then((info) => {
-    if (info.reason !== "destroyed") lost = true;
-  });
+  const watchLoss = (ch: BackendChoice) =>
+    ch.device?.lost.then((info) => {
+      if (info.reason !== "destroyed") lost = true;
+    });
   watchLoss(choice);
   if (choice.fallbackReason && opts.backend === "auto" && !opts.quiet) {
-    console.error(`claimbench: no WebGPU device (${choice.fallbackReason}); running on the CPU path.`);
+    console.error(
+      `claimbench: no WebGPU device (${choice.fallbackReason}); running on the CPU path.`,
+    );
   }
   const provenance = await collectProvenance(opts.backend, choice, opts.command);
   const now = new Date().toISOString();
-  const results: Results = previous
-    ? { ...previous, plan, updatedAt: now, complete: false }
-    : {
-      schema: "claimbench.results",
-      schemaVersion: RESULTS_SCHEMA_VERSION,
-      runId: opts.outDir.split("/").filter(Boolean).pop() ?? "run",
-      createdAt: now,
-      updatedAt: now,
-      complete: false,
-      plan,
-      provenance,
-      cases: {},
-    };
+  const results: Results = previous ? { ...previous, plan, updatedAt: now, complete: false } : {
+    schema: "claimbench.results",
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    runId: opts.outDir.split("/").filter(Boolean).pop() ?? "run",
+    createdAt: now,
+    updatedAt: now,
+    complete: false,
+    plan,
+    provenance,
+    cases: {},
+  };
   if (previous) {
     results.provenance = { ...provenance, command: provenance.command };
   }
@@ -213,11 +241,17 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
     const hash = await configHash({ id: c.id, version: c.version, config });
     const prior = results.cases[c.id];
     if (prior && prior.status === "done" && prior.configHash === hash) {
-      if (!opts.quiet) console.error(`[${i + 1}/${opts.cases.length}] ${c.id}: kept from the earlier run (--resume)`);
+      if (!opts.quiet) {
+        console.error(
+          `[${i + 1}/${opts.cases.length}] ${c.id}: kept from the earlier run (--resume)`,
+        );
+      }
       continue;
     }
     if (lost) {
-      choice = await acquireBackend(opts.backend === "webgpu" ? "webgpu" : "auto", { gpu: opts.gpu }).catch(() => ({
+      choice = await acquireBackend(opts.backend === "webgpu" ? "webgpu" : "auto", {
+        gpu: opts.gpu,
+      }).catch(() => ({
         backend: "cpu" as const,
         device: null,
         adapter: null,

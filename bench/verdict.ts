@@ -16,7 +16,12 @@ export interface CheckOptions {
 }
 
 /** A check of `estimate` (value and 95% CI) against `band` (±Infinity for open ends). */
-export function check(name: string, estimate: Estimate, band: [number, number], opts: CheckOptions = {}): Check {
+export function check(
+  name: string,
+  estimate: Estimate,
+  band: [number, number],
+  opts: CheckOptions = {},
+): Check {
   return {
     name,
     status: opts.status ?? classifyAgainstBand({ lo: estimate.lo, hi: estimate.hi }, band),
@@ -34,7 +39,8 @@ export function check(name: string, estimate: Estimate, band: [number, number], 
  */
 export function verdict(checks: Check[], findings: string[] = [], headline?: string): Verdict {
   const primary = checks.filter((c) => c.primary);
-  const head = (headline ? checks.find((c) => c.name === headline) : undefined) ?? primary[0] ?? checks[0];
+  const head = (headline ? checks.find((c) => c.name === headline) : undefined) ?? primary[0] ??
+    checks[0];
   return {
     status: combineStatuses(primary.map((c) => c.status)),
     statistic: head?.name ?? "none",

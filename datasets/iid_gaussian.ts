@@ -6,6 +6,12 @@
 import type { PhiloxStream } from "../models/gpu/philox.ts";
 
 /** `rows` × `dim` samples, row-major, from `stream`. */
-export function iidGaussian(stream: PhiloxStream, rows: number, dim: number, mean: number, sigma: number): Float64Array {
+export function iidGaussian(
+  stream: PhiloxStream,
+  rows: number,
+  dim: number,
+  mean: number,
+  sigma: number,
+): Float64Array {
   return stream.fillNormal(new Float64Array(rows * dim), sigma, mean) as Float64Array;
 }

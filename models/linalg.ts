@@ -6,7 +6,13 @@
  */
 
 /** C = A (r×k) · B (k×c). */
-export function matmul(a: Float64Array, b: Float64Array, r: number, k: number, c: number): Float64Array {
+export function matmul(
+  a: Float64Array,
+  b: Float64Array,
+  r: number,
+  k: number,
+  c: number,
+): Float64Array {
   const out = new Float64Array(r * c);
   for (let i = 0; i < r; i++) {
     const oi = i * c;
@@ -28,7 +34,13 @@ export function transpose(a: Float64Array, r: number, c: number): Float64Array {
 }
 
 /** AᵀB for A (n×p), B (n×q): a p×q matrix, without forming Aᵀ. */
-export function crossprod(a: Float64Array, b: Float64Array, n: number, p: number, q: number): Float64Array {
+export function crossprod(
+  a: Float64Array,
+  b: Float64Array,
+  n: number,
+  p: number,
+  q: number,
+): Float64Array {
   const out = new Float64Array(p * q);
   for (let s = 0; s < n; s++) {
     for (let i = 0; i < p; i++) {
@@ -42,7 +54,10 @@ export function crossprod(a: Float64Array, b: Float64Array, n: number, p: number
 }
 
 /** Eigen decomposition of a symmetric n×n matrix: values ascending, vectors as columns of `vectors`. */
-export function symmetricEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+export function symmetricEigen(
+  a: Float64Array,
+  n: number,
+): { values: Float64Array; vectors: Float64Array } {
   const m = Float64Array.from(a);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
@@ -92,7 +107,11 @@ export function symmetricEigen(a: Float64Array, n: number): { values: Float64Arr
  * Moore–Penrose pseudo-inverse of a symmetric positive semi-definite n×n matrix: eigenvalues
  * below `rtol` × the largest are treated as zero. Returns the inverse and the rank.
  */
-export function pinvSymmetric(a: Float64Array, n: number, rtol = 1e-10): { inv: Float64Array; rank: number } {
+export function pinvSymmetric(
+  a: Float64Array,
+  n: number,
+  rtol = 1e-10,
+): { inv: Float64Array; rank: number } {
   const { values, vectors } = symmetricEigen(a, n);
   const cutoff = rtol * Math.max(...values.map(Math.abs));
   const inv = new Float64Array(n * n);

@@ -11,7 +11,8 @@ import {
   transpose,
 } from "./linalg.ts";
 
-const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol * (1 + Math.abs(b)), `${a} vs ${b}`);
+const close = (a: number, b: number, tol = 1e-9) =>
+  assert.ok(Math.abs(a - b) <= tol * (1 + Math.abs(b)), `${a} vs ${b}`);
 
 Deno.test("symmetricEigen reconstructs a known 2x2 and a random 6x6", () => {
   const { values } = symmetricEigen(Float64Array.from([2, 1, 1, 2]), 2);
@@ -21,7 +22,19 @@ Deno.test("symmetricEigen reconstructs a known 2x2 and a random 6x6", () => {
   for (let i = 0; i < n * n; i++) r[i] = ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
   const a = crossprod(r, r, n, n, n);
   const { values: w, vectors: v } = symmetricEigen(a, n);
-  const back = matmul(matmul(v, Float64Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? w[k / (n + 1)] : 0)), n, n, n), transpose(v, n, n), n, n, n);
+  const back = matmul(
+    matmul(
+      v,
+      Float64Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? w[k / (n + 1)] : 0)),
+      n,
+      n,
+      n,
+    ),
+    transpose(v, n, n),
+    n,
+    n,
+    n,
+  );
   for (let i = 0; i < n * n; i++) close(back[i], a[i], 1e-10);
   for (let i = 1; i < n; i++) assert.ok(w[i] >= w[i - 1]);
 });

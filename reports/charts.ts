@@ -127,7 +127,9 @@ export function measuredVsPredicted(o: MeasuredVsPredicted): Spec {
       encoding: {
         x,
         y,
-        ...(o.series && o.predicted[0] && o.series.field in o.predicted[0] ? colorEnc : { color: { value: "#444" } }),
+        ...(o.series && o.predicted[0] && o.series.field in o.predicted[0]
+          ? colorEnc
+          : { color: { value: "#444" } }),
         strokeDash: { field: "source", type: "nominal", title: "" },
       },
     });

@@ -11,5 +11,9 @@ export const JSON_SCHEMA_PATH = new URL("./results.schema.json", import.meta.url
 /** The JSON Schema text (stable formatting, trailing newline). */
 export function resultsJsonSchema(): string {
   const js = z.toJSONSchema(ResultsSchema, { unrepresentable: "any", io: "output" });
-  return JSON.stringify({ ...js, $id: "claimbench.results.schema.json", title: "claimbench results" }, null, 2) + "\n";
+  return JSON.stringify(
+    { ...js, $id: "claimbench.results.schema.json", title: "claimbench results" },
+    null,
+    2,
+  ) + "\n";
 }

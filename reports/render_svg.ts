@@ -43,17 +43,17 @@ export async function renderSvg(
   const text = (args: unknown[]) =>
     args.map((a) => (a instanceof Error ? a.message : typeof a === "string" ? a : JSON.stringify(a)))
       .join(" ");
-  // Vega logs (rather than throws) runtime errors such as failed data loads: collect them.
+  // Vega logs (rather than throws) runtime errors and failed data loads: collect them.
   const logger = vega.logger(vega.Warn, undefined, (_method, level, args) => {
     if (level === "ERROR") errors.push(text(args));
     else opts.onWarning?.(text(args));
   });
   // deno-lint-ignore no-explicit-any
   const vgSpec: any = isVegaSpec(spec) ? spec : vl.compile(spec as any, { logger }).spec;
-  const refuse = (uri: unknown) =>
-    Promise.reject(
-      new Error(`chart data must be inline; refusing to load ${JSON.stringify(uri)} (offline)`),
-    );
+  const refuse = (uri: unknown) => {
+    errors.push(`chart data must be inline; refused to load ${JSON.stringify(uri)} (offline)`);
+    return Promise.reject(new Error("offline: chart data must be inline"));
+  };
   const loader = vega.loader();
   loader.load = refuse;
   loader.http = refuse;

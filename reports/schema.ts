@@ -10,7 +10,12 @@ import { z } from "../deps.ts";
 export const RESULTS_SCHEMA_VERSION = 1;
 
 /** The four verdicts. */
-export const VerdictStatusSchema = z.enum(["reproduced", "not reproduced", "inconclusive", "error"]);
+export const VerdictStatusSchema = z.enum([
+  "reproduced",
+  "not reproduced",
+  "inconclusive",
+  "error",
+]);
 /** One of the four verdicts. */
 export type VerdictStatus = z.infer<typeof VerdictStatusSchema>;
 
@@ -38,7 +43,9 @@ export const VerdictSchema = z.object({
   ci: z.tuple([num, num]),
   band: z.tuple([num, num]),
   checks: z.array(CheckSchema),
-  findings: z.array(z.string()).describe("plain-language observations (monotonicity, censoring, ...)"),
+  findings: z.array(z.string()).describe(
+    "plain-language observations (monotonicity, censoring, ...)",
+  ),
 });
 /** A verdict. */
 export type Verdict = z.infer<typeof VerdictSchema>;
@@ -104,7 +111,11 @@ export type CaseResult = z.infer<typeof CaseResultSchema>;
 /** Machine, software and adapter facts recorded with every run. */
 export const ProvenanceSchema = z.object({
   suiteVersion: z.string(),
-  git: z.object({ commit: z.string().nullable(), dirty: z.boolean().nullable(), branch: z.string().nullable() }),
+  git: z.object({
+    commit: z.string().nullable(),
+    dirty: z.boolean().nullable(),
+    branch: z.string().nullable(),
+  }),
   deno: z.string(),
   v8: z.string(),
   typescript: z.string(),
@@ -138,7 +149,9 @@ export type Provenance = z.infer<typeof ProvenanceSchema>;
 export const PlanSchema = z.object({
   profile: z.enum(["smoke", "quick", "full"]),
   cases: z.array(z.string()).describe("case ids in this run (this shard's share when sharded)"),
-  seeds: z.number().int().positive().nullable().describe("--seeds override, null = profile default"),
+  seeds: z.number().int().positive().nullable().describe(
+    "--seeds override, null = profile default",
+  ),
   baseSeed: z.number().int(),
   overrides: z.record(z.string(), z.unknown()),
   backend: z.enum(["auto", "webgpu", "cpu"]),
@@ -169,7 +182,9 @@ export class ResultsFileError extends Error {
 
 /** Replace NaN/±Infinity by null so that JSON round-trips and validation agree. */
 export function jsonSafe<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)));
+  return JSON.parse(
+    JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)),
+  );
 }
 
 /** Parse and validate a results document; errors name the file and the offending fields. */
@@ -183,16 +198,24 @@ export function parseResults(text: string, source = "results"): Results {
     );
   }
   const obj = raw as { schema?: unknown; schemaVersion?: unknown };
-  if (obj && typeof obj === "object" && obj.schema === "claimbench.results" &&
-    obj.schemaVersion !== RESULTS_SCHEMA_VERSION) {
+  if (
+    obj && typeof obj === "object" && obj.schema === "claimbench.results" &&
+    obj.schemaVersion !== RESULTS_SCHEMA_VERSION
+  ) {
     throw new ResultsFileError(
-      `${source} has schemaVersion ${JSON.stringify(obj.schemaVersion)}; this claimbench reads version ${RESULTS_SCHEMA_VERSION}`,
+      `${source} has schemaVersion ${
+        JSON.stringify(obj.schemaVersion)
+      }; this claimbench reads version ${RESULTS_SCHEMA_VERSION}`,
     );
   }
   const parsed = ResultsSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
-    throw new ResultsFileError(`${source} is not a claimbench results document:\n  ${issues.join("\n  ")}`);
+    const issues = parsed.error.issues.slice(0, 5).map((i) =>
+      `${i.path.join(".") || "(root)"}: ${i.message}`
+    );
+    throw new ResultsFileError(
+      `${source} is not a claimbench results document:\n  ${issues.join("\n  ")}`,
+    );
   }
   return parsed.data;
 }

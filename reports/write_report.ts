@@ -12,6 +12,7 @@ import { junitXml } from "./junit.ts";
 import { renderSvg } from "./render_svg.ts";
 import type { Results } from "./schema.ts";
 import { summaryMarkdown } from "./summary_md.ts";
+import { loadVegaBundles } from "./vega_bundles.ts";
 
 /** Options of {@link writeReport}. */
 export interface WriteReportOptions {
@@ -21,7 +22,10 @@ export interface WriteReportOptions {
   html?: Pick<ReportHtmlOptions, "bundles">;
 }
 
-/** What {@link writeReport} wrote, and what it could not do (e.g. a chart that failed to render). */
+/**
+ * What {@link writeReport} wrote, and what went wrong without stopping it (a chart that failed
+ * to render, Vega-Lite warnings, interactive charts unavailable).
+ */
 export interface WrittenReport {
   /** Paths of the files written (outDir joined with the file name). */
   files: string[];
@@ -60,7 +64,13 @@ export async function writeReport(
       await write(`${chartDir}/${stem}.vl.json`, JSON.stringify(chart.spec, null, 2) + "\n");
       if (opts.svg === false) continue;
       try {
-        const svg = await renderSvg(chart.spec);
+        const key = chartKey(id, chart.id);
+        const svg = await renderSvg(chart.spec, {
+          onWarning: (m) => {
+            const w = `chart ${key}: ${m}`;
+            if (!warnings.includes(w)) warnings.push(w);
+          },
+        });
         svgs[chartKey(id, chart.id)] = svg;
         await write(`${chartDir}/${stem}.svg`, svg);
       } catch (e) {
@@ -72,6 +82,17 @@ export async function writeReport(
   }
   await write("summary.md", summaryMarkdown(results, { chartDir }));
   await write("junit.xml", junitXml(results));
-  await write("report.html", await reportHtml(results, svgs, { chartDir, ...opts.html }));
+  let bundles = opts.html?.bundles;
+  if (bundles === undefined) {
+    try {
+      bundles = await loadVegaBundles();
+    } catch (e) {
+      warnings.push(
+        `report.html has static charts only: ${e instanceof Error ? e.message : e}`,
+      );
+      bundles = null;
+    }
+  }
+  await write("report.html", await reportHtml(results, svgs, { chartDir, bundles }));
   return { files, warnings };
 }

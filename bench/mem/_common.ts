@@ -16,16 +16,24 @@ const convention = z.enum(["bbT", "bTb"]);
 /** Fields both Paper C cases share. */
 export const memFields = {
   dims: z.array(z.number().int().min(2).max(256)).min(1).describe("data dimensions d"),
-  ratios: z.array(z.number().positive().max(64)).min(3).describe("training-set sizes as n/d, ascending"),
-  trials: z.number().int().min(2).max(100000).describe("independent trials per (d, n/d) point; --seeds overrides"),
-  originalSize: z.number().int().min(8).max(100000).default(1000).describe("size N of the fresh 'original' set"),
+  ratios: z.array(z.number().positive().max(64)).min(3).describe(
+    "training-set sizes as n/d, ascending",
+  ),
+  trials: z.number().int().min(2).max(100000).describe(
+    "independent trials per (d, n/d) point; --seeds overrides",
+  ),
+  originalSize: z.number().int().min(8).max(100000).default(1000).describe(
+    "size N of the fresh 'original' set",
+  ),
   T: z.number().positive().max(20).default(2).describe("diffusion time T (l = e^{-2T})"),
   dataMean: z.number().default(10).describe("mean of every data coordinate"),
   sigma: z.number().positive().default(1).describe("standard deviation of every data coordinate"),
   conventions: z.array(convention).min(1).default(["bbT", "bTb"]).describe(
     "covariance conventions to run: bbT = s²β1β1ᵀ (the paper's text), bTb = s²β1ᵀβ1 (the authors' code)",
   ),
-  primaryConvention: convention.default("bbT").describe("the convention whose checks decide the verdict"),
+  primaryConvention: convention.default("bbT").describe(
+    "the convention whose checks decide the verdict",
+  ),
   band: z.tuple([z.number(), z.number()]).default([0.5, 2]).describe("tolerance band on n/d"),
   resamples: z.number().int().min(100).max(100000).default(1000).describe("bootstrap resamples"),
 };
@@ -52,7 +60,10 @@ export const memParams: ParamSources = {
   T: { source: "paper", note: "T = 2 as in the paper and LDM.py" },
   dataMean: { source: "paper", note: "coordinates i.i.d. N(10, 1)" },
   sigma: { source: "paper", note: "σ = 1" },
-  originalSize: { source: "claims", note: "paper N = 10^4 (full); quick uses 1000 to fit a CPU budget" },
+  originalSize: {
+    source: "claims",
+    note: "paper N = 10^4 (full); quick uses 1000 to fit a CPU budget",
+  },
   dims: { source: "claims", note: "CLAIMS.md grid; the paper goes to d = 100 (full profile)" },
   ratios: { source: "claims", note: "CLAIMS.md n/d grid" },
   trials: { source: "claims", note: "≥ 100 per point (quick), 300 (full)" },
@@ -60,7 +71,8 @@ export const memParams: ParamSources = {
   band: { source: "claims", note: "tolerance band [0.5, 2] on n/d" },
   design: {
     source: "ours",
-    note: "within a trial, training sets are nested in n and share one original set (common random numbers); " +
+    note:
+      "within a trial, training sets are nested in n and share one original set (common random numbers); " +
       "the bootstrap resamples whole trials",
   },
   kernelWidth: { source: "paper", note: "ε = σ N^{-1/d} for a set of N points" },
@@ -85,13 +97,22 @@ export function columnMean(rows: (number | null)[][], idx: ArrayLike<number>, j:
  * Where a curve crosses `target`, with censoring made explicit: +∞ when it never gets there on
  * the grid, the first grid point when it starts past the target.
  */
-export function censoredCrossing(x: number[], y: number[], target: number, dir: "up" | "down"): number {
+export function censoredCrossing(
+  x: number[],
+  y: number[],
+  target: number,
+  dir: "up" | "down",
+): number {
   const c = crossing(x, y, target, dir);
   return Number.isNaN(c) ? Infinity : c;
 }
 
 /** The curve of column means over ratios for the trials in `idx`. */
-export function meanCurve(rows: (number | null)[][], idx: ArrayLike<number>, columns: number): number[] {
+export function meanCurve(
+  rows: (number | null)[][],
+  idx: ArrayLike<number>,
+  columns: number,
+): number[] {
   return Array.from({ length: columns }, (_, j) => columnMean(rows, idx, j));
 }
 
@@ -108,7 +129,11 @@ export function bootstrapCurveStat(
   resamples: number,
   seed: number,
 ): Estimate {
-  return bootstrap(rows.length, (idx) => stat(meanCurve(rows, idx, columns)), { resamples, seed, keepInfinite: true });
+  return bootstrap(rows.length, (idx) => stat(meanCurve(rows, idx, columns)), {
+    resamples,
+    seed,
+    keepInfinite: true,
+  });
 }
 
 /** The measurement of one convention at one d, or throw a clear error. */

@@ -10,7 +10,11 @@
  */
 import type { CaseContext } from "../case.ts";
 import { iidGaussian } from "../../datasets/iid_gaussian.ts";
-import { type CovarianceConvention, fitLinearDenoiser, generatedGaussian } from "../../models/mem/linear_denoiser.ts";
+import {
+  type CovarianceConvention,
+  fitLinearDenoiser,
+  generatedGaussian,
+} from "../../models/mem/linear_denoiser.ts";
 import { compareSignedLog, hellinger2, kernelL2Distance } from "../../models/mem/distances.ts";
 import { kernelRows, packSets } from "../../models/gpu/kernel_sum.ts";
 
@@ -73,7 +77,9 @@ export async function runMemExperiment(
     const pools: Float64Array[] = [], origs: Float64Array[] = [];
     for (const seed of ctx.seeds) {
       pools.push(iidGaussian(ctx.stream("mem.train", seed, d), nMax, d, cfg.dataMean, cfg.sigma));
-      if (withDelta) origs.push(iidGaussian(ctx.stream("mem.original", seed, d), N, d, cfg.dataMean, cfg.sigma));
+      if (withDelta) {
+        origs.push(iidGaussian(ctx.stream("mem.original", seed, d), N, d, cfg.dataMean, cfg.sigma));
+      }
     }
     // kernel rows for every original set and every training set, batched in chunks of trials
     const origRows: Float64Array[] = [], trainRows: Float64Array[][] = [];
@@ -126,7 +132,9 @@ export async function runMemExperiment(
             const g = generatedGaussian(fit, x0, n, d, fp, c);
             let tr = 0;
             for (let i = 0; i < d; i++) tr += g.cov[i * d + i];
-            if (!Number.isFinite(tr)) throw new Error(`generated covariance is not finite (tr = ${tr})`);
+            if (!Number.isFinite(tr)) {
+              throw new Error(`generated covariance is not finite (tr = ${tr})`);
+            }
             m.traceOverD[t].push(tr / d);
             m.h2[t].push(hellinger2(g.mean, g.cov, trueMean, trueCov, d));
             if (withDelta) {

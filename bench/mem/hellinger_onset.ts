@@ -15,8 +15,8 @@ import {
   censoredCrossing,
   conventionAt,
   fmt,
-  MEM_PAPER,
   meanCurve,
+  MEM_PAPER,
   memFields,
   memParams,
   memProfiles,
@@ -24,7 +24,9 @@ import {
 
 const schema = z.object({
   ...memFields,
-  level: z.number().gt(0).lt(1).default(0.95).describe("onset = first n/d where mean H² drops below this level"),
+  level: z.number().gt(0).lt(1).default(0.95).describe(
+    "onset = first n/d where mean H² drops below this level",
+  ),
   departure: z.number().gt(0).lt(0.5).default(0.001).describe(
     "informational check: first n/d where mean H² < 1 − departure",
   ),
@@ -50,9 +52,13 @@ export const hellingerOnset = defineCase<HellingerConfig, DimMeasurement[], Hell
   params: {
     ...memParams,
     level: { source: "claims", note: "onset where H² first drops below 0.95" },
-    departure: { source: "ours", note: "a second, informational onset: where H² leaves 1 at all (1 − 0.001)" },
+    departure: {
+      source: "ours",
+      note: "a second, informational onset: where H² leaves 1 at all (1 − 0.001)",
+    },
   },
-  estimateSeconds: (c) => c.trials * c.dims.reduce((s, d) => s + 2e-6 * c.ratios.length * d * d * 10, 0),
+  // calibrated on the 2-core reference machine: ≈ 4 µs per d² per (trial, n)
+  estimateSeconds: (c) => c.trials * c.dims.reduce((s, d) => s + 4e-6 * c.ratios.length * d * d, 0),
   defaultSeeds: (c) => c.trials,
   run: (ctx, c) => runMemExperiment(ctx, c, false),
   predict: (c) => ({ onset: 1, band: c.band }),
@@ -73,15 +79,22 @@ export const hellingerOnset = defineCase<HellingerConfig, DimMeasurement[], Hell
         const curve = meanCurve(rows, allTrials(rows), dm.ratios.length);
         const below = dm.ratios.filter((r, j) => r <= 1 && curve[j] < 0.99);
         findings.push(
-          `${tag}, d=${dm.d}: onset n/d = ${fmt(onset.value)} [${fmt(onset.lo)}, ${fmt(onset.hi)}]; ` +
-            `mean H² at the largest n/d (${dm.ratios[dm.ratios.length - 1]}) = ${fmt(curve[curve.length - 1], 3)}` +
-            (below.length ? `; H² < 0.99 already at n/d ≤ 1 (${below.join(", ")})` : "; H² ≥ 0.99 for every n/d ≤ 1"),
+          `${tag}, d=${dm.d}: onset n/d = ${fmt(onset.value)} [${fmt(onset.lo)}, ${
+            fmt(onset.hi)
+          }]; ` +
+            `mean H² at the largest n/d (${dm.ratios[dm.ratios.length - 1]}) = ${
+              fmt(curve[curve.length - 1], 3)
+            }` +
+            (below.length
+              ? `; H² < 0.99 already at n/d ≤ 1 (${below.join(", ")})`
+              : "; H² ≥ 0.99 for every n/d ≤ 1"),
         );
         if (k === dims.length - 1) {
           checks.push(
             check(`onset n/d at d=${dm.d} (${tag})`, onset, c.band, {
               primary: conv === c.primaryConvention,
-              note: `first n/d where mean H² < ${c.level}; +∞ means it never drops below on the grid`,
+              note:
+                `first n/d where mean H² < ${c.level}; +∞ means it never drops below on the grid`,
             }),
           );
           // informational: where H² first departs from 1 at all (not CLAIMS.md's 0.95 definition)
@@ -95,7 +108,8 @@ export const hellingerOnset = defineCase<HellingerConfig, DimMeasurement[], Hell
           checks.push(
             check(`departure from H² = 1 at d=${dm.d} (${tag})`, departure, c.band, {
               primary: false,
-              note: `first n/d where mean H² < 1 − ${c.departure}; informational, not the claim's definition`,
+              note:
+                `first n/d where mean H² < 1 − ${c.departure}; informational, not the claim's definition`,
             }),
           );
         }
@@ -120,10 +134,17 @@ export const hellingerOnset = defineCase<HellingerConfig, DimMeasurement[], Hell
         measured: rows,
         ci: { lo: "lo", hi: "hi" },
         series: { field: "d", title: "d", type: "ordinal" },
-        rules: [{ x: prediction.onset, label: "predicted onset n/d = 1" }, { y: c.level, label: `H² = ${c.level}` }],
+        rules: [{ x: prediction.onset, label: "predicted onset n/d = 1" }, {
+          y: c.level,
+          label: `H² = ${c.level}`,
+        }],
         xBand: { lo: prediction.band[0], hi: prediction.band[1], label: "tolerance band" },
       });
     });
-    return [{ id: "hellinger", title: `H² vs n/d — verdict: ${v.status}`, spec: concat("H² against n/d", specs) }];
+    return [{
+      id: "hellinger",
+      title: `H² vs n/d — verdict: ${v.status}`,
+      spec: concat("H² against n/d", specs),
+    }];
   },
 });

@@ -15,7 +15,10 @@ Deno.test("mem cases: same seeds on the CPU give bit-identical measurements and 
     const run = async () => {
       const ctx = makeTestContext({ seeds: [0, 1, 2, 3, 4] });
       const measurement = await c.run(ctx, cfg as never);
-      return { measurement, verdict: c.judge({ measurement, prediction: c.predict(cfg as never) }, cfg as never) };
+      return {
+        measurement,
+        verdict: c.judge({ measurement, prediction: c.predict(cfg as never) }, cfg as never),
+      };
     };
     const a = await run(), b = await run();
     assert.deepEqual(a, b);
@@ -35,7 +38,11 @@ Deno.test("mem.transition: WebGPU and CPU agree on ≥ 97% of Δ signs at the sm
     for (const conv of ["bbT", "bTb"] as const) {
       const a = dm.conventions[conv]!.deltaPositive, b = gpu[k].conventions[conv]!.deltaPositive;
       a.forEach((row, t) => row.forEach((v, j) => (total++, same += v === b[t][j] ? 1 : 0)));
-      assert.deepEqual(dm.conventions[conv]!.h2, gpu[k].conventions[conv]!.h2, "H² does not use the GPU: identical");
+      assert.deepEqual(
+        dm.conventions[conv]!.h2,
+        gpu[k].conventions[conv]!.h2,
+        "H² does not use the GPU: identical",
+      );
     }
   });
   assert.ok(same / total >= 0.97, `agreement ${same}/${total}`);
@@ -46,13 +53,27 @@ Deno.test("mem.transition verdict has the crossing, width and monotonicity check
   const cfg = smoke(transition);
   const ctx = makeTestContext({ seeds: [0, 1, 2, 3, 4, 5] });
   const m = await transition.run(ctx, cfg as never);
-  const v = transition.judge({ measurement: m, prediction: transition.predict(cfg as never) }, cfg as never);
+  const v = transition.judge(
+    { measurement: m, prediction: transition.predict(cfg as never) },
+    cfg as never,
+  );
   const names = v.checks.map((c) => c.name).join("\n");
-  for (const re of [/crossing n\*\/d at d=8 \(Σ = s²β1β1ᵀ\)/, /width\(d=8\) − width\(d=4\)/, /significant drops/, /β1ᵀβ1/]) {
+  for (
+    const re of [
+      /crossing n\*\/d at d=8 \(Σ = s²β1β1ᵀ\)/,
+      /width\(d=8\) − width\(d=4\)/,
+      /significant drops/,
+      /β1ᵀβ1/,
+    ]
+  ) {
     assert.match(names, re);
   }
   assert.equal(v.checks.filter((c) => c.primary).length, 3);
   assert.ok(["reproduced", "not reproduced", "inconclusive"].includes(v.status));
-  const charts = transition.charts({ measurement: m, prediction: transition.predict(cfg as never) }, cfg as never, v);
+  const charts = transition.charts(
+    { measurement: m, prediction: transition.predict(cfg as never) },
+    cfg as never,
+    v,
+  );
   assert.deepEqual(charts.map((c) => c.id), ["p-delta", "crossing", "trace"]);
 });

@@ -4,7 +4,10 @@
  */
 
 /** Typed arrays that can be uploaded as storage data. */
-export type GpuData = Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Int32Array<ArrayBuffer>;
+export type GpuData =
+  | Float32Array<ArrayBuffer>
+  | Uint32Array<ArrayBuffer>
+  | Int32Array<ArrayBuffer>;
 
 /** A storage buffer initialised with `data` (or zero-filled when given a byte length). */
 export function storageBuffer(
@@ -53,12 +56,20 @@ export async function readBuffer(
 }
 
 /** Read a buffer as f32 values. */
-export async function readF32(device: GPUDevice, src: GPUBuffer, count: number): Promise<Float32Array> {
+export async function readF32(
+  device: GPUDevice,
+  src: GPUBuffer,
+  count: number,
+): Promise<Float32Array> {
   return new Float32Array(await readBuffer(device, src, count * 4));
 }
 
 /** Read a buffer as u32 values. */
-export async function readU32(device: GPUDevice, src: GPUBuffer, count: number): Promise<Uint32Array> {
+export async function readU32(
+  device: GPUDevice,
+  src: GPUBuffer,
+  count: number,
+): Promise<Uint32Array> {
   return new Uint32Array(await readBuffer(device, src, count * 4));
 }
 

@@ -61,7 +61,9 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 export function describeAdapter(adapter: GPUAdapter): AdapterRecord {
   const info = adapter.info;
   const limits: Record<string, number> = {};
-  for (const k of LIMIT_KEYS) limits[k] = Number((adapter.limits as unknown as Record<string, number>)[k]);
+  for (const k of LIMIT_KEYS) {
+    limits[k] = Number((adapter.limits as unknown as Record<string, number>)[k]);
+  }
   return {
     vendor: String(info.vendor ?? ""),
     architecture: String(info.architecture ?? ""),
@@ -87,7 +89,12 @@ export async function acquireBackend(
   opts: AcquireOptions = {},
 ): Promise<BackendChoice> {
   if (request === "cpu") {
-    return { backend: "cpu", device: null, adapter: null, fallbackReason: "--backend cpu requested" };
+    return {
+      backend: "cpu",
+      device: null,
+      adapter: null,
+      fallbackReason: "--backend cpu requested",
+    };
   }
   const timeoutMs = opts.timeoutMs ?? 15000;
   let reason: string;

@@ -7,7 +7,14 @@
  * is the f64 reference.
  * @module
  */
-import { computePipeline, dispatch, readF32, storageBuffer, uniformBuffer, workgroupGrid } from "./buffers.ts";
+import {
+  computePipeline,
+  dispatch,
+  readF32,
+  storageBuffer,
+  uniformBuffer,
+  workgroupGrid,
+} from "./buffers.ts";
 
 /** Point sets of equal dimension, packed: points of set s are rows start[s] .. start[s]+count[s]-1. */
 export interface PackedSets {

@@ -9,12 +9,20 @@ import { PhiloxStream } from "./philox.ts";
 
 const d = 32, N = 1000, sets = 8;
 const s = new PhiloxStream(1, "bench");
-const data = Array.from({ length: sets }, () => s.fillNormal(new Float64Array(N * d), 1, 10) as Float64Array);
+const data = Array.from(
+  { length: sets },
+  () => s.fillNormal(new Float64Array(N * d), 1, 10) as Float64Array,
+);
 const eps = Math.pow(N, -1 / d);
 const packed = packSets(data, d, data.map(() => 1 / (4 * eps * eps)));
 const choice = await acquireBackend("auto", { timeoutMs: 10000 });
 
-Deno.bench({ name: "kernel_sum cpu f64 (8 sets × 1000² pairs, d=32)", group: "kernel_sum", baseline: true, n: 3 }, () => {
+Deno.bench({
+  name: "kernel_sum cpu f64 (8 sets × 1000² pairs, d=32)",
+  group: "kernel_sum",
+  baseline: true,
+  n: 3,
+}, () => {
   kernelRowsCpu(packed);
 });
 

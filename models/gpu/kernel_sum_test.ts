@@ -28,7 +28,10 @@ Deno.test("WebGPU kernel rows agree with the f64 CPU reference (rel. 1e-4) on da
     const cpu = kernelRowsCpu(packed), gpu = await kernelRowsGpu(choice.device, packed);
     assert.equal(gpu.length, cpu.length);
     for (let i = 0; i < cpu.length; i++) {
-      assert.ok(Math.abs(gpu[i] - cpu[i]) <= 1e-4 * Math.max(1, Math.abs(cpu[i])), `dim ${dim} row ${i}: ${gpu[i]} vs ${cpu[i]}`);
+      assert.ok(
+        Math.abs(gpu[i] - cpu[i]) <= 1e-4 * Math.max(1, Math.abs(cpu[i])),
+        `dim ${dim} row ${i}: ${gpu[i]} vs ${cpu[i]}`,
+      );
     }
   }
   choice.device.destroy();

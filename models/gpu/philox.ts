@@ -91,7 +91,15 @@ export class PhiloxStream {
   /** The next u32. */
   nextU32(): number {
     if (this.#pos === 4) {
-      philox4x32(this.#block >>> 0, Math.floor(this.#block / 4294967296), 0, 0, this.key[0], this.key[1], this.#buf);
+      philox4x32(
+        this.#block >>> 0,
+        Math.floor(this.#block / 4294967296),
+        0,
+        0,
+        this.key[0],
+        this.key[1],
+        this.#buf,
+      );
       this.#block++;
       this.#pos = 0;
     }

@@ -4,9 +4,19 @@ import { computePipeline, dispatch, readU32, storageBuffer } from "./buffers.ts"
 import { normal2FromU32, philox4x32, PHILOX_WGSL, PhiloxStream, u32ToUnitF32 } from "./philox.ts";
 
 Deno.test("philox4x32-10 matches the Random123 known-answer vectors", () => {
-  assert.deepEqual([...philox4x32(0, 0, 0, 0, 0, 0)], [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]);
+  assert.deepEqual([...philox4x32(0, 0, 0, 0, 0, 0)], [
+    0x6627e8d5,
+    0xe169c58d,
+    0xbc57ac4c,
+    0x9b00dbd8,
+  ]);
   const f = 0xffffffff;
-  assert.deepEqual([...philox4x32(f, f, f, f, f, f)], [0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd]);
+  assert.deepEqual([...philox4x32(f, f, f, f, f, f)], [
+    0x408f276d,
+    0x41c83b0e,
+    0xa20bc7c6,
+    0x6d5451fd,
+  ]);
   assert.deepEqual(
     [...philox4x32(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0)],
     [0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1],
@@ -62,7 +72,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   const gotN = new Float32Array((await readU32(device, nrm, n * 2)).buffer);
   let maxErr = 0;
   for (let i = 0; i < n; i++) {
-    const r = philox4x32(i, Math.imul(i, 3) >>> 0, 0xdeadbeef, 7, 0x12345678, (i ^ 0xcafef00d) >>> 0);
+    const r = philox4x32(
+      i,
+      Math.imul(i, 3) >>> 0,
+      0xdeadbeef,
+      7,
+      0x12345678,
+      (i ^ 0xcafef00d) >>> 0,
+    );
     for (let j = 0; j < 4; j++) assert.equal(got[4 * i + j], r[j], `word ${j} of counter ${i}`);
     const [z0, z1] = normal2FromU32(r[0], r[1]);
     maxErr = Math.max(maxErr, Math.abs(gotN[2 * i] - z0), Math.abs(gotN[2 * i + 1] - z1));

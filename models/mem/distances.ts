@@ -4,7 +4,13 @@
  * a signed log-magnitude so that enormous normalisers (ε ≪ 1 in high d) never overflow.
  * @module
  */
-import { cholesky, forwardSubstitute, logDetFromCholesky, logDetPsd, logSumExp } from "../linalg.ts";
+import {
+  cholesky,
+  forwardSubstitute,
+  logDetFromCholesky,
+  logDetPsd,
+  logSumExp,
+} from "../linalg.ts";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -36,7 +42,13 @@ export function hellinger2(
 }
 
 /** log N(x_i; μ, C) for each row of `x` (rows × d), C positive definite. */
-export function logGaussianDensities(x: Float64Array, rows: number, d: number, mu: Float64Array, cov: Float64Array): Float64Array {
+export function logGaussianDensities(
+  x: Float64Array,
+  rows: number,
+  d: number,
+  mu: Float64Array,
+  cov: Float64Array,
+): Float64Array {
   const l = cholesky(cov, d);
   if (!l) throw new Error("logGaussianDensities: covariance is not positive definite");
   const norm = -0.5 * (d * LOG_2PI + logDetFromCholesky(l, d));
@@ -87,9 +99,11 @@ export function kernelL2Distance(
   cov: Float64Array,
   kernelRows: ArrayLike<number>,
 ): SignedLog {
-  const logSelf = logSumExp(kernelRows) - 2 * Math.log(rows) - 0.5 * d * Math.log(4 * Math.PI * eps * eps);
+  const logSelf = logSumExp(kernelRows) - 2 * Math.log(rows) -
+    0.5 * d * Math.log(4 * Math.PI * eps * eps);
   const c = Float64Array.from(cov);
   for (let i = 0; i < d; i++) c[i * d + i] += eps * eps;
-  const logCross = Math.log(2) - Math.log(rows) + logSumExp(logGaussianDensities(x, rows, d, mu, c));
+  const logCross = Math.log(2) - Math.log(rows) +
+    logSumExp(logGaussianDensities(x, rows, d, mu, c));
   return logDiff(logSelf, logCross);
 }

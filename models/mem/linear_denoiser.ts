@@ -31,7 +31,12 @@ function centred(x: Float64Array, n: number, d: number, m: Float64Array): Float6
  * Minimum-norm least squares of `y` (n×d) on `[1, x]` (x n×d): centre both, then
  * β1ᵀ = (XcᵀXc)⁺ Xcᵀ Yc and β0 = ȳ − β1 x̄ (the intercept is not penalised).
  */
-export function fitLinearDenoiser(x: Float64Array, y: Float64Array, n: number, d: number): DenoiserFit {
+export function fitLinearDenoiser(
+  x: Float64Array,
+  y: Float64Array,
+  n: number,
+  d: number,
+): DenoiserFit {
   const xm = columnMeans(x, n, d), ym = columnMeans(y, n, d);
   const xc = centred(x, n, d, xm), yc = centred(y, n, d, ym);
   const { inv, rank } = pinvSymmetric(crossprod(xc, xc, n, d, d), d);

@@ -1,0 +1,65 @@
+/**
+ * Keeps the README's claims table true: every registered case, with its verdict and headline
+ * statistic from a results file. `deno task readme-table <results.json>` rewrites the block
+ * between the `claims-table` markers.
+ * @module
+ */
+import { ALL_CASES } from "./registry.ts";
+import type { AnyCase } from "./case.ts";
+import { readResults, type Results } from "../reports/schema.ts";
+import { escapeMarkdown } from "../reports/escape.ts";
+
+const START = "<!-- claims-table:start -->", END = "<!-- claims-table:end -->";
+
+function num(x: number | null): string {
+  return x === null ? "∞" : Math.abs(x) >= 100 || Math.abs(x) < 0.01 ? x.toPrecision(3) : x.toFixed(2);
+}
+
+/** The markdown table for `cases`, with verdicts from `results` where it has them. */
+export function claimsTable(results: Results, cases: readonly AnyCase[] = ALL_CASES): string {
+  const p = results.provenance;
+  const machine = `${p.cpuModel} ×${p.cpuCount}, backend ${p.backend}` +
+    (p.adapter ? ` (${p.adapter.description}${p.adapter.isFallbackAdapter ? ", fallback adapter" : ""})` : "");
+  const lines = [
+    `Verdicts from the ${results.plan.profile} profile, ${results.createdAt.slice(0, 10)}, ${machine}, commit ${
+      (p.git.commit ?? "unknown").slice(0, 10)
+    }.`,
+    "",
+    "| case | claim | verdict | headline statistic [95% CI] (band) | time |",
+    "|---|---|---|---|---|",
+  ];
+  for (const c of cases) {
+    const r = results.cases[c.id];
+    const v = r?.verdict;
+    const stat = v && v.statistic !== "none"
+      ? `${escapeMarkdown(v.statistic)} = ${num(v.value)} [${num(v.ci[0])}, ${num(v.ci[1])}] (${num(v.band[0])}, ${num(v.band[1])})`
+      : r?.error
+      ? escapeMarkdown(r.error.message.slice(0, 120))
+      : "—";
+    lines.push(
+      `| \`${c.id}\` | ${escapeMarkdown(c.claim)} | ${v ? `**${v.status}**` : "not run"} | ${stat} | ${
+        r ? `${r.durationS.toFixed(0)} s` : "—"
+      } |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Replace the marked block of `readme` with `table`. */
+export function replaceTable(readme: string, table: string): string {
+  const a = readme.indexOf(START), b = readme.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`README has no ${START} … ${END} block`);
+  return readme.slice(0, a + START.length) + "\n" + table + "\n" + readme.slice(b);
+}
+
+if (import.meta.main) {
+  const file = Deno.args[0];
+  if (!file) {
+    console.error("usage: deno task readme-table <results.json>");
+    Deno.exit(2);
+  }
+  const readmePath = new URL("../README.md", import.meta.url);
+  const results = await readResults(file);
+  await Deno.writeTextFile(readmePath, replaceTable(await Deno.readTextFile(readmePath), claimsTable(results)));
+  console.log(`README claims table updated from ${file}`);
+}
