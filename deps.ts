@@ -21,3 +21,8 @@ export async function loadTf(): Promise<typeof import("@tensorflow/tfjs")> {
   await import("@tensorflow/tfjs-backend-webgpu");
   return tf;
 }
+
+/** fast-check, for property-based tests (loaded on first use). */
+export async function loadFastCheck(): Promise<typeof import("fast-check")> {
+  return await import("fast-check");
+}

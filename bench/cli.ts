@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { ALL_CASES, selectCases } from "./registry.ts";
 import { type Profile, PROFILES } from "./case.ts";
-import { checkOverrideKeys, parseOverrides, resolveConfig } from "./config.ts";
+import { checkOverrideKeys, parseOverrides, readConfigFile, resolveConfig } from "./config.ts";
 import { RESULTS_FILE, runPlan, shardCases } from "./runner.ts";
 import { UsageError } from "./usage_error.ts";
 import { SUITE_VERSION } from "./version.ts";
@@ -39,6 +39,7 @@ Options:
   --seeds <n>               number of seeds/trials per grid point (default: the profile's)
   --base-seed <n>           first seed (default 0)
   --set <key=value>         override a config field (repeatable); values are JSON (e.g. dims=[8,16])
+  --config <file.json>      overrides from a JSON object {"field": value, ...}; --set wins
   --backend <b>             auto (default: WebGPU if an adapter is found, else CPU) | webgpu | cpu
   --out <dir>               output directory (default results/<timestamp>-<profile>)
   --resume                  continue an interrupted run in --out: finished cases are kept
@@ -166,6 +167,7 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
     seeds: { type: "string" },
     "base-seed": { type: "string" },
     set: { type: "string", multiple: true },
+    config: { type: "string" },
     backend: { type: "string", default: "auto" },
     out: { type: "string" },
     resume: { type: "boolean" },
@@ -208,7 +210,10 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
       }`,
     );
   }
-  const overrides = parseOverrides((values.set as string[] | undefined) ?? []);
+  const overrides = {
+    ...(values.config ? await readConfigFile(String(values.config)) : {}),
+    ...parseOverrides((values.set as string[] | undefined) ?? []),
+  };
   checkOverrideKeys(selected, overrides);
   const shard = parseShard(values.shard as string | undefined);
   const cases = shardCases(selected, shard.index, shard.count);

@@ -34,6 +34,36 @@ export function parseOverrides(sets: string[]): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Overrides from a JSON config file: an object of field → value (the same fields as `--set`).
+ * Errors name the file and what is wrong.
+ */
+export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    throw new UsageError(
+      `--config ${path}: cannot read it (${e instanceof Error ? e.message : e})`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(
+      `--config ${path}: not valid JSON (${e instanceof Error ? e.message : e})`,
+    );
+  }
+  const parsed = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.unknown()).safeParse(raw);
+  if (!parsed.success || Array.isArray(raw)) {
+    throw new UsageError(
+      `--config ${path}: expected a JSON object of config fields, e.g. {"trials": 50, "dims": [8, 16]}`,
+    );
+  }
+  return parsed.data;
+}
+
 /** The object shape of a case's schema (its fields), or an empty shape. */
 export function configShape(c: AnyCase): Record<string, z.ZodType> {
   const s = c.configSchema as unknown as { shape?: Record<string, z.ZodType> };

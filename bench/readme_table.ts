@@ -12,18 +12,24 @@ import { escapeMarkdown } from "../reports/escape.ts";
 const START = "<!-- claims-table:start -->", END = "<!-- claims-table:end -->";
 
 function num(x: number | null): string {
-  return x === null ? "∞" : Math.abs(x) >= 100 || Math.abs(x) < 0.01 ? x.toPrecision(3) : x.toFixed(2);
+  return x === null
+    ? "∞"
+    : Math.abs(x) >= 100 || Math.abs(x) < 0.01
+    ? x.toPrecision(3)
+    : x.toFixed(2);
 }
 
 /** The markdown table for `cases`, with verdicts from `results` where it has them. */
 export function claimsTable(results: Results, cases: readonly AnyCase[] = ALL_CASES): string {
   const p = results.provenance;
   const machine = `${p.cpuModel} ×${p.cpuCount}, backend ${p.backend}` +
-    (p.adapter ? ` (${p.adapter.description}${p.adapter.isFallbackAdapter ? ", fallback adapter" : ""})` : "");
+    (p.adapter
+      ? ` (${p.adapter.description}${p.adapter.isFallbackAdapter ? ", fallback adapter" : ""})`
+      : "");
   const lines = [
-    `Verdicts from the ${results.plan.profile} profile, ${results.createdAt.slice(0, 10)}, ${machine}, commit ${
-      (p.git.commit ?? "unknown").slice(0, 10)
-    }.`,
+    `Verdicts from the ${results.plan.profile} profile, ${
+      results.createdAt.slice(0, 10)
+    }, ${machine}, commit ${(p.git.commit ?? "unknown").slice(0, 10)}.`,
     "",
     "| case | claim | verdict | headline statistic [95% CI] (band) | time |",
     "|---|---|---|---|---|",
@@ -32,14 +38,16 @@ export function claimsTable(results: Results, cases: readonly AnyCase[] = ALL_CA
     const r = results.cases[c.id];
     const v = r?.verdict;
     const stat = v && v.statistic !== "none"
-      ? `${escapeMarkdown(v.statistic)} = ${num(v.value)} [${num(v.ci[0])}, ${num(v.ci[1])}] (${num(v.band[0])}, ${num(v.band[1])})`
+      ? `${escapeMarkdown(v.statistic)} = ${num(v.value)} [${num(v.ci[0])}, ${num(v.ci[1])}] (${
+        num(v.band[0])
+      }, ${num(v.band[1])})`
       : r?.error
       ? escapeMarkdown(r.error.message.slice(0, 120))
       : "—";
     lines.push(
-      `| \`${c.id}\` | ${escapeMarkdown(c.claim)} | ${v ? `**${v.status}**` : "not run"} | ${stat} | ${
-        r ? `${r.durationS.toFixed(0)} s` : "—"
-      } |`,
+      `| \`${c.id}\` | ${escapeMarkdown(c.claim)} | ${
+        v ? `**${v.status}**` : "not run"
+      } | ${stat} | ${r ? `${r.durationS.toFixed(0)} s` : "—"} |`,
     );
   }
   return lines.join("\n");
@@ -60,6 +68,9 @@ if (import.meta.main) {
   }
   const readmePath = new URL("../README.md", import.meta.url);
   const results = await readResults(file);
-  await Deno.writeTextFile(readmePath, replaceTable(await Deno.readTextFile(readmePath), claimsTable(results)));
+  await Deno.writeTextFile(
+    readmePath,
+    replaceTable(await Deno.readTextFile(readmePath), claimsTable(results)),
+  );
   console.log(`README claims table updated from ${file}`);
 }

@@ -207,11 +207,10 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
     }
   }
   let choice = await acquireBackend(opts.backend, { gpu: opts.gpu });
-  let lost = false;
-  const watchLoss = (ch: BackendChoice) =>
-    ch.device?.lost.then((info) => {
-      if (info.reason !== "destroyed") lost = true;
-    });
+  let lost = false, finished = false;
+  // any loss before the run's own destroy() at the end (driver reset, a case destroying it)
+  // means the next case needs a fresh device
+  const watchLoss = (ch: BackendChoice) => ch.device?.lost.then(() => void (lost = !finished));
   watchLoss(choice);
   if (choice.fallbackReason && opts.backend === "auto" && !opts.quiet) {
     console.error(
@@ -249,6 +248,9 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       continue;
     }
     if (lost) {
+      if (!opts.quiet) {
+        console.error(`claimbench: the WebGPU device was lost; acquiring a new one for ${c.id}`);
+      }
       choice = await acquireBackend(opts.backend === "webgpu" ? "webgpu" : "auto", {
         gpu: opts.gpu,
       }).catch(() => ({
@@ -277,6 +279,7 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
   results.complete = opts.cases.every((c) => results.cases[c.id]);
   results.updatedAt = new Date().toISOString();
   await atomicWriteTextFile(path, JSON.stringify(results, null, 1));
+  finished = true;
   choice.device?.destroy();
   return { results, path };
 }

@@ -81,13 +81,20 @@ export function longTailedSpec(kind: "case1" | "case2", o: LongTailedOptions = {
 }
 
 /** `count` samples of class `cls` (row-major, `dim` columns) drawn from `stream`. */
-export function sampleClass(stream: PhiloxStream, spec: LongTailedSpec, cls: number, count: number): Float64Array {
+export function sampleClass(
+  stream: PhiloxStream,
+  spec: LongTailedSpec,
+  cls: number,
+  count: number,
+): Float64Array {
   const c = spec.classes[cls];
   const d = spec.dim;
   const out = new Float64Array(count * d);
   for (let i = 0; i < count; i++) {
     let u = stream.uniform(), k = 0;
-    while (k < c.components.length - 1 && u >= c.components[k].weight) u -= c.components[k++].weight;
+    while (k < c.components.length - 1 && u >= c.components[k].weight) {
+      u -= c.components[k++].weight;
+    }
     const comp = c.components[k];
     for (let j = 0; j < d; j++) out[i * d + j] = comp.mean[j] + comp.sd * stream.normal();
   }
@@ -95,14 +102,21 @@ export function sampleClass(stream: PhiloxStream, spec: LongTailedSpec, cls: num
 }
 
 /** Exact mean and covariance (row-major d×d) of class `cls`. */
-export function classMoments(spec: LongTailedSpec, cls: number): { mean: Float64Array; cov: Float64Array } {
+export function classMoments(
+  spec: LongTailedSpec,
+  cls: number,
+): { mean: Float64Array; cov: Float64Array } {
   const d = spec.dim;
   const mean = new Float64Array(d), cov = new Float64Array(d * d);
-  for (const c of spec.classes[cls].components) for (let j = 0; j < d; j++) mean[j] += c.weight * c.mean[j];
+  for (const c of spec.classes[cls].components) {
+    for (let j = 0; j < d; j++) mean[j] += c.weight * c.mean[j];
+  }
   for (const c of spec.classes[cls].components) {
     for (let i = 0; i < d; i++) {
       cov[i * d + i] += c.weight * c.sd * c.sd;
-      for (let j = 0; j < d; j++) cov[i * d + j] += c.weight * (c.mean[i] - mean[i]) * (c.mean[j] - mean[j]);
+      for (let j = 0; j < d; j++) {
+        cov[i * d + j] += c.weight * (c.mean[i] - mean[i]) * (c.mean[j] - mean[j]);
+      }
     }
   }
   return { mean, cov };
@@ -112,7 +126,13 @@ export function classMoments(spec: LongTailedSpec, cls: number): { mean: Float64
  * Exact score ∇ log p_t(x) of class `cls` under the OU forward process at time t
  * (x_t = e^{-t} x_0 + √(1−e^{-2t}) ξ): each component becomes N(e^{-t}μ, (e^{-2t}sd² + 1 − e^{-2t}) I).
  */
-export function exactScore(spec: LongTailedSpec, cls: number, x: ArrayLike<number>, t: number, out?: Float64Array): Float64Array {
+export function exactScore(
+  spec: LongTailedSpec,
+  cls: number,
+  x: ArrayLike<number>,
+  t: number,
+  out?: Float64Array,
+): Float64Array {
   const d = spec.dim;
   const s = out ?? new Float64Array(d);
   const comps = spec.classes[cls].components;

@@ -172,7 +172,10 @@ export function fixtureResults(opts: FixtureOptions = {}): Results {
         checks: [],
         findings: [`device lost ${p}`],
       },
-      error: { message: `device lost ${p}`, stack: `Error: device lost\n    at run (mem/onset.ts:1:1)` },
+      error: {
+        message: `device lost ${p}`,
+        stack: `Error: device lost\n    at run (mem/onset.ts:1:1)`,
+      },
       measurement: null,
       prediction: null,
     }),

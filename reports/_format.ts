@@ -71,7 +71,9 @@ export function fmtDuration(seconds: number | null | undefined): string {
 export function fmtBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes <= 0) return "n/a";
   const gib = bytes / 2 ** 30;
-  return gib >= 1 ? `${Number(gib.toPrecision(3))} GiB` : `${Number((bytes / 2 ** 20).toPrecision(3))} MiB`;
+  return gib >= 1
+    ? `${Number(gib.toPrecision(3))} GiB`
+    : `${Number((bytes / 2 ** 20).toPrecision(3))} MiB`;
 }
 
 /** A config value as short text (JSON for objects and arrays). */

@@ -13,7 +13,10 @@ import { reportHtml } from "./html.ts";
 import { summaryMarkdown } from "./summary_md.ts";
 
 Deno.test("escapeHtml escapes the five special characters", () => {
-  assert.deepEqual(escapeHtml(`<a href="x" title='y'>&</a>`), "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  assert.deepEqual(
+    escapeHtml(`<a href="x" title='y'>&</a>`),
+    "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;",
+  );
   assert.deepEqual(escapeHtml(null), "");
   assert.deepEqual(escapeHtml(3), "3");
 });
@@ -59,7 +62,9 @@ Deno.test("injected markup in a claim, a config value and a chart title never ap
   assert(String(r.cases["fl.balance"].config.label).includes(XSS));
   assert(r.cases["fl.balance"].charts[0].title.includes(XSS));
   const svgKey = "fl.balance--scaling";
-  const html = await reportHtml(r, { [svgKey]: `<svg xmlns="http://www.w3.org/2000/svg">${XSS}</svg>` });
+  const html = await reportHtml(r, {
+    [svgKey]: `<svg xmlns="http://www.w3.org/2000/svg">${XSS}</svg>`,
+  });
   const md = summaryMarkdown(r, { chartDir: "charts" });
   const xml = junitXml(r);
   for (const [name, text] of [["html", html], ["md", md], ["junit", xml]]) {

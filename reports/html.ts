@@ -132,7 +132,9 @@ function caseAnchor(id: string, index: number): string {
 function tableHtml(header: string[], rows: string[][], numCols: number[] = []): string {
   const head = header.map((c) => `<th>${c}</th>`).join("");
   const body = rows.map((r) =>
-    `<tr>${r.map((c, i) => `<td${numCols.includes(i) ? ' class="num"' : ""}>${c}</td>`).join("")}</tr>`
+    `<tr>${
+      r.map((c, i) => `<td${numCols.includes(i) ? ' class="num"' : ""}>${c}</td>`).join("")
+    }</tr>`
   ).join("\n");
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
@@ -196,7 +198,9 @@ function chartHtml(
     ? `<div class="chart-live" data-vl-spec="${specId}"></div>\n` +
       `<script type="application/json" id="${specId}">${jsonForHtmlScript(chart.spec)}</script>\n`
     : "";
-  return `<figure class="chart">\n${live}${still}\n<figcaption>${h(chart.title)}${links}</figcaption></figure>`;
+  return `<figure class="chart">\n${live}${still}\n<figcaption>${
+    h(chart.title)
+  }${links}</figcaption></figure>`;
 }
 
 function caseSection(
@@ -214,9 +218,11 @@ function caseSection(
     `<blockquote class="claim">${h(c.claim)}</blockquote>`,
     `<p class="meta">case version ${c.version} &middot; profile ${h(c.profile)} &middot; backend ${
       h(c.backend)
-    } &middot; ${c.seeds.length} seed(s): <span class="mono">${h(c.seeds.join(", "))}</span> &middot; took ${
-      h(fmtDuration(c.durationS))
-    } &middot; started ${h(c.startedAt)} &middot; config hash <span class="mono">${h(c.configHash)}</span></p>`,
+    } &middot; ${c.seeds.length} seed(s): <span class="mono">${
+      h(c.seeds.join(", "))
+    }</span> &middot; took ${h(fmtDuration(c.durationS))} &middot; started ${
+      h(c.startedAt)
+    } &middot; config hash <span class="mono">${h(c.configHash)}</span></p>`,
     `<p><strong>Headline:</strong> ${headline(c)}</p>`,
   ];
   if (st === "error") {
@@ -266,7 +272,11 @@ function caseSection(
           t.rows.map((r) =>
             t.columns.map((_, i) => {
               const v = r[i];
-              return v === null || v === undefined ? "" : typeof v === "number" ? h(fmtNum(v)) : h(v);
+              return v === null || v === undefined
+                ? ""
+                : typeof v === "number"
+                ? h(fmtNum(v))
+                : h(v);
             })
           ),
         )
@@ -359,7 +369,9 @@ export async function reportHtml(
   const sections = ids.map((id, i) =>
     caseSection(results.cases[id], i, svgs, opts, interactive, chartCounter)
   );
-  const prov = provenanceRows(results).map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join("\n");
+  const prov = provenanceRows(results).map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join(
+    "\n",
+  );
   const title = `claimbench report: ${results.runId}`;
   const scripts = bundles
     ? [bundles.vega, bundles.vegaLite, bundles.vegaEmbed, INIT]

@@ -31,7 +31,12 @@ function numProp(v: number | null): string {
 }
 
 function details(c: CaseResult): string {
-  const lines = [`${c.claim}`, "", `verdict: ${caseStatus(c)}`, `headline: ${fmtHeadline(c.verdict)}`];
+  const lines = [
+    `${c.claim}`,
+    "",
+    `verdict: ${caseStatus(c)}`,
+    `headline: ${fmtHeadline(c.verdict)}`,
+  ];
   for (const k of c.verdict.checks) {
     lines.push(
       `check ${k.primary ? "(primary) " : ""}${k.name}: ${k.status}; value ${fmtNum(k.value)}; ` +
@@ -74,13 +79,13 @@ function testcase(c: CaseResult, indent: string): string {
   if (status === "error") {
     const msg = caseErrorMessage(c);
     body.push(
-      `${i2}<error message="${attr(msg)}" type="error">${
-        text(c.error?.stack ?? msg)
-      }</error>`,
+      `${i2}<error message="${attr(msg)}" type="error">${text(c.error?.stack ?? msg)}</error>`,
     );
   } else if (status === "not reproduced") {
     body.push(
-      `${i2}<failure message="${attr(summary)}" type="not reproduced">${text(details(c))}</failure>`,
+      `${i2}<failure message="${attr(summary)}" type="not reproduced">${
+        text(details(c))
+      }</failure>`,
     );
   } else if (status === "inconclusive") {
     body.push(`${i2}<skipped message="${attr(summary)}"/>`);
@@ -139,7 +144,9 @@ export function junitXml(results: Results): string {
     skipped += s.skipped;
     time += s.time;
     suites.push(
-      `  <testsuite name="${attr(paper)}" tests="${s.tests}" failures="${s.failures}" errors="${s.errors}" ` +
+      `  <testsuite name="${
+        attr(paper)
+      }" tests="${s.tests}" failures="${s.failures}" errors="${s.errors}" ` +
         `skipped="${s.skipped}" time="${round(s.time)}" timestamp="${attr(results.createdAt)}" ` +
         `hostname="${attr(results.provenance.hostname)}">\n` +
         `    <properties>\n${provProps.map((p) => "      " + p).join("\n")}\n    </properties>\n` +
@@ -148,7 +155,9 @@ export function junitXml(results: Results): string {
   }
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="${attr(`claimbench ${results.plan.profile} ${results.runId}`)}" tests="${total}" ` +
+    `<testsuites name="${
+      attr(`claimbench ${results.plan.profile} ${results.runId}`)
+    }" tests="${total}" ` +
     `failures="${failures}" errors="${errors}" skipped="${skipped}" time="${round(time)}">`,
     ...suites,
     `</testsuites>`,

@@ -23,7 +23,11 @@ function assertWellFormed(xml: string) {
 
 function testcases(xml: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of xml.matchAll(/<testcase classname="([^"]*)" name="([^"]*)"[^>]*>([\s\S]*?)<\/testcase>/g)) {
+  for (
+    const m of xml.matchAll(
+      /<testcase classname="([^"]*)" name="([^"]*)"[^>]*>([\s\S]*?)<\/testcase>/g,
+    )
+  ) {
     out.set(m[2], m[0]);
   }
   return out;
@@ -43,7 +47,10 @@ Deno.test("junitXml: one testcase per case with failure, error and skipped", () 
   assert(ok.includes('<property name="ci.lo" value="-0.53"/>'));
   assert(ok.includes('<property name="band.hi" value="-0.4"/>'));
   const fail = tc.get("fl.crossing")!;
-  assert.match(fail, /<failure message="not reproduced: n\*\/d = 3\.1 \(95% CI \[2\.8, 3\.4\]; band \[1\.5, 2\.5\]\)" type="not reproduced">/);
+  assert.match(
+    fail,
+    /<failure message="not reproduced: n\*\/d = 3\.1 \(95% CI \[2\.8, 3\.4\]; band \[1\.5, 2\.5\]\)" type="not reproduced">/,
+  );
   assert(!/<(error|skipped)/.test(fail));
   const skip = tc.get("mem.transition")!;
   assert.match(skip, /<skipped message="inconclusive: n\* = n\/a/);
@@ -59,6 +66,9 @@ Deno.test("junitXml: planned cases without a result are skipped; labels are esca
   assertWellFormed(xml);
   assert(!xml.includes(XSS));
   assert(!xml.includes("\u0001"));
-  assert.match(xml, /<testcase classname="\(not run\)" name="cum\.pending" time="0">\s*<skipped message="not run/);
+  assert.match(
+    xml,
+    /<testcase classname="\(not run\)" name="cum\.pending" time="0">\s*<skipped message="not run/,
+  );
   assert.match(xml, /<testsuites [^>]*tests="5" failures="1" errors="1" skipped="2"/);
 });

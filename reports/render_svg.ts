@@ -41,15 +41,19 @@ export async function renderSvg(
   const { vega, vl } = await loadVega();
   const errors: string[] = [];
   const text = (args: unknown[]) =>
-    args.map((a) => (a instanceof Error ? a.message : typeof a === "string" ? a : JSON.stringify(a)))
+    args.map((
+      a,
+    ) => (a instanceof Error ? a.message : typeof a === "string" ? a : JSON.stringify(a)))
       .join(" ");
   // Vega logs (rather than throws) runtime errors and failed data loads: collect them.
   const logger = vega.logger(vega.Warn, undefined, (_method, level, args) => {
     if (level === "ERROR") errors.push(text(args));
     else opts.onWarning?.(text(args));
   });
+  // Vega tags the inlined data rows in place: work on a copy so the caller's spec stays as it was.
+  const input = structuredClone(spec);
   // deno-lint-ignore no-explicit-any
-  const vgSpec: any = isVegaSpec(spec) ? spec : vl.compile(spec as any, { logger }).spec;
+  const vgSpec: any = isVegaSpec(input) ? input : vl.compile(input as any, { logger }).spec;
   const refuse = (uri: unknown) => {
     errors.push(`chart data must be inline; refused to load ${JSON.stringify(uri)} (offline)`);
     return Promise.reject(new Error("offline: chart data must be inline"));

@@ -50,6 +50,22 @@ Deno.test("renderSvg escapes text and refuses to load data from URLs", async () 
 
 Deno.test("isVegaSpec tells Vega from Vega-Lite", () => {
   assert.deepEqual(isVegaSpec({ $schema: "https://vega.github.io/schema/vega/v6.json" }), true);
-  assert.deepEqual(isVegaSpec({ $schema: "https://vega.github.io/schema/vega-lite/v6.json" }), false);
+  assert.deepEqual(
+    isVegaSpec({ $schema: "https://vega.github.io/schema/vega-lite/v6.json" }),
+    false,
+  );
   assert.deepEqual(isVegaSpec({}), false);
+});
+
+Deno.test("renderSvg leaves the caller's spec untouched", async () => {
+  const rows = [{ x: 1, y: 1 }, { x: 2, y: 3 }];
+  const spec = {
+    data: { values: rows },
+    mark: "line",
+    encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+  };
+  const before = JSON.stringify(spec);
+  await renderSvg(spec);
+  assert.equal(JSON.stringify(spec), before);
+  assert.equal(Object.getOwnPropertySymbols(rows[0]).length, 0);
 });

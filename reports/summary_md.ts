@@ -98,7 +98,9 @@ function caseDetail(c: CaseResult, opts: SummaryMarkdownOptions): string[] {
     }`,
     `- Headline: ${status === "error" ? "n/a" : md(fmtHeadline(c.verdict))}`,
     `- Seeds (${c.seeds.length}): ${md(c.seeds.join(", ")) || "none"}`,
-    `- Config hash: ${md(c.configHash)}; started ${md(c.startedAt)}; took ${fmtDuration(c.durationS)}`,
+    `- Config hash: ${md(c.configHash)}; started ${md(c.startedAt)}; took ${
+      fmtDuration(c.durationS)
+    }`,
     "",
   ];
   if (status === "error") {
@@ -133,7 +135,12 @@ function caseDetail(c: CaseResult, opts: SummaryMarkdownOptions): string[] {
       ["Run", "Step", "Observable", "Message"],
       c.runErrors.map((
         e,
-      ) => [md(e.run), e.step === null ? "" : String(e.step), md(e.observable ?? ""), md(e.message)]),
+      ) => [
+        md(e.run),
+        e.step === null ? "" : String(e.step),
+        md(e.observable ?? ""),
+        md(e.message),
+      ]),
     ));
     out.push("");
   }
@@ -160,7 +167,9 @@ function caseDetail(c: CaseResult, opts: SummaryMarkdownOptions): string[] {
       })
     );
     out.push(...table(t.columns.map(md), rows));
-    if (t.rows.length > maxRows) out.push("", `(${t.rows.length - maxRows} more rows in report.html)`);
+    if (t.rows.length > maxRows) {
+      out.push("", `(${t.rows.length - maxRows} more rows in report.html)`);
+    }
     out.push("");
   }
   const params = paramRows(c);
@@ -200,9 +209,11 @@ export function summaryMarkdown(results: Results, opts: SummaryMarkdownOptions =
   const out: string[] = [
     `# claimbench results: ${md(results.runId)}`,
     "",
-    `Profile **${md(results.plan.profile)}**, backend **${md(results.provenance.backend)}**, ${
-      ids.length
-    } case(s): ${tally.join(", ") || "none"}.${results.complete ? "" : " **Incomplete run.**"}`,
+    `Profile **${md(results.plan.profile)}**, backend **${
+      md(results.provenance.backend)
+    }**, ${ids.length} case(s): ${tally.join(", ") || "none"}.${
+      results.complete ? "" : " **Incomplete run.**"
+    }`,
     "",
     "Markers: [PASS] reproduced (95% CI inside the band), [FAIL] not reproduced (CI outside), " +
     "[????] inconclusive (CI straddles the band), [ERR!] the case failed.",

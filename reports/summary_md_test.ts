@@ -7,7 +7,10 @@ Deno.test("summaryMarkdown: claims table with one row per case and emoji-free ma
   const table = md.slice(md.indexOf("## Claims"), md.indexOf("## Cases"));
   const rows = table.split("\n").filter((l) => l.startsWith("| "));
   assert.equal(rows.length, 1 + 5, "header + 4 cases + 1 not run");
-  assert.match(table, /fl\.balance.*\[PASS\] reproduced.*slope = -0\.49 \(95% CI \\\[-0\.53, -0\.46\\\]; band \\\[-0\.6, -0\.4\\\]\)/);
+  assert.match(
+    table,
+    /fl\.balance.*\[PASS\] reproduced.*slope = -0\.49 \(95% CI \\\[-0\.53, -0\.46\\\]; band \\\[-0\.6, -0\.4\\\]\)/,
+  );
   assert.match(table, /fl\.crossing.*\[FAIL\] not reproduced/);
   assert.match(table, /mem\.transition.*\[\?\?\?\?\] inconclusive/);
   assert.match(table, /mem\.onset.*\[ERR!\] error.*device lost/);
@@ -19,12 +22,14 @@ Deno.test("summaryMarkdown: claims table with one row per case and emoji-free ma
 
 Deno.test("summaryMarkdown: per-case detail, hyperparameter sources, timings, provenance", () => {
   const md = summaryMarkdown(fixtureResults(), { chartDir: "charts" });
-  assert.match(md, /\| monotone  \| no \| \[PASS\] reproduced \| 1 \| \[1, 1\] \| \[1, \+inf\] \| secondary \|/);
-  assert.match(md, /\| lr \| 0\.05 \| claims \| CLAIMS\.md  \|/);
+  assert(
+    md.includes("| monotone  | no | [PASS] reproduced | 1 | [1, 1] | [1, +inf] | secondary |"),
+  );
+  assert(md.includes("| lr | 0.05 | claims | CLAIMS.md  |"));
   assert.match(md, /\| lr \| 0\.05 \| ours \| largest stable step \|/);
   assert.match(md, /\| n \| 64 \| paper \| Section 4 \|/);
   assert.match(md, /\| train \| 2\.1 s \|/);
-  assert.match(md, /\| seed 2, n=64 \| 120 \| loss \| NaN loss  \|/);
+  assert(md.includes("| seed 2, n=64 | 120 | loss | NaN loss  |"));
   assert.match(md, /!\[Scaling \]\(charts\/fl\.balance--scaling\.svg\)/);
   assert.match(md, /\*\*Error:\*\* device lost/);
   assert.match(md, /```\nError: device lost\n {4}at run/);

@@ -64,7 +64,9 @@ async function candidates(pkg: string, file: string, version?: string): Promise<
   const nm = decodeURIComponent(new URL("node_modules/", ROOT).pathname);
   const out = [`${nm}${pkg}/${file}`];
   const inDeno = (await listDir(`${nm}.deno`)).filter((n) => n.startsWith(`${pkg}@`));
-  if (version) inDeno.sort((a, b) => Number(b === `${pkg}@${version}`) - Number(a === `${pkg}@${version}`));
+  if (version) {
+    inDeno.sort((a, b) => Number(b === `${pkg}@${version}`) - Number(a === `${pkg}@${version}`));
+  }
   out.push(...inDeno.map((d) => `${nm}.deno/${d}/node_modules/${pkg}/${file}`));
   const dd = denoDir();
   if (dd) {
@@ -103,7 +105,9 @@ export function loadVegaBundles(): Promise<VegaBundles> {
       const hit = await readFirst(where);
       if (!hit) {
         throw new Error(
-          `cannot find ${pkg}/${file} (looked in: ${where.join(", ") || "nothing: not a file URL"}); ` +
+          `cannot find ${pkg}/${file} (looked in: ${
+            where.join(", ") || "nothing: not a file URL"
+          }); ` +
             "run `deno install` in the repository",
         );
       }

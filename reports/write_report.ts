@@ -75,7 +75,9 @@ export async function writeReport(
         await write(`${chartDir}/${stem}.svg`, svg);
       } catch (e) {
         warnings.push(
-          `chart ${chartKey(id, chart.id)} did not render to SVG: ${e instanceof Error ? e.message : e}`,
+          `chart ${chartKey(id, chart.id)} did not render to SVG: ${
+            e instanceof Error ? e.message : e
+          }`,
         );
       }
     }

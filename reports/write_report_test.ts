@@ -44,7 +44,10 @@ Deno.test("writeReport reports a chart that cannot render and still writes the r
     const r = fixtureResults();
     r.cases["fl.crossing"].charts[0].spec = { data: { url: "x.json" }, mark: "point" };
     const { files, warnings } = await writeReport(r, dir, { html: { bundles: null } });
-    assert(warnings.some((w) => w.startsWith("chart fl.crossing--crossing did not render")), warnings.join("\n"));
+    assert(
+      warnings.some((w) => w.startsWith("chart fl.crossing--crossing did not render")),
+      warnings.join("\n"),
+    );
     assert(files.includes(`${dir}/report.html`));
     assert(!files.includes(`${dir}/charts/fl.crossing--crossing.svg`));
   } finally {

@@ -9,8 +9,18 @@
  * @module
  */
 import type { CaseContext } from "../case.ts";
-import { classMoments, longTailedSpec, type LongTailedSpec, sampleClass } from "../../datasets/long_tailed.ts";
-import { drawFeatures, type RandomFeatures, timeBiasTable, timeGrid } from "../../models/lt/features.ts";
+import {
+  classMoments,
+  type LongTailedSpec,
+  longTailedSpec,
+  sampleClass,
+} from "../../datasets/long_tailed.ts";
+import {
+  drawFeatures,
+  type RandomFeatures,
+  timeBiasTable,
+  timeGrid,
+} from "../../models/lt/features.ts";
 import {
   bestResponder,
   buildPool,
@@ -22,7 +32,12 @@ import {
 } from "../../models/lt/game.ts";
 import { geometricCheckpoints, runIgd } from "../../models/lt/igd.ts";
 import { largestEigenvalue } from "../../models/lt/linsolve.ts";
-import { type FeatureSet, sampleCpu, type SamplerBatch, type SamplerSlot } from "../../models/lt/sampler.ts";
+import {
+  type FeatureSet,
+  sampleCpu,
+  type SamplerBatch,
+  type SamplerSlot,
+} from "../../models/lt/sampler.ts";
 import { sampleGpu } from "../../models/lt/sampler_kernel.ts";
 import { frechetSamples, kdeKl } from "../../models/lt/metrics.ts";
 
@@ -41,7 +56,7 @@ export interface LtModelConfig {
   tEnd: number;
   gridPoints: number;
   gridSpacing: "geometric" | "uniform";
-  drawsPerSample: number;
+  drawsPerClass: number;
   lambdaPower: number;
   ridge: number;
   sampler: "sde" | "ode";
@@ -59,7 +74,9 @@ export type Method = { kind: "mutual"; beta: number } | { kind: "cbdm"; tau: num
 
 /** Human-readable method label. */
 export function methodLabel(m: Method): string {
-  return m.kind === "mutual" ? (m.beta === 0 ? "vanilla (β=0)" : `mutual β=${m.beta}`) : `CBDM τ=${m.tau}`;
+  return m.kind === "mutual"
+    ? (m.beta === 0 ? "vanilla (β=0)" : `mutual β=${m.beta}`)
+    : `CBDM τ=${m.tau}`;
 }
 
 /** One seed's frozen randomness and data. */
@@ -81,21 +98,57 @@ export function specOf(cfg: LtModelConfig): LongTailedSpec {
 }
 
 /** Draw everything of one seed; `tag` separates independent replicate families (e.g. tuning). */
-export function setupSeed(ctx: CaseContext, cfg: LtModelConfig, seed: number, tag = "lt"): SeedSetup {
+export function setupSeed(
+  ctx: CaseContext,
+  cfg: LtModelConfig,
+  seed: number,
+  tag = "lt",
+): SeedSetup {
   const spec = specOf(cfg);
   const grid = timeGrid(cfg.tMin, cfg.tEnd, cfg.gridPoints, cfg.gridSpacing);
   const K = spec.classes.length, d = spec.dim;
-  const nets = Array.from({ length: K }, (_, c) =>
-    drawFeatures(ctx.stream(`${tag}.features`, seed, c), d, cfg.width, cfg.embedDim, {
-      wScale: cfg.wScale,
-      uScale: cfg.uScale,
-      bScale: cfg.bScale,
-    }, cfg.tMin, cfg.tEnd));
+  const nets = Array.from(
+    { length: K },
+    (_, c) =>
+      drawFeatures(
+        ctx.stream(`${tag}.features`, seed, c),
+        d,
+        cfg.width,
+        cfg.embedDim,
+        {
+          wScale: cfg.wScale,
+          uScale: cfg.uScale,
+          bScale: cfg.bScale,
+        },
+        cfg.tMin,
+        cfg.tEnd,
+      ),
+  );
   const tb = nets.map((f) => timeBiasTable(f, grid));
-  const data = spec.classes.map((c, y) => sampleClass(ctx.stream(`${tag}.train`, seed, y), spec, y, c.n));
-  const pool = buildPool(ctx.stream(`${tag}.pool`, seed), data, nets, tb, grid, cfg.drawsPerSample, cfg.lambdaPower);
+  const data = spec.classes.map((c, y) =>
+    sampleClass(ctx.stream(`${tag}.train`, seed, y), spec, y, c.n)
+  );
+  const pool = buildPool(
+    ctx.stream(`${tag}.pool`, seed),
+    data,
+    nets,
+    tb,
+    grid,
+    cfg.drawsPerClass,
+    cfg.lambdaPower,
+  );
   const nTot = spec.classes.reduce((s, c) => s + c.n, 0);
-  return { seed, spec, grid, nets, tb, data, pool, stats: new PoolStats(pool), priors: spec.classes.map((c) => c.n / nTot) };
+  return {
+    seed,
+    spec,
+    grid,
+    nets,
+    tb,
+    data,
+    pool,
+    stats: new PoolStats(pool),
+    priors: spec.classes.map((c) => c.n / nTot),
+  };
 }
 
 /** Smoothness L_y = 2 λ_max(H_y)/m² of each class's loss in the game at β. */
@@ -105,8 +158,16 @@ export function smoothness(setup: SeedSetup, beta: number, ridge: number): numbe
 }
 
 /** Train `method` on a seed: the exact stationary point, or IGD for mutual learning when configured. */
-export function train(ctx: CaseContext, cfg: LtModelConfig, setup: SeedSetup, method: Method, tag = "lt"): Float64Array[] {
-  if (method.kind === "cbdm") return solveStationary(cbdmSystem(setup.stats, method.tau, setup.priors, cfg.ridge));
+export function train(
+  ctx: CaseContext,
+  cfg: LtModelConfig,
+  setup: SeedSetup,
+  method: Method,
+  tag = "lt",
+): Float64Array[] {
+  if (method.kind === "cbdm") {
+    return solveStationary(cbdmSystem(setup.stats, method.tau, setup.priors, cfg.ridge));
+  }
   const sys = mutualSystem(setup.stats, method.beta, cfg.ridge);
   if (cfg.trainer === "nash") return solveStationary(sys);
   const L = smoothness(setup, method.beta, cfg.ridge);
@@ -165,20 +226,38 @@ export async function evaluateMethods(
     for (let y = 0; y < K; y++) features.push({ W: setup.nets[y].W, tb: setup.tb[y] });
     for (const method of methods) {
       const A = train(ctx, cfg, setup, method, tag);
-      for (let y = 0; y < K; y++) slots.push({ fs: si * K + y, A: A[y], key: ctx.stream(`${tag}.sampler`, seed, y).key });
+      for (let y = 0; y < K; y++) {
+        slots.push({ fs: si * K + y, A: A[y], key: ctx.stream(`${tag}.sampler`, seed, y).key });
+      }
     }
-    truth.push(spec.classes.map((_, y) => sampleClass(ctx.stream(`${tag}.true`, seed, y), spec, y, cfg.trueSamples)));
+    truth.push(
+      spec.classes.map((_, y) =>
+        sampleClass(ctx.stream(`${tag}.true`, seed, y), spec, y, cfg.trueSamples)
+      ),
+    );
     klRef.push(
       cfg.klPoints > 0
-        ? spec.classes.map((_, y) => sampleClass(ctx.stream(`${tag}.kl`, seed, y), spec, y, cfg.klPoints + cfg.particles))
+        ? spec.classes.map((_, y) =>
+          sampleClass(ctx.stream(`${tag}.kl`, seed, y), spec, y, cfg.klPoints + cfg.particles)
+        )
         : [],
     );
     progress?.(si + 1, seeds.length + 1);
   });
   ctx.timing("lt.train", (ctx.now() - t0) / 1000);
-  const batch: SamplerBatch = { d, m, grid, features, slots, particles: cfg.particles, mode: cfg.sampler };
+  const batch: SamplerBatch = {
+    d,
+    m,
+    grid,
+    features,
+    slots,
+    particles: cfg.particles,
+    mode: cfg.sampler,
+  };
   const t1 = ctx.now();
-  const x = ctx.backend === "webgpu" && ctx.device ? await sampleGpu(ctx.device, batch) : sampleCpu(batch, ctx.signal);
+  const x = ctx.backend === "webgpu" && ctx.device
+    ? await sampleGpu(ctx.device, batch)
+    : sampleCpu(batch, ctx.signal);
   ctx.timing(`lt.sample.${ctx.backend}`, (ctx.now() - t1) / 1000);
   const t2 = ctx.now();
   const P = cfg.particles;
@@ -194,7 +273,12 @@ export async function evaluateMethods(
         const gen = x.subarray(off, off + P * d);
         let f = frechetSamples(gen, truth[si][y], d);
         if (!Number.isFinite(f)) {
-          ctx.runError({ run: `seed ${seed} ${methodLabel(method)} class ${y}`, step: null, observable: "FD", message: "non-finite samples" });
+          ctx.runError({
+            run: `seed ${seed} ${methodLabel(method)} class ${y}`,
+            step: null,
+            observable: "FD",
+            message: "non-finite samples",
+          });
           f = NaN;
         }
         fd[si][k].push(f);
@@ -205,7 +289,11 @@ export async function evaluateMethods(
         if (si === 0) preview[k].push(Array.from(gen.subarray(0, Math.min(P, 300) * d)));
       }
     });
-    if (si === 0) for (let y = 0; y < K; y++) previewTrue.push(Array.from(truth[0][y].subarray(0, Math.min(cfg.trueSamples, 300) * d)));
+    if (si === 0) {
+      for (let y = 0; y < K; y++) {
+        previewTrue.push(Array.from(truth[0][y].subarray(0, Math.min(cfg.trueSamples, 300) * d)));
+      }
+    }
   });
   ctx.timing("lt.metrics", (ctx.now() - t2) / 1000);
   progress?.(seeds.length + 1, seeds.length + 1);
@@ -220,7 +308,12 @@ export function worstClass(errs: number[][][]): number[][] {
 /** Nash-gap trajectories of IGD for each β on one seed (steps paired: same minibatches, same step sizes). */
 export function gapTrajectories(
   ctx: CaseContext,
-  cfg: LtModelConfig & { gapSteps: number; checkpointsPerOctave: number; fullBatch: boolean; schedule: "invsqrt" | "constant" },
+  cfg: LtModelConfig & {
+    gapSteps: number;
+    checkpointsPerOctave: number;
+    fullBatch: boolean;
+    schedule: "invsqrt" | "constant";
+  },
   seed: number,
   betas: number[],
 ): { checkpoints: number[]; gap: number[][]; best: number[][]; failedAt: (number | null)[] } {

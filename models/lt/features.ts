@@ -15,7 +15,12 @@ export function sigmaBar(t: number): number {
  * The fixed time grid on [tMin, tEnd]: geometric (denser near tMin, where the score changes
  * fastest) or uniform; `points` values, ascending.
  */
-export function timeGrid(tMin: number, tEnd: number, points: number, spacing: "geometric" | "uniform"): Float64Array {
+export function timeGrid(
+  tMin: number,
+  tEnd: number,
+  points: number,
+  spacing: "geometric" | "uniform",
+): Float64Array {
   const g = new Float64Array(points);
   for (let k = 0; k < points; k++) {
     const u = points === 1 ? 0 : k / (points - 1);
@@ -28,7 +33,13 @@ export function timeGrid(tMin: number, tEnd: number, points: number, spacing: "g
  * Time embedding e(t) ∈ R^p: a cosine basis cos(π k τ), k = 0..p−1, in the log-time coordinate
  * τ = log(t/tMin)/log(tEnd/tMin) ∈ [0, 1] (k = 0 is the constant).
  */
-export function timeEmbedding(t: number, tMin: number, tEnd: number, p: number, out?: Float64Array): Float64Array {
+export function timeEmbedding(
+  t: number,
+  tMin: number,
+  tEnd: number,
+  p: number,
+  out?: Float64Array,
+): Float64Array {
   const e = out ?? new Float64Array(p);
   const tau = Math.log(t / tMin) / Math.log(tEnd / tMin);
   for (let k = 0; k < p; k++) e[k] = Math.cos(Math.PI * k * tau);

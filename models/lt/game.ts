@@ -47,8 +47,9 @@ export interface Pool {
 }
 
 /**
- * Build the pools: `drawsPerSample` draws (t uniform on the grid, fresh ξ) per training sample,
- * sample-major; `tb[c]` is network c's {@link timeBiasTable}.
+ * Build the pools: `drawsPerClass` draws per class (t uniform on the grid, fresh ξ), cycling
+ * through the class's training samples (draw i uses sample i mod n_y, so every class's empirical
+ * loss is estimated equally precisely); `tb[c]` is network c's {@link timeBiasTable}.
  */
 export function buildPool(
   stream: PhiloxStream,
@@ -56,17 +57,17 @@ export function buildPool(
   nets: RandomFeatures[],
   tb: Float64Array[],
   grid: Float64Array,
-  drawsPerSample: number,
+  drawsPerClass: number,
   lambdaPower: number,
 ): Pool {
   const K = nets.length, d = nets[0].d, m = nets[0].m;
   const tEnd = grid[grid.length - 1];
   const classes = data.map((x0): PoolClass => {
-    const n = x0.length / d, N = n * drawsPerSample;
+    const n = x0.length / d, N = drawsPerClass;
     const tIdx = new Int32Array(N), xt = new Float64Array(N * d), target = new Float64Array(N * d);
     const lambda = new Float64Array(N), omega = new Float64Array(N), cbdm = new Float64Array(N);
     for (let i = 0; i < N; i++) {
-      const s = Math.floor(i / drawsPerSample);
+      const s = i % n;
       const k = stream.int(grid.length);
       const t = grid[k], a = Math.exp(-t), sb = sigmaBar(t);
       tIdx[i] = k;
@@ -115,14 +116,18 @@ export class PoolStats {
       return out;
     }
     const out = new Float64Array(m * m), wt = pc[w], pa = pc.phi[a], pb = pc.phi[b];
+    const sym = a === b;
     for (let i = 0; i < pc.N; i++) {
       const wi = wt[i] / pc.N, oa = i * m;
       for (let j = 0; j < m; j++) {
         const v = pa[oa + j] * wi;
         if (v === 0) continue;
         const row = j * m;
-        for (let k = 0; k < m; k++) out[row + k] += v * pb[oa + k];
+        for (let k = sym ? j : 0; k < m; k++) out[row + k] += v * pb[oa + k];
       }
+    }
+    if (sym) {
+      for (let j = 0; j < m; j++) for (let k = 0; k < j; k++) out[j * m + k] = out[k * m + j];
     }
     this.#cache.set(key, out);
     return out;
@@ -162,7 +167,7 @@ export interface StationarySystem {
 }
 
 function addScaled(out: Float64Array, a: Float64Array, s: number): void {
-  if (s !== 0) for (let i = 0; i < out.length; i++) out[i] += s * a[i];
+  if (s !== 0) { for (let i = 0; i < out.length; i++) out[i] += s * a[i]; }
 }
 
 /** The mutual-learning game at strength β with ridge ρ (ω(t) = e^t, y' uniform over the K classes). */
@@ -194,7 +199,12 @@ export function mutualSystem(stats: PoolStats, beta: number, ridge: number): Sta
  *   H_y = G^λ_y + τ(Σ_{c≠y} π_c) G^w_y + τ Σ_{q≠y} ¼ π_q E^w_{q,y} + ρI,
  *   O_{y,c} = τ π_c C^w_{y,c} + τ ¼ π_c (C^w_{c,y})ᵀ.
  */
-export function cbdmSystem(stats: PoolStats, tau: number, priors: number[], ridge: number): StationarySystem {
+export function cbdmSystem(
+  stats: PoolStats,
+  tau: number,
+  priors: number[],
+  ridge: number,
+): StationarySystem {
   const { K, d, m } = stats.pool;
   const H: Float64Array[] = [], O: (Float64Array | null)[][] = [], rhs: Float64Array[] = [];
   for (let y = 0; y < K; y++) {
@@ -203,7 +213,9 @@ export function cbdmSystem(stats: PoolStats, tau: number, priors: number[], ridg
       let others = 0;
       for (let c = 0; c < K; c++) if (c !== y) others += priors[c];
       addScaled(h, stats.moment(y, "cbdm", y, y), tau * others);
-      for (let q = 0; q < K; q++) if (q !== y) addScaled(h, stats.moment(q, "cbdm", y, y), tau * 0.25 * priors[q]);
+      for (let q = 0; q < K; q++) {
+        if (q !== y) addScaled(h, stats.moment(q, "cbdm", y, y), tau * 0.25 * priors[q]);
+      }
     }
     for (let j = 0; j < m; j++) h[j * m + j] += ridge;
     H.push(h);
@@ -230,14 +242,20 @@ export function solveStationary(sys: StationarySystem): Float64Array[] {
     for (let c = 0; c < K; c++) {
       const blk = c === y ? sys.H[y] : sys.O[y][c]!;
       const s = c === y ? 1 : -1;
-      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) M[(y * m + i) * n + c * m + j] = s * blk[j * m + i];
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < m; j++) M[(y * m + i) * n + c * m + j] = s * blk[j * m + i];
+      }
     }
-    for (let i = 0; i < m; i++) for (let q = 0; q < d; q++) B[(y * m + i) * d + q] = sys.rhs[y][q * m + i];
+    for (let i = 0; i < m; i++) {
+      for (let q = 0; q < d; q++) B[(y * m + i) * d + q] = sys.rhs[y][q * m + i];
+    }
   }
   const X = luSolve(M, n, B, d);
   return Array.from({ length: K }, (_, c) => {
     const A = new Float64Array(d * m);
-    for (let j = 0; j < m; j++) for (let q = 0; q < d; q++) A[q * m + j] = m * X[(c * m + j) * d + q];
+    for (let j = 0; j < m; j++) {
+      for (let q = 0; q < d; q++) A[q * m + j] = m * X[(c * m + j) * d + q];
+    }
     return A;
   });
 }
@@ -284,7 +302,13 @@ export function bestResponse(br: BestResponder, A: Float64Array[], y: number): F
 }
 
 /** tr(Δ H Δᵀ)/m² for Δ = A − B (d×m): the exact excess loss of A over the minimizer B. */
-export function quadraticExcess(H: Float64Array, A: Float64Array, B: Float64Array, d: number, m: number): number {
+export function quadraticExcess(
+  H: Float64Array,
+  A: Float64Array,
+  B: Float64Array,
+  d: number,
+  m: number,
+): number {
   let s = 0;
   const delta = new Float64Array(m);
   for (let q = 0; q < d; q++) {
@@ -303,7 +327,10 @@ export function quadraticExcess(H: Float64Array, A: Float64Array, B: Float64Arra
 /** Per-class gaps L_y(A) − min_B L_y(B; A_{−y}); the Nash gap is their maximum. */
 export function classGaps(br: BestResponder, A: Float64Array[]): number[] {
   const { K, d, m } = br.sys;
-  return Array.from({ length: K }, (_, y) => quadraticExcess(br.sys.H[y], A[y], bestResponse(br, A, y), d, m));
+  return Array.from(
+    { length: K },
+    (_, y) => quadraticExcess(br.sys.H[y], A[y], bestResponse(br, A, y), d, m),
+  );
 }
 
 /** The Nash gap max_y [L_y(A_y; A_{−y}) − min_B L_y(B; A_{−y})]. */
@@ -315,7 +342,13 @@ export function nashGap(br: BestResponder, A: Float64Array[]): number {
  * L_y(A_y; A_{−y}) summed directly over class y's draws (no quadratic-form shortcut), for tests
  * and reports: λ-weighted DSM + (β/K) Σ_{c≠y} ω-weighted distance to sg(s_c) + ρ‖A_y‖²/m².
  */
-export function mutualLossDirect(pool: Pool, A: Float64Array[], y: number, beta: number, ridge: number): number {
+export function mutualLossDirect(
+  pool: Pool,
+  A: Float64Array[],
+  y: number,
+  beta: number,
+  ridge: number,
+): number {
   const { K, d, m } = pool, pc = pool.classes[y];
   let total = 0;
   for (let i = 0; i < pc.N; i++) {
@@ -343,7 +376,13 @@ export function mutualLossDirect(pool: Pool, A: Float64Array[], y: number, beta:
  * w_t ‖s(x_t, y) − s(x_t, y')‖² + ¼ w_t ‖s(x_t, y) − s(x_t, y')‖² (the stop-gradients change only
  * which network each term trains), w_t = τ t/T.
  */
-export function cbdmRegValue(sY: ArrayLike<number>, sYp: ArrayLike<number>, t: number, tEnd: number, tau: number): number {
+export function cbdmRegValue(
+  sY: ArrayLike<number>,
+  sYp: ArrayLike<number>,
+  t: number,
+  tEnd: number,
+  tau: number,
+): number {
   const w = tau * t / tEnd;
   let sq = 0;
   for (let q = 0; q < sY.length; q++) sq += (sY[q] - sYp[q]) ** 2;

@@ -6,7 +6,12 @@
 import { symmetricEigen } from "../linalg.ts";
 
 /** Mean and unbiased covariance (d×d) of n×d row-major samples. */
-export function gaussianFit(x: ArrayLike<number>, d: number, offset = 0, n = (x.length - offset) / d): {
+export function gaussianFit(
+  x: ArrayLike<number>,
+  d: number,
+  offset = 0,
+  n = (x.length - offset) / d,
+): {
   mean: Float64Array;
   cov: Float64Array;
 } {
@@ -29,7 +34,9 @@ function sqrtPsd(a: Float64Array, d: number): Float64Array {
   const out = new Float64Array(d * d);
   for (let k = 0; k < d; k++) {
     const s = Math.sqrt(Math.max(0, values[k]));
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) out[i * d + j] += s * vectors[i * d + k] * vectors[j * d + k];
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j < d; j++) out[i * d + j] += s * vectors[i * d + k] * vectors[j * d + k];
+    }
   }
   return out;
 }
@@ -49,7 +56,9 @@ export function frechetGaussian(
   for (let i = 0; i < d; i++) {
     for (let j = 0; j < d; j++) {
       let v = 0;
-      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) v += r1[i * d + a] * c2[a * d + b] * r1[b * d + j];
+      for (let a = 0; a < d; a++) {
+        for (let b = 0; b < d; b++) v += r1[i * d + a] * c2[a * d + b] * r1[b * d + j];
+      }
       mid[i * d + j] = v;
     }
   }
@@ -75,7 +84,13 @@ export function silvermanBandwidth(x: ArrayLike<number>, d: number): number {
 }
 
 /** log of the Gaussian-KDE density of `ref` (bandwidth h) at point `x` (offset `xo`). */
-function logKde(ref: ArrayLike<number>, d: number, h: number, x: ArrayLike<number>, xo: number): number {
+function logKde(
+  ref: ArrayLike<number>,
+  d: number,
+  h: number,
+  x: ArrayLike<number>,
+  xo: number,
+): number {
   const n = ref.length / d, inv = 1 / (2 * h * h);
   let mx = -Infinity;
   const e = new Float64Array(n);
@@ -95,10 +110,17 @@ function logKde(ref: ArrayLike<number>, d: number, h: number, x: ArrayLike<numbe
  * log p̂_true(x) − log p̂_gen(x), with p̂_true fitted on `trueRef`, each KDE with its own Silverman
  * bandwidth. Biased for small samples (both KDEs are smoothed); used for comparisons at equal sizes.
  */
-export function kdeKl(trueRef: ArrayLike<number>, gen: ArrayLike<number>, evalPts: ArrayLike<number>, d: number): number {
+export function kdeKl(
+  trueRef: ArrayLike<number>,
+  gen: ArrayLike<number>,
+  evalPts: ArrayLike<number>,
+  d: number,
+): number {
   const ht = silvermanBandwidth(trueRef, d), hg = silvermanBandwidth(gen, d);
   const n = evalPts.length / d;
   let s = 0;
-  for (let i = 0; i < n; i++) s += logKde(trueRef, d, ht, evalPts, i * d) - logKde(gen, d, hg, evalPts, i * d);
+  for (let i = 0; i < n; i++) {
+    s += logKde(trueRef, d, ht, evalPts, i * d) - logKde(gen, d, hg, evalPts, i * d);
+  }
   return s / n;
 }

@@ -39,7 +39,13 @@ export interface SamplerBatch {
 }
 
 /** Standard normals number `2·chunk`, `2·chunk+1` of (particle, step) under `key`. */
-function normalPair(p: number, step: number, chunk: number, key: [number, number], buf: Uint32Array): [number, number] {
+function normalPair(
+  p: number,
+  step: number,
+  chunk: number,
+  key: [number, number],
+  buf: Uint32Array,
+): [number, number] {
   philox4x32(p, step, chunk, 0, key[0], key[1], buf);
   return normal2FromU32(buf[0], buf[1]);
 }
@@ -101,7 +107,10 @@ export function sampleWithScore(
   mode: "sde" | "ode",
 ): Float64Array {
   const nT = grid.length, out = new Float64Array(particles * d);
-  const buf = new Uint32Array(4), x = new Float64Array(d), s = new Float64Array(d), z = new Float64Array(d + 1);
+  const buf = new Uint32Array(4),
+    x = new Float64Array(d),
+    s = new Float64Array(d),
+    z = new Float64Array(d + 1);
   const draw = (p: number, step: number) => {
     for (let c = 0; 2 * c < d; c++) {
       const [a, b] = normalPair(p, step, c, key, buf);

@@ -5,7 +5,14 @@
  * @module
  */
 import { PHILOX_WGSL } from "../gpu/philox.ts";
-import { computePipeline, dispatch, readF32, storageBuffer, uniformBuffer, workgroupGrid } from "../gpu/buffers.ts";
+import {
+  computePipeline,
+  dispatch,
+  readF32,
+  storageBuffer,
+  uniformBuffer,
+  workgroupGrid,
+} from "../gpu/buffers.ts";
 import type { SamplerBatch } from "./sampler.ts";
 
 const WG = 64;
@@ -84,7 +91,16 @@ export async function sampleGpu(device: GPUDevice, batch: SamplerBatch): Promise
     info[i * 4] = s.fs, info[i * 4 + 1] = s.key[0], info[i * 4 + 2] = s.key[1];
   });
   const [gx, gy] = workgroupGrid(device, total, WG);
-  const params = new Uint32Array([S, particles, nT, m, d, batch.mode === "sde" ? 0 : 1, gx * WG, 0]);
+  const params = new Uint32Array([
+    S,
+    particles,
+    nT,
+    m,
+    d,
+    batch.mode === "sde" ? 0 : 1,
+    gx * WG,
+    0,
+  ]);
   const bufs = [
     uniformBuffer(device, params),
     storageBuffer(device, Float32Array.from(grid)),
