@@ -26,3 +26,8 @@ export async function loadTf(): Promise<typeof import("@tensorflow/tfjs")> {
 export async function loadFastCheck(): Promise<typeof import("fast-check")> {
   return await import("fast-check");
 }
+
+/** playwright-core (no bundled browsers), for the headless-Chromium report test (loaded on first use). */
+export async function loadPlaywright(): Promise<typeof import("playwright-core")> {
+  return await import("playwright-core");
+}

@@ -42,26 +42,30 @@ export function packSets(sets: Float64Array[], dim: number, scales: number[]): P
   return { points, dim, start, count, scale: Float64Array.from(scales) };
 }
 
-/** The f64 CPU reference. */
+/** The f64 CPU reference (each unordered pair evaluated once, added to both rows). */
 export function kernelRowsCpu(p: PackedSets): Float64Array {
   const { points: x, dim } = p;
   const rows = new Float64Array(x.length / dim);
   for (let s = 0; s < p.start.length; s++) {
     const a = p.start[s], b = a + p.count[s], scale = p.scale[s];
+    for (let i = a; i < b; i++) rows[i] = 1; // the self term exp(0)
     for (let i = a; i < b; i++) {
       const oi = i * dim;
       let acc = 0;
-      for (let j = a; j < b; j++) {
+      for (let j = i + 1; j < b; j++) {
         const oj = j * dim;
         let d2 = 0;
         for (let k = 0; k < dim; k++) {
           const t = x[oi + k] - x[oj + k];
           d2 += t * t;
         }
-        acc += Math.exp(-scale * d2);
+        const e = Math.exp(-scale * d2);
+        acc += e;
+        rows[j] += e;
       }
-      rows[i] = Math.log(acc);
+      rows[i] += acc;
     }
+    for (let i = a; i < b; i++) rows[i] = Math.log(rows[i]);
   }
   return rows;
 }
@@ -69,16 +73,18 @@ export function kernelRowsCpu(p: PackedSets): Float64Array {
 const WG = 64;
 
 function kernelSource(dim: number): string {
+  // points are padded to vec4s (zeros in the padding do not change distances)
+  const v = Math.ceil(dim / 4);
   return /* wgsl */ `
-struct Params { total: u32, dim: u32, rowStride: u32, pad: u32 };
-@group(0) @binding(0) var<storage, read> x: array<f32>;
+struct Params { total: u32, rowStride: u32, pad0: u32, pad1: u32 };
+@group(0) @binding(0) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> setOf: array<u32>;
 @group(0) @binding(2) var<storage, read> start: array<u32>;
 @group(0) @binding(3) var<storage, read> count: array<u32>;
 @group(0) @binding(4) var<storage, read> scale: array<f32>;
 @group(0) @binding(5) var<storage, read_write> rows: array<f32>;
 @group(0) @binding(6) var<uniform> P: Params;
-const D: u32 = ${dim}u;
+const V: u32 = ${v}u;
 @compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x + gid.y * P.rowStride;
@@ -87,16 +93,16 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let a = start[s];
   let b = a + count[s];
   let sc = scale[s];
-  var xi: array<f32, ${dim}>;
-  for (var k = 0u; k < D; k = k + 1u) { xi[k] = x[i * D + k]; }
+  var xi: array<vec4<f32>, ${v}>;
+  for (var k = 0u; k < V; k = k + 1u) { xi[k] = x[i * V + k]; }
   var acc = 0.0;
   for (var j = a; j < b; j = j + 1u) {
-    var d2 = 0.0;
-    for (var k = 0u; k < D; k = k + 1u) {
-      let t = xi[k] - x[j * D + k];
-      d2 = d2 + t * t;
+    var d2 = vec4<f32>(0.0);
+    for (var k = 0u; k < V; k = k + 1u) {
+      let t = xi[k] - x[j * V + k];
+      d2 = fma(t, t, d2);
     }
-    acc = acc + exp(-sc * d2);
+    acc = acc + exp(-sc * (d2.x + d2.y + d2.z + d2.w));
   }
   rows[i] = log(acc);
 }`;
@@ -110,7 +116,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 export async function kernelRowsGpu(device: GPUDevice, p: PackedSets): Promise<Float64Array> {
   const { dim } = p;
   const total = p.points.length / dim;
-  const x = new Float32Array(p.points.length);
+  const v = Math.ceil(dim / 4) * 4;
+  const x = new Float32Array(total * v);
   const setOf = new Uint32Array(total);
   for (let s = 0; s < p.start.length; s++) {
     const a = p.start[s], b = a + p.count[s];
@@ -119,7 +126,7 @@ export async function kernelRowsGpu(device: GPUDevice, p: PackedSets): Promise<F
     for (let k = 0; k < dim; k++) mean[k] /= Math.max(1, b - a);
     for (let i = a; i < b; i++) {
       setOf[i] = s;
-      for (let k = 0; k < dim; k++) x[i * dim + k] = p.points[i * dim + k] - mean[k];
+      for (let k = 0; k < dim; k++) x[i * v + k] = p.points[i * dim + k] - mean[k];
     }
   }
   const pipeline = await computePipeline(device, kernelSource(dim));
@@ -131,7 +138,7 @@ export async function kernelRowsGpu(device: GPUDevice, p: PackedSets): Promise<F
     storageBuffer(device, Uint32Array.from(p.count)),
     storageBuffer(device, Float32Array.from(p.scale)),
     storageBuffer(device, total * 4),
-    uniformBuffer(device, Uint32Array.from([total, dim, gx * WG, 0])),
+    uniformBuffer(device, Uint32Array.from([total, gx * WG, 0, 0])),
   ];
   dispatch(device, pipeline, bufs, [gx, gy]);
   const out = await readF32(device, bufs[5], total);

@@ -1,0 +1,87 @@
+/**
+ * Perf peer of Paper C's hot loop (`mem.transition`): the pairwise kernel row sums, suite
+ * (CPU f64 / WebGPU f32) against PyTorch (`bench/peers/mem_kernel_peer.py`) on identical data.
+ * @module
+ */
+import { join } from "node:path";
+import type { PeerBenchmark, PeerWork } from "../perf/peer.ts";
+import { kernelRowsCpu, kernelRowsGpu, packSets } from "../../models/gpu/kernel_sum.ts";
+import { PhiloxStream } from "../../models/gpu/philox.ts";
+import { acquireBackend } from "../../models/gpu/device.ts";
+import { PYTHON } from "./python.ts";
+
+const SIZES = {
+  smoke: { sets: 2, n: 128, d: 8 },
+  quick: { sets: 8, n: 1000, d: 32 },
+  full: { sets: 16, n: 4000, d: 64 },
+};
+
+let device: GPUDevice | null | undefined;
+async function gpu(): Promise<GPUDevice> {
+  if (device === undefined) device = (await acquireBackend("auto")).device;
+  if (!device) throw new Error("no WebGPU device for the webgpu suite run");
+  return device;
+}
+
+function strided(xs: ArrayLike<number>): number[] {
+  const step = Math.max(1, Math.floor(xs.length / 64));
+  const out: number[] = [];
+  for (let i = 0; i < xs.length; i += step) out.push(xs[i]);
+  return out;
+}
+
+/** The benchmark entry. */
+export const memKernelPeer: PeerBenchmark = {
+  id: "mem.kernel-sum",
+  caseId: "mem.transition",
+  description: "pairwise Gaussian kernel row sums (log-sum-exp), N points per set in d dimensions",
+  async setup(dir, size): Promise<PeerWork> {
+    const { sets, n, d } = SIZES[size];
+    const s = new PhiloxStream(11, "perf.mem", sets, n, d);
+    const data = Array.from(
+      { length: sets },
+      () => s.fillNormal(new Float64Array(n * d), 1, 10) as Float64Array,
+    );
+    const eps = Math.pow(n, -1 / d), scale = 1 / (4 * eps * eps);
+    const packed = packSets(data, d, data.map(() => scale));
+    const input = join(dir, `mem_points_${sets}x${n}x${d}.f64`);
+    await Deno.writeFile(input, new Uint8Array(packed.points.buffer as ArrayBuffer));
+    return {
+      units: sets * n * n,
+      unitName: "pair distances",
+      flopsPerUnit: 3 * d + 2,
+      bytesPerUnit: 4 * d,
+      async suite(backend) {
+        const t0 = performance.now();
+        const rows = backend === "cpu"
+          ? kernelRowsCpu(packed)
+          : await kernelRowsGpu(await gpu(), packed);
+        return { seconds: (performance.now() - t0) / 1000, checksum: strided(rows) };
+      },
+      peerCommand: (dev) => [
+        PYTHON,
+        new URL("./mem_kernel_peer.py", import.meta.url).pathname,
+        ...["--input", input, "--sets", String(sets), "--n", String(n), "--d", String(d)],
+        ...[
+          "--scale",
+          String(scale),
+          "--device",
+          dev,
+          "--dtype",
+          dev === "cpu" ? "float64" : "float32",
+        ],
+        ...["--threads", String(navigator.hardwareConcurrency)],
+      ],
+      agree(a, b) {
+        let worst = 0;
+        for (let i = 0; i < Math.min(a.length, b.length); i++) {
+          worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+        }
+        return {
+          ok: a.length === b.length && worst < 1e-4,
+          detail: `max rel. diff ${worst.toExponential(2)} (tol 1e-4)`,
+        };
+      },
+    };
+  },
+};

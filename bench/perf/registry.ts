@@ -1,0 +1,9 @@
+/**
+ * The side-by-side benchmarks of `deno task perf`, one per synthetic case's hot loop.
+ * @module
+ */
+import type { PeerBenchmark } from "./peer.ts";
+import { memKernelPeer } from "../peers/mem_kernel.ts";
+
+/** All perf peers. */
+export const PEERS: PeerBenchmark[] = [memKernelPeer];
