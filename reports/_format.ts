@@ -194,3 +194,15 @@ export function provenanceRows(results: Results): [string, string][] {
     ["Complete", results.complete ? "yes" : "no"],
   ];
 }
+
+/** Seeds as compact ranges: [0,1,2,3,7,9,10] → "0–3, 7, 9–10". */
+export function fmtSeeds(seeds: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < seeds.length;) {
+    let j = i;
+    while (j + 1 < seeds.length && seeds[j + 1] === seeds[j] + 1) j++;
+    out.push(j > i ? `${seeds[i]}–${seeds[j]}` : String(seeds[i]));
+    i = j + 1;
+  }
+  return out.join(", ");
+}

@@ -17,6 +17,7 @@ import {
   fmtHeadline,
   fmtInterval,
   fmtNum,
+  fmtSeeds,
   missingCaseIds,
   orderedCaseIds,
   paramRows,
@@ -219,7 +220,7 @@ function caseSection(
     `<p class="meta">case version ${c.version} &middot; profile ${h(c.profile)} &middot; backend ${
       h(c.backend)
     } &middot; ${c.seeds.length} seed(s): <span class="mono">${
-      h(c.seeds.join(", "))
+      h(fmtSeeds(c.seeds))
     }</span> &middot; took ${h(fmtDuration(c.durationS))} &middot; started ${
       h(c.startedAt)
     } &middot; config hash <span class="mono">${h(c.configHash)}</span></p>`,

@@ -14,6 +14,7 @@ import {
   fmtHeadline,
   fmtInterval,
   fmtNum,
+  fmtSeeds,
   missingCaseIds,
   orderedCaseIds,
   paramRows,
@@ -97,7 +98,7 @@ function caseDetail(c: CaseResult, opts: SummaryMarkdownOptions): string[] {
       md(c.backend)
     }`,
     `- Headline: ${status === "error" ? "n/a" : md(fmtHeadline(c.verdict))}`,
-    `- Seeds (${c.seeds.length}): ${md(c.seeds.join(", ")) || "none"}`,
+    `- Seeds (${c.seeds.length}): ${md(fmtSeeds(c.seeds)) || "none"}`,
     `- Config hash: ${md(c.configHash)}; started ${md(c.startedAt)}; took ${
       fmtDuration(c.durationS)
     }`,
@@ -228,7 +229,7 @@ export function summaryMarkdown(results: Results, opts: SummaryMarkdownOptions =
   for (const id of ids) out.push(...caseDetail(results.cases[id], opts));
   out.push("## Provenance", "");
   out.push(...table(["", ""], provenanceRows(results).map(([k, v]) => [md(k), md(v)])));
-  const seeds = ids.map((id) => `${md(id)}: ${md(results.cases[id].seeds.join(", "))}`);
+  const seeds = ids.map((id) => `${md(id)}: ${md(fmtSeeds(results.cases[id].seeds))}`);
   if (seeds.length) out.push("", "Seeds per case:", "", ...seeds.map((s) => `- ${s}`));
   out.push("");
   return out.join("\n");

@@ -44,7 +44,7 @@ Deno.test("summaryMarkdown: per-case detail, hyperparameter sources, timings, pr
       "| Profile | smoke |",
       "| Seeds | profile default; base seed 1 |",
       "| Created | 2025-01-01T00:00:00.000Z |",
-      "- fl.balance: 1, 2, 3",
+      "- fl.balance: 1–3",
     ]
   ) assert(md.includes(s), `missing ${s}`);
 });

@@ -1,0 +1,28 @@
+import assert from "node:assert/strict";
+import { makeTestContext } from "../testing.ts";
+import { cases } from "./mod.ts";
+import { ChartSchema, VerdictSchema } from "../../reports/schema.ts";
+
+for (const c of cases) {
+  Deno.test(`${c.id}: smoke run is bit-identical across runs and yields a valid verdict, charts and tables`, async () => {
+    const cfg = c.configSchema.parse(c.profiles.smoke);
+    const seeds = Array.from({ length: c.defaultSeeds(cfg) }, (_, i) => i);
+    const m1 = await c.run(makeTestContext({ seeds }), cfg);
+    const m2 = await c.run(makeTestContext({ seeds }), cfg);
+    assert.deepEqual(JSON.stringify(m1), JSON.stringify(m2));
+    const out = { measurement: m1, prediction: c.predict(cfg) };
+    const v = VerdictSchema.parse(c.judge(out, cfg));
+    assert.ok(v.checks.length >= 1);
+    for (const ch of c.charts(out, cfg, v)) ChartSchema.parse(ch);
+    c.tables?.(out, cfg, v);
+  });
+}
+
+Deno.test("lt configs are strict and every field is described", () => {
+  for (const c of cases) {
+    assert.throws(() => c.configSchema.parse({ notAField: 1 }));
+    const shape = (c.configSchema as unknown as { shape: Record<string, { description?: string }> }).shape;
+    for (const [k, f] of Object.entries(shape)) assert.ok(f.description, `${c.id}.${k} lacks a description`);
+    for (const p of ["smoke", "quick", "full"] as const) c.configSchema.parse(c.profiles[p]);
+  }
+});

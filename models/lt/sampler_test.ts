@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { streamKey } from "../gpu/philox.ts";
+import { acquireBackend } from "../gpu/device.ts";
+import { drawFeatures, timeBiasTable, timeGrid } from "./features.ts";
+import { PhiloxStream } from "../gpu/philox.ts";
+import { type SamplerBatch, sampleCpu, sampleWithScore } from "./sampler.ts";
+import { sampleGpu } from "./sampler_kernel.ts";
+import { frechetGaussian, frechetSamples, gaussianFit, kdeKl } from "./metrics.ts";
+
+Deno.test("Fréchet distance of Gaussians: closed form on diagonal covariances", () => {
+  const fd = frechetGaussian(Float64Array.of(0, 0), Float64Array.of(1, 0, 0, 4), Float64Array.of(1, 0), Float64Array.of(4, 0, 0, 1), 2);
+  // 1 + (1 + 4 − 2·2) + (4 + 1 − 2·2) = 3
+  assert.ok(Math.abs(fd - 3) < 1e-12, String(fd));
+});
+
+Deno.test("reverse SDE and PF-ODE on the exact score of a Gaussian recover it (FD near 0)", () => {
+  // data N((1, −0.5), diag(2, 0.5)); OU marginal at t: N(e^{-t}μ, e^{-2t}Σ + (1−e^{-2t}) I)
+  const mu = [1, -0.5], v = [2, 0.5];
+  const score = (x: Float64Array, t: number, out: Float64Array) => {
+    const a = Math.exp(-t);
+    for (let q = 0; q < 2; q++) out[q] = -(x[q] - a * mu[q]) / (a * a * v[q] + 1 - a * a);
+  };
+  const grid = timeGrid(1e-3, 6, 400, "geometric");
+  const truth = new PhiloxStream(3, "truth").fillNormal(new Float64Array(8000));
+  for (let i = 0; i < 4000; i++) for (let q = 0; q < 2; q++) truth[2 * i + q] = mu[q] + Math.sqrt(v[q]) * truth[2 * i + q];
+  for (const mode of ["sde", "ode"] as const) {
+    const x = sampleWithScore(score, 2, grid, 4000, streamKey(1, "s"), mode);
+    const fd = frechetSamples(x, truth, 2);
+    assert.ok(fd < 0.05, `${mode}: FD ${fd}`);
+  }
+});
+
+Deno.test("KDE KL is near 0 for two samples of one distribution and large for shifted ones", () => {
+  const a = new PhiloxStream(1, "a").fillNormal(new Float64Array(600)) as Float64Array;
+  const b = new PhiloxStream(1, "b").fillNormal(new Float64Array(600)) as Float64Array;
+  const e = new PhiloxStream(1, "e").fillNormal(new Float64Array(300)) as Float64Array;
+  const near = kdeKl(a, b, e, 1);
+  const far = kdeKl(a, b.map((x) => x + 3), e, 1);
+  assert.ok(Math.abs(near) < 0.1, String(near));
+  assert.ok(far > 2, String(far));
+});
+
+function smallBatch(particles: number): SamplerBatch {
+  const m = 16, d = 2;
+  const grid = timeGrid(0.01, 4, 30, "geometric");
+  const features = [0, 1].map((c) => {
+    const f = drawFeatures(new PhiloxStream(2, "f", c), d, m, 4, { wScale: 1, uScale: 1, bScale: 1 }, 0.01, 4);
+    return { W: f.W, tb: timeBiasTable(f, grid) };
+  });
+  const slots = [0, 1, 2].map((k) => ({
+    fs: k % 2,
+    A: new PhiloxStream(2, "A", k).fillNormal(new Float64Array(d * m), 1) as Float64Array,
+    key: streamKey(7, "sampler", k % 2),
+  }));
+  return { d, m, grid, features, slots, particles, mode: "sde" };
+}
+
+Deno.test("sampler CPU path is bit-for-bit deterministic", () => {
+  const a = sampleCpu(smallBatch(50)), b = sampleCpu(smallBatch(50));
+  assert.deepEqual(a, b);
+});
+
+Deno.test("GPU sampler agrees with the f64 CPU reference (same Philox noise)", async () => {
+  const choice = await acquireBackend("auto", { timeoutMs: 10000 });
+  if (!choice.device) {
+    console.warn(`no WebGPU device (${choice.fallbackReason}); skipping the GPU sampler test`);
+    return;
+  }
+  for (const mode of ["sde", "ode"] as const) {
+    const batch = { ...smallBatch(64), mode };
+    const cpu = sampleCpu(batch), gpu = await sampleGpu(choice.device, batch);
+    let maxErr = 0;
+    for (let i = 0; i < cpu.length; i++) maxErr = Math.max(maxErr, Math.abs(cpu[i] - gpu[i]) / (1 + Math.abs(cpu[i])));
+    assert.ok(maxErr < 1e-3, `${mode}: max rel. error ${maxErr}`);
+    const fc = gaussianFit(cpu, 2), fg = gaussianFit(gpu, 2);
+    assert.ok(frechetGaussian(fc.mean, fc.cov, fg.mean, fg.cov, 2) < 1e-4);
+  }
+  choice.device.destroy();
+});
