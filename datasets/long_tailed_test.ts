@@ -19,7 +19,8 @@ Deno.test("case 2: 200 / 20 samples, head moments (0, 0) / diag(5, 1), tail 4I",
 Deno.test("case 1: imbalance 2.5 and seeded, reproducible draws", () => {
   const s = longTailedSpec("case1", { mu: 2 });
   assert.deepEqual(s.classes.map((c) => c.n), [50, 20]);
-  const a = sampleClass(new PhiloxStream(4, "x"), s, 1, 10), b = sampleClass(new PhiloxStream(4, "x"), s, 1, 10);
+  const a = sampleClass(new PhiloxStream(4, "x"), s, 1, 10),
+    b = sampleClass(new PhiloxStream(4, "x"), s, 1, 10);
   assert.deepEqual(a, b);
 });
 

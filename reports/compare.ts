@@ -14,7 +14,9 @@
  *   positively correlated.
  * - A value non-finite (stored as null, e.g. a crossing beyond the grid): no point change;
  *   the change's interval is the Minkowski difference [b_lo − a_hi, b_hi − a_lo] of the
- *   CIs (null CI ends are ±∞). It covers the change whenever both CIs cover.
+ *   CIs. It covers the change whenever both CIs cover. JSON stores ±∞ as null, so a null CI
+ *   end is read as −∞ or +∞ as the recorded verdict against the band requires
+ *   ({@link ciReadings}); the change is significant only if every such reading excludes 0.
  * - Regression gate (like asv and criterion.rs: significant AND larger than a threshold):
  *   a primary check's verdict got worse (reproduced → inconclusive → not reproduced) AND
  *   the change's CI excludes 0 AND |change| > threshold; or the check/case ended in
@@ -25,6 +27,7 @@
  * @module
  */
 import { caseStatus, orderedCaseIds } from "./_format.ts";
+import { type OverlayMode, overlaySpecs } from "./compare_charts.ts";
 import type { CaseResult, Check, Results, VerdictStatus } from "./schema.ts";
 
 /** A per-case regression threshold: an absolute change, or a fraction of the scale. */
@@ -42,7 +45,7 @@ export interface CompareOptions {
    * order; unmatched cases use {@link DEFAULT_THRESHOLD}.
    */
   thresholds?: Record<string, Threshold>;
-  /** Labels of the two runs (default: their run ids). */
+  /** Short labels of the two runs in charts and tables (default "A" and "B"). */
   labels?: { a?: string; b?: string };
 }
 
@@ -60,6 +63,8 @@ export interface Change {
   threshold: number;
   /** How the threshold was derived, e.g. `10% of band width 1.5`. */
   thresholdNote: string;
+  /** A caveat on reading the change (non-finite values), or "". */
+  note: string;
 }
 
 /** One check (or a case's headline) in A and B. */
@@ -106,6 +111,18 @@ export interface CaseComparison {
   reasons: string[];
   /** Lines worth reading that do not fail the gate (noise-level verdict changes, ...). */
   notes: string[];
+  /** The case's charts with both runs in one spec (see `compare_charts.ts`). */
+  charts: ChartComparison[];
+}
+
+/** A chart of both runs. */
+export interface ChartComparison {
+  id: string;
+  title: string;
+  mode: OverlayMode;
+  /** How to read it (which run is faded, or why it is side by side). */
+  note: string;
+  spec: Record<string, unknown>;
 }
 
 /** A run, as the comparison names it. */
@@ -143,7 +160,9 @@ export const COMPARE_METHOD = [
   "d + √((b_hi−b)² + (a−a_lo)²) — near-exact for independent runs, conservative (wider) when " +
   "the runs share seeds.",
   "A value non-finite (∞ or undefined, stored as null): no point change; the interval is " +
-  "[b_lo − a_hi, b_hi − a_lo] (null CI ends = ±∞), which covers the change whenever both CIs do.",
+  "[b_lo − a_hi, b_hi − a_lo], which covers the change whenever both CIs do. JSON stores ±∞ " +
+  "as null, so a null CI end is read as −∞ or +∞ as the recorded verdict against the band " +
+  "requires; the change counts as significant only if every such reading excludes 0.",
   "Regression = a primary check's verdict got worse (reproduced → inconclusive → not " +
   "reproduced) AND the change's CI excludes 0 AND |change| > threshold; or a check/case ends " +
   "in error in B but not in A; or the check's tolerance band changed and its verdict got " +
@@ -199,6 +218,39 @@ export function resolveThreshold(
   return { value: 0, note: "0 (no finite band width or A value to scale by)" };
 }
 
+type Est = Pick<Check, "value" | "ci"> & Partial<Pick<Check, "status" | "band">>;
+
+/**
+ * The numeric CIs a stored check may stand for. JSON keeps ±∞ and NaN all as null, so a null
+ * CI end may be −∞ or +∞; the readings kept are those consistent with the recorded status
+ * against the band (reproduced: CI inside the band; not reproduced: entirely outside). With
+ * no consistent reading (a forced status, NaN), the unbounded one: null lo = −∞, hi = +∞.
+ */
+export function ciReadings(c: Est): [number, number][] {
+  const [l, h] = c.ci;
+  const unbounded: [number, number] = [lo(l), hi(h)];
+  if ((l !== null && h !== null) || fin(c.value) || !c.status || !c.band) return [unbounded];
+  const ends = (x: number | null) => (x === null ? [-Infinity, Infinity] : [x]);
+  const bLo = lo(c.band[0]), bHi = hi(c.band[1]);
+  const out: [number, number][] = [];
+  for (const x of ends(l)) {
+    for (const y of ends(h)) {
+      if (x > y) continue;
+      const st = x >= bLo && y <= bHi
+        ? "reproduced"
+        : y < bLo || x > bHi
+        ? "not reproduced"
+        : "inconclusive";
+      if (st === c.status) out.push([x, y]);
+    }
+  }
+  // inconclusive may also stand for a NaN end: the unbounded reading
+  if (c.status === "inconclusive" && !out.some(([x, y]) => x === -Infinity && y === Infinity)) {
+    out.push(unbounded);
+  }
+  return out.length ? out : [unbounded];
+}
+
 /**
  * The change B − A of two estimates with 95% CIs (see the module doc for the method).
  *
@@ -214,11 +266,11 @@ export function resolveThreshold(
  * ```
  */
 export function changeOf(
-  a: Pick<Check, "value" | "ci"> | null,
-  b: Pick<Check, "value" | "ci"> | null,
+  a: Est | null,
+  b: Est | null,
   threshold: { value: number; note: string },
 ): Change {
-  const base = { threshold: threshold.value, thresholdNote: threshold.note };
+  const base = { threshold: threshold.value, thresholdNote: threshold.note, note: "" };
   if (!a || !b) {
     return {
       value: null,
@@ -229,31 +281,48 @@ export function changeOf(
       ...base,
     };
   }
-  let d: number | null, L: number, U: number, method: Change["method"];
   if (fin(a.value) && fin(b.value)) {
-    d = b.value - a.value;
+    const d = b.value - a.value;
     const bDown = Math.max(0, b.value - lo(b.ci[0])), bUp = Math.max(0, hi(b.ci[1]) - b.value);
     const aDown = Math.max(0, a.value - lo(a.ci[0])), aUp = Math.max(0, hi(a.ci[1]) - a.value);
-    L = d - Math.hypot(bDown, aUp);
-    U = d + Math.hypot(bUp, aDown);
-    method = "mover";
-  } else {
-    d = null;
-    L = lo(b.ci[0]) - hi(a.ci[1]);
-    U = hi(b.ci[1]) - lo(a.ci[0]);
-    if (Number.isNaN(L)) L = -Infinity;
-    if (Number.isNaN(U)) U = Infinity;
-    method = "interval";
+    const L = d - Math.hypot(bDown, aUp), U = d + Math.hypot(bUp, aDown);
+    const significant = L > 0 || U < 0;
+    return {
+      value: d,
+      ci: [store(L), store(U)],
+      method: "mover",
+      significant,
+      material: significant && Math.abs(d) > threshold.value,
+      ...base,
+    };
   }
-  const significant = L > 0 || U < 0;
-  const magnitude = d !== null ? Math.abs(d) : significant ? Math.min(Math.abs(L), Math.abs(U)) : 0;
+  // A value is non-finite: Minkowski difference of the CIs, over every consistent reading of
+  // their null ends; significant only when every reading excludes 0.
+  let L = Infinity, U = -Infinity, significant = true, magnitude = Infinity;
+  for (const [al, ah] of ciReadings(a)) {
+    for (const [bl, bh] of ciReadings(b)) {
+      let x = bl - ah, y = bh - al;
+      if (Number.isNaN(x)) x = -Infinity;
+      if (Number.isNaN(y)) y = Infinity;
+      L = Math.min(L, x);
+      U = Math.max(U, y);
+      const excludes = x > 0 || y < 0;
+      significant &&= excludes;
+      magnitude = Math.min(magnitude, excludes ? Math.min(Math.abs(x), Math.abs(y)) : 0);
+    }
+  }
+  const note = significant && L <= 0 && U >= 0
+    ? "a non-finite change of unknown sign: JSON keeps ±∞ as null; every reading of the null " +
+      "CI ends consistent with the recorded verdicts excludes 0"
+    : "a value is non-finite (null): interval from the two CIs, no point change";
   return {
-    value: d,
+    value: null,
     ci: [store(L), store(U)],
-    method,
+    method: "interval",
     significant,
     material: significant && magnitude > threshold.value,
     ...base,
+    note,
   };
 }
 
@@ -263,10 +332,15 @@ function fmtBandShort(b: Check["band"]): string {
   return `[${b[0] === null ? "-inf" : short(b[0])}, ${b[1] === null ? "+inf" : short(b[1])}]`;
 }
 
-function fmtChange(c: Change): string {
+/** A change as text: `+0.12 (95% CI [0.05, 0.19])`; non-finite changes say so. */
+export function fmtChange(c: Change): string {
+  if (c.method === "none") return "n/a";
   const e = (x: number | null, inf: string) => (x === null ? inf : short(x));
-  const v = c.value === null ? "n/a" : `${c.value >= 0 ? "+" : ""}${short(c.value)}`;
-  return `${v} (95% CI [${e(c.ci[0], "-inf")}, ${e(c.ci[1], "+inf")}])`;
+  const v = c.value === null ? "non-finite" : `${c.value >= 0 ? "+" : ""}${short(c.value)}`;
+  const ci = c.significant && (c.ci[0] ?? -Infinity) <= 0 && (c.ci[1] ?? Infinity) >= 0
+    ? "sign unknown, every reading excludes 0"
+    : `95% CI [${e(c.ci[0], "-inf")}, ${e(c.ci[1], "+inf")}]`;
+  return `${v} (${ci})`;
 }
 
 /** Compare one check (or headline) of A and B and apply the gate. */
@@ -455,12 +529,27 @@ function measurementNote(a: CaseResult, b: CaseResult, sameCommit: boolean) {
   };
 }
 
+function chartsOf(
+  a: CaseResult | undefined,
+  b: CaseResult | undefined,
+  labels: { a: string; b: string },
+): ChartComparison[] {
+  const ids = (a?.charts ?? []).map((c) => c.id);
+  for (const c of b?.charts ?? []) if (!ids.includes(c.id)) ids.push(c.id);
+  return ids.map((id) => {
+    const ca = a?.charts.find((c) => c.id === id), cb = b?.charts.find((c) => c.id === id);
+    const { mode, spec, note } = overlaySpecs(ca?.spec ?? null, cb?.spec ?? null, { labels });
+    return { id, title: (cb ?? ca)!.title, mode, note, spec };
+  });
+}
+
 function compareCase(
   id: string,
   a: CaseResult | undefined,
   b: CaseResult | undefined,
   t: Threshold,
   sameCommit: boolean,
+  labels: { a: string; b: string },
 ): CaseComparison {
   const any = (b ?? a)!;
   const statusA = a ? caseStatus(a) : null, statusB = b ? caseStatus(b) : null;
@@ -480,6 +569,7 @@ function compareCase(
     regression: false,
     reasons: [],
     notes: [],
+    charts: chartsOf(a, b, labels),
   };
   if (!a || !b) {
     out.notes.push(a ? "only in A: no result in B" : "only in B: no result in A");
@@ -580,8 +670,16 @@ export function compareResults(a: Results, b: Results, opts: CompareOptions = {}
   const sameCommit = a.provenance.git.commit !== null &&
     a.provenance.git.commit === b.provenance.git.commit &&
     !a.provenance.git.dirty && !b.provenance.git.dirty;
+  const labels = { a: opts.labels?.a ?? "A", b: opts.labels?.b ?? "B" };
   const cases = ids.map((id) =>
-    compareCase(id, a.cases[id], b.cases[id], thresholdFor(id, opts.thresholds), sameCommit)
+    compareCase(
+      id,
+      a.cases[id],
+      b.cases[id],
+      thresholdFor(id, opts.thresholds),
+      sameCommit,
+      labels,
+    )
   );
   const notes: string[] = [];
   if (!a.complete) notes.push("run A is incomplete: some planned cases have no result");
@@ -591,8 +689,8 @@ export function compareResults(a: Results, b: Results, opts: CompareOptions = {}
   if (onlyA.length) notes.push(`cases only in A (not compared, not gated): ${onlyA.join(", ")}`);
   if (onlyB.length) notes.push(`cases only in B (not compared, not gated): ${onlyB.join(", ")}`);
   return {
-    a: runInfo(a, opts.labels?.a),
-    b: runInfo(b, opts.labels?.b),
+    a: runInfo(a, labels.a),
+    b: runInfo(b, labels.b),
     cases,
     provenance: provenanceDiff(a, b),
     regressions: cases.flatMap((c) => c.reasons.map((r) => `${c.id}: ${r}`)),

@@ -70,7 +70,7 @@ function tagNode(node: Spec, inherited: unknown, ctx: Ctx, run: string): Spec {
       ...(isObj(node.encoding) ? node.encoding : {}),
       opacity: {
         field: ctx.field,
-        type: "nominal",
+        type: "ordinal",
         title: "run",
         scale: { domain: [ctx.labels.a, ctx.labels.b], range: [0.35, 1] },
       },

@@ -8,73 +8,156 @@ import { bootstrap, type Estimate, mean } from "../../reports/stats.ts";
 import { evaluateMethods, type LtModelConfig, type Method, worstClass } from "./_experiment.ts";
 
 /** The paper. */
-export const LT_PAPER = "Principled Long-Tailed Generative Modeling via Diffusion Models (NeurIPS 2025)";
+export const LT_PAPER =
+  "Principled Long-Tailed Generative Modeling via Diffusion Models (NeurIPS 2025)";
 
 /** Model, data, training and sampling fields every `lt.*` case shares. */
 export const ltModelFields = {
   data: z.enum(["case1", "case2"]).default("case2").describe(
     "data model: case2 = 2-D head ½N((−2,0),I)+½N((2,0),I) vs tail N(0,4I); case1 = 1-D N(−μ,σ²) vs N(μ,σ²)",
   ),
-  mu: z.number().positive().max(20).default(1).describe("case 1 only: class means at −μ and +μ (σ = 1)"),
-  nHead: z.number().int().min(4).max(100000).default(200).describe("head training-set size (case 1: 50 is the paper's)"),
-  imbalance: z.number().min(1).max(1000).default(10).describe("n_head / n_tail (case 2: 10; case 1: 2.5)"),
-  width: z.number().int().min(4).max(1024).default(128).describe("random features m per class network"),
-  embedDim: z.number().int().min(1).max(64).default(6).describe("time-embedding dimension p (cosine basis in log t)"),
+  mu: z.number().positive().max(20).default(1).describe(
+    "case 1 only: class means at −μ and +μ (σ = 1)",
+  ),
+  nHead: z.number().int().min(4).max(100000).default(200).describe(
+    "head training-set size (case 1: 50 is the paper's)",
+  ),
+  imbalance: z.number().min(1).max(1000).default(10).describe(
+    "n_head / n_tail (case 2: 10; case 1: 2.5)",
+  ),
+  width: z.number().int().min(4).max(1024).default(128).describe(
+    "random features m per class network",
+  ),
+  embedDim: z.number().int().min(1).max(64).default(6).describe(
+    "time-embedding dimension p (cosine basis in log t)",
+  ),
   wScale: z.number().positive().max(100).default(1).describe("W ~ N(0, wScale²)"),
   uScale: z.number().positive().max(100).default(1).describe("U ~ N(0, uScale²)"),
   bScale: z.number().min(0).max(100).default(1).describe("random bias b ~ N(0, bScale²)"),
   tMin: z.number().positive().max(1).default(0.01).describe("smallest diffusion time t_min"),
   tEnd: z.number().positive().max(20).default(4).describe("terminal time T_end of the OU process"),
-  gridPoints: z.number().int().min(2).max(4096).default(100).describe("points of the fixed time grid (training t and sampler steps)"),
-  gridSpacing: z.enum(["geometric", "uniform"]).default("geometric").describe("spacing of the time grid"),
+  gridPoints: z.number().int().min(2).max(4096).default(100).describe(
+    "points of the fixed time grid (training t and sampler steps)",
+  ),
+  gridSpacing: z.enum(["geometric", "uniform"]).default("geometric").describe(
+    "spacing of the time grid",
+  ),
   drawsPerClass: z.number().int().min(8).max(1000000).default(4096).describe(
     "denoising draws (x_0, t, ξ) per class in the fixed pool that defines the empirical losses",
   ),
-  lambdaPower: z.number().min(0).max(4).default(1).describe("DSM weight λ(t) = σ̄_t^power (paper: 1)"),
-  ridge: z.number().min(0).max(100).default(1e-2).describe("ridge ρ‖A_y‖²/m² added to every class loss"),
-  sampler: z.enum(["sde", "ode"]).default("sde").describe("reverse-time SDE (Euler–Maruyama) or probability-flow ODE"),
-  particles: z.number().int().min(8).max(1000000).default(500).describe("generated samples per (seed, method, class)"),
-  trueSamples: z.number().int().min(8).max(1000000).default(1000).describe("fresh true samples per class for the FD"),
-  klPoints: z.number().int().min(0).max(100000).default(0).describe("held-out points for the KDE KL (0: skip)"),
+  lambdaPower: z.number().min(0).max(4).default(1).describe(
+    "DSM weight λ(t) = σ̄_t^power (paper: 1)",
+  ),
+  ridge: z.number().min(0).max(100).default(1e-2).describe(
+    "ridge ρ‖A_y‖²/m² added to every class loss",
+  ),
+  sampler: z.enum(["sde", "ode"]).default("sde").describe(
+    "reverse-time SDE (Euler–Maruyama) or probability-flow ODE",
+  ),
+  particles: z.number().int().min(8).max(1000000).default(500).describe(
+    "generated samples per (seed, method, class)",
+  ),
+  trueSamples: z.number().int().min(8).max(1000000).default(1000).describe(
+    "fresh true samples per class for the FD",
+  ),
+  klPoints: z.number().int().min(0).max(100000).default(0).describe(
+    "held-out points for the KDE KL (0: skip)",
+  ),
   trainer: z.enum(["nash", "igd"]).default("nash").describe(
     "mutual learning: exact Nash point of the empirical game (the limit of IGD), or igdSteps of stochastic IGD",
   ),
-  igdSteps: z.number().int().min(1).max(10000000).default(4096).describe("IGD iterations when trainer = igd"),
+  igdSteps: z.number().int().min(1).max(10000000).default(4096).describe(
+    "IGD iterations when trainer = igd",
+  ),
   igdBatch: z.number().int().min(1).max(100000).default(16).describe("IGD minibatch per class"),
-  igdLr: z.number().positive().max(10).default(1).describe("IGD step = igdLr / (L_y √(t+1)), L_y the class loss's smoothness"),
+  igdLr: z.number().positive().max(10).default(1).describe(
+    "IGD step = igdLr / (L_y √(t+1)), L_y the class loss's smoothness",
+  ),
   resamples: z.number().int().min(100).max(100000).default(2000).describe("bootstrap resamples"),
 };
 
 /** Profile sizes shared by the sampling cases. */
 export const samplingProfiles = {
-  smoke: { width: 16, drawsPerClass: 256, gridPoints: 20, particles: 64, trueSamples: 128, resamples: 200, nHead: 40 },
+  smoke: {
+    width: 16,
+    drawsPerClass: 256,
+    gridPoints: 20,
+    particles: 64,
+    trueSamples: 128,
+    resamples: 200,
+    nHead: 40,
+  },
   quick: {},
-  full: { particles: 3000, trueSamples: 3000, klPoints: 1000, width: 256, drawsPerClass: 16384, gridPoints: 300 },
+  full: {
+    particles: 3000,
+    trueSamples: 3000,
+    klPoints: 1000,
+    width: 256,
+    drawsPerClass: 16384,
+    gridPoints: 300,
+  },
 };
 
 /** Where the shared hyperparameters come from. */
 export const ltParams: ParamSources = {
-  data: { source: "claims", note: "case 2 of the rebuttal (200 / 20); case 1 of the paper's appendix as a switch" },
-  width: { source: "ours", note: "m = 128: m = 64 let the 20-point tail score extrapolate wildly (FD 20–35); the numpy check used 256" },
-  embedDim: { source: "ours", note: "e(t) is unspecified in the paper; a 6-term cosine basis in log t" },
-  wScale: { source: "ours", note: "unit-variance random weights and bias (the numpy check used a random bias too)" },
+  data: {
+    source: "claims",
+    note: "case 2 of the rebuttal (200 / 20); case 1 of the paper's appendix as a switch",
+  },
+  width: {
+    source: "ours",
+    note:
+      "m = 128: m = 64 let the 20-point tail score extrapolate wildly (FD 20–35); the numpy check used 256",
+  },
+  embedDim: {
+    source: "ours",
+    note: "e(t) is unspecified in the paper; a 6-term cosine basis in log t",
+  },
+  wScale: {
+    source: "ours",
+    note: "unit-variance random weights and bias (the numpy check used a random bias too)",
+  },
   tMin: { source: "ours", note: "t_min = 0.01: σ̄ = 0.14, small enough for 2-D data of scale 1–2" },
   tEnd: { source: "ours", note: "T_end = 4: e^{−4}·2 ≈ 0.04 so N(0, I) is the right start" },
-  gridPoints: { source: "ours", note: "100 geometric grid points; training t and the sampler's steps share them" },
+  gridPoints: {
+    source: "ours",
+    note: "100 geometric grid points; training t and the sampler's steps share them",
+  },
   drawsPerClass: {
     source: "ours",
-    note: "4096 draws per class (cycling through its samples); with 2048 and ρ = 1e-4 the fit overfitted the draws and samples diverged",
+    note:
+      "4096 draws per class (cycling through its samples); with 2048 and ρ = 1e-4 the fit overfitted the draws and samples diverged",
   },
-  lambdaPower: { source: "claims", note: "λ(t) = σ̄_t as CLAIMS.md states (the numpy check used σ̄_t²)" },
-  omega: { source: "claims", note: "ω(t) = e^t; y' uniform over the K classes (its y' = y term is identically 0)" },
-  ridge: { source: "ours", note: "ρ = 1e-2 (in units of a = A/m); 1e-4 let tail samples run away on some seeds" },
-  sampler: { source: "claims", note: "reverse SDE, Euler–Maruyama on the time grid, x_T ~ N(0, I)" },
-  particles: { source: "ours", note: "500 generated vs 1000 true samples per class at quick (numpy check: 3000)" },
+  lambdaPower: {
+    source: "claims",
+    note: "λ(t) = σ̄_t as CLAIMS.md states (the numpy check used σ̄_t²)",
+  },
+  omega: {
+    source: "claims",
+    note: "ω(t) = e^t; y' uniform over the K classes (its y' = y term is identically 0)",
+  },
+  ridge: {
+    source: "ours",
+    note: "ρ = 1e-2 (in units of a = A/m); 1e-4 let tail samples run away on some seeds",
+  },
+  sampler: {
+    source: "claims",
+    note: "reverse SDE, Euler–Maruyama on the time grid, x_T ~ N(0, I)",
+  },
+  particles: {
+    source: "ours",
+    note: "500 generated vs 1000 true samples per class at quick (numpy check: 3000)",
+  },
   trainer: {
     source: "ours",
-    note: "the sampling cases use the exact Nash point of the empirical game (IGD's limit, CLAIMS.md note); IGD is a switch",
+    note:
+      "the sampling cases use the exact Nash point of the empirical game (IGD's limit, CLAIMS.md note); IGD is a switch",
   },
-  pairing: { source: "claims", note: "data, features, pool draws and sampler noise depend on (seed, class) only: paired over methods" },
+  pairing: {
+    source: "claims",
+    note:
+      "data, features, pool draws and sampler noise depend on (seed, class) only: paired over methods",
+  },
 };
 
 /** Mean of each column of a seeds × k matrix. */
@@ -94,7 +177,13 @@ export function columnCI(rows: number[][], k: number, resamples: number, seed = 
 }
 
 /** Paired mean difference col b − col a over seeds with a bootstrap CI. */
-export function pairedCI(rows: number[][], a: number, b: number, resamples: number, seed = 2): Estimate {
+export function pairedCI(
+  rows: number[][],
+  a: number,
+  b: number,
+  resamples: number,
+  seed = 2,
+): Estimate {
   const ds = rows.map((r) => r[b] - r[a]);
   const est = bootstrap(ds.length, (idx) => {
     let s = 0;
@@ -127,9 +216,10 @@ export const tuningFields = {
   tuneSeeds: z.number().int().min(2).max(1000).default(10).describe(
     "independent replicates (own data, features, noise) used only to pick the best β / τ",
   ),
-  tuneBetas: z.array(z.number().min(0).max(100)).min(1).default([1e-3, 1e-2, 3e-2, 0.1, 0.3, 1]).describe(
-    "β grid searched for mutual learning's best β",
-  ),
+  tuneBetas: z.array(z.number().min(0).max(100)).min(1).default([1e-3, 1e-2, 3e-2, 0.1, 0.3, 1])
+    .describe(
+      "β grid searched for mutual learning's best β",
+    ),
 };
 
 /** The outcome of a tuning step. */

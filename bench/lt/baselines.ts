@@ -20,8 +20,8 @@ import {
   pairedCI,
   samplingProfiles,
   tune,
-  tuningFields,
   type Tuning,
+  tuningFields,
 } from "./_common.ts";
 import { sampleScatter } from "./_charts.ts";
 
@@ -51,11 +51,18 @@ interface Measurement {
 export const baselines = defineCase<Config, Measurement, { ordering: string[] }>({
   id: "lt.baselines",
   paper: LT_PAPER,
-  claim: "Mutual learning at its best β has lower worst-class error than the CBDM regularizer, which beats vanilla training.",
+  claim:
+    "Mutual learning at its best β has lower worst-class error than the CBDM regularizer, which beats vanilla training.",
   version: 1,
   configSchema: schema,
   profiles: {
-    smoke: { ...samplingProfiles.smoke, seeds: 4, tuneSeeds: 2, tuneBetas: [0.1, 1], cbdmTaus: [1] },
+    smoke: {
+      ...samplingProfiles.smoke,
+      seeds: 4,
+      tuneSeeds: 2,
+      tuneBetas: [0.1, 1],
+      cbdmTaus: [1],
+    },
     quick: { ...samplingProfiles.quick },
     full: { ...samplingProfiles.full, seeds: 100, tuneSeeds: 30 },
   },
@@ -63,19 +70,33 @@ export const baselines = defineCase<Config, Measurement, { ordering: string[] }>
     ...ltParams,
     cbdm: {
       source: "claims",
-      note: "CBDM loss of Qin et al. 2023 (official code): w_t = τ t/T, ¼ weight on the reverse term, y' ~ class frequencies; " +
+      note:
+        "CBDM loss of Qin et al. 2023 (official code): w_t = τ t/T, ¼ weight on the reverse term, y' ~ class frequencies; " +
         "per-class networks, its training fixed point solved exactly",
     },
-    cbdmTaus: { source: "ours", note: "CBDM's τ tuned like β (same selection, same budget of tuning replicates)" },
-    tuneSeeds: { source: "ours", note: "selection on 10 independent replicates keeps the evaluation seeds unbiased" },
+    cbdmTaus: {
+      source: "ours",
+      note: "CBDM's τ tuned like β (same selection, same budget of tuning replicates)",
+    },
+    tuneSeeds: {
+      source: "ours",
+      note: "selection on 10 independent replicates keeps the evaluation seeds unbiased",
+    },
   },
   estimateSeconds: (c) =>
-    (c.seeds * 3 + c.tuneSeeds * (c.tuneBetas.length + c.cbdmTaus.length)) * c.particles * c.width * c.gridPoints * 2 * 1.2e-8 +
+    (c.seeds * 3 + c.tuneSeeds * (c.tuneBetas.length + c.cbdmTaus.length)) * c.particles * c.width *
+      c.gridPoints * 2 * 1.2e-8 +
     (c.seeds + 2 * c.tuneSeeds) * 0.5,
   defaultSeeds: (c) => c.seeds,
   async run(ctx, c) {
     ctx.progress(0, 3, "tuning β");
-    const betaTuning = await tune(ctx, c, c.tuneSeeds, c.tuneBetas, (beta) => ({ kind: "mutual", beta }));
+    const betaTuning = await tune(
+      ctx,
+      c,
+      c.tuneSeeds,
+      c.tuneBetas,
+      (beta) => ({ kind: "mutual", beta }),
+    );
     ctx.progress(1, 3, "tuning CBDM τ");
     const tauTuning = await tune(ctx, c, c.tuneSeeds, c.cbdmTaus, (tau) => ({ kind: "cbdm", tau }));
     const methods: Method[] = [
@@ -104,15 +125,25 @@ export const baselines = defineCase<Config, Measurement, { ordering: string[] }>
     const wins = m.worst.filter((r) => r[2] < r[1]).length;
     const means = [0, 1, 2].map((k) => columnCI(m.worst, k, c.resamples, 20 + k));
     return verdict([
-      check("worst(CBDM) − worst(mutual) (paired)", mlVsCbdm, [0, Infinity], { note: "> 0: mutual learning beats CBDM" }),
-      check("worst(vanilla) − worst(CBDM) (paired)", cbdmVsVan, [0, Infinity], { note: "> 0: CBDM beats vanilla" }),
+      check("worst(CBDM) − worst(mutual) (paired)", mlVsCbdm, [0, Infinity], {
+        note: "> 0: mutual learning beats CBDM",
+      }),
+      check("worst(vanilla) − worst(CBDM) (paired)", cbdmVsVan, [0, Infinity], {
+        note: "> 0: CBDM beats vanilla",
+      }),
       check("worst(vanilla) − worst(mutual) (paired)", mlVsVan, [0, Infinity], { primary: false }),
     ], [
-      `methods: ${m.methods.join(", ")} (β and τ picked on ${c.tuneSeeds} independent tuning replicates)`,
+      `methods: ${
+        m.methods.join(", ")
+      } (β and τ picked on ${c.tuneSeeds} independent tuning replicates)`,
       `mean worst-class FD: ${m.methods.map((n, k) => `${n} ${fmtEst(means[k])}`).join("; ")}`,
       `mutual learning beat CBDM on ${wins}/${m.worst.length} seeds`,
-      `β tuning (mean worst FD): ${m.betaTuning.grid.map((b, i) => `${b}: ${fmt(m.betaTuning.meanWorst[i])}`).join(", ")}`,
-      `τ tuning (mean worst FD): ${m.tauTuning.grid.map((b, i) => `${b}: ${fmt(m.tauTuning.meanWorst[i])}`).join(", ")}`,
+      `β tuning (mean worst FD): ${
+        m.betaTuning.grid.map((b, i) => `${b}: ${fmt(m.betaTuning.meanWorst[i])}`).join(", ")
+      }`,
+      `τ tuning (mean worst FD): ${
+        m.tauTuning.grid.map((b, i) => `${b}: ${fmt(m.tauTuning.meanWorst[i])}`).join(", ")
+      }`,
     ]);
   },
   charts({ measurement: m }, c) {
@@ -130,8 +161,21 @@ export const baselines = defineCase<Config, Measurement, { ordering: string[] }>
       title: "Worst-class FD by method (mean, 95% CI); paper's ordering: mutual < CBDM < vanilla",
       data: { values: rows },
       layer: [
-        { mark: "bar", encoding: { x: { field: "method", type: "nominal", sort: null }, y: { field: "fd", type: "quantitative", title: "worst-class FD" } } },
-        { mark: { type: "errorbar", ticks: true }, encoding: { x: { field: "method", type: "nominal", sort: null }, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } } },
+        {
+          mark: "bar",
+          encoding: {
+            x: { field: "method", type: "nominal", sort: null },
+            y: { field: "fd", type: "quantitative", title: "worst-class FD" },
+          },
+        },
+        {
+          mark: { type: "errorbar", ticks: true },
+          encoding: {
+            x: { field: "method", type: "nominal", sort: null },
+            y: { field: "lo", type: "quantitative" },
+            y2: { field: "hi" },
+          },
+        },
       ],
       width: 260,
       height: 220,
@@ -146,11 +190,22 @@ export const baselines = defineCase<Config, Measurement, { ordering: string[] }>
       rules: [{ y: 0, label: "0 (predicted: above)" }],
     });
     return [
-      { id: "methods", title: "Vanilla vs CBDM vs mutual learning", spec: concat("Vanilla vs CBDM vs mutual learning", [bars, pd]) },
+      {
+        id: "methods",
+        title: "Vanilla vs CBDM vs mutual learning",
+        spec: concat("Vanilla vs CBDM vs mutual learning", [bars, pd]),
+      },
       {
         id: "samples",
         title: "Generated vs true samples (first seed)",
-        spec: sampleScatter("Generated vs true samples, first seed", specOf(c).dim, m.classNames, m.methods, m.preview, m.previewTrue),
+        spec: sampleScatter(
+          "Generated vs true samples, first seed",
+          specOf(c).dim,
+          m.classNames,
+          m.methods,
+          m.preview,
+          m.previewTrue,
+        ),
       },
     ];
   },

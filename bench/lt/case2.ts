@@ -10,7 +10,19 @@ import { check, verdict } from "../verdict.ts";
 import { bootstrap, type Estimate } from "../../reports/stats.ts";
 import { concat, measuredVsPredicted } from "../../reports/charts.ts";
 import { evaluateMethods, specOf } from "./_experiment.ts";
-import { columnCI, fmt, fmtEst, LT_PAPER, ltModelFields, ltParams, pairedCI, samplingProfiles, tune, tuningFields, type Tuning } from "./_common.ts";
+import {
+  columnCI,
+  fmt,
+  fmtEst,
+  LT_PAPER,
+  ltModelFields,
+  ltParams,
+  pairedCI,
+  samplingProfiles,
+  tune,
+  type Tuning,
+  tuningFields,
+} from "./_common.ts";
 import { sampleScatter } from "./_charts.ts";
 
 /** The rebuttal's table: τ, head FD ± sd, tail FD ± sd (their networks; shown beside ours, not matched). */
@@ -28,7 +40,9 @@ const schema = z.object({
   taus: z.array(z.number().min(0).max(1)).min(2).default([0, 0.25, 0.5, 0.75, 1]).describe(
     "τ grid, ascending from 0 to 1: β = τ · best β",
   ),
-  tailTolerance: z.number().positive().max(1).default(0.1).describe("allowed relative change of the tail FD (CLAIMS.md: 10%)"),
+  tailTolerance: z.number().positive().max(1).default(0.1).describe(
+    "allowed relative change of the tail FD (CLAIMS.md: 10%)",
+  ),
   seeds: z.number().int().min(2).max(100000).default(30).describe("paired replicates per τ"),
 }).strict();
 type Config = z.infer<typeof schema>;
@@ -60,33 +74,60 @@ function relativeChange(rows: number[][], a: number, b: number, resamples: numbe
 }
 
 /** The case. */
-export const case2 = defineCase<Config, Measurement, { headFalls: boolean; tailBand: [number, number] }>({
+export const case2 = defineCase<
+  Config,
+  Measurement,
+  { headFalls: boolean; tailBand: [number, number] }
+>({
   id: "lt.case2",
   paper: LT_PAPER,
-  claim: "Case 2 (rebuttal): mutual learning lowers the head class's FD (2.77 → 1.95 as τ: 0 → 1) and leaves the tail about the same.",
+  claim:
+    "Case 2 (rebuttal): mutual learning lowers the head class's FD (2.77 → 1.95 as τ: 0 → 1) and leaves the tail about the same.",
   version: 1,
   configSchema: schema,
   profiles: {
-    smoke: { ...samplingProfiles.smoke, seeds: 4, tuneSeeds: 2, tuneBetas: [0.1, 1], taus: [0, 0.5, 1] },
+    smoke: {
+      ...samplingProfiles.smoke,
+      seeds: 4,
+      tuneSeeds: 2,
+      tuneBetas: [0.1, 1],
+      taus: [0, 0.5, 1],
+    },
     quick: { ...samplingProfiles.quick },
     full: { ...samplingProfiles.full, seeds: 100, tuneSeeds: 30 },
   },
   params: {
     ...ltParams,
     taus: { source: "claims", note: "τ ∈ {0, 0.25, 0.5, 0.75, 1} scales β from 0 to the best β" },
-    tuneSeeds: { source: "ours", note: "best β picked on 10 independent replicates (worst-class FD), never on the evaluation seeds" },
+    tuneSeeds: {
+      source: "ours",
+      note:
+        "best β picked on 10 independent replicates (worst-class FD), never on the evaluation seeds",
+    },
     tailTolerance: { source: "claims", note: "tail FD changes by less than 10%" },
   },
   estimateSeconds: (c) =>
-    (c.seeds * c.taus.length + c.tuneSeeds * c.tuneBetas.length) * c.particles * c.width * c.gridPoints * 2 * 1.2e-8 +
+    (c.seeds * c.taus.length + c.tuneSeeds * c.tuneBetas.length) * c.particles * c.width *
+      c.gridPoints * 2 * 1.2e-8 +
     (c.seeds + c.tuneSeeds) * 0.5,
   defaultSeeds: (c) => c.seeds,
   async run(ctx, c) {
     ctx.progress(0, 2, "tuning β");
-    const tuning = await tune(ctx, c, c.tuneSeeds, c.tuneBetas, (beta) => ({ kind: "mutual", beta }));
+    const tuning = await tune(
+      ctx,
+      c,
+      c.tuneSeeds,
+      c.tuneBetas,
+      (beta) => ({ kind: "mutual", beta }),
+    );
     const betas = c.taus.map((t) => t * tuning.best);
     ctx.progress(1, 2, "evaluation");
-    const r = await evaluateMethods(ctx, c, ctx.seeds, betas.map((beta) => ({ kind: "mutual" as const, beta })));
+    const r = await evaluateMethods(
+      ctx,
+      c,
+      ctx.seeds,
+      betas.map((beta) => ({ kind: "mutual" as const, beta })),
+    );
     const keep = [0, c.taus.length - 1];
     return {
       classNames: specOf(c).classes.map((x) => x.name),
@@ -107,15 +148,28 @@ export const case2 = defineCase<Config, Measurement, { headFalls: boolean; tailB
     const headRel = relativeChange(head, 0, K, c.resamples);
     const tailDrop = pairedCI(tail, K, 0, c.resamples, 14);
     return verdict([
-      check("head FD(τ=0) − head FD(τ=1) (paired)", headDrop, [0, Infinity], { note: "> 0: mutual learning helps the head" }),
-      check("tail FD relative change τ: 0 → 1", tailRel, p.tailBand, { note: `within ±${c.tailTolerance * 100}%: tail about the same` }),
+      check("head FD(τ=0) − head FD(τ=1) (paired)", headDrop, [0, Infinity], {
+        note: "> 0: mutual learning helps the head",
+      }),
+      check("tail FD relative change τ: 0 → 1", tailRel, p.tailBand, {
+        note: `within ±${c.tailTolerance * 100}%: tail about the same`,
+      }),
       check("head FD relative change τ: 0 → 1", headRel, [-Infinity, 0], { primary: false }),
-      check("tail FD(τ=0) − tail FD(τ=1) (paired)", tailDrop, [-Infinity, Infinity], { primary: false, note: "which class gains" }),
+      check("tail FD(τ=0) − tail FD(τ=1) (paired)", tailDrop, [-Infinity, Infinity], {
+        primary: false,
+        note: "which class gains",
+      }),
     ], [
-      `best β (tuning, ${c.tuneSeeds} replicates) = ${m.tuning.best}; β grid used: ${m.betas.map((b) => fmt(b, 4)).join(", ")}`,
-      `head FD τ=0 → 1: ${fmtEst(columnCI(head, 0, c.resamples))} → ${fmtEst(columnCI(head, K, c.resamples))}; ` +
+      `best β (tuning, ${c.tuneSeeds} replicates) = ${m.tuning.best}; β grid used: ${
+        m.betas.map((b) => fmt(b, 4)).join(", ")
+      }`,
+      `head FD τ=0 → 1: ${fmtEst(columnCI(head, 0, c.resamples))} → ${
+        fmtEst(columnCI(head, K, c.resamples))
+      }; ` +
       `tail: ${fmtEst(columnCI(tail, 0, c.resamples))} → ${fmtEst(columnCI(tail, K, c.resamples))}`,
-      `paired changes (τ=0 minus τ=1, > 0 = gain): head ${fmtEst(headDrop)}, tail ${fmtEst(tailDrop)}`,
+      `paired changes (τ=0 minus τ=1, > 0 = gain): head ${fmtEst(headDrop)}, tail ${
+        fmtEst(tailDrop)
+      }`,
       "the rebuttal's absolute numbers come from its own networks and are shown beside ours, not matched",
     ]);
   },
@@ -123,12 +177,27 @@ export const case2 = defineCase<Config, Measurement, { headFalls: boolean; tailB
     const head = classRows(m, 0), tail = classRows(m, 1);
     const rows: (string | number | null)[][] = m.taus.map((t, k) => {
       const h = columnCI(head, k, c.resamples), tl = columnCI(tail, k, c.resamples);
-      return ["ours (random features)", t, Number(m.betas[k].toPrecision(3)), fmtEst(h), fmtEst(tl)];
+      return [
+        "ours (random features)",
+        t,
+        Number(m.betas[k].toPrecision(3)),
+        fmtEst(h),
+        fmtEst(tl),
+      ];
     });
-    for (const r of REBUTTAL_CASE2) rows.push(["rebuttal (authors' networks)", r.tau, null, `${r.head} ± ${r.headSd}`, `${r.tail} ± ${r.tailSd}`]);
+    for (const r of REBUTTAL_CASE2) {
+      rows.push([
+        "rebuttal (authors' networks)",
+        r.tau,
+        null,
+        `${r.head} ± ${r.headSd}`,
+        `${r.tail} ± ${r.tailSd}`,
+      ]);
+    }
     return [{
       id: "case2",
-      title: "Case 2: head and tail FD vs τ, ours (mean [95% CI]) beside the rebuttal's (mean ± sd)",
+      title:
+        "Case 2: head and tail FD vs τ, ours (mean [95% CI]) beside the rebuttal's (mean ± sd)",
       columns: ["source", "τ", "β", "head FD", "tail FD"],
       rows,
     }];
@@ -160,7 +229,14 @@ export const case2 = defineCase<Config, Measurement, { headFalls: boolean; tailB
       {
         id: "samples",
         title: "Generated vs true samples (first seed)",
-        spec: sampleScatter("Case 2 samples, first seed", specOf(c).dim, m.classNames, ["τ=0", "τ=1"], m.preview, m.previewTrue),
+        spec: sampleScatter(
+          "Case 2 samples, first seed",
+          specOf(c).dim,
+          m.classNames,
+          ["τ=0", "τ=1"],
+          m.preview,
+          m.previewTrue,
+        ),
       },
     ];
   },

@@ -10,12 +10,33 @@ import { check, verdict } from "../verdict.ts";
 import { bootstrap, type Estimate } from "../../reports/stats.ts";
 import { concat, measuredVsPredicted } from "../../reports/charts.ts";
 import { evaluateMethods, specOf, worstClass } from "./_experiment.ts";
-import { argmin, columnCI, columnMeans, fmt, fmtEst, LT_PAPER, ltModelFields, ltParams, samplingProfiles } from "./_common.ts";
+import {
+  argmin,
+  columnCI,
+  columnMeans,
+  fmt,
+  fmtEst,
+  LT_PAPER,
+  ltModelFields,
+  ltParams,
+  samplingProfiles,
+} from "./_common.ts";
 import { betaAxisValue, sampleScatter } from "./_charts.ts";
 
 const schema = z.object({
   ...ltModelFields,
-  betas: z.array(z.number().min(0).max(100)).min(3).default([0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1])
+  betas: z.array(z.number().min(0).max(100)).min(3).default([
+    0,
+    1e-4,
+    3e-4,
+    1e-3,
+    3e-3,
+    1e-2,
+    3e-2,
+    0.1,
+    0.3,
+    1,
+  ])
     .describe("β grid, ascending, starting at 0 (log grid 1e-4 … 1)"),
   seeds: z.number().int().min(2).max(100000).default(30).describe("paired replicates per β"),
 }).strict();
@@ -71,7 +92,8 @@ function betaStar(worst: number[][], betas: number[], resamples: number): Estima
 export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
   id: "lt.worst-case-v",
   paper: LT_PAPER,
-  claim: "The worst-class sampling error is V-shaped in β: a moderate β* > 0 beats β = 0 and large β is worse again.",
+  claim:
+    "The worst-class sampling error is V-shaped in β: a moderate β* > 0 beats β = 0 and large β is worse again.",
   version: 1,
   configSchema: schema,
   profiles: {
@@ -83,13 +105,24 @@ export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
     ...ltParams,
     betas: { source: "claims", note: "0 and a log grid 1e-4 … 1 (half decades)" },
     seeds: { source: "claims", note: "≥ 30 paired seeds per β at quick" },
-    crossFit: { source: "ours", note: "β* for the arm tests is picked on the other half of the seeds (no winner's curse)" },
+    crossFit: {
+      source: "ours",
+      note: "β* for the arm tests is picked on the other half of the seeds (no winner's curse)",
+    },
   },
-  estimateSeconds: (c) => c.seeds * c.betas.length * c.particles * c.width * c.gridPoints * 2 * 1.2e-8 + c.seeds * 0.5,
+  estimateSeconds: (c) =>
+    c.seeds * c.betas.length * c.particles * c.width * c.gridPoints * 2 * 1.2e-8 + c.seeds * 0.5,
   defaultSeeds: (c) => c.seeds,
   async run(ctx, c) {
     const methods = c.betas.map((beta) => ({ kind: "mutual" as const, beta }));
-    const r = await evaluateMethods(ctx, c, ctx.seeds, methods, "lt", (d, t) => ctx.progress(d, t, "train + sample"));
+    const r = await evaluateMethods(
+      ctx,
+      c,
+      ctx.seeds,
+      methods,
+      "lt",
+      (d, t) => ctx.progress(d, t, "train + sample"),
+    );
     const worst = worstClass(r.fd);
     const bs = argmin(columnMeans(worst));
     const keep = [0, bs, c.betas.length - 1].filter((v, i, a) => a.indexOf(v) === i);
@@ -103,7 +136,9 @@ export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
       previewTrue: r.previewTrue,
     };
   },
-  predict: () => ({ shape: "V: an interior β* > 0 with lower worst-class error than β = 0 and than the largest β" }),
+  predict: () => ({
+    shape: "V: an interior β* > 0 with lower worst-class error than β = 0 and than the largest β",
+  }),
   judge({ measurement: m }, c) {
     const B = m.betas.length, pos = m.betas.map((_, i) => i).filter((i) => m.betas[i] > 0);
     const left = meanBoot(crossFitDiffs(m.worst, 0, pos), c.resamples, 3);
@@ -113,16 +148,24 @@ export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
     const bs = argmin(means);
     const cls = m.classNames.map((name, y) => {
       const at = (b: number) => m.fd.reduce((s, r) => s + r[b][y], 0) / m.fd.length;
-      return `${name} FD ${fmt(at(0))} at β=0 → ${fmt(at(bs))} at β*=${m.betas[bs]} → ${fmt(at(B - 1))} at β=${m.betas[B - 1]}`;
+      return `${name} FD ${fmt(at(0))} at β=0 → ${fmt(at(bs))} at β*=${m.betas[bs]} → ${
+        fmt(at(B - 1))
+      } at β=${m.betas[B - 1]}`;
     });
     return verdict([
       check("left arm: worst(β=0) − worst(β*) (paired, cross-fitted)", left, [0, Infinity], {
         note: "β* picked on the other half of the seeds; > 0 means some β* > 0 beats vanilla",
       }),
-      check(`right arm: worst(β=${m.betas[B - 1]}) − worst(β*) (paired, cross-fitted)`, right, [0, Infinity], {
+      check(`right arm: worst(β=${m.betas[B - 1]}) − worst(β*) (paired, cross-fitted)`, right, [
+        0,
+        Infinity,
+      ], {
         note: "> 0 means large β is worse again",
       }),
-      check("β* (argmin of mean worst-class FD, bootstrap over seeds)", star, [Number.MIN_VALUE, m.betas[B - 1]], {
+      check("β* (argmin of mean worst-class FD, bootstrap over seeds)", star, [
+        Number.MIN_VALUE,
+        m.betas[B - 1],
+      ], {
         primary: false,
         note: "on the β grid; a CI reaching 0 means vanilla is sometimes best",
       }),
@@ -141,7 +184,7 @@ export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
     const base = worstRows[0].fd;
     const bs = argmin(worstRows.map((r) => r.fd));
     const perClass = m.classNames.flatMap((name, y) =>
-      m.betas.map((b, i) => {
+      m.betas.map((_b, i) => {
         const rows = m.fd.map((r) => r[i]);
         const e = columnCI(rows, y, c.resamples, 31 + i);
         return { beta: xs[i], cls: name, fd: e.value, lo: e.lo, hi: e.hi };
@@ -153,7 +196,10 @@ export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
       y: { field: "fd", title: "worst-class FD (mean, 95% CI)" },
       measured: worstRows,
       ci: { lo: "lo", hi: "hi" },
-      rules: [{ y: base, label: "β = 0 level (V predicts a dip below)" }, { x: xs[bs], label: `β* = ${m.betas[bs]}` }],
+      rules: [{ y: base, label: "β = 0 level (V predicts a dip below)" }, {
+        x: xs[bs],
+        label: `β* = ${m.betas[bs]}`,
+      }],
     });
     const pc = measuredVsPredicted({
       title: "Per-class FD vs β",
@@ -166,7 +212,11 @@ export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
     });
     const keep = [0, bs, m.betas.length - 1].filter((v, i, a) => a.indexOf(v) === i);
     return [
-      { id: "worst-vs-beta", title: "Worst-class error vs β (the V)", spec: concat("Worst-class error vs β", [v, pc]) },
+      {
+        id: "worst-vs-beta",
+        title: "Worst-class error vs β (the V)",
+        spec: concat("Worst-class error vs β", [v, pc]),
+      },
       {
         id: "samples",
         title: "Generated vs true samples (first seed)",

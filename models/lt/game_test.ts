@@ -20,9 +20,14 @@ import { geometricCheckpoints, runIgd } from "./igd.ts";
 /** A small 2-class, 2-D game. */
 function smallGame(m = 8, draws = 64) {
   const grid = timeGrid(0.05, 2, 8, "geometric");
-  const nets = [0, 1].map((c) => drawFeatures(new PhiloxStream(1, "f", c), 2, m, 3, { wScale: 1, uScale: 1, bScale: 1 }, 0.05, 2));
+  const nets = [0, 1].map((c) =>
+    drawFeatures(new PhiloxStream(1, "f", c), 2, m, 3, { wScale: 1, uScale: 1, bScale: 1 }, 0.05, 2)
+  );
   const tb = nets.map((f) => timeBiasTable(f, grid));
-  const data = [new PhiloxStream(1, "d", 0).fillNormal(new Float64Array(20), 1, -1) as Float64Array, new PhiloxStream(1, "d", 1).fillNormal(new Float64Array(6), 2, 0) as Float64Array];
+  const data = [
+    new PhiloxStream(1, "d", 0).fillNormal(new Float64Array(20), 1, -1) as Float64Array,
+    new PhiloxStream(1, "d", 1).fillNormal(new Float64Array(6), 2, 0) as Float64Array,
+  ];
   const pool = buildPool(new PhiloxStream(1, "p"), data, nets, tb, grid, draws, 1);
   return { pool, stats: new PoolStats(pool), m };
 }
@@ -41,9 +46,13 @@ Deno.test("the quadratic gap equals the directly summed loss minus the loss at t
     const star = bestResponse(br, A, y);
     const Ab = A.slice();
     Ab[y] = star;
-    const direct = mutualLossDirect(pool, A, y, beta, ridge) - mutualLossDirect(pool, Ab, y, beta, ridge);
+    const direct = mutualLossDirect(pool, A, y, beta, ridge) -
+      mutualLossDirect(pool, Ab, y, beta, ridge);
     assert.ok(gaps[y] >= 0);
-    assert.ok(Math.abs(direct - gaps[y]) <= 1e-9 * Math.max(1, Math.abs(direct)), `${direct} vs ${gaps[y]}`);
+    assert.ok(
+      Math.abs(direct - gaps[y]) <= 1e-9 * Math.max(1, Math.abs(direct)),
+      `${direct} vs ${gaps[y]}`,
+    );
   }
 });
 
@@ -55,11 +64,23 @@ Deno.test("the exact best response beats any gradient step from it", () => {
   const rng = new PhiloxStream(9, "dir");
   for (let y = 0; y < 2; y++) {
     const star = bestResponse(br, A, y);
-    const base = mutualLossDirect(pool, [y === 0 ? star : A[0], y === 1 ? star : A[1]], y, beta, ridge);
+    const base = mutualLossDirect(
+      pool,
+      [y === 0 ? star : A[0], y === 1 ? star : A[1]],
+      y,
+      beta,
+      ridge,
+    );
     for (const eta of [1e-3, 1e-1, 10]) {
       const dir = rng.fillNormal(new Float64Array(2 * m)) as Float64Array;
       const moved = star.map((v, i) => v + eta * dir[i]);
-      const L = mutualLossDirect(pool, [y === 0 ? moved : A[0], y === 1 ? moved : A[1]], y, beta, ridge);
+      const L = mutualLossDirect(
+        pool,
+        [y === 0 ? moved : A[0], y === 1 ? moved : A[1]],
+        y,
+        beta,
+        ridge,
+      );
       assert.ok(L >= base - 1e-12 * Math.abs(base), `step ${eta} lowered the loss: ${L} < ${base}`);
     }
   }
@@ -85,15 +106,27 @@ Deno.test("IGD drives the exact gap down and is deterministic", () => {
   const br = bestResponder(sys);
   const run = () =>
     runIgd(pool, br, {
-      beta: 0.1, ridge: 1e-2, steps: 256, batch: 8, fullBatch: false, lr: 1, smoothness: [1, 1].map((_, y) => {
+      beta: 0.1,
+      ridge: 1e-2,
+      steps: 256,
+      batch: 8,
+      fullBatch: false,
+      lr: 1,
+      smoothness: [1, 1].map((_, y) => {
         let mx = 0;
         for (let j = 0; j < sys.m; j++) mx = Math.max(mx, sys.H[y][j * sys.m + j]);
         return 2 * mx * sys.m / (sys.m * sys.m);
-      }), schedule: "invsqrt", checkpoints: geometricCheckpoints(256, 2), stream: new PhiloxStream(5, "igd"),
+      }),
+      schedule: "invsqrt",
+      checkpoints: geometricCheckpoints(256, 2),
+      stream: new PhiloxStream(5, "igd"),
     });
   const a = run(), b = run();
   assert.deepEqual(a.gap, b.gap);
-  assert.ok(a.best[a.best.length - 1] < 0.5 * a.gap[0], `gap ${a.gap[0]} → ${a.best[a.best.length - 1]}`);
+  assert.ok(
+    a.best[a.best.length - 1] < 0.5 * a.gap[0],
+    `gap ${a.gap[0]} → ${a.best[a.best.length - 1]}`,
+  );
   for (let k = 1; k < a.best.length; k++) assert.ok(a.best[k] <= a.best[k - 1]);
 });
 
@@ -110,7 +143,14 @@ Deno.test("the CBDM fixed point zeroes the directly summed stop-gradient trainin
   const A = solveStationary(cbdmSystem(stats, 0.7, priors, 1e-3));
   for (let y = 0; y < 2; y++) {
     const g = cbdmGradientDirect(pool, A, y, 0.7, priors, 1e-3);
-    const g0 = cbdmGradientDirect(pool, [new Float64Array(2 * m), new Float64Array(2 * m)], y, 0.7, priors, 1e-3);
+    const g0 = cbdmGradientDirect(
+      pool,
+      [new Float64Array(2 * m), new Float64Array(2 * m)],
+      y,
+      0.7,
+      priors,
+      1e-3,
+    );
     const n = Math.hypot(...g), n0 = Math.hypot(...g0);
     assert.ok(n <= 1e-9 * n0, `|grad| ${n} vs ${n0}`);
   }

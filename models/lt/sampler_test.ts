@@ -3,12 +3,18 @@ import { streamKey } from "../gpu/philox.ts";
 import { acquireBackend } from "../gpu/device.ts";
 import { drawFeatures, timeBiasTable, timeGrid } from "./features.ts";
 import { PhiloxStream } from "../gpu/philox.ts";
-import { type SamplerBatch, sampleCpu, sampleWithScore } from "./sampler.ts";
+import { sampleCpu, type SamplerBatch, sampleWithScore } from "./sampler.ts";
 import { sampleGpu } from "./sampler_kernel.ts";
 import { frechetGaussian, frechetSamples, gaussianFit, kdeKl } from "./metrics.ts";
 
 Deno.test("Fréchet distance of Gaussians: closed form on diagonal covariances", () => {
-  const fd = frechetGaussian(Float64Array.of(0, 0), Float64Array.of(1, 0, 0, 4), Float64Array.of(1, 0), Float64Array.of(4, 0, 0, 1), 2);
+  const fd = frechetGaussian(
+    Float64Array.of(0, 0),
+    Float64Array.of(1, 0, 0, 4),
+    Float64Array.of(1, 0),
+    Float64Array.of(4, 0, 0, 1),
+    2,
+  );
   // 1 + (1 + 4 − 2·2) + (4 + 1 − 2·2) = 3
   assert.ok(Math.abs(fd - 3) < 1e-12, String(fd));
 });
@@ -22,7 +28,9 @@ Deno.test("reverse SDE and PF-ODE on the exact score of a Gaussian recover it (F
   };
   const grid = timeGrid(1e-3, 6, 400, "geometric");
   const truth = new PhiloxStream(3, "truth").fillNormal(new Float64Array(8000));
-  for (let i = 0; i < 4000; i++) for (let q = 0; q < 2; q++) truth[2 * i + q] = mu[q] + Math.sqrt(v[q]) * truth[2 * i + q];
+  for (let i = 0; i < 4000; i++) {
+    for (let q = 0; q < 2; q++) truth[2 * i + q] = mu[q] + Math.sqrt(v[q]) * truth[2 * i + q];
+  }
   for (const mode of ["sde", "ode"] as const) {
     const x = sampleWithScore(score, 2, grid, 4000, streamKey(1, "s"), mode);
     const fd = frechetSamples(x, truth, 2);
@@ -44,7 +52,15 @@ function smallBatch(particles: number): SamplerBatch {
   const m = 16, d = 2;
   const grid = timeGrid(0.01, 4, 30, "geometric");
   const features = [0, 1].map((c) => {
-    const f = drawFeatures(new PhiloxStream(2, "f", c), d, m, 4, { wScale: 1, uScale: 1, bScale: 1 }, 0.01, 4);
+    const f = drawFeatures(
+      new PhiloxStream(2, "f", c),
+      d,
+      m,
+      4,
+      { wScale: 1, uScale: 1, bScale: 1 },
+      0.01,
+      4,
+    );
     return { W: f.W, tb: timeBiasTable(f, grid) };
   });
   const slots = [0, 1, 2].map((k) => ({
@@ -70,7 +86,9 @@ Deno.test("GPU sampler agrees with the f64 CPU reference (same Philox noise)", a
     const batch = { ...smallBatch(64), mode };
     const cpu = sampleCpu(batch), gpu = await sampleGpu(choice.device, batch);
     let maxErr = 0;
-    for (let i = 0; i < cpu.length; i++) maxErr = Math.max(maxErr, Math.abs(cpu[i] - gpu[i]) / (1 + Math.abs(cpu[i])));
+    for (let i = 0; i < cpu.length; i++) {
+      maxErr = Math.max(maxErr, Math.abs(cpu[i] - gpu[i]) / (1 + Math.abs(cpu[i])));
+    }
     assert.ok(maxErr < 1e-3, `${mode}: max rel. error ${maxErr}`);
     const fc = gaussianFit(cpu, 2), fg = gaussianFit(gpu, 2);
     assert.ok(frechetGaussian(fc.mean, fc.cov, fg.mean, fg.cov, 2) < 1e-4);

@@ -1,0 +1,85 @@
+/**
+ * `claimbench merge`: join the results of `run --shard i/n` into one results.json and report.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { basename, join, resolve } from "node:path";
+import { UsageError } from "./usage_error.ts";
+import { atomicWriteTextFile } from "../reports/atomic_write.ts";
+import { mergeShards, type ShardInput } from "../reports/merge.ts";
+import { resultsFileOf } from "../reports/results_path.ts";
+import { readResults } from "../reports/schema.ts";
+import { writeReport } from "../reports/write_report.ts";
+
+/** `merge --help`. */
+export const MERGE_HELP = `Usage: claimbench merge <shard results...> --out <dir> [--force] [--no-report]
+
+Joins the results of 'run --shard i/n' (results.json files or run folders, every shard
+1..n exactly once) into <dir>/results.json plus the report. Shards must share profile,
+seeds, base seed, overrides, backend request, suite and schema version and git commit,
+and no case may appear in two shards. The merged run lists the cases in their original
+order and is complete when every shard is.
+
+Options:
+  --out <dir>     output folder (required); an existing results.json there is kept
+                  unless --force
+  --force         replace <dir>/results.json
+  --no-report     write results.json only
+  --quiet         no summary line
+
+Exit codes: 0 merged; 1 unreadable or incompatible shards; 2 usage error.`;
+
+/** Run `merge`; returns the exit code. */
+export async function cmdMerge(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        out: { type: "string" },
+        force: { type: "boolean" },
+        "no-report": { type: "boolean" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError(`${e instanceof Error ? e.message : e}\n\n${MERGE_HELP}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return console.log(MERGE_HELP), 0;
+  if (!values.out) throw new UsageError(`merge needs --out <dir>\n\n${MERGE_HELP}`);
+  if (!positionals.length) throw new UsageError(`merge needs shard results\n\n${MERGE_HELP}`);
+  const outDir = values.out;
+  const target = join(outDir, "results.json");
+  const files = await Promise.all(positionals.map(resultsFileOf));
+  // Validate every input, and the plan as a whole, before touching the output.
+  const shards: ShardInput[] = [];
+  for (const f of files) shards.push({ source: f, results: await readResults(f) });
+  if (files.some((f) => resolve(f) === resolve(target))) {
+    throw new UsageError(`--out ${outDir}: would overwrite one of the shards (${target})`);
+  }
+  const merged = mergeShards(shards, {
+    runId: basename(resolve(outDir)),
+    command: ["claimbench", "merge", ...args],
+  });
+  if (!values.force && await Deno.stat(target).then(() => true, () => false)) {
+    throw new UsageError(`${target} already exists: choose another --out, or pass --force`);
+  }
+  await Deno.mkdir(outDir, { recursive: true });
+  await atomicWriteTextFile(target, JSON.stringify(merged, null, 1));
+  if (!values["no-report"]) {
+    const { warnings } = await writeReport(merged, outDir);
+    for (const w of warnings) console.error(`claimbench merge: warning: ${w}`);
+  }
+  if (!values.quiet) {
+    console.error(
+      `merged ${shards.length} shard(s), ${Object.keys(merged.cases).length} case(s)${
+        merged.complete ? "" : " (incomplete)"
+      }: ${target}`,
+    );
+  }
+  return 0;
+}

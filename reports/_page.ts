@@ -1,0 +1,152 @@
+/**
+ * Shared pieces of the comparison and history pages: a self-contained HTML shell that inlines
+ * the vega builds (offline), embeds each chart from a `<script type="application/json">`, and
+ * falls back to a pre-rendered SVG. Internal to `reports/`.
+ * @module
+ */
+import { escapeHtml as h, jsonForHtmlScript } from "./escape.ts";
+import type { VegaBundles } from "./vega_bundles.ts";
+import type { VerdictStatus } from "./schema.ts";
+
+/** Page CSS (same palette as report.html). */
+export const PAGE_CSS = `
+:root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;
+--ok:#1a7f37;--fail:#cf222e;--inc:#9a6700;--err:#8250df;--none:#6e7781}
+*{box-sizing:border-box}
+body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);
+background:var(--bg);margin:0;padding:0 24px 48px;max-width:1300px}
+header{border-bottom:1px solid var(--line);margin-bottom:16px}
+h1{font-size:22px;margin:20px 0 4px}h2{font-size:18px;margin:20px 0 8px}h3{font-size:15px;margin:18px 0 6px}
+code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
+table{border-collapse:collapse;margin:6px 0 10px}
+th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+th{background:var(--soft);font-weight:600}
+td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:600;white-space:nowrap}
+.s-reproduced{background:var(--ok)}.s-not-reproduced{background:var(--fail)}
+.s-inconclusive{background:var(--inc)}.s-error{background:var(--err)}.s-none{background:var(--none)}
+.gate{font-size:16px;padding:8px 12px;border-radius:6px;margin:10px 0;border:1px solid}
+.gate.pass{border-color:var(--ok);background:#dafbe1}.gate.fail{border-color:var(--fail);background:#ffebe9}
+tr.regression td{background:#ffebe9}
+section.case{border-top:1px solid var(--line);padding-top:12px;margin-top:20px}
+blockquote.claim{margin:6px 0 8px;padding:4px 12px;border-left:4px solid var(--line);font-style:italic}
+.meta{color:var(--muted);margin:4px 0}
+.notice{border:1px solid var(--inc);background:#fff8c5;padding:6px 12px;border-radius:6px}
+figure.chart{margin:8px 0 16px;display:inline-block;vertical-align:top;max-width:100%}
+figure.chart figcaption{color:var(--muted);font-size:12px;max-width:900px}
+.chart-static img{max-width:100%;height:auto}
+.js .chart-static{display:none}.js .chart-static.show{display:block}
+.chart-failed{color:var(--fail);font-size:12px}
+`;
+
+const INIT = `
+(function () {
+  var embed = window.vegaEmbed;
+  var targets = document.querySelectorAll("[data-vl-spec]");
+  Array.prototype.forEach.call(targets, function (el) {
+    var fig = el.parentNode;
+    var still = fig.querySelector(".chart-static");
+    function fail(msg) {
+      el.className += " chart-failed";
+      el.textContent = "Interactive chart unavailable (" + msg + ")" + (still ? "; showing the static SVG." : ".");
+      if (still) still.className += " show";
+    }
+    if (typeof embed !== "function") { fail("vega-embed not loaded"); return; }
+    var spec;
+    try { spec = JSON.parse(document.getElementById(el.getAttribute("data-vl-spec")).textContent); }
+    catch (e) { fail("unreadable spec: " + e.message); return; }
+    embed(el, spec, { renderer: "svg", actions: { export: true, source: true, compiled: true, editor: false } })
+      .catch(function (e) { fail(e && e.message ? e.message : String(e)); });
+  });
+})();
+`;
+
+function scriptText(js: string): string {
+  return js.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+function base64Utf8(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(bin);
+}
+
+/** A verdict badge. */
+export function badge(s: VerdictStatus | "none", label: string = s): string {
+  return `<span class="badge s-${s.replace(/ /g, "-")}">${h(label)}</span>`;
+}
+
+/** An HTML table; cells are HTML already escaped by the caller. */
+export function tableHtml(
+  header: string[],
+  rows: string[][],
+  opts: { numCols?: number[]; rowClass?: (i: number) => string } = {},
+): string {
+  const head = header.map((c) => `<th>${c}</th>`).join("");
+  const body = rows.map((r, i) => {
+    const cls = opts.rowClass?.(i) ?? "";
+    return `<tr${cls ? ` class="${cls}"` : ""}>${
+      r.map((c, j) => `<td${opts.numCols?.includes(j) ? ' class="num"' : ""}>${c}</td>`).join("")
+    }</tr>`;
+  }).join("\n");
+  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+/** Numbers the embedded specs of one page. */
+export class ChartCounter {
+  n = 0;
+}
+
+/** A chart figure: interactive embed (when bundles are inlined) plus the static SVG fallback. */
+export function chartFigure(
+  spec: Record<string, unknown>,
+  caption: string,
+  opts: { svg?: string; interactive: boolean; counter: ChartCounter; links?: string },
+): string {
+  const specId = `vl-spec-${opts.counter.n++}`;
+  const still = opts.svg !== undefined
+    ? `<div class="chart-static"><img alt="${h(caption)}" src="data:image/svg+xml;base64,${
+      base64Utf8(opts.svg)
+    }"></div>`
+    : `<noscript><p class="chart-failed">No pre-rendered SVG of this chart.</p></noscript>`;
+  const live = opts.interactive
+    ? `<div class="chart-live" data-vl-spec="${specId}"></div>\n` +
+      `<script type="application/json" id="${specId}">${jsonForHtmlScript(spec)}</script>\n`
+    : "";
+  return `<figure class="chart">\n${live}${still}\n<figcaption>${h(caption)}${
+    opts.links ?? ""
+  }</figcaption></figure>`;
+}
+
+/** The whole page: head, CSS, body, and (when given) the inlined vega builds plus our script. */
+export function pageHtml(title: string, body: string, bundles: VegaBundles | null): string {
+  const scripts = bundles
+    ? [bundles.vega, bundles.vegaLite, bundles.vegaEmbed, INIT]
+      .map((js) => `<script>${scriptText(js)}</script>`).join("\n")
+    : "";
+  return `<!DOCTYPE html>
+<html lang="en" class="no-js">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="claimbench">
+<title>${h(title)}</title>
+<style>${PAGE_CSS}</style>
+${bundles ? `<script>document.documentElement.className = "js";</script>` : ""}
+</head>
+<body>
+${
+    bundles
+      ? ""
+      : `<p class="notice">Interactive charts are unavailable; static SVGs are shown.</p>`
+  }
+<noscript><p class="notice">JavaScript is off: charts are shown as static SVG.</p></noscript>
+${body}
+${scripts}
+</body>
+</html>
+`;
+}
