@@ -1,2 +1,5 @@
 import { cmdCompare } from "./cmd_compare.ts";
-Deno.exit(await cmdCompare(Deno.args));
+import { cmdMerge } from "./cmd_merge.ts";
+import { cmdHistory } from "./cmd_history.ts";
+const [c, ...r] = Deno.args;
+Deno.exit(await (c === "merge" ? cmdMerge(r) : c === "history" ? cmdHistory(r) : cmdCompare(r)));

@@ -3,6 +3,7 @@
  * @module
  */
 import type { AnyCase } from "../case.ts";
+import { pairwiseLinear } from "./pairwise_linear.ts";
 
 /** This paper's cases. */
-export const cases: AnyCase[] = [];
+export const cases: AnyCase[] = [pairwiseLinear];

@@ -16,7 +16,7 @@ import {
   generatedGaussian,
 } from "../../models/mem/linear_denoiser.ts";
 import { compareSignedLog, hellinger2, kernelL2Distance } from "../../models/mem/distances.ts";
-import { kernelRows, packSets } from "../../models/gpu/kernel_sum.ts";
+import { packSets, pairSums } from "../../models/gpu/kernel_sum.ts";
 
 /** The parameters of the experiment that both cases share. */
 export interface MemExperimentConfig {
@@ -81,10 +81,10 @@ export async function runMemExperiment(
         origs.push(iidGaussian(ctx.stream("mem.original", seed, d), N, d, cfg.dataMean, cfg.sigma));
       }
     }
-    // kernel rows for every original set and every training set, batched in chunks of trials
-    const origRows: Float64Array[] = [], trainRows: Float64Array[][] = [];
+    // log pair sums of every original set and every training set, batched in chunks of trials
+    const origSums: number[] = [], trainSums: number[][] = [];
     if (withDelta) {
-      const perTrialOps = N * N * d + ns.reduce((s, n) => s + n * n * d, 0);
+      const perTrialOps = (N * N * d + ns.reduce((s, n) => s + n * n * d, 0)) / 2;
       const chunk = Math.max(1, Math.floor(2e9 / perTrialOps));
       for (let t0 = 0; t0 < trials; t0 += chunk) {
         const t1 = Math.min(trials, t0 + chunk);
@@ -97,12 +97,12 @@ export async function runMemExperiment(
           }
         }
         const started = ctx.now();
-        const rows = await kernelRows(ctx.device, packSets(sets, d, scales));
+        const sums = await pairSums(ctx.device, packSets(sets, d, scales));
         ctx.timing("kernel_sum", (ctx.now() - started) / 1000);
         let off = 0;
         for (let t = t0; t < t1; t++) {
-          origRows[t] = rows.subarray(off, off += N);
-          trainRows[t] = ns.map((n) => rows.subarray(off, off += n));
+          origSums[t] = sums[off++];
+          trainSums[t] = ns.map(() => sums[off++]);
         }
         if (ctx.signal.aborted) throw new Error("aborted");
       }
@@ -139,8 +139,8 @@ export async function runMemExperiment(
             m.h2[t].push(hellinger2(g.mean, g.cov, trueMean, trueCov, d));
             if (withDelta) {
               const epsT = cfg.sigma * Math.pow(n, -1 / d);
-              const eTG = kernelL2Distance(x0, n, d, epsT, g.mean, g.cov, trainRows[t][ri]);
-              const eOG = kernelL2Distance(origs[t], N, d, epsOrig, g.mean, g.cov, origRows[t]);
+              const eTG = kernelL2Distance(x0, n, d, epsT, g.mean, g.cov, trainSums[t][ri]);
+              const eOG = kernelL2Distance(origs[t], N, d, epsOrig, g.mean, g.cov, origSums[t]);
               m.deltaPositive[t].push(compareSignedLog(eTG, eOG) > 0 ? 1 : 0);
             }
           } catch (e) {

@@ -7,7 +7,13 @@
  * @module
  */
 import { PHILOX_WGSL } from "../gpu/philox.ts";
-import { computePipeline, dispatch, readBuffer, storageBuffer, uniformBuffer } from "../gpu/buffers.ts";
+import {
+  computePipeline,
+  dispatch,
+  readBuffer,
+  storageBuffer,
+  uniformBuffer,
+} from "../gpu/buffers.ts";
 import { latentCode } from "../../datasets/mixed_cumulant.ts";
 import { ACTIVATIONS, logCount, type SgdBatch, type SgdBatchResult } from "./sgd.ts";
 
@@ -239,4 +245,3 @@ export async function runSgdGpu(
     for (const buf of [runsBuf, wBuf, sBuf, stBuf, logBuf, paramBuf]) buf.destroy();
   }
 }
-

@@ -4,7 +4,7 @@
  * Pairs/s = 8e6 / (time per iteration).
  */
 import { acquireBackend } from "./device.ts";
-import { kernelRowsCpu, kernelRowsGpu, packSets } from "./kernel_sum.ts";
+import { packSets, pairSumsCpu, pairSumsGpu } from "./kernel_sum.ts";
 import { PhiloxStream } from "./philox.ts";
 
 const d = 32, N = 1000, sets = 8;
@@ -23,7 +23,7 @@ Deno.bench({
   baseline: true,
   n: 3,
 }, () => {
-  kernelRowsCpu(packed);
+  pairSumsCpu(packed);
 });
 
 Deno.bench({
@@ -32,5 +32,5 @@ Deno.bench({
   ignore: !choice.device,
   n: 10,
 }, async () => {
-  await kernelRowsGpu(choice.device!, packed);
+  await pairSumsGpu(choice.device!, packed);
 });

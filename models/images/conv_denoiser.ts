@@ -48,7 +48,11 @@ export function parameterCount(shape: ConvDenoiserShape): number {
 }
 
 /** Initialize the network from a random stream (He-normal weights, zero biases). */
-export function initConvDenoiser(tf: Tf, shape: ConvDenoiserShape, rng: PhiloxStream): ConvDenoiser {
+export function initConvDenoiser(
+  tf: Tf,
+  shape: ConvDenoiserShape,
+  rng: PhiloxStream,
+): ConvDenoiser {
   if (shape.side % 2 !== 0) throw new RangeError(`side must be even, got ${shape.side}`);
   const vars: Variable[] = [];
   for (const l of LAYERS(shape.channels)) {
@@ -56,8 +60,8 @@ export function initConvDenoiser(tf: Tf, shape: ConvDenoiserShape, rng: PhiloxSt
     const scale = Math.sqrt(2 / fanIn) * (l.name === "out" ? 0.1 : 1);
     const w = new Float32Array(l.k * l.k * l.cin * l.cout);
     for (let i = 0; i < w.length; i++) w[i] = scale * rng.normal();
-    vars.push(tf.variable(tf.tensor4d(w, [l.k, l.k, l.cin, l.cout]), true, `${l.name}_w`));
-    vars.push(tf.variable(tf.zeros([l.cout]), true, `${l.name}_b`));
+    vars.push(tf.variable(tf.tensor4d(w, [l.k, l.k, l.cin, l.cout])));
+    vars.push(tf.variable(tf.zeros([l.cout])));
   }
   return { shape, vars };
 }
@@ -137,7 +141,10 @@ export async function trainStep(
     const eT = tf.tensor4d(eps, [b, s, s, 1]);
     const sT = tf.tensor1d(sigma);
     return tr.optimizer.minimize(
-      () => tf.mean(denoisingLossPerSample(tf, tr.net, xT, eT, sT)) as import("@tensorflow/tfjs").Scalar,
+      () =>
+        tf.mean(
+          denoisingLossPerSample(tf, tr.net, xT, eT, sT),
+        ) as import("@tensorflow/tfjs").Scalar,
       readLoss,
       tr.net.vars,
     );

@@ -88,7 +88,7 @@ export function compareSignedLog(x: SignedLog, y: SignedLog): number {
 /**
  * E(X) = ‖N(μ, Σ) − ρ_X‖²_{L2} without the constant ∫N(μ,Σ)² term:
  * (1/N²) Σ_ij N(x_i; x_j, 2ε²I) − (2/N) Σ_i N(x_i; μ, Σ + ε²I).
- * `kernelRows[i]` = log Σ_j exp(−‖x_i − x_j‖²/(4ε²)) (from the kernel-sum kernel).
+ * `logPairSum` = log Σ_ij exp(−‖x_i − x_j‖²/(4ε²)) (from the kernel-sum kernel).
  */
 export function kernelL2Distance(
   x: Float64Array,
@@ -97,9 +97,9 @@ export function kernelL2Distance(
   eps: number,
   mu: Float64Array,
   cov: Float64Array,
-  kernelRows: ArrayLike<number>,
+  logPairSum: number,
 ): SignedLog {
-  const logSelf = logSumExp(kernelRows) - 2 * Math.log(rows) -
+  const logSelf = logPairSum - 2 * Math.log(rows) -
     0.5 * d * Math.log(4 * Math.PI * eps * eps);
   const c = Float64Array.from(cov);
   for (let i = 0; i < d; i++) c[i * d + i] += eps * eps;

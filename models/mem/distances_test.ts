@@ -6,7 +6,7 @@ import {
   logDiff,
   logGaussianDensities,
 } from "./distances.ts";
-import { kernelRowsCpu, packSets } from "../gpu/kernel_sum.ts";
+import { packSets, pairSumsCpu } from "../gpu/kernel_sum.ts";
 
 const eye = (d: number, s = 1) =>
   Float64Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? s : 0));
@@ -66,8 +66,8 @@ Deno.test("logGaussianDensities matches the 1-D formula", () => {
 
 Deno.test("kernelL2Distance equals a brute-force 1-D evaluation", () => {
   const x = Float64Array.of(-0.3, 0.4, 1.1), eps = 0.7, mu = Float64Array.of(0.2), v = 0.8;
-  const rows = kernelRowsCpu(packSets([x], 1, [1 / (4 * eps * eps)]));
-  const e = kernelL2Distance(x, 3, 1, eps, mu, Float64Array.of(v), rows);
+  const [logPairSum] = pairSumsCpu(packSets([x], 1, [1 / (4 * eps * eps)]));
+  const e = kernelL2Distance(x, 3, 1, eps, mu, Float64Array.of(v), logPairSum);
   const nrm = (z: number, m: number, s2: number) =>
     Math.exp(-((z - m) ** 2) / (2 * s2)) / Math.sqrt(2 * Math.PI * s2);
   let self = 0, cross = 0;

@@ -1,0 +1,212 @@
+/**
+ * Statistics of the Paper B cases: per-run sample complexity n* with censoring, the step-size
+ * selection at each d, and the exponent k of n* ∝ d^k with a stratified bootstrap CI.
+ *
+ * Censoring (stated in every verdict): a run that never crosses the threshold, or crosses but does
+ * not *hold* it (median overlap over the last `holdFraction` of its logged steps below the
+ * threshold), is censored at its cap: n* > cap. The per-d statistic is the median n* with censored
+ * runs ranked above every finished run, which is exact while fewer than half of the runs at that d
+ * are censored. When a median is censored, the cap is used in its place: a lower bound on that
+ * median. If only the largest d's are censored, the fitted slope is then a lower bound on k and the
+ * CI's upper end is +∞; if a smaller d is censored while a larger one is not, the fit is not a
+ * bound either way and the CI is (−∞, +∞). Failed (non-finite) runs are dropped.
+ * @module
+ */
+import { bootstrapGroups, type Estimate, linearFit } from "../../reports/stats.ts";
+import type { RunSet } from "./_experiment.ts";
+
+/** How a run's n* is read off. */
+export type NStarRule =
+  | { kind: "fixed" }
+  | {
+    /** Threshold = factor × plateau (median over runs of the hold value), read off the logs. */
+    kind: "relative";
+    factor: number;
+    /** The direction counts as not learned when the plateau is below floor/√d. */
+    floor: number;
+  };
+
+/** A direction of the planted pair. */
+export type Dir = "u" | "v";
+
+/** Median of the last `frac` of a logged curve (at least one point). */
+export function holdValue(log: number[], frac: number): number {
+  const m = Math.max(1, Math.ceil(frac * log.length));
+  return medianOf(log.slice(log.length - m));
+}
+
+/** Median with ±Infinity allowed; NaN entries dropped; NaN for an empty input. */
+export function medianOf(xs: ArrayLike<number>): number {
+  const s = Array.from(xs).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const h = s.length >> 1;
+  if (s.length % 2) return s[h];
+  if (s[h] === Infinity) return Infinity;
+  return (s[h - 1] + s[h]) / 2;
+}
+
+/** Per-seed hold values (NaN for failed runs). */
+export function holds(set: RunSet, dir: Dir, frac: number): number[] {
+  const logs = dir === "u" ? set.logU : set.logV;
+  return logs.map((l, i) => (set.failedAt[i] !== null ? NaN : holdValue(l, frac)));
+}
+
+/** The threshold a set is judged against for `dir`, or null when the direction is not learned. */
+export function thresholdOf(set: RunSet, dir: Dir, rule: NStarRule, frac: number): number | null {
+  const fixed = dir === "u" ? set.thresholdU : set.thresholdV;
+  if (rule.kind === "fixed") return fixed;
+  const plateau = medianOf(holds(set, dir, frac));
+  if (!(plateau >= rule.floor / Math.sqrt(set.d))) return null;
+  return rule.factor * plateau;
+}
+
+/**
+ * Per-seed n*: the first step above the threshold when the run also holds it; Infinity when
+ * censored (never crossed, did not hold, or the direction is not learned); NaN for failed runs.
+ */
+export function nStars(set: RunSet, dir: Dir, rule: NStarRule, frac: number): number[] {
+  const thr = thresholdOf(set, dir, rule, frac);
+  const hs = holds(set, dir, frac);
+  const logs = dir === "u" ? set.logU : set.logV;
+  const cross = dir === "u" ? set.crossU : set.crossV;
+  return hs.map((h, i) => {
+    if (Number.isNaN(h)) return NaN;
+    if (thr === null || !(h >= thr)) return Infinity;
+    if (rule.kind === "fixed") return cross[i] ?? Infinity;
+    const l = logs[i].findIndex((x) => x >= thr);
+    return l < 0 ? Infinity : (l + 1) * set.logEvery;
+  });
+}
+
+/** Median n* of a set over the seeds in `idx` (all when omitted). */
+export function medianNStar(ns: number[], idx?: ArrayLike<number>): number {
+  if (!idx) return medianOf(ns);
+  const pick = new Float64Array(idx.length);
+  for (let j = 0; j < idx.length; j++) pick[j] = ns[idx[j]];
+  return medianOf(pick);
+}
+
+/** Per d: the step sizes tried, their median n*, and the winner. */
+export interface DimSelection {
+  d: number;
+  cap: number;
+  perStep: { c: number; a: number; median: number; censored: number; failed: number; runs: number }[];
+  /** Index into perStep of the step size with the smallest median (first on ties). */
+  best: number;
+  median: number;
+}
+
+/** The sets of one variant, grouped by d (ascending), each group's sets in step-size order. */
+export function byDim(sets: RunSet[], variant: string): RunSet[][] {
+  const ds = [...new Set(sets.filter((s) => s.variant === variant).map((s) => s.d))].sort((a, b) =>
+    a - b
+  );
+  return ds.map((d) => sets.filter((s) => s.variant === variant && s.d === d));
+}
+
+/** Step-size selection at each d, for n* of `dir`. */
+export function selectSteps(
+  groups: RunSet[][],
+  dir: Dir,
+  rule: NStarRule,
+  frac: number,
+): DimSelection[] {
+  return groups.map((g) => {
+    const perStep = g.map((s) => {
+      const ns = nStars(s, dir, rule, frac);
+      return {
+        c: s.c,
+        a: s.a,
+        median: medianOf(ns),
+        censored: ns.filter((x) => x === Infinity).length,
+        failed: ns.filter((x) => Number.isNaN(x)).length,
+        runs: ns.length,
+      };
+    });
+    let best = 0;
+    perStep.forEach((p, j) => {
+      if (p.median < perStep[best].median) best = j;
+    });
+    return { d: g[0].d, cap: g[0].cap, perStep, best, median: perStep[best].median };
+  });
+}
+
+/** A slope fit that knows about censored medians. */
+export interface ExponentFit {
+  k: number;
+  /** "exact": no censored median; "lower": only the largest d's censored; "none": not a bound. */
+  bound: "exact" | "lower" | "none";
+}
+
+/** Fit log n* = k log d + b with censored medians replaced by their caps. */
+export function fitExponent(ds: number[], medians: number[], caps: number[]): ExponentFit {
+  const cens = medians.map((m) => m === Infinity);
+  const y = medians.map((m, i) => Math.log(m === Infinity ? caps[i] : m));
+  const fit = linearFit(ds.map(Math.log), y);
+  const first = cens.indexOf(true);
+  const bound = first < 0 ? "exact" : cens.slice(first).every(Boolean) ? "lower" : "none";
+  return { k: fit.slope, bound };
+}
+
+/** The exponent with its bootstrap CI (seeds resampled within each d; step size re-selected). */
+export interface ExponentEstimate extends Estimate {
+  bound: ExponentFit["bound"];
+  /** Fraction of resamples whose fit had a censored median. */
+  censoredResamples: number;
+}
+
+/**
+ * Bootstrap of k: resample seeds within each d (the same indices for every step size, which share
+ * seeds), recompute each step size's median, take the best per d, fit. Censoring as in the module
+ * doc: a censored point estimate opens the CI to +∞ (lower bound) or to (−∞, +∞) (no bound).
+ */
+export function exponentCI(
+  groups: RunSet[][],
+  dir: Dir,
+  rule: NStarRule,
+  frac: number,
+  resamples: number,
+  seed: number,
+): ExponentEstimate {
+  const ns = groups.map((g) => g.map((s) => nStars(s, dir, rule, frac)));
+  const ds = groups.map((g) => g[0].d), caps = groups.map((g) => g[0].cap);
+  let censoredResamples = 0;
+  const stat = (idx: Int32Array[]) => {
+    const med = ns.map((perStep, j) => Math.min(...perStep.map((x) => medianNStar(x, idx[j]))));
+    if (med.some((m) => m === Infinity)) censoredResamples++;
+    return fitExponent(ds, med, caps).k;
+  };
+  const est = bootstrapGroups(groups.map((g) => g[0].seeds.length), stat, { resamples, seed });
+  const point = fitExponent(ds, ns.map((p) => Math.min(...p.map((x) => medianOf(x)))), caps);
+  return {
+    value: point.k,
+    lo: point.bound === "none" ? -Infinity : est.lo,
+    hi: point.bound === "exact" ? est.hi : Infinity,
+    bound: point.bound,
+    censoredResamples: censoredResamples / (resamples + 1),
+  };
+}
+
+/** Bootstrap CI of a median n* (for charts); censored bounds are Infinity. */
+export function medianCI(ns: number[], resamples: number, seed: number): Estimate {
+  const est = bootstrapGroups([ns.length], ([i]) => medianNStar(ns, i), {
+    resamples,
+    seed,
+    keepInfinite: true,
+  });
+  return { value: medianOf(ns), lo: est.lo, hi: est.hi };
+}
+
+/** Median curve and quartiles of a set's logged overlaps (failed runs dropped). */
+export function curveQuartiles(
+  set: RunSet,
+  dir: Dir,
+): { step: number; median: number; q1: number; q3: number }[] {
+  const logs = (dir === "u" ? set.logU : set.logV).filter((_, i) => set.failedAt[i] === null);
+  if (!logs.length) return [];
+  return logs[0].map((_, l) => {
+    const col = logs.map((r) => r[l]).sort((a, b) => a - b);
+    const q = (p: number) => col[Math.min(col.length - 1, Math.floor(p * (col.length - 1) + 0.5))];
+    return { step: (l + 1) * set.logEvery, median: medianOf(col), q1: q(0.25), q3: q(0.75) };
+  });
+}

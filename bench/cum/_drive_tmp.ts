@@ -1,0 +1,17 @@
+import { cases as ALL_CASES } from "./mod.ts";
+import { resolveConfig } from "../config.ts";
+import { makeTestContext } from "../testing.ts";
+import { acquireBackend } from "../../models/gpu/device.ts";
+const [id, profile, backend, nseeds] = Deno.args;
+const c = ALL_CASES.find((x) => x.id === id)!;
+const cfg = resolveConfig(c, profile as never, {});
+const ch = await acquireBackend(backend as never);
+const n = nseeds ? +nseeds : c.defaultSeeds(cfg);
+const ctx = makeTestContext({ seeds: Array.from({ length: n }, (_, i) => i), device: ch.device });
+const t = performance.now();
+const m = await c.run(ctx, cfg);
+const secs = (performance.now() - t) / 1000;
+const v = c.judge({ measurement: m, prediction: c.predict(cfg) }, cfg);
+const charts = c.charts({ measurement: m, prediction: c.predict(cfg) }, cfg, v);
+console.log(JSON.stringify({ secs, est: c.estimateSeconds(cfg), status: v.status, stat: v.statistic, value: v.value, ci: v.ci, checks: v.checks.map((x: any) => [x.name, x.status, x.value, x.ci]), findings: v.findings, charts: charts.map((x: any) => x.id), timings: ctx.timings, errors: ctx.runErrors.length }, null, 1));
+await Deno.writeTextFile(`/tmp/cum/${id}-${profile}-${backend}.json`, JSON.stringify({ m, v, charts }));
