@@ -14,6 +14,10 @@ import { SUITE_VERSION } from "./version.ts";
 import { GpuUnavailableError } from "../models/gpu/device.ts";
 import { readResults, type Results, ResultsFileError } from "../reports/schema.ts";
 import { writeReport } from "../reports/write_report.ts";
+import { checkBaselineName, saveBaseline } from "../reports/baselines.ts";
+import { cmdCompare, COMPARE_HELP } from "./cmd_compare.ts";
+import { cmdMerge, MERGE_HELP } from "./cmd_merge.ts";
+import { cmdHistory, HISTORY_HELP } from "./cmd_history.ts";
 
 const HELP: Record<string, string> = {
   main: `claimbench ${SUITE_VERSION} — executable claims of ML-theory papers
@@ -25,6 +29,9 @@ Commands:
   run         run cases and write results.json plus a report
   report      render a report from a results.json
   reproduce   the main job: the quick profile of every case, then the report
+  compare     compare two runs (or a run and a baseline); exit 1 on a regression
+  merge       join the results of run --shard i/n into one run and its report
+  history     trend charts of every claim check over many runs
 
 Run 'claimbench <command> --help' for a command's options.
 Exit codes: 0 ok, 1 a case ended in error (or --fail-on tripped), 2 usage error.`,
@@ -46,7 +53,12 @@ Options:
   --shard <i/n>             run only shard i of n (cases split round-robin)
   --fail-on <what>          also exit 1 when a case is 'not-reproduced' (or 'inconclusive')
   --no-report               write results.json only
-  --quiet                   no progress output`,
+  --quiet                   no progress output
+  --save-baseline <name>    also save results.json as baseline <name> (in $CLAIMBENCH_BASELINES
+                            or results/baselines/), for compare --baseline <name>`,
+  compare: COMPARE_HELP,
+  merge: MERGE_HELP,
+  history: HISTORY_HELP,
   report: `Usage: claimbench report <results.json> [--out <dir>]
 
 Writes report.html (offline), summary.md, junit.xml and one .vl.json + .svg per chart
@@ -175,6 +187,7 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
     "fail-on": { type: "string" },
     "no-report": { type: "boolean" },
     quiet: { type: "boolean" },
+    "save-baseline": { type: "string" },
   }, cmd);
   if (values.help) return console.log(HELP[cmd]), 0;
   if (positionals.length) {
@@ -200,6 +213,14 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
     throw new UsageError(
       `--fail-on ${JSON.stringify(failOn)}: allowed values are not-reproduced, inconclusive`,
     );
+  }
+  const baselineName = values["save-baseline"] as string | undefined;
+  if (baselineName !== undefined) {
+    try {
+      checkBaselineName(baselineName);
+    } catch (e) {
+      throw new UsageError(`--save-baseline: ${e instanceof Error ? e.message : e}`);
+    }
   }
   const pattern = values.case as string | undefined;
   const selected = selectCases(pattern);
@@ -250,6 +271,10 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
     });
     if (controller.signal.aborted) return 130;
     if (!values.quiet) console.error(`results: ${path}`);
+    if (baselineName !== undefined) {
+      const saved = await saveBaseline(path, baselineName);
+      if (!values.quiet) console.error(`baseline ${baselineName}: ${saved}`);
+    }
     if (!values["no-report"]) await finishReport(results, outDir, Boolean(values.quiet));
     printVerdicts(results);
     return exitCodeFor(results, failOn);
@@ -309,9 +334,17 @@ export async function main(args: string[]): Promise<number> {
         return await cmdRun(rest, "reproduce");
       case "report":
         return await cmdReport(rest);
+      case "compare":
+        return await cmdCompare(rest);
+      case "merge":
+        return await cmdMerge(rest);
+      case "history":
+        return await cmdHistory(rest);
       default:
         throw new UsageError(
-          `unknown command ${JSON.stringify(cmd)}; allowed: list, run, report, reproduce`,
+          `unknown command ${
+            JSON.stringify(cmd)
+          }; allowed: list, run, report, reproduce, compare, merge, history`,
         );
     }
   } catch (e) {

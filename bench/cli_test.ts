@@ -51,7 +51,7 @@ Deno.test("usage errors exit 2 and name the field and the allowed values", async
     assert.match(a.stderr, /frobnicate/);
     const b = await runCli(["dance"]);
     assert.equal(b.code, 2);
-    assert.match(b.stderr, /allowed: list, run, report, reproduce/);
+    assert.match(b.stderr, /allowed: list, run, report, reproduce, compare, merge, history/);
   });
 });
 

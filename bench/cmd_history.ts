@@ -57,7 +57,9 @@ export async function cmdHistory(args: string[]): Promise<number> {
   const { warnings } = await writeHistory(hist, outDir, { svg: !values["no-svg"] });
   for (const w of warnings) console.error(`claimbench history: warning: ${w}`);
   console.error(
-    `history: ${hist.runs.length} run(s), ${hist.series.length} series: ${join(outDir, "history.html")}`,
+    `history: ${hist.runs.length} run(s), ${hist.series.length} series: ${
+      join(outDir, "history.html")
+    }`,
   );
   return 0;
 }

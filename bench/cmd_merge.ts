@@ -12,7 +12,8 @@ import { readResults } from "../reports/schema.ts";
 import { writeReport } from "../reports/write_report.ts";
 
 /** `merge --help`. */
-export const MERGE_HELP = `Usage: claimbench merge <shard results...> --out <dir> [--force] [--no-report]
+export const MERGE_HELP =
+  `Usage: claimbench merge <shard results...> --out <dir> [--force] [--no-report]
 
 Joins the results of 'run --shard i/n' (results.json files or run folders, every shard
 1..n exactly once) into <dir>/results.json plus the report. Shards must share profile,

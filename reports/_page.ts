@@ -138,11 +138,7 @@ export function pageHtml(title: string, body: string, bundles: VegaBundles | nul
 ${bundles ? `<script>document.documentElement.className = "js";</script>` : ""}
 </head>
 <body>
-${
-    bundles
-      ? ""
-      : `<p class="notice">Interactive charts are unavailable; static SVGs are shown.</p>`
-  }
+${bundles ? "" : `<p class="notice">Interactive charts are unavailable; static SVGs are shown.</p>`}
 <noscript><p class="notice">JavaScript is off: charts are shown as static SVG.</p></noscript>
 ${body}
 ${scripts}

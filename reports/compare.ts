@@ -394,9 +394,8 @@ export function compareCheck(
     } (not noise: the claim is judged against a different tolerance)`;
   } else if (change.significant && change.material) {
     out.regression = true;
-    out.reason = `${moved}; change ${fmtChange(change)} excludes 0 and exceeds the threshold ${
-      short(change.threshold)
-    } (${change.thresholdNote})`;
+    out.reason = `${moved}; change ${fmtChange(change)}: significant (its CI excludes 0) and ` +
+      `larger than the threshold ${short(change.threshold)} (${change.thresholdNote})`;
   } else {
     out.reason = `${moved}, but within noise: change ${fmtChange(change)} ${
       change.significant

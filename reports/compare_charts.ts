@@ -27,10 +27,14 @@ function rowsOf(data: unknown): unknown[] | null {
 
 /** Every field name used by the inline data rows of a spec (to pick an unused tag field). */
 function fieldNames(spec: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(spec)) for (const s of spec) fieldNames(s, out);
+  if (Array.isArray(spec)) { for (const s of spec) fieldNames(s, out); }
   else if (isObj(spec)) {
     const rows = rowsOf(spec.data);
-    if (rows) for (const r of rows) if (isObj(r)) for (const k of Object.keys(r)) out.add(k);
+    if (rows) {
+      for (const r of rows) {
+        if (isObj(r)) { for (const k of Object.keys(r)) out.add(k); }
+      }
+    }
     for (const [k, v] of Object.entries(spec)) if (k !== "data") fieldNames(v, out);
   }
   return out;

@@ -42,7 +42,17 @@ function caseSection(c: CaseComparison, i: number, opts: CompareHtmlOptions, n: 
   if (c.checks.length) {
     out.push(
       tableHtml(
-        ["Check", "Primary", "A value [95% CI]", "B value [95% CI]", "Band", "Change B − A", "Threshold", "Verdict", "Gate"],
+        [
+          "Check",
+          "Primary",
+          "A value [95% CI]",
+          "B value [95% CI]",
+          "Band",
+          "Change B − A",
+          "Threshold",
+          "Verdict",
+          "Gate",
+        ],
         c.checks.map((k) => [
           h(k.name),
           k.primary ? "yes" : "no",
@@ -53,10 +63,17 @@ function caseSection(c: CaseComparison, i: number, opts: CompareHtmlOptions, n: 
               ? `${fmtBand(k.a!.band)} → ${fmtBand(k.b!.band)}`
               : fmtBand((k.b ?? k.a)!.band),
           ),
-          h(fmtChange(k.change)) + (k.change.note ? `<br><span class="meta">${h(k.change.note)}</span>` : ""),
-          k.change.method === "none" ? "-" : h(`${fmtNum(k.change.threshold)} (${k.change.thresholdNote})`),
+          h(fmtChange(k.change)) +
+          (k.change.note ? `<br><span class="meta">${h(k.change.note)}</span>` : ""),
+          k.change.method === "none"
+            ? "-"
+            : h(`${fmtNum(k.change.threshold)} (${k.change.thresholdNote})`),
           h(movementText(k)),
-          k.regression ? "<strong>REGRESSION</strong>" : k.movement === "worse" && k.primary ? "noise" : "",
+          k.regression
+            ? "<strong>REGRESSION</strong>"
+            : k.movement === "worse" && k.primary
+            ? "noise"
+            : "",
         ]),
         { numCols: [2, 3, 4], rowClass: (j) => (c.checks[j].regression ? "regression" : "") },
       ),
@@ -65,7 +82,16 @@ function caseSection(c: CaseComparison, i: number, opts: CompareHtmlOptions, n: 
   if (c.differences.length) {
     out.push(
       `<p class="meta">Differences in this case:</p>`,
-      tableHtml(["Field", "A", "B"], c.differences.map((d) => [h(d.field), `<span class="mono">${h(d.a)}</span>`, `<span class="mono">${h(d.b)}</span>`])),
+      tableHtml(
+        ["Field", "A", "B"],
+        c.differences.map((
+          d,
+        ) => [
+          h(d.field),
+          `<span class="mono">${h(d.a)}</span>`,
+          `<span class="mono">${h(d.b)}</span>`,
+        ]),
+      ),
     );
   }
   if (c.charts.length) {
@@ -106,9 +132,11 @@ export function compareHtml(cmp: Comparison, opts: CompareHtmlOptions): string {
   const run = (r: Comparison["a"], role: string) =>
     `<li><strong>${h(r.label)}</strong> (${role}): <code>${h(r.runId)}</code> &middot; ${
       h(r.createdAt)
-    } &middot; commit <span class="mono">${h(r.commit?.slice(0, 12) ?? "unknown")}</span> &middot; ${
-      h(r.backend)
-    } &middot; profile ${h(r.profile)}${r.complete ? "" : " &middot; <strong>incomplete</strong>"}</li>`;
+    } &middot; commit <span class="mono">${
+      h(r.commit?.slice(0, 12) ?? "unknown")
+    }</span> &middot; ${h(r.backend)} &middot; profile ${h(r.profile)}${
+      r.complete ? "" : " &middot; <strong>incomplete</strong>"
+    }</li>`;
   const n = new ChartCounter();
   const fail = cmp.regressions.length > 0;
   const body = [
@@ -120,7 +148,10 @@ export function compareHtml(cmp: Comparison, opts: CompareHtmlOptions): string {
     "<main>",
   ];
   if (fail) {
-    body.push("<h2>Regressions</h2>", `<ul>${cmp.regressions.map((r) => `<li>${h(r)}</li>`).join("")}</ul>`);
+    body.push(
+      "<h2>Regressions</h2>",
+      `<ul>${cmp.regressions.map((r) => `<li>${h(r)}</li>`).join("")}</ul>`,
+    );
   }
   body.push(
     "<h2>Verdicts</h2>",
@@ -142,7 +173,13 @@ export function compareHtml(cmp: Comparison, opts: CompareHtmlOptions): string {
     cmp.provenance.length
       ? tableHtml(
         ["Field", h(cmp.a.label), h(cmp.b.label)],
-        cmp.provenance.map((d) => [h(d.field), `<span class="mono">${h(d.a)}</span>`, `<span class="mono">${h(d.b)}</span>`]),
+        cmp.provenance.map((
+          d,
+        ) => [
+          h(d.field),
+          `<span class="mono">${h(d.a)}</span>`,
+          `<span class="mono">${h(d.b)}</span>`,
+        ]),
       )
       : "<p>None.</p>",
     "<h2>Cases</h2>",
@@ -151,5 +188,9 @@ export function compareHtml(cmp: Comparison, opts: CompareHtmlOptions): string {
     `<ul>${cmp.method.split("\n").map((l) => `<li>${h(l)}</li>`).join("")}</ul>`,
     "</main>",
   );
-  return pageHtml(`claimbench comparison: ${cmp.a.runId} → ${cmp.b.runId}`, body.join("\n"), opts.bundles);
+  return pageHtml(
+    `claimbench comparison: ${cmp.a.runId} → ${cmp.b.runId}`,
+    body.join("\n"),
+    opts.bundles,
+  );
 }

@@ -7,7 +7,12 @@
  */
 import { escapeMarkdown as md } from "./escape.ts";
 import { chartFileStem, fmtBand, fmtNum, STATUS_MARKER } from "./_format.ts";
-import { type CaseComparison, type CheckComparison, type Comparison, fmtChange } from "./compare.ts";
+import {
+  type CaseComparison,
+  type CheckComparison,
+  type Comparison,
+  fmtChange,
+} from "./compare.ts";
 import type { Check, VerdictStatus } from "./schema.ts";
 
 /** Options of {@link compareMarkdown}. */
@@ -60,9 +65,13 @@ function checkRow(k: CheckComparison): string[] {
     k.primary ? "yes" : "no",
     md(estimateText(k.a)),
     md(estimateText(k.b)),
-    band ? md(k.bandChanged ? `${fmtBand(k.a!.band)} → ${fmtBand(k.b!.band)}` : fmtBand(band.band)) : "-",
+    band
+      ? md(k.bandChanged ? `${fmtBand(k.a!.band)} → ${fmtBand(k.b!.band)}` : fmtBand(band.band))
+      : "-",
     md(fmtChange(k.change)),
-    k.change.method === "none" ? "-" : md(`${fmtNum(k.change.threshold)} (${k.change.thresholdNote})`),
+    k.change.method === "none"
+      ? "-"
+      : md(`${fmtNum(k.change.threshold)} (${k.change.thresholdNote})`),
     md(movementText(k)),
     k.regression ? "**REGRESSION**" : k.movement === "worse" && k.primary ? "noise" : "",
   ];
@@ -169,7 +178,10 @@ export function compareMarkdown(cmp: Comparison, opts: CompareMarkdownOptions = 
     out.push(
       "## Provenance differences",
       "",
-      ...table(["Field", cmp.a.label, cmp.b.label], cmp.provenance.map((d) => [md(d.field), md(d.a), md(d.b)])),
+      ...table(
+        ["Field", cmp.a.label, cmp.b.label],
+        cmp.provenance.map((d) => [md(d.field), md(d.a), md(d.b)]),
+      ),
       "",
     );
   } else out.push("## Provenance differences", "", "None.", "");

@@ -232,8 +232,18 @@ export function historyChart(s: HistorySeries, runs: HistoryRun[]): Record<strin
     };
   });
   const order = runs.map((r) => r.label);
-  const x = { field: "run", type: "ordinal", sort: order, title: "run (time order)", axis: { labelAngle: -35, labelLimit: 400 } };
-  const y = { type: "quantitative", scale: { domain: [lo, hi], zero: false, nice: false }, title: "value (95% CI)" };
+  const x = {
+    field: "run",
+    type: "ordinal",
+    sort: order,
+    title: "run (time order)",
+    axis: { labelAngle: -35, labelLimit: 400 },
+  };
+  const y = {
+    type: "quantitative",
+    scale: { domain: [lo, hi], zero: false, nice: false },
+    title: "value (95% CI)",
+  };
   const statusColor = {
     field: "status",
     type: "nominal",

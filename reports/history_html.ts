@@ -61,24 +61,33 @@ export function historyHtml(
       if (s.caseId !== c) return;
       const stem = seriesStem(hist, k);
       const changes = s.changes.length
-        ? `; verdict changes: ${s.changes.map((x) => `#${x.run + 1} ${x.from} → ${x.to}`).join(", ")}`
+        ? `; verdict changes: ${
+          s.changes.map((x) => `#${x.run + 1} ${x.from} → ${x.to}`).join(", ")
+        }`
         : "; no verdict change";
       const links = chartDir !== undefined
         ? ` (<a href="${h(chartDir)}/${encodeURIComponent(stem)}.vl.json">Vega-Lite spec</a>)`
         : "";
       body.push(
-        chartFigure(historyChart(s, hist.runs), `${s.check}${s.primary ? " (primary)" : ""}${changes}`, {
-          svg: svgs[stem],
-          interactive: bundles !== null,
-          counter: n,
-          links,
-        }),
+        chartFigure(
+          historyChart(s, hist.runs),
+          `${s.check}${s.primary ? " (primary)" : ""}${changes}`,
+          {
+            svg: svgs[stem],
+            interactive: bundles !== null,
+            counter: n,
+            links,
+          },
+        ),
       );
     });
     body.push("</div></section>");
   }
   if (hist.skipped.length) {
-    body.push("<h2>Skipped files</h2>", `<ul>${hist.skipped.map((s) => `<li>${h(s)}</li>`).join("")}</ul>`);
+    body.push(
+      "<h2>Skipped files</h2>",
+      `<ul>${hist.skipped.map((s) => `<li>${h(s)}</li>`).join("")}</ul>`,
+    );
   }
   body.push("</main>");
   return pageHtml("claimbench history", body.join("\n"), bundles);

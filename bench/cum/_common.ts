@@ -82,7 +82,9 @@ export function cumFields(def: CumDefaults) {
       "a run holds the overlap when its median over this last fraction of logs is ≥ threshold",
     ),
     resamples: z.number().int().min(100).max(100000).default(1000).describe("bootstrap resamples"),
-    band: z.tuple([z.number(), z.number()]).describe("tolerance band on the exponent k"),
+    band: z.tuple([z.number(), z.number().nullable()]).describe(
+      "tolerance band on the exponent k (null upper end = +∞)",
+    ),
     controls: z.array(control).default([]).describe("control runs reported beside the verdict"),
   };
 }
@@ -105,7 +107,7 @@ export type CumConfig = {
   logPoints: number;
   holdFraction: number;
   resamples: number;
-  band: [number, number];
+  band: [number, number | null];
   controls: ControlConfig[];
 };
 
@@ -140,6 +142,11 @@ export const cumParams: ParamSources = {
       "which makes the fitted k a lower bound (CI upper end +∞) when only the largest d's are censored",
   },
 };
+
+/** The band with a null upper end read as +∞. */
+export function bandOf(c: Pick<CumConfig, "band">): [number, number] {
+  return [c.band[0], c.band[1] ?? Infinity];
+}
 
 /** Step cap at d. */
 export function capAt(c: Pick<CumConfig, "capFactor" | "capExponent">, d: number): number {

@@ -4,6 +4,8 @@
  */
 import type { AnyCase } from "../case.ts";
 import { pairwiseLinear } from "./pairwise_linear.ts";
+import { quarticCubic } from "./quartic_cubic.ts";
+import { correlatedLinear } from "./correlated_linear.ts";
 
-/** This paper's cases. */
-export const cases: AnyCase[] = [pairwiseLinear];
+/** This paper's cases (cum.simplicity-bias is another helper's). */
+export const cases: AnyCase[] = [pairwiseLinear, quarticCubic, correlatedLinear];

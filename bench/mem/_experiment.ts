@@ -66,7 +66,17 @@ export async function runMemExperiment(
   const fp = { decay, noiseVar: l * (1 - decay * decay) };
   const noiseSd = Math.sqrt(fp.noiseVar);
   const trials = ctx.seeds.length;
-  const totalUnits = cfg.dims.length * trials * cfg.ratios.length;
+  // progress in estimated work: pair-dimensions of the kernel sums plus ~1000·d² per fit
+  const fitWork = (d: number) => 1000 * d * d;
+  const kernelWork = (d: number) =>
+    withDelta
+      ? (cfg.originalSize ** 2 + cfg.ratios.reduce((s, r) => s + trainingSize(r, d) ** 2, 0)) * d /
+        2
+      : 0;
+  const totalUnits = cfg.dims.reduce(
+    (s, d) => s + trials * (kernelWork(d) + cfg.ratios.length * fitWork(d)),
+    0,
+  );
   let done = 0;
   const out: DimMeasurement[] = [];
   for (const d of cfg.dims) {
@@ -99,6 +109,7 @@ export async function runMemExperiment(
         const started = ctx.now();
         const sums = await pairSums(ctx.device, packSets(sets, d, scales));
         ctx.timing("kernel_sum", (ctx.now() - started) / 1000);
+        ctx.progress(done += (t1 - t0) * kernelWork(d), totalUnits, `d=${d} kernel sums`);
         let off = 0;
         for (let t = t0; t < t1; t++) {
           origSums[t] = sums[off++];
@@ -154,7 +165,7 @@ export async function runMemExperiment(
             if (withDelta) m.deltaPositive[t].push(null);
           }
         }
-        ctx.progress(++done, totalUnits, `d=${d}`);
+        ctx.progress(done += fitWork(d), totalUnits, `d=${d} fits`);
       });
       if (ctx.signal.aborted) throw new Error("aborted");
     }

@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { gramSchmidt, initialWeights, runSgdCpu, type SgdBatch } from "./sgd.ts";
+import { runSgdGpu } from "./sgd_kernel.ts";
+import { acquireBackend } from "../gpu/device.ts";
+import { streamKey } from "../gpu/philox.ts";
+import type { Latent } from "../../datasets/mixed_cumulant.ts";
+
+function batch(over: Partial<SgdBatch> & { latent?: Latent } = {}): SgdBatch {
+  const d = over.d ?? 12;
+  return {
+    d,
+    K: 1,
+    act: "tanh",
+    data: { betaU: 4, betaV: 4, latent: over.latent ?? "correlated" },
+    alpha: 0.8,
+    cap: 600,
+    logEvery: 20,
+    thresholdU: 0.9,
+    thresholdV: 0.3,
+    runs: Array.from({ length: 6 }, (_, i) => ({ key: streamKey(i, "sgd-test", d), eta: 0.1 / d })),
+    ...over,
+  };
+}
+
+Deno.test("initial weights are orthonormal", () => {
+  const w = initialWeights([3, 4], 9, 3);
+  for (let a = 0; a < 3; a++) {
+    for (let b = 0; b < 3; b++) {
+      let dot = 0;
+      for (let i = 0; i < 9; i++) dot += w[a * 9 + i] * w[b * 9 + i];
+      assert.ok(Math.abs(dot - (a === b ? 1 : 0)) < 1e-12);
+    }
+  }
+  const v = new Float64Array([3, 4]);
+  gramSchmidt(v, 2, 1);
+  assert.ok(Math.abs(v[0] - 0.6) < 1e-15 && Math.abs(v[1] - 0.8) < 1e-15);
+});
+
+Deno.test("CPU pSGD is deterministic and learns the spike u at d = 16", () => {
+  const b = batch({ d: 16, latent: "independent", cap: 1200, logEvery: 40 });
+  const r1 = runSgdCpu(b), r2 = runSgdCpu(b);
+  assert.deepEqual(r1, r2);
+  assert.ok([...r1.crossU].every((t) => t > 0), `crossU ${[...r1.crossU]}`);
+  assert.ok(r1.logU[r1.logs - 1] > 0.9);
+});
+
+// Same Philox stream → same trajectory. f32 (GPU) vs f64 (CPU) rounding grows along a trajectory,
+// so early logs are compared tightly and the rest loosely; first crossings must agree to within a
+// few steps (they agreed exactly when this test was written).
+for (
+  const [label, over] of [
+    ["K=1 tanh, correlated", {}],
+    ["K=2 tanh, independent, β_u=0", { K: 2, latent: "independent" as Latent }],
+    ["K=1 linear, naive-sign", { act: "linear" as const, latent: "naive-sign" as Latent }],
+    ["K=1 tanh, many dispatches (d=8, 4000 steps)", { d: 8, cap: 4000, logEvery: 100 }],
+  ] as [string, Partial<SgdBatch> & { latent?: Latent }][]
+) {
+  Deno.test(`pSGD kernel agrees with the CPU reference: ${label}`, async () => {
+    const choice = await acquireBackend("auto", { timeoutMs: 10000 });
+    if (!choice.device) return console.warn(`skipped: ${choice.fallbackReason}`);
+    const b = batch(over);
+    if (over.latent === "independent" && over.K === 2) b.data.betaU = 0;
+    const cpu = runSgdCpu(b);
+    const gpu = await runSgdGpu(choice.device, b);
+    assert.deepEqual([...gpu.failedAt], b.runs.map(() => 0));
+    let maxEarly = 0, maxAll = 0;
+    for (let r = 0; r < b.runs.length; r++) {
+      for (let l = 0; l < cpu.logs; l++) {
+        const j = r * cpu.logs + l;
+        const e = Math.max(Math.abs(cpu.logU[j] - gpu.logU[j]), Math.abs(cpu.logV[j] - gpu.logV[j]));
+        if (l < 5) maxEarly = Math.max(maxEarly, e);
+        maxAll = Math.max(maxAll, e);
+      }
+      for (const k of ["crossU", "crossV"] as const) {
+        assert.ok(
+          (cpu[k][r] === 0) === (gpu[k][r] === 0) && Math.abs(cpu[k][r] - gpu[k][r]) <= 5,
+          `${k} run ${r}: cpu ${cpu[k][r]} gpu ${gpu[k][r]}`,
+        );
+      }
+    }
+    assert.ok(maxEarly < 1e-3, `early logs differ by ${maxEarly}`);
+    assert.ok(maxAll < 0.05, `logs differ by ${maxAll}`);
+    choice.device.destroy();
+  });
+}
