@@ -25,7 +25,7 @@
  * applied analytically (it only rescales the v coordinate).
  * @module
  */
-import { normal2FromU32, type PhiloxStream, philox4x32 } from "../models/gpu/philox.ts";
+import { normal2FromU32, philox4x32, type PhiloxStream } from "../models/gpu/philox.ts";
 
 /** How the non-Gaussian latent ν is drawn. */
 export type Latent = "independent" | "correlated" | "naive-sign";
@@ -143,7 +143,10 @@ export function sampleMcm(
 }
 
 /** Two random orthonormal directions (Gram–Schmidt of two Gaussian vectors). */
-export function randomOrthonormalPair(stream: PhiloxStream, d: number): [Float64Array, Float64Array] {
+export function randomOrthonormalPair(
+  stream: PhiloxStream,
+  d: number,
+): [Float64Array, Float64Array] {
   const u = stream.fillNormal(new Float64Array(d)) as Float64Array;
   const v = stream.fillNormal(new Float64Array(d)) as Float64Array;
   const norm = (a: Float64Array) => {

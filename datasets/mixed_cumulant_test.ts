@@ -26,7 +26,13 @@ function moments(proj: (k: number, dir: "u" | "v" | "o") => number, n: number): 
     su += a * a, sv += b * b, sv4 += b ** 4, suv += a * b, so += o * o;
   }
   const varV = sv / n;
-  return { varU: su / n, varV, kurtV: sv4 / n / (varV * varV) - 3, covUV: suv / n, varOther: so / n };
+  return {
+    varU: su / n,
+    varV,
+    kurtV: sv4 / n / (varV * varV) - 3,
+    covUV: suv / n,
+    varOther: so / n,
+  };
 }
 
 const N = 60000;

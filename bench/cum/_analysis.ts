@@ -8,8 +8,8 @@
  * runs ranked above every finished run, which is exact while fewer than half of the runs at that d
  * are censored. When a median is censored, the cap is used in its place: a lower bound on that
  * median. If only the largest d's are censored, the fitted slope is then a lower bound on k and the
- * CI's upper end is +∞; if a smaller d is censored while a larger one is not, the fit is not a
- * bound either way and the CI is (−∞, +∞). Failed (non-finite) runs are dropped.
+ * CI's upper end is +∞; if a smaller d is censored while a larger one is not, or every d is
+ * censored, the fit is not a bound either way and the CI is (−∞, +∞). Failed (non-finite) runs are dropped.
  * @module
  */
 import { bootstrapGroups, type Estimate, linearFit } from "../../reports/stats.ts";
@@ -90,7 +90,14 @@ export function medianNStar(ns: number[], idx?: ArrayLike<number>): number {
 export interface DimSelection {
   d: number;
   cap: number;
-  perStep: { c: number; a: number; median: number; censored: number; failed: number; runs: number }[];
+  perStep: {
+    c: number;
+    a: number;
+    median: number;
+    censored: number;
+    failed: number;
+    runs: number;
+  }[];
   /** Index into perStep of the step size with the smallest median (first on ties). */
   best: number;
   median: number;
@@ -144,7 +151,8 @@ export function fitExponent(ds: number[], medians: number[], caps: number[]): Ex
   const y = medians.map((m, i) => Math.log(m === Infinity ? caps[i] : m));
   const fit = linearFit(ds.map(Math.log), y);
   const first = cens.indexOf(true);
-  const bound = first < 0 ? "exact" : cens.slice(first).every(Boolean) ? "lower" : "none";
+  // a lower bound needs at least one uncensored d below the censored ones, which must be the largest
+  const bound = first < 0 ? "exact" : first > 0 && cens.slice(first).every(Boolean) ? "lower" : "none";
   return { k: fit.slope, bound };
 }
 

@@ -12,11 +12,11 @@ import type { RunSet, SetSpec } from "./_experiment.ts";
 import {
   byDim,
   curveQuartiles,
-  type Dir,
   type DimSelection,
+  type Dir,
   medianCI,
-  nStars,
   type NStarRule,
+  nStars,
 } from "./_analysis.ts";
 
 /** The paper. */
@@ -325,13 +325,22 @@ export function exponentCharts(opts: {
     predictedLabel: "theory slope (anchored at the smallest d)",
   });
   return [
-    { id: `collapse-${opts.dir}`, title: `Overlap with ${opts.dir} vs samples/d^k`, spec: collapse },
+    {
+      id: `collapse-${opts.dir}`,
+      title: `Overlap with ${opts.dir} vs samples/d^k`,
+      spec: collapse,
+    },
     { id: `nstar-${opts.dir}`, title: `n* against d (${opts.dir})`, spec: nstar },
   ];
 }
 
 /** Concatenate specs of several charts in one (used for control curves). */
-export function controlCurves(sets: RunSet[], variant: string, dir: Dir, threshold: number): Chart | null {
+export function controlCurves(
+  sets: RunSet[],
+  variant: string,
+  dir: Dir,
+  threshold: number,
+): Chart | null {
   const groups = byDim(sets, variant);
   if (!groups.length) return null;
   const specs = groups.map((g) => {
@@ -353,7 +362,9 @@ export function controlCurves(sets: RunSet[], variant: string, dir: Dir, thresho
     });
   });
   return {
-    id: `control-${variant.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "")}-${dir}`,
+    id: `control-${
+      variant.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "")
+    }-${dir}`,
     title: `Control "${variant}": overlap with ${dir}`,
     spec: concat(`${variant}: overlap with ${dir}`, specs),
   };

@@ -18,8 +18,8 @@ import {
   holds,
   medianNStar,
   medianOf,
-  nStars,
   type NStarRule,
+  nStars,
   selectSteps,
   thresholdOf,
 } from "./_analysis.ts";
@@ -71,7 +71,14 @@ const rel = (c: CorrelatedConfig): NStarRule => ({
   factor: c.plateauFactor,
   floor: c.noiseFloor,
 });
-const control = (label: string, K: number, act: string, latent: string, dims: number[], seeds: number) => ({
+const control = (
+  label: string,
+  K: number,
+  act: string,
+  latent: string,
+  dims: number[],
+  seeds: number,
+) => ({
   label,
   K,
   act,
@@ -90,7 +97,11 @@ function analyse(m: CumMeasurement, c: CorrelatedConfig) {
   // ratio trend: at each d, both directions at v's selected step size; slope of log ratio vs log d
   const pairs = groups.map((g, j) => {
     const s = g[selV[j].best];
-    return { d: s.d, nu: nStars(s, "u", rule, c.holdFraction), nv: nStars(s, "v", rule, c.holdFraction) };
+    return {
+      d: s.d,
+      nu: nStars(s, "u", rule, c.holdFraction),
+      nv: nStars(s, "v", rule, c.holdFraction),
+    };
   });
   const slopeOf = (idx: ArrayLike<number>[]) => {
     const lr = pairs.map((p, j) => Math.log(medianNStar(p.nv, idx[j]) / medianNStar(p.nu, idx[j])));
@@ -155,18 +166,29 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
     betaU: { source: "claims", note: "β_u = 4" },
     latent: { source: "claims", note: "ν = sign(g)·sign(|g| − √(2 ln 2)): E[gν] = 0" },
     dims: { source: "claims", note: "quick d = 64…512" },
-    seeds: { source: "claims", note: "32 (quick), 128 (full); controls use 8 (quick) to fit the budget" },
-    stepSizes: { source: "ours", note: "η = c/d, c ∈ {0.05, 0.1} (quick) around CLAIMS.md's c = 0.05" },
+    seeds: {
+      source: "claims",
+      note: "32 (quick), 128 (full); controls use 8 (quick) to fit the budget",
+    },
+    stepSizes: {
+      source: "ours",
+      note: "η = c/d, c ∈ {0.05, 0.1} (quick) around CLAIMS.md's c = 0.05",
+    },
     capExponent: { source: "claims", note: "cap 50·d (linear)" },
-    logPoints: { source: "ours", note: "200 logs per run: n* is read off the logs at ≤ 0.5% of the cap" },
+    logPoints: {
+      source: "ours",
+      note: "200 logs per run: n* is read off the logs at ≤ 0.5% of the cap",
+    },
     plateauFactor: { source: "claims", note: "0.8 × the plateau, as CLAIMS.md suggests" },
     noiseFloor: {
       source: "ours",
-      note: "plateau must exceed 2.5/√d (≈ 3.7× the median |overlap| of a random direction) to count as learned",
+      note:
+        "plateau must exceed 2.5/√d (≈ 3.7× the median |overlap| of a random direction) to count as learned",
     },
     ratioBand: {
       source: "ours",
-      note: "no trend: |slope of log(n*_v/n*_u) vs log d| ≤ 0.3 (a factor < 2 over a 8× range of d)",
+      note:
+        "no trend: |slope of log(n*_v/n*_u) vs log d| ≤ 0.3 (a factor < 2 over a 8× range of d)",
     },
     band: { source: "claims", note: "k_v ∈ [0.7, 1.6]" },
     controls: {
@@ -187,7 +209,8 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
     const frac = wilson(learned, total);
     const checks: Check[] = [
       check("fraction of runs learning v above the noise floor (all d)", frac, [0.5, 1], {
-        note: `learned = the set's v plateau clears ${c.noiseFloor}/√d and the run reaches and holds ` +
+        note:
+          `learned = the set's v plateau clears ${c.noiseFloor}/√d and the run reaches and holds ` +
           `${c.plateauFactor}× that plateau`,
       }),
       check("exponent k of n*_v ∝ d^k", kV, prediction.band, {
@@ -206,7 +229,10 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
       seed: 29,
     });
     checks.push(
-      check(`v plateau (median hold) at d=${last.d}`, plateauCI, [c.noiseFloor / Math.sqrt(last.d), 1], {
+      check(`v plateau (median hold) at d=${last.d}`, plateauCI, [
+        c.noiseFloor / Math.sqrt(last.d),
+        1,
+      ], {
         primary: false,
         note: `random level ≈ ${fmt(1 / Math.sqrt(last.d))}; band starts at the noise floor`,
       }),
@@ -214,12 +240,15 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
     const findings: string[] = [];
     groups.forEach((g, j) => {
       const s = g[selV[j].best];
-      const pu = medianOf(holds(s, "u", c.holdFraction)), pv = medianOf(holds(s, "v", c.holdFraction));
+      const pu = medianOf(holds(s, "u", c.holdFraction)),
+        pv = medianOf(holds(s, "v", c.holdFraction));
       const tv = thresholdOf(s, "v", rule, c.holdFraction);
       findings.push(
         `d=${s.d}: plateaus |⟨w,u⟩| ≈ ${fmt(pu)}, |⟨w,v⟩| ≈ ${fmt(pv)} (noise floor ${
           fmt(c.noiseFloor / Math.sqrt(s.d))
-        }, random ≈ ${fmt(1 / Math.sqrt(s.d))}); v ${tv === null ? "not learned" : `threshold ${fmt(tv)}`}`,
+        }, random ≈ ${fmt(1 / Math.sqrt(s.d))}); v ${
+          tv === null ? "not learned" : `threshold ${fmt(tv)}`
+        }`,
       );
     });
     findings.push(...selectionFindings(selV, "v"), ...selectionFindings(selU, "u"));
@@ -233,13 +262,19 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
         const s = g[0];
         const ns = nStars(s, "v", rule, c.holdFraction).filter((x) => !Number.isNaN(x));
         const ok = ns.filter(Number.isFinite).length;
-        const pv = medianOf(holds(s, "v", c.holdFraction)), pu = medianOf(holds(s, "u", c.holdFraction));
+        const pv = medianOf(holds(s, "v", c.holdFraction)),
+          pu = medianOf(holds(s, "u", c.holdFraction));
         findings.push(
-          `control "${variant}" d=${s.d}: plateaus u ≈ ${fmt(pu)}, v ≈ ${fmt(pv)}; ${ok}/${ns.length} runs learn v` +
+          `control "${variant}" d=${s.d}: plateaus u ≈ ${fmt(pu)}, v ≈ ${
+            fmt(pv)
+          }; ${ok}/${ns.length} runs learn v` +
             (ok ? ` (median n*_v ${fmt(medianOf(ns))})` : ""),
         );
         checks.push(
-          check(`control "${variant}": fraction learning v at d=${s.d}`, wilson(ok, ns.length), [0.5, 1], {
+          check(`control "${variant}": fraction learning v at d=${s.d}`, wilson(ok, ns.length), [
+            0.5,
+            1,
+          ], {
             primary: false,
             note: variant.startsWith("naive")
               ? "naive sign(g): v is in the covariance, expected learned"
@@ -255,7 +290,8 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
   charts({ measurement: m, prediction }, c) {
     const { selV, kV, rule } = analyse(m, c);
     const g0 = byDim(m.sets, "main")[0];
-    const thr = thresholdOf(g0[selV[0].best], "v", rule, c.holdFraction) ?? c.noiseFloor / Math.sqrt(g0[0].d);
+    const thr = thresholdOf(g0[selV[0].best], "v", rule, c.holdFraction) ??
+      c.noiseFloor / Math.sqrt(g0[0].d);
     const charts = exponentCharts({
       sets: m.sets,
       dir: "v",

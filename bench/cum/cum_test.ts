@@ -19,7 +19,12 @@ Deno.test("cum cases: same seeds on the CPU give bit-identical measurements and 
       const prediction = c.predict(cfg as never);
       const verdict = c.judge({ measurement, prediction }, cfg as never);
       const charts = c.charts({ measurement, prediction }, cfg as never, verdict);
-      return { measurement, verdict, charts, tables: c.tables?.({ measurement, prediction }, cfg as never, verdict) };
+      return {
+        measurement,
+        verdict,
+        charts,
+        tables: c.tables?.({ measurement, prediction }, cfg as never, verdict),
+      };
     };
     const a = await run(), b = await run();
     assert.equal(JSON.stringify(a), JSON.stringify(b), c.id);
@@ -60,6 +65,7 @@ Deno.test("fitExponent: exact, lower bound when only the largest d are censored,
   assert.equal(lower.bound, "lower");
   assert.ok(lower.k > 3);
   assert.equal(fitExponent(ds, [Infinity, 2 * 16 ** 3, 2 * 32 ** 3], caps).bound, "none");
+  assert.equal(fitExponent(ds, [Infinity, Infinity, Infinity], caps).bound, "none");
 });
 
 Deno.test("nStars: a crossing that does not hold is censored; failed runs are NaN", () => {

@@ -9,7 +9,7 @@ import { check, verdict } from "../verdict.ts";
 import { wilson } from "../../reports/stats.ts";
 import type { Check } from "../../reports/schema.ts";
 import { type CumMeasurement, runCumExperiment } from "./_experiment.ts";
-import { byDim, exponentCI, nStars, type NStarRule, selectSteps } from "./_analysis.ts";
+import { byDim, exponentCI, type NStarRule, nStars, selectSteps } from "./_analysis.ts";
 import {
   bandOf,
   controlCurves,
@@ -25,7 +25,9 @@ import {
   selectionTable,
 } from "./_common.ts";
 
-const schema = z.object(cumFields({ betaU: 4, latent: "independent", capExponent: 1, thresholdV: 0.9 }))
+const schema = z.object(
+  cumFields({ betaU: 4, latent: "independent", capExponent: 1, thresholdV: 0.9 }),
+)
   .strict();
 
 /** Resolved config of `cum.pairwise-linear`. */
@@ -89,7 +91,8 @@ export const pairwiseLinear = defineCase<PairwiseConfig, CumMeasurement, Exponen
     seeds: { source: "claims", note: "32 (quick), 128 (full)" },
     stepSizes: {
       source: "ours",
-      note: "η = c/d, c ∈ {0.05, 0.1, 0.2}: CLAIMS.md checked c = 0.05; c = 0.02 was tried and never won (up to 11/32 runs censored); c = 0.1 won at every d, so the grid extends to 0.2",
+      note:
+        "η = c/d, c ∈ {0.05, 0.1, 0.2}: CLAIMS.md checked c = 0.05; c = 0.02 was tried and never won (up to 11/32 runs censored); c = 0.1 won at every d, so the grid extends to 0.2",
     },
     capExponent: { source: "claims", note: "cap 50·d (k = 1)" },
     band: { source: "claims", note: "k ∈ [0.7, 1.4]" },
@@ -117,7 +120,9 @@ export const pairwiseLinear = defineCase<PairwiseConfig, CumMeasurement, Exponen
     const censored = sel.reduce((s, x) => s + x.perStep[x.best].censored, 0);
     const runs = sel.reduce((s, x) => s + x.perStep[x.best].runs, 0);
     findings.push(
-      `fitted k = ${fmt(k.value)} [${fmt(k.lo)}, ${fmt(k.hi)}]; ${censored}/${runs} runs censored at the selected step sizes`,
+      `fitted k = ${fmt(k.value)} [${fmt(k.lo)}, ${
+        fmt(k.hi)
+      }]; ${censored}/${runs} runs censored at the selected step sizes`,
     );
     for (const g of byDim(m.sets, "linear σ")) {
       const ns = nStars(g[0], "u", FIXED, c.holdFraction).filter((x) => !Number.isNaN(x));

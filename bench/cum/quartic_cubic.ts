@@ -9,8 +9,8 @@ import { defineCase } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
 import { wilson } from "../../reports/stats.ts";
 import type { Check } from "../../reports/schema.ts";
-import { type CumMeasurement, type RunSet, runCumExperiment } from "./_experiment.ts";
-import { byDim, exponentCI, nStars, type NStarRule, selectSteps } from "./_analysis.ts";
+import { type CumMeasurement, runCumExperiment, type RunSet } from "./_experiment.ts";
+import { byDim, exponentCI, type NStarRule, nStars, selectSteps } from "./_analysis.ts";
 import {
   bandOf,
   controlCurves,
@@ -108,18 +108,23 @@ export const quarticCubic = defineCase<QuarticConfig, CumMeasurement, ExponentPr
   },
   params: {
     ...cumParams,
-    betaU: { source: "claims", note: "β_u = 0: no covariance spike, u carries no signal (null control)" },
+    betaU: {
+      source: "claims",
+      note: "β_u = 0: no covariance spike, u carries no signal (null control)",
+    },
     thresholdV: { source: "claims", note: "0.9 for v" },
     dims: {
       source: "ours",
-      note: "CLAIMS.md's quick grid is d = 8…32; d = 32 (1.6 M steps per run at cap 50·d³) is left " +
+      note:
+        "CLAIMS.md's quick grid is d = 8…32; d = 32 (1.6 M steps per run at cap 50·d³) is left " +
         "to the full profile because it alone would take ≈ 5 min on the 2-core machine's llvmpipe; " +
         "quick uses d = 8, 12, 16, 24 (d = 8 is expected to fall to the null control)",
     },
     seeds: { source: "claims", note: "32 (quick): 8 left the exponent's CI too wide" },
     stepSizes: {
       source: "claims",
-      note: "quick: η = c/d², c ∈ {0.2, 0.5}. Measured on the quick grid: η = 0.05/d (CLAIMS.md's a = 1 " +
+      note:
+        "quick: η = c/d², c ∈ {0.2, 0.5}. Measured on the quick grid: η = 0.05/d (CLAIMS.md's a = 1 " +
         "check) left 32/32 runs censored at every d ≤ 24 under the hold rule, so it never won; " +
         "η = 0.5/d² (CLAIMS.md's best) plateaus near 0.8 at d = 12 (step noise), failing the hold rule, " +
         "while 0.2/d² holds 0.96 there; η = 1/d² never holds. Full adds a = 1 and a = 1.5",
@@ -129,7 +134,8 @@ export const quarticCubic = defineCase<QuarticConfig, CumMeasurement, ExponentPr
     nullControlMax: { source: "claims", note: "drop any d where u passes 0.9 in > 5% of runs" },
     controls: {
       source: "claims",
-      note: "linear σ: for symmetric data its loss sees only the covariance, so v must not be learned",
+      note:
+        "linear σ: for symmetric data its loss sees only the covariance, so v must not be learned",
     },
   },
   estimateSeconds: (c) => estimateCumSeconds(c),
@@ -154,7 +160,9 @@ export const quarticCubic = defineCase<QuarticConfig, CumMeasurement, ExponentPr
       const f = nulls[j];
       const dropped = !kept.includes(g);
       findings.push(
-        `null control d=${g[0].d}: u (no signal) passed ${c.thresholdU} in ${f.passed}/${f.runs} runs` +
+        `null control d=${
+          g[0].d
+        }: u (no signal) passed ${c.thresholdU} in ${f.passed}/${f.runs} runs` +
           (dropped ? ` (> ${c.nullControlMax * 100}%): d=${g[0].d} dropped from the fit` : ""),
       );
     });

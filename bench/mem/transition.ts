@@ -97,12 +97,13 @@ export const transition = defineCase<TransitionConfig, DimMeasurement[], Transit
     lowLevel: { source: "claims", note: "width from P = 0.1 ..." },
     highLevel: { source: "claims", note: "... to P = 0.9" },
   },
-  // calibrated on the 2-core reference machine, CPU path: kernel sums ≈ 2.5 ns per pair-dimension,
+  // calibrated on the 2-core reference machine, CPU path: kernel sums ≈ 2.5 ns per evaluated
+  // pair-dimension (N²/2 pairs),
   // fit + distances ≈ 3.5 µs per d² per (trial, n)
   estimateSeconds: (c) =>
     c.trials *
     c.dims.reduce(
-      (s, d) => s + 2.5e-9 * c.originalSize ** 2 * d + 3.5e-6 * c.ratios.length * d * d,
+      (s, d) => s + 1.25e-9 * c.originalSize ** 2 * d + 3.5e-6 * c.ratios.length * d * d,
       0,
     ),
   defaultSeeds: (c) => c.trials,

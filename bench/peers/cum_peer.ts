@@ -39,7 +39,10 @@ export function peerBatch(size: keyof typeof SIZES): SgdBatch {
     logEvery: cap,
     thresholdU: 0.9,
     thresholdV: 0.9,
-    runs: Array.from({ length: runs }, (_, i) => ({ key: streamKey(i, "perf.cum", d), eta: 0.1 / d })),
+    runs: Array.from(
+      { length: runs },
+      (_, i) => ({ key: streamKey(i, "perf.cum", d), eta: 0.1 / d }),
+    ),
   };
 }
 
@@ -47,7 +50,8 @@ export function peerBatch(size: keyof typeof SIZES): SgdBatch {
 export const cumPairwisePeer: PeerBenchmark = {
   id: "cum.pairwise-psgd",
   caseId: "cum.pairwise-linear",
-  description: "online pSGD of a tanh neuron on the MCM, R runs × cap steps, Philox sampling included",
+  description:
+    "online pSGD of a tanh neuron on the MCM, R runs × cap steps, Philox sampling included",
   async setup(dir, size): Promise<PeerWork> {
     const b = peerBatch(size);
     const input = join(dir, `cum_pairwise_${size}.json`);
@@ -89,7 +93,9 @@ export const cumPairwisePeer: PeerBenchmark = {
         // first crossings: identical streams, so f64 runs agree to the step; f32 within a few %
         let ok = 0;
         for (let i = 0; i < R; i++) {
-          if ((a[i] === 0) === (p[i] === 0) && Math.abs(a[i] - p[i]) <= Math.max(2, 0.05 * p[i])) ok++;
+          if ((a[i] === 0) === (p[i] === 0) && Math.abs(a[i] - p[i]) <= Math.max(2, 0.05 * p[i])) {
+            ok++;
+          }
         }
         let worst = 0;
         for (let i = R; i < 2 * R; i++) worst = Math.max(worst, Math.abs(a[i] - p[i]));

@@ -67,7 +67,10 @@ for (
     for (let r = 0; r < b.runs.length; r++) {
       for (let l = 0; l < cpu.logs; l++) {
         const j = r * cpu.logs + l;
-        const e = Math.max(Math.abs(cpu.logU[j] - gpu.logU[j]), Math.abs(cpu.logV[j] - gpu.logV[j]));
+        const e = Math.max(
+          Math.abs(cpu.logU[j] - gpu.logU[j]),
+          Math.abs(cpu.logV[j] - gpu.logV[j]),
+        );
         if (l < 5) maxEarly = Math.max(maxEarly, e);
         maxAll = Math.max(maxAll, e);
       }

@@ -1,0 +1,287 @@
+/**
+ * The experiment of `cum.simplicity-bias`: train the convolutional denoiser on Fashion-MNIST at a
+ * fixed set of noise levels and, at logged steps, measure its denoising loss on held-out real
+ * images and on samples of the Gaussian surrogate (same mean and covariance as the training
+ * set). Real image i and surrogate sample i share their noise draws (paired evaluation).
+ * @module
+ */
+import type { CaseContext } from "../case.ts";
+import { loadTf } from "../../deps.ts";
+import { initDenoiserParams, type DenoiserTrainer } from "../../models/images/denoiser.ts";
+import { makeCpuTrainer } from "../../models/images/denoiser_cpu.ts";
+import { makeTfTrainer } from "../../models/images/denoiser_tf.ts";
+import {
+  fitGaussianSurrogate,
+  sampleSurrogate,
+} from "../../models/images/gaussian_surrogate.ts";
+import { loadImages } from "./_data.ts";
+
+/** The experiment's parameters (a subset of the case config). */
+export interface SimplicityParams {
+  side: number;
+  channels: number;
+  nTrain: number;
+  nEval: number;
+  steps: number;
+  batch: number;
+  learningRate: number;
+  noiseLevels: number[];
+  logPoints: number;
+}
+
+/** One seed's curves, one entry per logged step. */
+export interface SeedCurves {
+  seed: number;
+  /** Mean loss on real held-out images (averaged over images and noise levels). */
+  real: number[];
+  /** Mean loss on surrogate samples. */
+  gauss: number[];
+  /** Per noise level: real[level][step], gauss[level][step]. */
+  realByLevel: number[][];
+  gaussByLevel: number[][];
+  /** Standard error of the paired per-image difference (gauss − real), within this seed. */
+  pairedSE: number[];
+  /** Mean training loss over the steps since the previous log point. */
+  trainLoss: number[];
+  /** Step where training failed (non-finite loss), else null. */
+  failedAt: number | null;
+}
+
+/** The measurement. */
+export interface SimplicityMeasurement {
+  steps: number[];
+  noiseLevels: number[];
+  seeds: SeedCurves[];
+  data: { nTrain: number; nTestPool: number; side: number; pixelRange: [number, number] };
+  surrogate: {
+    jitter: number;
+    /** max |sample mean − data mean| and max |sample cov − data cov| over a check sample. */
+    meanMaxAbsErr: number;
+    covMaxAbsErr: number;
+    checkSamples: number;
+    maxVariance: number;
+  };
+  backend: "cpu" | "webgpu";
+  secondsPerStep: number;
+}
+
+/** Logged steps: 0, then about `points` log-spaced integers up to `steps`. */
+export function logSteps(steps: number, points: number): number[] {
+  const out = new Set<number>([0]);
+  const first = Math.min(10, steps);
+  for (let i = 0; i < points; i++) {
+    const f = points === 1 ? 1 : i / (points - 1);
+    out.add(Math.round(first * (steps / first) ** f));
+  }
+  out.add(steps);
+  return [...out].sort((a, b) => a - b);
+}
+
+/** Run the experiment over `ctx.seeds`. */
+export async function runSimplicity(
+  ctx: CaseContext,
+  p: SimplicityParams,
+): Promise<SimplicityMeasurement> {
+  const train = await loadImages({
+    split: "train",
+    side: p.side,
+    limit: p.nTrain,
+    normalization: "symmetric",
+  });
+  const test = await loadImages({ split: "test", side: p.side, normalization: "symmetric" });
+  const d = p.side * p.side;
+  const sur = fitGaussianSurrogate(train.images, train.count, d);
+  // a check that the sampler reproduces the moments (reported, and tested separately)
+  const checkN = Math.min(2000, 20 * d);
+  const check = sampleSurrogate(sur, checkN, ctx.stream("surrogate-check"));
+  const surCheck = momentErrors(check, checkN, d, sur.mean, sur.cov);
+  let range: [number, number] = [Infinity, -Infinity];
+  for (const v of train.images) range = [Math.min(range[0], v), Math.max(range[1], v)];
+
+  const steps = logSteps(p.steps, p.logPoints);
+  const L = p.noiseLevels.length;
+  const tf = ctx.backend === "webgpu" ? await loadTf() : null;
+  if (tf) {
+    await tf.setBackend("webgpu");
+    await tf.ready();
+  }
+  const out: SeedCurves[] = [];
+  let trainSeconds = 0, trainSteps = 0;
+  const totalWork = ctx.seeds.length * p.steps;
+  for (let si = 0; si < ctx.seeds.length; si++) {
+    const seed = ctx.seeds[si];
+    const params = initDenoiserParams(
+      { side: p.side, channels: p.channels },
+      ctx.stream("init", seed),
+    );
+    const shape = { side: p.side, channels: p.channels };
+    const adam = { learningRate: p.learningRate };
+    const trainer: DenoiserTrainer = tf
+      ? makeTfTrainer(tf, shape, params, adam)
+      : makeCpuTrainer(shape, params, adam);
+    try {
+      // evaluation sets: nEval real test images (random subset) and nEval surrogate samples,
+      // each evaluated at every noise level with shared noise draws
+      const pick = ctx.stream("eval-pick", seed);
+      const evalN = Math.min(p.nEval, test.count);
+      const idx = sampleWithoutReplacement(test.count, evalN, pick);
+      const real = new Float32Array(evalN * L * d), gauss = new Float32Array(evalN * L * d);
+      const surX = sampleSurrogate(sur, evalN, ctx.stream("eval-surrogate", seed));
+      const eps = new Float32Array(evalN * L * d);
+      ctx.stream("eval-noise", seed).fillNormal(eps);
+      const sig = new Float32Array(evalN * L);
+      for (let i = 0; i < evalN; i++) {
+        for (let l = 0; l < L; l++) {
+          const r = i * L + l;
+          real.set(test.images.subarray(idx[i] * d, (idx[i] + 1) * d), r * d);
+          gauss.set(surX.subarray(i * d, (i + 1) * d), r * d);
+          sig[r] = p.noiseLevels[l];
+        }
+      }
+      const curves: SeedCurves = {
+        seed,
+        real: [],
+        gauss: [],
+        realByLevel: p.noiseLevels.map(() => []),
+        gaussByLevel: p.noiseLevels.map(() => []),
+        pairedSE: [],
+        trainLoss: [],
+        failedAt: null,
+      };
+      const batchRng = ctx.stream("batch", seed);
+      const x = new Float32Array(p.batch * d), e = new Float32Array(p.batch * d);
+      const s = new Float32Array(p.batch);
+      let lossSum = 0, lossCount = 0;
+      let logIdx = 0;
+      for (let step = 0; step <= p.steps; step++) {
+        if (ctx.signal.aborted) throw new Error("aborted");
+        if (step === steps[logIdx]) {
+          const lr = await trainer.evalLosses(real, eps, sig);
+          const lg = await trainer.evalLosses(gauss, eps, sig);
+          recordLog(curves, lr, lg, evalN, L);
+          curves.trainLoss.push(lossCount ? lossSum / lossCount : NaN);
+          lossSum = 0;
+          lossCount = 0;
+          logIdx++;
+        }
+        if (step === p.steps) break;
+        for (let b = 0; b < p.batch; b++) {
+          const n = batchRng.int(train.count);
+          x.set(train.images.subarray(n * d, (n + 1) * d), b * d);
+          s[b] = p.noiseLevels[batchRng.int(L)];
+        }
+        batchRng.fillNormal(e);
+        const t0 = ctx.now();
+        const loss = await trainer.trainStep(x, e, s);
+        trainSeconds += (ctx.now() - t0) / 1000;
+        trainSteps++;
+        if (!Number.isFinite(loss)) {
+          curves.failedAt = step;
+          ctx.runError({
+            run: `seed ${seed}`,
+            step,
+            observable: "training loss",
+            message: `non-finite training loss ${loss}`,
+          });
+          break;
+        }
+        lossSum += loss;
+        lossCount++;
+        if (step % 50 === 0) ctx.progress(si * p.steps + step, totalWork, `seed ${seed}`);
+      }
+      out.push(curves);
+    } finally {
+      trainer.dispose();
+    }
+  }
+  ctx.timing("train", trainSeconds);
+  return {
+    steps,
+    noiseLevels: p.noiseLevels,
+    seeds: out,
+    data: { nTrain: train.count, nTestPool: test.count, side: p.side, pixelRange: range },
+    surrogate: {
+      jitter: sur.jitter,
+      ...surCheck,
+      checkSamples: checkN,
+      maxVariance: Math.max(...Array.from({ length: d }, (_, i) => sur.cov[i * d + i])),
+    },
+    backend: ctx.backend,
+    secondsPerStep: trainSteps ? trainSeconds / trainSteps : NaN,
+  };
+}
+
+function recordLog(c: SeedCurves, lr: Float32Array, lg: Float32Array, n: number, L: number) {
+  let sr = 0, sg = 0;
+  const diffs = new Float64Array(n);
+  for (let l = 0; l < L; l++) {
+    let a = 0, b = 0;
+    for (let i = 0; i < n; i++) {
+      a += lr[i * L + l];
+      b += lg[i * L + l];
+    }
+    c.realByLevel[l].push(a / n);
+    c.gaussByLevel[l].push(b / n);
+    sr += a / n;
+    sg += b / n;
+  }
+  for (let i = 0; i < n; i++) {
+    let dd = 0;
+    for (let l = 0; l < L; l++) dd += lg[i * L + l] - lr[i * L + l];
+    diffs[i] = dd / L;
+  }
+  let m = 0;
+  for (const v of diffs) m += v;
+  m /= n;
+  let ss = 0;
+  for (const v of diffs) ss += (v - m) ** 2;
+  c.real.push(sr / L);
+  c.gauss.push(sg / L);
+  c.pairedSE.push(n > 1 ? Math.sqrt(ss / (n - 1) / n) : NaN);
+}
+
+/** `k` distinct indices of [0, n), in draw order (partial Fisher–Yates). */
+export function sampleWithoutReplacement(
+  n: number,
+  k: number,
+  rng: { int(n: number): number },
+): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(n - i);
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+  return a.slice(0, k);
+}
+
+/** Largest absolute errors of the sample mean and covariance against the targets. */
+export function momentErrors(
+  x: Float32Array,
+  n: number,
+  d: number,
+  mean: Float64Array,
+  cov: Float64Array,
+): { meanMaxAbsErr: number; covMaxAbsErr: number } {
+  const m = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) m[k] += x[i * d + k];
+  for (let k = 0; k < d; k++) m[k] /= n;
+  let meanErr = 0;
+  for (let k = 0; k < d; k++) meanErr = Math.max(meanErr, Math.abs(m[k] - mean[k]));
+  const c = new Float64Array(d * d);
+  const v = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < d; k++) v[k] = x[i * d + k] - m[k];
+    for (let a = 0; a < d; a++) {
+      const va = v[a];
+      for (let b = a; b < d; b++) c[a * d + b] += va * v[b];
+    }
+  }
+  let covErr = 0;
+  for (let a = 0; a < d; a++) {
+    for (let b = a; b < d; b++) covErr = Math.max(covErr, Math.abs(c[a * d + b] / n - cov[a * d + b]));
+  }
+  return { meanMaxAbsErr: meanErr, covMaxAbsErr: covErr };
+}
