@@ -37,3 +37,14 @@ export function spawnCli(args: string[]): Deno.ChildProcess {
     stderr: "null",
   }).spawn();
 }
+
+/** `run` arguments for a quiet CPU smoke run of `cases` (a glob), plus `extra`. */
+export function smokeRunArgs(cases: string, ...extra: string[]): string[] {
+  return ["run", "--case", cases, "--profile", "smoke", "--backend", "cpu", ...extra];
+}
+
+/** A case result without timestamps, durations and timings: what must be equal across runs. */
+export function comparable(caseResult: Record<string, unknown>): Record<string, unknown> {
+  const { startedAt: _a, endedAt: _b, durationS: _c, timings: _d, ...rest } = caseResult;
+  return rest;
+}

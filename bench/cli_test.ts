@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCli, spawnCli } from "./_cli_test_util.ts";
+import { comparable, runCli, smokeRunArgs, spawnCli } from "./_cli_test_util.ts";
 import { readResults } from "../reports/schema.ts";
 
 Deno.test("usage errors exit 2 and name the field and the allowed values", async (t) => {
@@ -102,29 +102,17 @@ Deno.test("--backend webgpu without an adapter is a clear error; auto falls back
   await Deno.remove(out, { recursive: true });
 });
 
-/** Results without timestamps, durations and provenance: what must be equal across runs. */
-function comparable(caseResult: Record<string, unknown>) {
-  const { startedAt: _a, endedAt: _b, durationS: _c, timings: _d, ...rest } = caseResult;
-  return rest;
-}
-
 Deno.test("kill -9 part-way, then --resume: finished cases are kept and the result equals an uninterrupted run", async () => {
   const dir = await Deno.makeTempDir();
-  const common = [
-    "run",
-    "--case",
+  const common = smokeRunArgs(
     "mem.*",
-    "--profile",
-    "smoke",
-    "--backend",
-    "cpu",
     "--no-report",
     "--quiet",
     "--set",
     "trials=24",
     "--set",
     "originalSize=200",
-  ];
+  );
   const full = await runCli([...common, "--out", join(dir, "full")]);
   assert.equal(full.code, 0, full.stderr);
   const reference = await readResults(join(dir, "full", "results.json"));
@@ -173,32 +161,11 @@ Deno.test("kill -9 part-way, then --resume: finished cases are kept and the resu
 Deno.test("an existing results.json is never overwritten without --resume", async () => {
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(join(dir, "results.json"), "{}");
-  const r = await runCli([
-    "run",
-    "--case",
-    "mem.hellinger-onset",
-    "--profile",
-    "smoke",
-    "--backend",
-    "cpu",
-    "--out",
-    dir,
-  ]);
+  const r = await runCli(smokeRunArgs("mem.hellinger-onset", "--out", dir));
   assert.equal(r.code, 2);
   assert.match(r.stderr, /already exists/);
   assert.equal(await Deno.readTextFile(join(dir, "results.json")), "{}");
-  const r2 = await runCli([
-    "run",
-    "--case",
-    "mem.hellinger-onset",
-    "--profile",
-    "smoke",
-    "--backend",
-    "cpu",
-    "--out",
-    dir,
-    "--resume",
-  ]);
+  const r2 = await runCli(smokeRunArgs("mem.hellinger-onset", "--out", dir, "--resume"));
   assert.equal(r2.code, 1);
   assert.match(r2.stderr, /not a claimbench results document/);
   assert.equal(await Deno.readTextFile(join(dir, "results.json")), "{}");

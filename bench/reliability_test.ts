@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { ALL_CASES } from "./registry.ts";
 import { resolveConfig } from "./config.ts";
 import { makeTestContext } from "./testing.ts";
-import { runCli, spawnCli } from "./_cli_test_util.ts";
+import { comparable, runCli, smokeRunArgs, spawnCli } from "./_cli_test_util.ts";
 import { readResults } from "../reports/schema.ts";
 
 for (const c of ALL_CASES) {
@@ -27,25 +27,9 @@ for (const c of ALL_CASES) {
   });
 }
 
-/** Results without timestamps, durations, timings: what must match across runs. */
-function comparable(r: Record<string, unknown>) {
-  const { startedAt: _a, endedAt: _b, durationS: _c, timings: _d, ...rest } = r;
-  return rest;
-}
-
 Deno.test("kill -9 at random points of a multi-case run, then --resume: equals an uninterrupted run", async () => {
   const dir = await Deno.makeTempDir();
-  const args = [
-    "run",
-    "--case",
-    "mem.*,lt.nash-gap",
-    "--profile",
-    "smoke",
-    "--backend",
-    "cpu",
-    "--no-report",
-    "--quiet",
-  ];
+  const args = smokeRunArgs("mem.*,lt.nash-gap", "--no-report", "--quiet");
   const ref = await runCli([...args, "--out", join(dir, "ref")]);
   assert.equal(ref.code, 0, ref.stderr);
   const reference = await readResults(join(dir, "ref", "results.json"));
@@ -80,19 +64,9 @@ Deno.test("kill -9 at random points of a multi-case run, then --resume: equals a
 Deno.test("truncated, corrupt or wrong-version results: report, compare, merge and --resume fail clearly and overwrite nothing", async () => {
   const dir = await Deno.makeTempDir();
   const good = join(dir, "good");
-  const ok = await runCli([
-    "run",
-    "--case",
-    "mem.hellinger-onset",
-    "--profile",
-    "smoke",
-    "--backend",
-    "cpu",
-    "--out",
-    good,
-    "--quiet",
-    "--no-report",
-  ]);
+  const ok = await runCli(
+    smokeRunArgs("mem.hellinger-onset", "--out", good, "--quiet", "--no-report"),
+  );
   assert.equal(ok.code, 0, ok.stderr);
   const text = await Deno.readTextFile(join(good, "results.json"));
   const variants: Record<string, string> = {
@@ -109,19 +83,7 @@ Deno.test("truncated, corrupt or wrong-version results: report, compare, merge a
       ["report", file],
       ["compare", join(good, "results.json"), file],
       ["merge", file, join(good, "results.json"), "--out", join(dir, `merged-${name}`)],
-      [
-        "run",
-        "--case",
-        "mem.hellinger-onset",
-        "--profile",
-        "smoke",
-        "--backend",
-        "cpu",
-        "--out",
-        sub,
-        "--resume",
-        "--quiet",
-      ],
+      smokeRunArgs("mem.hellinger-onset", "--out", sub, "--resume", "--quiet"),
     ];
     for (const a of attempts) {
       const r = await runCli(a);
