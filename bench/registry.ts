@@ -8,9 +8,10 @@ import { cases as mem } from "./mem/mod.ts";
 import { cases as fl } from "./fl/mod.ts";
 import { cases as cum } from "./cum/mod.ts";
 import { cases as lt } from "./lt/mod.ts";
+import { cases as images } from "./images/mod.ts";
 
 /** All registered cases. */
-export const ALL_CASES: readonly AnyCase[] = [...fl, ...cum, ...mem, ...lt];
+export const ALL_CASES: readonly AnyCase[] = [...fl, ...cum, ...mem, ...lt, ...images];
 
 /** Glob (`*` and `?`) to RegExp over case ids. */
 function globToRegExp(glob: string): RegExp {

@@ -85,7 +85,10 @@ export async function fashionMnistAvailable(dir = fashionMnistDir()): Promise<bo
   return true;
 }
 
-const cache = new Map<string, Promise<{ pixels: Uint8Array; labels: Uint8Array; rows: number; cols: number }>>();
+const cache = new Map<
+  string,
+  Promise<{ pixels: Uint8Array; labels: Uint8Array; rows: number; cols: number }>
+>();
 
 async function readRaw(dir: string, split: Split) {
   const files = FASHION_MNIST_FILES[split];
@@ -119,7 +122,9 @@ async function readRaw(dir: string, split: Split) {
   }
   const labels = lab.data as Uint8Array;
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i] > 9) throw new IdxFormatError(labPath, `label ${labels[i]} at ${i} is not in 0…9`);
+    if (labels[i] > 9) {
+      throw new IdxFormatError(labPath, `label ${labels[i]} at ${i} is not in 0…9`);
+    }
   }
   return { pixels: img.data as Uint8Array, labels, rows: img.dims[1], cols: img.dims[2] };
 }

@@ -95,13 +95,17 @@ export function parseIdx(bytes: Uint8Array, source = "IDX data"): IdxTensor {
   if (bytes.length < expected) {
     throw new IdxFormatError(
       source,
-      `truncated: sizes [${dims.join(", ")}] of ${type} need ${expected} bytes, file has ${bytes.length}`,
+      `truncated: sizes [${
+        dims.join(", ")
+      }] of ${type} need ${expected} bytes, file has ${bytes.length}`,
     );
   }
   if (bytes.length > expected) {
     throw new IdxFormatError(
       source,
-      `wrong sizes: [${dims.join(", ")}] of ${type} need ${expected} bytes, file has ${bytes.length} ` +
+      `wrong sizes: [${
+        dims.join(", ")
+      }] of ${type} need ${expected} bytes, file has ${bytes.length} ` +
         `(${bytes.length - expected} trailing bytes)`,
     );
   }
@@ -168,7 +172,7 @@ export async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
 
 /** Read and parse an IDX file, gunzipping it first when it is gzip-compressed. */
 export async function readIdxFile(path: string): Promise<IdxTensor> {
-  let bytes = await Deno.readFile(path);
+  let bytes: Uint8Array = await Deno.readFile(path);
   if (isGzip(bytes)) bytes = await gunzip(bytes, path);
   return parseIdx(bytes, path);
 }
@@ -180,7 +184,9 @@ export function encodeIdx(t: IdxTensor): Uint8Array {
   );
   const count = t.dims.reduce((a, b) => a * b, 1);
   if (count !== t.data.length) {
-    throw new RangeError(`encodeIdx: sizes [${t.dims}] hold ${count} values, data has ${t.data.length}`);
+    throw new RangeError(
+      `encodeIdx: sizes [${t.dims}] hold ${count} values, data has ${t.data.length}`,
+    );
   }
   const headerLen = 4 + 4 * t.dims.length;
   const out = new Uint8Array(headerLen + count * BYTES[t.type]);

@@ -23,6 +23,11 @@ export const STATUS_MARKER: Record<VerdictStatus, string> = {
   "error": "[ERR!]",
 };
 
+/** Marker and status text, e.g. `[PASS] reproduced`. */
+export function verdictLabel(status: VerdictStatus): string {
+  return `${STATUS_MARKER[status]} ${status}`;
+}
+
 /** A number for people: 4 significant digits, exponent form when very large or small; null is `n/a`. */
 export function fmtNum(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined || Number.isNaN(v)) return "n/a";
@@ -56,6 +61,11 @@ export function fmtStatistic(v: Pick<Verdict | Check, "value" | "ci" | "band">):
 export function fmtHeadline(v: Verdict): string {
   if (v.statistic === "none" && v.value === null) return "none";
   return `${v.statistic} = ${fmtStatistic(v)}`;
+}
+
+/** A commit for display: its first 12 characters, or `unknown`. */
+export function fmtCommit(commit: string | null | undefined): string {
+  return commit?.slice(0, 12) ?? "unknown";
 }
 
 /** Seconds as `850 ms`, `12.3 s`, `4 min 5 s`. */
@@ -95,6 +105,121 @@ export function caseErrorMessage(c: CaseResult): string {
   return c.error?.message ?? c.verdict.findings[0] ?? "the case failed without a message";
 }
 
+/** The headline of a case for its claims-table row: `n/a` for a failed case without a statistic. */
+export function fmtCaseHeadline(c: CaseResult): string {
+  return caseStatus(c) === "error" && c.verdict.statistic === "none"
+    ? "n/a"
+    : fmtHeadline(c.verdict);
+}
+
+/** The findings a case shows (a failed case's error message is shown on its own, not here). */
+export function caseFindings(c: CaseResult): string[] {
+  return caseStatus(c) === "error"
+    ? c.verdict.findings.filter((f) => f !== caseErrorMessage(c))
+    : c.verdict.findings;
+}
+
+/**
+ * The key findings of a case for its claims-table row, one line each: the error message of a
+ * failed case; else the first two findings, `(+n more)`, and the count of failed runs.
+ */
+export function keyFindings(c: CaseResult): string[] {
+  if (caseStatus(c) === "error") return [caseErrorMessage(c)];
+  const f = c.verdict.findings;
+  const out = f.slice(0, 2);
+  if (f.length > 2) out.push(`(+${f.length - 2} more)`);
+  if (c.runErrors.length) out.push(`${c.runErrors.length} failed run(s)`);
+  return out;
+}
+
+/** A cell of a case table as text: empty for a missing value, numbers via {@link fmtNum}. */
+export function fmtCell(v: string | number | null | undefined): string {
+  return v === null || v === undefined ? "" : typeof v === "number" ? fmtNum(v) : v;
+}
+
+/** A table as text: its header and rows, every cell unescaped (each writer escapes it). */
+export interface TextTable {
+  header: string[];
+  rows: string[][];
+}
+
+/** The checks of a case; the Verdict column holds the check's status. */
+export function checksTable(c: CaseResult): TextTable {
+  return {
+    header: ["Check", "Primary", "Verdict", "Value", "95% CI", "Band", "Note"],
+    rows: c.verdict.checks.map((k) => [
+      k.name,
+      k.primary ? "yes" : "no",
+      k.status,
+      fmtNum(k.value),
+      fmtInterval(k.ci),
+      fmtBand(k.band),
+      k.note,
+    ]),
+  };
+}
+
+/** The run errors of a case. */
+export function runErrorsTable(c: CaseResult): TextTable {
+  return {
+    header: ["Run", "Step", "Observable", "Message"],
+    rows: c.runErrors.map((e) => [
+      e.run,
+      e.step === null ? "" : String(e.step),
+      e.observable ?? "",
+      e.message,
+    ]),
+  };
+}
+
+/** The hyperparameters of a case ({@link paramRows}); the Source column holds the source. */
+export function paramsTable(c: CaseResult): TextTable {
+  return {
+    header: ["Parameter", "Value", "Source", "Note"],
+    rows: paramRows(c).map((p) => [p.name, p.value, p.source, p.note]),
+  };
+}
+
+/** The phase timings of a case. */
+export function timingsTable(c: CaseResult): TextTable {
+  return {
+    header: ["Phase", "Time"],
+    rows: Object.entries(c.timings).map(([k, v]) => [k, fmtDuration(v)]),
+  };
+}
+
+/** One of a case's own tables, at most `maxRows` rows. */
+export function dataTable(t: CaseResult["tables"][number], maxRows = Infinity): TextTable {
+  return {
+    header: t.columns,
+    rows: t.rows.slice(0, maxRows).map((r) => t.columns.map((_, i) => fmtCell(r[i]))),
+  };
+}
+
+/** A run, as the comparison and the history name it. */
+export interface RunInfo {
+  label: string;
+  runId: string;
+  createdAt: string;
+  commit: string | null;
+  backend: string;
+  profile: string;
+  complete: boolean;
+}
+
+/** The {@link RunInfo} of a results document; `label` defaults to its run id. */
+export function runInfo(r: Results, label?: string): RunInfo {
+  return {
+    label: label ?? r.runId,
+    runId: r.runId,
+    createdAt: r.createdAt,
+    commit: r.provenance.git.commit,
+    backend: r.provenance.backend,
+    profile: r.plan.profile,
+    complete: r.complete,
+  };
+}
+
 /** Case ids in report order: the plan's order first, then any other results, then nothing else. */
 export function orderedCaseIds(results: Results): string[] {
   const ids = results.plan.cases.filter((id) => id in results.cases);
@@ -112,6 +237,48 @@ export function statusCounts(results: Results): Record<VerdictStatus, number> {
   const counts = { "reproduced": 0, "not reproduced": 0, "inconclusive": 0, "error": 0 };
   for (const c of Object.values(results.cases)) counts[caseStatus(c)]++;
   return counts;
+}
+
+/**
+ * The claims table of a run: a row a case in report order, then a row a planned case without a
+ * result. Verdict holds the case's status, or `not run`; Key findings holds its lines
+ * ({@link keyFindings}) joined by newlines.
+ */
+export function claimsTable(results: Results): TextTable {
+  const rows = orderedCaseIds(results).map((id) => {
+    const c = results.cases[id];
+    return [id, c.paper, c.claim, caseStatus(c), fmtCaseHeadline(c), keyFindings(c).join("\n")];
+  });
+  for (const id of missingCaseIds(results)) {
+    rows.push([id, "", "", "not run", "n/a", "no result in this document"]);
+  }
+  return {
+    header: [
+      "Case",
+      "Paper",
+      "Claim",
+      "Verdict",
+      "Headline statistic (95% CI; band)",
+      "Key findings",
+    ],
+    rows,
+  };
+}
+
+/**
+ * The tally of a run, in report order: each verdict that occurs (`3 reproduced`), then the
+ * planned cases without a result (`1 not run`, status `none`).
+ */
+export function statusTally(
+  results: Results,
+): { status: VerdictStatus | "none"; label: string }[] {
+  const counts = statusCounts(results);
+  const out: { status: VerdictStatus | "none"; label: string }[] = STATUSES
+    .filter((s) => counts[s] > 0)
+    .map((s) => ({ status: s, label: `${counts[s]} ${s}` }));
+  const missing = missingCaseIds(results).length;
+  if (missing) out.push({ status: "none", label: `${missing} not run` });
+  return out;
 }
 
 /** The key of a chart within a results document: `<caseId>--<chartId>`. */

@@ -1,14 +1,15 @@
 /**
- * Shared pieces of the comparison and history pages: a self-contained HTML shell that inlines
- * the vega builds (offline), embeds each chart from a `<script type="application/json">`, and
- * falls back to a pre-rendered SVG. Internal to `reports/`.
+ * Shared pieces of the HTML pages (`report.html`, `compare.html`, `history.html`): a
+ * self-contained shell that inlines the vega builds (offline), embeds each chart from a
+ * `<script type="application/json">`, and falls back to a pre-rendered SVG. Internal to
+ * `reports/`.
  * @module
  */
-import { escapeHtml as h, jsonForHtmlScript } from "./escape.ts";
+import { escapeHtml as h, jsonForHtmlScript, slug } from "./escape.ts";
 import type { VegaBundles } from "./vega_bundles.ts";
 import type { VerdictStatus } from "./schema.ts";
 
-/** Page CSS (same palette as report.html). */
+/** Page CSS shared by every page; a page appends its own rules ({@link PageOptions.css}). */
 export const PAGE_CSS = `
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;
 --ok:#1a7f37;--fail:#cf222e;--inc:#9a6700;--err:#8250df;--none:#6e7781}
@@ -25,9 +26,6 @@ td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:600;white-space:nowrap}
 .s-reproduced{background:var(--ok)}.s-not-reproduced{background:var(--fail)}
 .s-inconclusive{background:var(--inc)}.s-error{background:var(--err)}.s-none{background:var(--none)}
-.gate{font-size:16px;padding:8px 12px;border-radius:6px;margin:10px 0;border:1px solid}
-.gate.pass{border-color:var(--ok);background:#dafbe1}.gate.fail{border-color:var(--fail);background:#ffebe9}
-tr.regression td{background:#ffebe9}
 section.case{border-top:1px solid var(--line);padding-top:12px;margin-top:20px}
 blockquote.claim{margin:6px 0 8px;padding:4px 12px;border-left:4px solid var(--line);font-style:italic}
 .meta{color:var(--muted);margin:4px 0}
@@ -39,6 +37,7 @@ figure.chart figcaption{color:var(--muted);font-size:12px;max-width:900px}
 .chart-failed{color:var(--fail);font-size:12px}
 `;
 
+// Our own page script: embeds each chart; on failure shows the pre-rendered SVG instead.
 const INIT = `
 (function () {
   var embed = window.vegaEmbed;
@@ -61,6 +60,7 @@ const INIT = `
 })();
 `;
 
+/** Text inside an inline `<script>`: a `</script` sequence cannot end the element early. */
 function scriptText(js: string): string {
   return js.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
 }
@@ -77,6 +77,11 @@ function base64Utf8(text: string): string {
 /** A verdict badge. */
 export function badge(s: VerdictStatus | "none", label: string = s): string {
   return `<span class="badge s-${s.replace(/ /g, "-")}">${h(label)}</span>`;
+}
+
+/** The id of a case's section: `case-<index>-<slug>` (unique even when slugs collide). */
+export function caseAnchor(id: string, index: number): string {
+  return `case-${index}-${slug(id)}`;
 }
 
 /** An HTML table; cells are HTML already escaped by the caller. */
@@ -100,33 +105,82 @@ export class ChartCounter {
   n = 0;
 }
 
+/** Options of {@link chartFigure}. */
+export interface ChartFigureOptions {
+  /** The pre-rendered SVG, shown when scripts are off or embedding fails. */
+  svg?: string;
+  /** Embed the spec interactively (the page inlines the vega builds). */
+  interactive: boolean;
+  counter: ChartCounter;
+  /**
+   * Where the chart's files lie, relative to the page (`<dir>/<stem>.vl.json`, and `.svg`
+   * when `svg` is given); the caption links them.
+   */
+  files?: { dir: string; stem: string };
+}
+
 /** A chart figure: interactive embed (when bundles are inlined) plus the static SVG fallback. */
 export function chartFigure(
   spec: Record<string, unknown>,
   caption: string,
-  opts: { svg?: string; interactive: boolean; counter: ChartCounter; links?: string },
+  opts: ChartFigureOptions,
 ): string {
   const specId = `vl-spec-${opts.counter.n++}`;
   const still = opts.svg !== undefined
     ? `<div class="chart-static"><img alt="${h(caption)}" src="data:image/svg+xml;base64,${
       base64Utf8(opts.svg)
     }"></div>`
-    : `<noscript><p class="chart-failed">No pre-rendered SVG of this chart.</p></noscript>`;
+    : opts.interactive
+    ? `<noscript><p class="chart-failed">No pre-rendered SVG of this chart; enable JavaScript to see it.</p></noscript>`
+    : `<p class="chart-failed">No pre-rendered SVG of this chart.</p>`;
   const live = opts.interactive
     ? `<div class="chart-live" data-vl-spec="${specId}"></div>\n` +
       `<script type="application/json" id="${specId}">${jsonForHtmlScript(spec)}</script>\n`
     : "";
-  return `<figure class="chart">\n${live}${still}\n<figcaption>${h(caption)}${
-    opts.links ?? ""
-  }</figcaption></figure>`;
+  const f = opts.files;
+  const at = f && `${h(f.dir)}/${encodeURIComponent(f.stem)}`;
+  const links = at
+    ? ` (<a href="${at}.vl.json">Vega-Lite spec</a>${
+      opts.svg !== undefined ? `, <a href="${at}.svg">SVG</a>` : ""
+    })`
+    : "";
+  return `<figure class="chart">\n${live}${still}\n<figcaption>${
+    h(caption)
+  }${links}</figcaption></figure>`;
+}
+
+/** The notices about static charts: `notice` (when not empty), and one for scripts being off. */
+export function pageNotices(notice: string): string {
+  return `${notice ? `<p class="notice">${h(notice)}</p>\n` : ""}` +
+    `<noscript><p class="notice">JavaScript is off: charts are shown as static SVG.</p></noscript>`;
+}
+
+/** Options of {@link pageHtml}. */
+export interface PageOptions {
+  /** The page's own CSS, after {@link PAGE_CSS} (so it may override it). */
+  css?: string;
+  /**
+   * The body places {@link pageNotices} itself; by default they open the body, with a notice
+   * when the vega builds are left out.
+   */
+  ownNotices?: boolean;
 }
 
 /** The whole page: head, CSS, body, and (when given) the inlined vega builds plus our script. */
-export function pageHtml(title: string, body: string, bundles: VegaBundles | null): string {
+export function pageHtml(
+  title: string,
+  body: string,
+  bundles: VegaBundles | null,
+  opts: PageOptions = {},
+): string {
   const scripts = bundles
     ? [bundles.vega, bundles.vegaLite, bundles.vegaEmbed, INIT]
       .map((js) => `<script>${scriptText(js)}</script>`).join("\n")
     : "";
+  const notices = opts.ownNotices
+    ? ""
+    : pageNotices(bundles ? "" : "Interactive charts are unavailable; static SVGs are shown.") +
+      "\n";
   return `<!DOCTYPE html>
 <html lang="en" class="no-js">
 <head>
@@ -134,13 +188,11 @@ export function pageHtml(title: string, body: string, bundles: VegaBundles | nul
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="claimbench">
 <title>${h(title)}</title>
-<style>${PAGE_CSS}</style>
+<style>${PAGE_CSS}${opts.css ?? ""}</style>
 ${bundles ? `<script>document.documentElement.className = "js";</script>` : ""}
 </head>
 <body>
-${bundles ? "" : `<p class="notice">Interactive charts are unavailable; static SVGs are shown.</p>`}
-<noscript><p class="notice">JavaScript is off: charts are shown as static SVG.</p></noscript>
-${body}
+${notices}${body}
 ${scripts}
 </body>
 </html>

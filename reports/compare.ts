@@ -26,7 +26,7 @@
  *   value|, else 0; overridable per case (absolute, or a percentage).
  * @module
  */
-import { caseStatus, orderedCaseIds } from "./_format.ts";
+import { caseStatus, orderedCaseIds, type RunInfo, runInfo } from "./_format.ts";
 import { type OverlayMode, overlaySpecs } from "./compare_charts.ts";
 import type { CaseResult, Check, Results, VerdictStatus } from "./schema.ts";
 
@@ -125,16 +125,7 @@ export interface ChartComparison {
   spec: Record<string, unknown>;
 }
 
-/** A run, as the comparison names it. */
-export interface RunInfo {
-  label: string;
-  runId: string;
-  createdAt: string;
-  commit: string | null;
-  backend: string;
-  profile: string;
-  complete: boolean;
-}
+export type { RunInfo };
 
 /** The comparison of two runs. */
 export interface Comparison {
@@ -638,18 +629,6 @@ function compareCase(
     out.notes.push(`failed runs: ${a.runErrors.length} in A, ${b.runErrors.length} in B`);
   }
   return out;
-}
-
-function runInfo(r: Results, label: string | undefined): RunInfo {
-  return {
-    label: label ?? r.runId,
-    runId: r.runId,
-    createdAt: r.createdAt,
-    commit: r.provenance.git.commit,
-    backend: r.provenance.backend,
-    profile: r.plan.profile,
-    complete: r.complete,
-  };
 }
 
 /**

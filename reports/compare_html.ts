@@ -5,11 +5,11 @@
  * Renders a {@link Comparison}; computes nothing.
  * @module
  */
-import { escapeHtml as h, slug } from "./escape.ts";
-import { chartFileStem, chartKey, fmtBand, fmtNum } from "./_format.ts";
-import { badge, ChartCounter, chartFigure, pageHtml, tableHtml } from "./_page.ts";
+import { escapeHtml as h } from "./escape.ts";
+import { chartFileStem, chartKey, fmtCommit } from "./_format.ts";
+import { badge, caseAnchor, ChartCounter, chartFigure, pageHtml, tableHtml } from "./_page.ts";
 import { type CaseComparison, type Comparison, fmtChange } from "./compare.ts";
-import { estimateText, gateLine, movementText } from "./compare_md.ts";
+import { caseGateText, caseItems, CHECK_HEADER, checkCells, gateLine } from "./compare_md.ts";
 import type { VerdictStatus } from "./schema.ts";
 import type { VegaBundles } from "./vega_bundles.ts";
 
@@ -23,58 +23,37 @@ export interface CompareHtmlOptions {
   bundles: VegaBundles | null;
 }
 
+// The compare page's own rules, after the shared page CSS: the gate banner, regression rows.
+const COMPARE_CSS = `
+.gate{font-size:16px;padding:8px 12px;border-radius:6px;margin:10px 0;border:1px solid}
+.gate.pass{border-color:var(--ok);background:#dafbe1}.gate.fail{border-color:var(--fail);background:#ffebe9}
+tr.regression td{background:#ffebe9}
+`;
+
 const st = (s: VerdictStatus | null) => (s === null ? badge("none", "no result") : badge(s));
+const strongRegression = (s: string) => (s === "REGRESSION" ? `<strong>${s}</strong>` : s);
 
 function caseSection(c: CaseComparison, i: number, opts: CompareHtmlOptions, n: ChartCounter) {
   const out = [
-    `<section class="case" id="case-${i}-${slug(c.id)}">`,
+    `<section class="case" id="${caseAnchor(c.id, i)}">`,
     `<h3>${c.regression ? badge("not reproduced", "REGRESSION") + " " : ""}<code>${
       h(c.id)
     }</code> ${st(c.statusA)} &rarr; ${st(c.statusB)} <span class="meta">${h(c.paper)}</span></h3>`,
     `<blockquote class="claim">${h(c.claim)}</blockquote>`,
   ];
-  const items = [
-    ...c.reasons.map((r) => `<li><strong>regression:</strong> ${h(r)}</li>`),
-    ...c.notes.map((r) => `<li>${h(r)}</li>`),
-    ...(c.measurement.note ? [`<li>measurement: ${h(c.measurement.note)}</li>`] : []),
-  ];
+  const items = caseItems(c).map((i) =>
+    `<li>${i.regression ? "<strong>regression:</strong> " : ""}${h(i.text)}</li>`
+  );
   if (items.length) out.push(`<ul>${items.join("")}</ul>`);
   if (c.checks.length) {
     out.push(
       tableHtml(
-        [
-          "Check",
-          "Primary",
-          "A value [95% CI]",
-          "B value [95% CI]",
-          "Band",
-          "Change B − A",
-          "Threshold",
-          "Verdict",
-          "Gate",
-        ],
-        c.checks.map((k) => [
-          h(k.name),
-          k.primary ? "yes" : "no",
-          h(estimateText(k.a)),
-          h(estimateText(k.b)),
-          h(
-            k.bandChanged
-              ? `${fmtBand(k.a!.band)} → ${fmtBand(k.b!.band)}`
-              : fmtBand((k.b ?? k.a)!.band),
-          ),
-          h(fmtChange(k.change)) +
-          (k.change.note ? `<br><span class="meta">${h(k.change.note)}</span>` : ""),
-          k.change.method === "none"
-            ? "-"
-            : h(`${fmtNum(k.change.threshold)} (${k.change.thresholdNote})`),
-          h(movementText(k)),
-          k.regression
-            ? "<strong>REGRESSION</strong>"
-            : k.movement === "worse" && k.primary
-            ? "noise"
-            : "",
-        ]),
+        [...CHECK_HEADER],
+        c.checks.map((k) => {
+          const cells = checkCells(k).map(h).map(strongRegression);
+          if (k.change.note) cells[5] += `<br><span class="meta">${h(k.change.note)}</span>`;
+          return cells;
+        }),
         { numCols: [2, 3, 4], rowClass: (j) => (c.checks[j].regression ? "regression" : "") },
       ),
     );
@@ -97,21 +76,13 @@ function caseSection(c: CaseComparison, i: number, opts: CompareHtmlOptions, n: 
   if (c.charts.length) {
     out.push("<div>");
     for (const ch of c.charts) {
-      const stem = encodeURIComponent(chartFileStem(c.id, ch.id));
-      const svg = opts.svgs?.[chartKey(c.id, ch.id)];
-      const links = opts.chartDir !== undefined
-        ? ` (<a href="${h(opts.chartDir)}/${stem}.vl.json">Vega-Lite spec</a>${
-          svg !== undefined ? `, <a href="${h(opts.chartDir)}/${stem}.svg">SVG</a>` : ""
-        })`
-        : "";
-      out.push(
-        chartFigure(ch.spec, `${ch.title} — ${ch.note}`, {
-          svg,
-          interactive: opts.bundles !== null,
-          counter: n,
-          links,
-        }),
-      );
+      const stem = chartFileStem(c.id, ch.id);
+      out.push(chartFigure(ch.spec, `${ch.title} — ${ch.note}`, {
+        svg: opts.svgs?.[chartKey(c.id, ch.id)],
+        interactive: opts.bundles !== null,
+        counter: n,
+        files: opts.chartDir !== undefined ? { dir: opts.chartDir, stem } : undefined,
+      }));
     }
     out.push("</div>");
   }
@@ -132,9 +103,9 @@ export function compareHtml(cmp: Comparison, opts: CompareHtmlOptions): string {
   const run = (r: Comparison["a"], role: string) =>
     `<li><strong>${h(r.label)}</strong> (${role}): <code>${h(r.runId)}</code> &middot; ${
       h(r.createdAt)
-    } &middot; commit <span class="mono">${
-      h(r.commit?.slice(0, 12) ?? "unknown")
-    }</span> &middot; ${h(r.backend)} &middot; profile ${h(r.profile)}${
+    } &middot; commit <span class="mono">${h(fmtCommit(r.commit))}</span> &middot; ${
+      h(r.backend)
+    } &middot; profile ${h(r.profile)}${
       r.complete ? "" : " &middot; <strong>incomplete</strong>"
     }</li>`;
   const n = new ChartCounter();
@@ -158,11 +129,11 @@ export function compareHtml(cmp: Comparison, opts: CompareHtmlOptions): string {
     tableHtml(
       ["Case", h(cmp.a.label), h(cmp.b.label), "Headline change B − A", "Gate"],
       cmp.cases.map((c, i) => [
-        `<a href="#case-${i}-${slug(c.id)}"><code>${h(c.id)}</code></a>`,
+        `<a href="#${caseAnchor(c.id, i)}"><code>${h(c.id)}</code></a>`,
         st(c.statusA),
         st(c.statusB),
         c.headline ? h(fmtChange(c.headline.change)) : "-",
-        c.regression ? "<strong>REGRESSION</strong>" : !c.inA || !c.inB ? "not compared" : "ok",
+        strongRegression(caseGateText(c)),
       ]),
       { rowClass: (i) => (cmp.cases[i].regression ? "regression" : "") },
     ),
@@ -192,5 +163,6 @@ export function compareHtml(cmp: Comparison, opts: CompareHtmlOptions): string {
     `claimbench comparison: ${cmp.a.runId} → ${cmp.b.runId}`,
     body.join("\n"),
     opts.bundles,
+    { css: COMPARE_CSS },
   );
 }

@@ -5,8 +5,8 @@
  * computes nothing.
  * @module
  */
-import { escapeMarkdown as md } from "./escape.ts";
-import { chartFileStem, fmtBand, fmtNum, STATUS_MARKER } from "./_format.ts";
+import { escapeMarkdown as md, markdownTable as table } from "./escape.ts";
+import { chartFileStem, fmtBand, fmtCommit, fmtNum, verdictLabel } from "./_format.ts";
 import {
   type CaseComparison,
   type CheckComparison,
@@ -21,17 +21,9 @@ export interface CompareMarkdownOptions {
   chartDir?: string;
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  return [
-    `| ${header.join(" | ")} |`,
-    `|${header.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
-  ];
-}
-
 /** `[PASS] reproduced`, or `-` for a missing side. */
 export function statusText(s: VerdictStatus | null): string {
-  return s === null ? "-" : `${STATUS_MARKER[s]} ${s}`;
+  return s === null ? "-" : verdictLabel(s);
 }
 
 /** `value [lo, hi]` of a check, null ends as ∓inf. */
@@ -58,24 +50,57 @@ export function gateLine(cmp: Comparison): string {
     : "PASS: no regression (verdict changes within noise are listed below, never failed)";
 }
 
-function checkRow(k: CheckComparison): string[] {
+/** Header of the checks table of a case. */
+export const CHECK_HEADER: readonly string[] = [
+  "Check",
+  "Primary",
+  "A value [95% CI]",
+  "B value [95% CI]",
+  "Band",
+  "Change B − A",
+  "Threshold",
+  "Verdict",
+  "Gate",
+];
+
+/**
+ * A row of the checks table ({@link CHECK_HEADER}) as text; the gate cell is `REGRESSION`,
+ * `noise` (a primary check moved worse within noise) or empty.
+ */
+export function checkCells(k: CheckComparison): string[] {
   const band = k.b ?? k.a;
   return [
-    md(k.name) + (k.bandChanged ? " (band changed)" : ""),
+    k.name + (k.bandChanged ? " (band changed)" : ""),
     k.primary ? "yes" : "no",
-    md(estimateText(k.a)),
-    md(estimateText(k.b)),
+    estimateText(k.a),
+    estimateText(k.b),
     band
-      ? md(k.bandChanged ? `${fmtBand(k.a!.band)} → ${fmtBand(k.b!.band)}` : fmtBand(band.band))
+      ? k.bandChanged ? `${fmtBand(k.a!.band)} → ${fmtBand(k.b!.band)}` : fmtBand(band.band)
       : "-",
-    md(fmtChange(k.change)),
-    k.change.method === "none"
-      ? "-"
-      : md(`${fmtNum(k.change.threshold)} (${k.change.thresholdNote})`),
-    md(movementText(k)),
-    k.regression ? "**REGRESSION**" : k.movement === "worse" && k.primary ? "noise" : "",
+    fmtChange(k.change),
+    k.change.method === "none" ? "-" : `${fmtNum(k.change.threshold)} (${k.change.thresholdNote})`,
+    movementText(k),
+    k.regression ? "REGRESSION" : k.movement === "worse" && k.primary ? "noise" : "",
   ];
 }
+
+/** The gate cell of a case in the verdicts table: `REGRESSION`, `not compared` or `ok`. */
+export function caseGateText(c: CaseComparison): string {
+  return c.regression ? "REGRESSION" : !c.inA || !c.inB ? "not compared" : "ok";
+}
+
+/** The notes of a case: its regression reasons (labelled), other notes, the measurement note. */
+export function caseItems(c: CaseComparison): { regression: boolean; text: string }[] {
+  return [
+    ...c.reasons.map((text) => ({ regression: true, text })),
+    ...c.notes.map((text) => ({ regression: false, text })),
+    ...(c.measurement.note
+      ? [{ regression: false, text: `measurement: ${c.measurement.note}` }]
+      : []),
+  ];
+}
+
+const strongRegression = (s: string) => (s === "REGRESSION" ? `**${s}**` : s);
 
 function caseBlock(c: CaseComparison, opts: CompareMarkdownOptions): string[] {
   const out = [
@@ -86,26 +111,12 @@ function caseBlock(c: CaseComparison, opts: CompareMarkdownOptions): string[] {
     `Verdict: ${statusText(c.statusA)} → ${statusText(c.statusB)}`,
     "",
   ];
-  for (const r of c.reasons) out.push(`- **regression:** ${md(r)}`);
-  for (const n of c.notes) out.push(`- ${md(n)}`);
-  if (c.measurement.note) out.push(`- measurement: ${md(c.measurement.note)}`);
-  if (c.reasons.length || c.notes.length || c.measurement.note) out.push("");
+  const items = caseItems(c);
+  for (const i of items) out.push(`- ${i.regression ? "**regression:** " : ""}${md(i.text)}`);
+  if (items.length) out.push("");
   if (c.checks.length) {
     out.push(
-      ...table(
-        [
-          "Check",
-          "Primary",
-          "A value [95% CI]",
-          "B value [95% CI]",
-          "Band",
-          "Change B − A",
-          "Threshold",
-          "Verdict",
-          "Gate",
-        ],
-        c.checks.map(checkRow),
-      ),
+      ...table([...CHECK_HEADER], c.checks.map((k) => checkCells(k).map(md).map(strongRegression))),
       "",
     );
   }
@@ -140,7 +151,7 @@ function caseBlock(c: CaseComparison, opts: CompareMarkdownOptions): string[] {
  */
 export function compareMarkdown(cmp: Comparison, opts: CompareMarkdownOptions = {}): string {
   const run = (r: Comparison["a"]) =>
-    `\`${md(r.runId)}\` (${md(r.createdAt)}; commit ${md(r.commit?.slice(0, 12) ?? "unknown")}; ${
+    `\`${md(r.runId)}\` (${md(r.createdAt)}; commit ${md(fmtCommit(r.commit))}; ${
       md(r.backend)
     }; profile ${md(r.profile)}${r.complete ? "" : "; incomplete"})`;
   const out = [
@@ -166,7 +177,7 @@ export function compareMarkdown(cmp: Comparison, opts: CompareMarkdownOptions = 
         statusText(c.statusA),
         statusText(c.statusB),
         c.headline ? md(fmtChange(c.headline.change)) : "-",
-        c.regression ? "**REGRESSION**" : !c.inA || !c.inB ? "not compared" : "ok",
+        strongRegression(caseGateText(c)),
       ]),
     ),
     "",

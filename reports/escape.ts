@@ -54,6 +54,18 @@ export function markdownFence(text: string, lang = ""): string {
   return `${fence}${lang}\n${text.replace(/\r\n?/g, "\n")}\n${fence}`;
 }
 
+/**
+ * The lines of a Markdown table; cells are Markdown already escaped by the caller (see
+ * {@link escapeMarkdown}).
+ */
+export function markdownTable(header: string[], rows: string[][]): string[] {
+  return [
+    `| ${header.join(" | ")} |`,
+    `|${header.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ];
+}
+
 // Characters XML 1.0 does not allow, even as character references, and lone surrogates.
 const XML_INVALID = new RegExp(
   "[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF]" +

@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import { caseStatus } from "./_format.ts";
+import { caseStatus, type RunInfo, runInfo } from "./_format.ts";
 import { parseResults, type Results, ResultsFileError, type VerdictStatus } from "./schema.ts";
 
 /** A run found on disk. */
@@ -17,17 +17,12 @@ export interface HistoryInput {
 }
 
 /** A run on the time axis. */
-export interface HistoryRun {
+export interface HistoryRun extends RunInfo {
   index: number;
   /** Axis label: `#3 01-02 14:05 abc1234` (month-day hour:minute UTC, short commit). */
   label: string;
-  runId: string;
-  createdAt: string;
-  commit: string | null;
-  backend: string;
-  profile: string;
+  /** The results file it came from. */
   source: string;
-  complete: boolean;
 }
 
 /** One run's value of a check. */
@@ -138,14 +133,8 @@ export function buildHistory(inputs: HistoryInput[]): History {
   }
   const runs: HistoryRun[] = kept.map((s, i) => ({
     index: i,
-    label: runLabel(i, s.results),
-    runId: s.results.runId,
-    createdAt: s.results.createdAt,
-    commit: s.results.provenance.git.commit,
-    backend: s.results.provenance.backend,
-    profile: s.results.plan.profile,
+    ...runInfo(s.results, runLabel(i, s.results)),
     source: s.source,
-    complete: s.results.complete,
   }));
   const cases: string[] = [];
   const verdicts: History["verdicts"] = {};

@@ -5,6 +5,7 @@
  * @module
  */
 import { escapeHtml as h } from "./escape.ts";
+import { fmtCommit } from "./_format.ts";
 import { badge, ChartCounter, chartFigure, pageHtml, tableHtml } from "./_page.ts";
 import { type History, historyChart } from "./history.ts";
 import { seriesStem } from "./history_md.ts";
@@ -37,7 +38,7 @@ export function historyHtml(
         String(r.index + 1),
         h(r.createdAt),
         `<code>${h(r.runId)}</code>${r.complete ? "" : " (incomplete)"}`,
-        `<span class="mono">${h(r.commit?.slice(0, 12) ?? "unknown")}</span>`,
+        `<span class="mono">${h(fmtCommit(r.commit))}</span>`,
         h(r.backend),
         h(r.profile),
         `<span class="mono">${h(r.source)}</span>`,
@@ -65,9 +66,6 @@ export function historyHtml(
           s.changes.map((x) => `#${x.run + 1} ${x.from} → ${x.to}`).join(", ")
         }`
         : "; no verdict change";
-      const links = chartDir !== undefined
-        ? ` (<a href="${h(chartDir)}/${encodeURIComponent(stem)}.vl.json">Vega-Lite spec</a>)`
-        : "";
       body.push(
         chartFigure(
           historyChart(s, hist.runs),
@@ -76,7 +74,7 @@ export function historyHtml(
             svg: svgs[stem],
             interactive: bundles !== null,
             counter: n,
-            links,
+            files: chartDir !== undefined ? { dir: chartDir, stem } : undefined,
           },
         ),
       );

@@ -3,17 +3,9 @@
  * and every verdict change of a check. Renders a {@link History}; computes nothing.
  * @module
  */
-import { escapeMarkdown as md } from "./escape.ts";
-import { chartFileStem, fmtNum, STATUS_MARKER } from "./_format.ts";
+import { escapeMarkdown as md, markdownTable as table } from "./escape.ts";
+import { chartFileStem, fmtCommit, fmtNum, verdictLabel } from "./_format.ts";
 import type { History } from "./history.ts";
-
-function table(header: string[], rows: string[][]): string[] {
-  return [
-    `| ${header.join(" | ")} |`,
-    `|${header.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
-  ];
-}
 
 /** The chart file stem of series `k` of a history (`<caseId>--<k>-<check>`). */
 export function seriesStem(h: History, k: number): string {
@@ -45,7 +37,7 @@ export function historyMarkdown(h: History, opts: { chartDir?: string } = {}): s
         String(r.index + 1),
         md(r.createdAt),
         `\`${md(r.runId)}\`${r.complete ? "" : " (incomplete)"}`,
-        md(r.commit?.slice(0, 12) ?? "unknown"),
+        md(fmtCommit(r.commit)),
         md(r.backend),
         md(r.profile),
         md(r.source),
@@ -60,7 +52,7 @@ export function historyMarkdown(h: History, opts: { chartDir?: string } = {}): s
         String(r.index + 1),
         ...h.cases.map((c) => {
           const s = h.verdicts[c]?.[r.index];
-          return s ? `${STATUS_MARKER[s]} ${s}` : "-";
+          return s ? verdictLabel(s) : "-";
         }),
       ]),
     ),

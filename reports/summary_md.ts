@@ -4,24 +4,26 @@
  * timings, and the provenance. Renders the results document; computes nothing.
  * @module
  */
-import { escapeMarkdown as md, markdownFence } from "./escape.ts";
+import { escapeMarkdown as md, markdownFence, markdownTable as table } from "./escape.ts";
 import {
   caseErrorMessage,
+  caseFindings,
   caseStatus,
   chartFileStem,
-  fmtBand,
+  checksTable,
+  claimsTable,
+  dataTable,
   fmtDuration,
   fmtHeadline,
-  fmtInterval,
-  fmtNum,
   fmtSeeds,
-  missingCaseIds,
   orderedCaseIds,
-  paramRows,
+  paramsTable,
   provenanceRows,
-  STATUS_MARKER,
-  statusCounts,
-  STATUSES,
+  runErrorsTable,
+  statusTally,
+  type TextTable,
+  timingsTable,
+  verdictLabel,
 } from "./_format.ts";
 import type { CaseResult, Results, VerdictStatus } from "./schema.ts";
 
@@ -36,54 +38,18 @@ export interface SummaryMarkdownOptions {
   maxTableRows?: number;
 }
 
-/** Marker and status text, e.g. `[PASS] reproduced`. */
-export function verdictLabel(status: VerdictStatus): string {
-  return `${STATUS_MARKER[status]} ${status}`;
-}
+export { verdictLabel };
 
-function table(header: string[], rows: string[][]): string[] {
-  return [
-    `| ${header.join(" | ")} |`,
-    `|${header.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
-  ];
+/** A text table as Markdown: each cell escaped, or rendered by its column's function. */
+function textTable(
+  t: TextTable,
+  cols: Record<number, (s: string, row: number) => string> = {},
+): string[] {
+  return table(t.header.map(md), t.rows.map((r, j) => r.map((s, i) => (cols[i] ?? md)(s, j))));
 }
 
 function anchor(id: string): string {
   return `case-${id.toLowerCase().replace(/[^a-z0-9_-]/g, "-")}`;
-}
-
-function keyFindings(c: CaseResult): string {
-  if (caseStatus(c) === "error") return md(caseErrorMessage(c));
-  const f = c.verdict.findings.slice(0, 2).map(md);
-  if (c.verdict.findings.length > 2) f.push(`(+${c.verdict.findings.length - 2} more)`);
-  if (c.runErrors.length) f.push(`${c.runErrors.length} failed run(s)`);
-  return f.join("<br>");
-}
-
-function claimsTable(results: Results, ids: string[]): string[] {
-  const rows = ids.map((id) => {
-    const c = results.cases[id];
-    const status = caseStatus(c);
-    const headline = status === "error" && c.verdict.statistic === "none"
-      ? "n/a"
-      : md(fmtHeadline(c.verdict));
-    return [
-      `<a href="#${anchor(id)}">${md(id)}</a>`,
-      md(c.paper),
-      md(c.claim),
-      verdictLabel(status),
-      headline,
-      keyFindings(c),
-    ];
-  });
-  for (const id of missingCaseIds(results)) {
-    rows.push([md(id), "", "", "[----] not run", "n/a", "no result in this document"]);
-  }
-  return table(
-    ["Case", "Paper", "Claim", "Verdict", "Headline statistic (95% CI; band)", "Key findings"],
-    rows,
-  );
 }
 
 function caseDetail(c: CaseResult, opts: SummaryMarkdownOptions): string[] {
@@ -108,42 +74,23 @@ function caseDetail(c: CaseResult, opts: SummaryMarkdownOptions): string[] {
     out.push(`**Error:** ${md(caseErrorMessage(c))}`, "");
     if (c.error?.stack) out.push(markdownFence(c.error.stack), "");
   }
-  if (c.verdict.checks.length) {
-    out.push("#### Checks", "");
-    out.push(...table(
-      ["Check", "Primary", "Verdict", "Value", "95% CI", "Band", "Note"],
-      c.verdict.checks.map((k) => [
-        md(k.name),
-        k.primary ? "yes" : "no",
-        verdictLabel(k.status),
-        fmtNum(k.value),
-        fmtInterval(k.ci),
-        fmtBand(k.band),
-        md(k.note),
-      ]),
-    ));
-    out.push("");
+  const checks = checksTable(c);
+  if (checks.rows.length) {
+    // Numbers and intervals as they are: `[1, 2]` must not read `\[1, 2\]`.
+    const raw = (s: string) => s;
+    out.push(
+      "#### Checks",
+      "",
+      ...textTable(checks, { 2: (s) => verdictLabel(s as VerdictStatus), 3: raw, 4: raw, 5: raw }),
+      "",
+    );
   }
-  const findings = status === "error"
-    ? c.verdict.findings.filter((f) => f !== caseErrorMessage(c))
-    : c.verdict.findings;
+  const findings = caseFindings(c);
   if (findings.length) {
     out.push("#### Findings", "", ...findings.map((f) => `- ${md(f)}`), "");
   }
   if (c.runErrors.length) {
-    out.push(`#### Run errors (${c.runErrors.length})`, "");
-    out.push(...table(
-      ["Run", "Step", "Observable", "Message"],
-      c.runErrors.map((
-        e,
-      ) => [
-        md(e.run),
-        e.step === null ? "" : String(e.step),
-        md(e.observable ?? ""),
-        md(e.message),
-      ]),
-    ));
-    out.push("");
+    out.push(`#### Run errors (${c.runErrors.length})`, "", ...textTable(runErrorsTable(c)), "");
   }
   if (c.charts.length) {
     out.push("#### Charts", "");
@@ -160,33 +107,16 @@ function caseDetail(c: CaseResult, opts: SummaryMarkdownOptions): string[] {
   }
   const maxRows = opts.maxTableRows ?? 50;
   for (const t of c.tables) {
-    out.push(`#### ${md(t.title)}`, "");
-    const rows = t.rows.slice(0, maxRows).map((r) =>
-      t.columns.map((_, i) => {
-        const v = r[i];
-        return v === null || v === undefined ? "" : typeof v === "number" ? fmtNum(v) : md(v);
-      })
-    );
-    out.push(...table(t.columns.map(md), rows));
+    out.push(`#### ${md(t.title)}`, "", ...textTable(dataTable(t, maxRows)));
     if (t.rows.length > maxRows) {
       out.push("", `(${t.rows.length - maxRows} more rows in report.html)`);
     }
     out.push("");
   }
-  const params = paramRows(c);
-  if (params.length) {
-    out.push("#### Hyperparameters", "");
-    out.push(...table(
-      ["Parameter", "Value", "Source", "Note"],
-      params.map((p) => [md(p.name), md(p.value), md(p.source), md(p.note)]),
-    ));
-    out.push("");
-  }
-  const timings = Object.entries(c.timings);
-  if (timings.length) {
-    out.push("#### Timings", "");
-    out.push(...table(["Phase", "Time"], timings.map(([k, v]) => [md(k), fmtDuration(v)])));
-    out.push("");
+  for (
+    const [title, t] of [["Hyperparameters", paramsTable(c)], ["Timings", timingsTable(c)]] as const
+  ) {
+    if (t.rows.length) out.push(`#### ${title}`, "", ...textTable(t), "");
   }
   return out;
 }
@@ -203,10 +133,7 @@ function caseDetail(c: CaseResult, opts: SummaryMarkdownOptions): string[] {
  */
 export function summaryMarkdown(results: Results, opts: SummaryMarkdownOptions = {}): string {
   const ids = orderedCaseIds(results);
-  const counts = statusCounts(results);
-  const missing = missingCaseIds(results);
-  const tally = STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
-  if (missing.length) tally.push(`${missing.length} not run`);
+  const tally = statusTally(results).map((t) => t.label);
   const out: string[] = [
     `# claimbench results: ${md(results.runId)}`,
     "",
@@ -221,7 +148,10 @@ export function summaryMarkdown(results: Results, opts: SummaryMarkdownOptions =
     "",
     "## Claims",
     "",
-    ...claimsTable(results, ids),
+    ...textTable(claimsTable(results), {
+      0: (id, i) => (i < ids.length ? `<a href="#${anchor(id)}">${md(id)}</a>` : md(id)),
+      3: (s) => (s === "not run" ? "[----] not run" : verdictLabel(s as VerdictStatus)),
+    }),
     "",
     "## Cases",
     "",

@@ -4,16 +4,13 @@
  * and `.svg` (both runs overlaid). Every file is written atomically.
  * @module
  */
-import { join } from "node:path";
-import { atomicWriteTextFile } from "./atomic_write.ts";
 import { chartFileStem, chartKey } from "./_format.ts";
 import type { Comparison } from "./compare.ts";
 import { compareHtml } from "./compare_html.ts";
 import { compareMarkdown } from "./compare_md.ts";
-import { renderSvg } from "./render_svg.ts";
 import { jsonSafe } from "./schema.ts";
-import { loadVegaBundles, type VegaBundles } from "./vega_bundles.ts";
-import type { WrittenReport } from "./write_report.ts";
+import type { VegaBundles } from "./vega_bundles.ts";
+import { ReportFolder, type WrittenReport } from "./write_charts.ts";
 
 /** Options of {@link writeCompare}. */
 export interface WriteCompareOptions {
@@ -38,45 +35,22 @@ export async function writeCompare(
   opts: WriteCompareOptions = {},
 ): Promise<WrittenReport & { markdown: string }> {
   const chartDir = "compare-charts";
-  await Deno.mkdir(join(outDir, chartDir), { recursive: true });
-  const files: string[] = [];
-  const warnings: string[] = [];
-  const write = async (rel: string, text: string) => {
-    const path = join(outDir, rel);
-    await atomicWriteTextFile(path, text);
-    files.push(path);
-  };
-  const svgs: Record<string, string> = {};
-  for (const c of cmp.cases) {
-    for (const ch of c.charts) {
-      const stem = chartFileStem(c.id, ch.id), key = chartKey(c.id, ch.id);
-      await write(`${chartDir}/${stem}.vl.json`, JSON.stringify(ch.spec, null, 2) + "\n");
-      if (opts.svg === false) continue;
-      try {
-        svgs[key] = await renderSvg(ch.spec, {
-          onWarning: (m) => {
-            const w = `chart ${key}: ${m}`;
-            if (!warnings.includes(w)) warnings.push(w);
-          },
-        });
-        await write(`${chartDir}/${stem}.svg`, svgs[key]);
-      } catch (e) {
-        warnings.push(`chart ${key} did not render to SVG: ${e instanceof Error ? e.message : e}`);
-      }
-    }
-  }
+  const dir = await ReportFolder.open(outDir, chartDir);
+  const svgs = await dir.writeCharts(
+    chartDir,
+    cmp.cases.flatMap((c) =>
+      c.charts.map((ch) => ({
+        key: chartKey(c.id, ch.id),
+        stem: chartFileStem(c.id, ch.id),
+        spec: ch.spec,
+      }))
+    ),
+    opts.svg !== false,
+  );
   const markdown = compareMarkdown(cmp, { chartDir: opts.svg === false ? undefined : chartDir });
-  await write("compare.md", markdown);
-  await write("compare.json", JSON.stringify(jsonSafe(cmp), null, 1) + "\n");
-  let bundles = opts.bundles;
-  if (bundles === undefined) {
-    try {
-      bundles = await loadVegaBundles();
-    } catch (e) {
-      warnings.push(`compare.html has static charts only: ${e instanceof Error ? e.message : e}`);
-      bundles = null;
-    }
-  }
-  await write("compare.html", compareHtml(cmp, { svgs, chartDir, bundles }));
-  return { files, warnings, markdown };
+  await dir.write("compare.md", markdown);
+  await dir.write("compare.json", JSON.stringify(jsonSafe(cmp), null, 1) + "\n");
+  const bundles = await dir.bundles("compare.html", opts.bundles);
+  await dir.write("compare.html", compareHtml(cmp, { svgs, chartDir, bundles }));
+  return { ...dir.result(), markdown };
 }

@@ -3,14 +3,11 @@
  * `history-charts/<stem>.vl.json` and `.svg`. Every file is written atomically.
  * @module
  */
-import { join } from "node:path";
-import { atomicWriteTextFile } from "./atomic_write.ts";
 import { type History, historyChart } from "./history.ts";
 import { historyHtml } from "./history_html.ts";
 import { historyMarkdown, seriesStem } from "./history_md.ts";
-import { renderSvg } from "./render_svg.ts";
-import { loadVegaBundles, type VegaBundles } from "./vega_bundles.ts";
-import type { WrittenReport } from "./write_report.ts";
+import type { VegaBundles } from "./vega_bundles.ts";
+import { ReportFolder, type WrittenReport } from "./write_charts.ts";
 
 /**
  * Write the history files under `outDir` (created if missing).
@@ -28,45 +25,20 @@ export async function writeHistory(
   opts: { svg?: boolean; bundles?: VegaBundles | null } = {},
 ): Promise<WrittenReport> {
   const chartDir = "history-charts";
-  await Deno.mkdir(join(outDir, chartDir), { recursive: true });
-  const files: string[] = [];
-  const warnings: string[] = [];
-  const write = async (rel: string, text: string) => {
-    const path = join(outDir, rel);
-    await atomicWriteTextFile(path, text);
-    files.push(path);
-  };
-  const svgs: Record<string, string> = {};
-  for (let k = 0; k < hist.series.length; k++) {
-    const stem = seriesStem(hist, k);
-    const spec = historyChart(hist.series[k], hist.runs);
-    await write(`${chartDir}/${stem}.vl.json`, JSON.stringify(spec, null, 2) + "\n");
-    if (opts.svg === false) continue;
-    try {
-      svgs[stem] = await renderSvg(spec, {
-        onWarning: (m) => {
-          const w = `chart ${stem}: ${m}`;
-          if (!warnings.includes(w)) warnings.push(w);
-        },
-      });
-      await write(`${chartDir}/${stem}.svg`, svgs[stem]);
-    } catch (e) {
-      warnings.push(`chart ${stem} did not render to SVG: ${e instanceof Error ? e.message : e}`);
-    }
-  }
-  await write(
+  const dir = await ReportFolder.open(outDir, chartDir);
+  const svgs = await dir.writeCharts(
+    chartDir,
+    hist.series.map((s, k) => {
+      const stem = seriesStem(hist, k);
+      return { key: stem, stem, spec: historyChart(s, hist.runs) };
+    }),
+    opts.svg !== false,
+  );
+  await dir.write(
     "history.md",
     historyMarkdown(hist, { chartDir: opts.svg === false ? undefined : chartDir }),
   );
-  let bundles = opts.bundles;
-  if (bundles === undefined) {
-    try {
-      bundles = await loadVegaBundles();
-    } catch (e) {
-      warnings.push(`history.html has static charts only: ${e instanceof Error ? e.message : e}`);
-      bundles = null;
-    }
-  }
-  await write("history.html", historyHtml(hist, svgs, bundles, chartDir));
-  return { files, warnings };
+  const bundles = await dir.bundles("history.html", opts.bundles);
+  await dir.write("history.html", historyHtml(hist, svgs, bundles, chartDir));
+  return dir.result();
 }

@@ -78,12 +78,23 @@ export function nStars(set: RunSet, dir: Dir, rule: NStarRule, frac: number): nu
   });
 }
 
-/** Median n* of a set over the seeds in `idx` (all when omitted). */
-export function medianNStar(ns: number[], idx?: ArrayLike<number>): number {
-  if (!idx) return medianOf(ns);
+/**
+ * Lower quantile (type 1: the ⌈q·n⌉-th smallest) with ±Infinity allowed and NaN dropped; exact
+ * under censoring as long as fewer than (1 − q)·n values are censored.
+ */
+export function quantileOf(xs: ArrayLike<number>, q: number): number {
+  const s = Array.from(xs).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  return s[Math.max(0, Math.ceil(q * s.length) - 1)];
+}
+
+/** Median (q = 0.5, the default) or another quantile `q` of n* over the seeds in `idx`. */
+export function medianNStar(ns: number[], idx?: ArrayLike<number>, q = 0.5): number {
+  const stat = (xs: ArrayLike<number>) => (q === 0.5 ? medianOf(xs) : quantileOf(xs, q));
+  if (!idx) return stat(ns);
   const pick = new Float64Array(idx.length);
   for (let j = 0; j < idx.length; j++) pick[j] = ns[idx[j]];
-  return medianOf(pick);
+  return stat(pick);
 }
 
 /** Per d: the step sizes tried, their median n*, and the winner. */
@@ -117,6 +128,7 @@ export function selectSteps(
   dir: Dir,
   rule: NStarRule,
   frac: number,
+  q = 0.5,
 ): DimSelection[] {
   return groups.map((g) => {
     const perStep = g.map((s) => {
@@ -124,7 +136,7 @@ export function selectSteps(
       return {
         c: s.c,
         a: s.a,
-        median: medianOf(ns),
+        median: medianNStar(ns, undefined, q),
         censored: ns.filter((x) => x === Infinity).length,
         failed: ns.filter((x) => Number.isNaN(x)).length,
         runs: ns.length,
@@ -152,8 +164,13 @@ export function fitExponent(ds: number[], medians: number[], caps: number[]): Ex
   const fit = linearFit(ds.map(Math.log), y);
   const first = cens.indexOf(true);
   // a lower bound needs at least one uncensored d below the censored ones, which must be the largest
-  const bound = first < 0 ? "exact" : first > 0 && cens.slice(first).every(Boolean) ? "lower" : "none";
-  return { k: fit.slope, bound };
+  const bound = first < 0
+    ? "exact"
+    : first > 0 && cens.slice(first).every(Boolean)
+    ? "lower"
+    : "none";
+  // every d censored: the slope of the caps says nothing about n*
+  return { k: cens.every(Boolean) ? NaN : fit.slope, bound };
 }
 
 /** The exponent with its bootstrap CI (seeds resampled within each d; step size re-selected). */
@@ -166,7 +183,9 @@ export interface ExponentEstimate extends Estimate {
 /**
  * Bootstrap of k: resample seeds within each d (the same indices for every step size, which share
  * seeds), recompute each step size's median, take the best per d, fit. Censoring as in the module
- * doc: a censored point estimate opens the CI to +∞ (lower bound) or to (−∞, +∞) (no bound).
+ * doc: a censored point estimate opens the CI to +∞ (lower bound) or to (−∞, +∞) (no bound); a
+ * resample whose censoring gives no bound counts as −∞ (conservative for lo); when more than 2.5%
+ * of resamples had a censored median, hi is +∞ (their slopes are only lower bounds).
  */
 export function exponentCI(
   groups: RunSet[][],
@@ -175,23 +194,36 @@ export function exponentCI(
   frac: number,
   resamples: number,
   seed: number,
+  q = 0.5,
 ): ExponentEstimate {
   const ns = groups.map((g) => g.map((s) => nStars(s, dir, rule, frac)));
   const ds = groups.map((g) => g[0].d), caps = groups.map((g) => g[0].cap);
   let censoredResamples = 0;
   const stat = (idx: Int32Array[]) => {
-    const med = ns.map((perStep, j) => Math.min(...perStep.map((x) => medianNStar(x, idx[j]))));
+    const med = ns.map((perStep, j) => Math.min(...perStep.map((x) => medianNStar(x, idx[j], q))));
     if (med.some((m) => m === Infinity)) censoredResamples++;
-    return fitExponent(ds, med, caps).k;
+    const fit = fitExponent(ds, med, caps);
+    // a resample whose censoring gives no bound carries no information on k: −∞ only lowers lo
+    return fit.bound === "none" ? -Infinity : fit.k;
   };
-  const est = bootstrapGroups(groups.map((g) => g[0].seeds.length), stat, { resamples, seed });
-  const point = fitExponent(ds, ns.map((p) => Math.min(...p.map((x) => medianOf(x)))), caps);
+  const est = bootstrapGroups(groups.map((g) => g[0].seeds.length), stat, {
+    resamples,
+    seed,
+    keepInfinite: true,
+  });
+  const point = fitExponent(
+    ds,
+    ns.map((p) => Math.min(...p.map((x) => medianNStar(x, undefined, q)))),
+    caps,
+  );
+  const censFrac = censoredResamples / (resamples + 1);
   return {
     value: point.k,
     lo: point.bound === "none" ? -Infinity : est.lo,
-    hi: point.bound === "exact" ? est.hi : Infinity,
+    // lower-bound resamples can only pull the upper percentile down: open it when they matter
+    hi: point.bound === "exact" && censFrac <= 0.025 ? est.hi : Infinity,
     bound: point.bound,
-    censoredResamples: censoredResamples / (resamples + 1),
+    censoredResamples: censFrac,
   };
 }
 

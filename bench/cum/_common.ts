@@ -197,10 +197,14 @@ export function planSets(c: CumConfig, seeds: readonly number[]): SetSpec[] {
   return out;
 }
 
-/** Estimated CPU seconds of a config: ≈ 0.25 µs per coordinate-step per neuron on the reference machine. */
+/**
+ * Estimated CPU seconds of a config on the 2-core reference machine: 0.13 µs per coordinate-step
+ * per neuron plus 1.33 µs per step (fitted to the measured quick runs under load: pairwise 48 s,
+ * quartic 242 s, correlated 200 s).
+ */
 export function estimateCumSeconds(c: CumConfig): number {
   return planSets(c, Array.from({ length: c.seeds }, (_, i) => i)).reduce(
-    (s, sp) => s + 2.5e-7 * sp.seeds.length * sp.cap * sp.d * sp.K,
+    (s, sp) => s + sp.seeds.length * sp.cap * (1.3e-7 * sp.d * sp.K + 1.33e-6),
     0,
   );
 }

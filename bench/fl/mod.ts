@@ -3,6 +3,8 @@
  * @module
  */
 import type { AnyCase } from "../case.ts";
+import { balance } from "./balance.ts";
+import { jump } from "./jump.ts";
 
 /** This paper's cases. */
-export const cases: AnyCase[] = [];
+export const cases: AnyCase[] = [balance, jump];

@@ -7,13 +7,10 @@
  */
 import type { CaseContext } from "../case.ts";
 import { loadTf } from "../../deps.ts";
-import { initDenoiserParams, type DenoiserTrainer } from "../../models/images/denoiser.ts";
+import { type DenoiserTrainer, initDenoiserParams } from "../../models/images/denoiser.ts";
 import { makeCpuTrainer } from "../../models/images/denoiser_cpu.ts";
 import { makeTfTrainer } from "../../models/images/denoiser_tf.ts";
-import {
-  fitGaussianSurrogate,
-  sampleSurrogate,
-} from "../../models/images/gaussian_surrogate.ts";
+import { fitGaussianSurrogate, sampleSurrogate } from "../../models/images/gaussian_surrogate.ts";
 import { loadImages } from "./_data.ts";
 
 /** The experiment's parameters (a subset of the case config). */
@@ -27,6 +24,17 @@ export interface SimplicityParams {
   learningRate: number;
   noiseLevels: number[];
   logPoints: number;
+  /** "auto": tfjs on a hardware WebGPU adapter, the CPU kernels otherwise (a software adapter
+   * such as llvmpipe runs tfjs ≈ 30× slower than the CPU kernels). */
+  engine: "auto" | "cpu" | "tfjs";
+}
+
+/** The training engine for a context and a request (see {@link SimplicityParams.engine}). */
+export function chooseEngine(ctx: CaseContext, engine: SimplicityParams["engine"]): "cpu" | "tfjs" {
+  if (engine !== "auto") return engine;
+  if (ctx.backend !== "webgpu") return "cpu";
+  const info = (ctx.device as (GPUDevice & { adapterInfo?: GPUAdapterInfo }) | null)?.adapterInfo;
+  return info?.isFallbackAdapter ? "cpu" : "tfjs";
 }
 
 /** One seed's curves, one entry per logged step. */
@@ -62,13 +70,14 @@ export interface SimplicityMeasurement {
     maxVariance: number;
   };
   backend: "cpu" | "webgpu";
-  secondsPerStep: number;
+  /** What trained the denoiser: the CPU kernels or tfjs on WebGPU. */
+  engine: "cpu" | "tfjs";
 }
 
 /** Logged steps: 0, then about `points` log-spaced integers up to `steps`. */
 export function logSteps(steps: number, points: number): number[] {
   const out = new Set<number>([0]);
-  const first = Math.min(10, steps);
+  const first = Math.max(1, Math.min(10, Math.round(steps / 10)));
   for (let i = 0; i < points; i++) {
     const f = points === 1 ? 1 : i / (points - 1);
     out.add(Math.round(first * (steps / first) ** f));
@@ -100,7 +109,8 @@ export async function runSimplicity(
 
   const steps = logSteps(p.steps, p.logPoints);
   const L = p.noiseLevels.length;
-  const tf = ctx.backend === "webgpu" ? await loadTf() : null;
+  const engine = chooseEngine(ctx, p.engine);
+  const tf = engine === "tfjs" ? await loadTf() : null;
   if (tf) {
     await tf.setBackend("webgpu");
     await tf.ready();
@@ -195,6 +205,7 @@ export async function runSimplicity(
     }
   }
   ctx.timing("train", trainSeconds);
+  if (trainSteps) ctx.timing("train_per_step", trainSeconds / trainSteps);
   return {
     steps,
     noiseLevels: p.noiseLevels,
@@ -207,7 +218,7 @@ export async function runSimplicity(
       maxVariance: Math.max(...Array.from({ length: d }, (_, i) => sur.cov[i * d + i])),
     },
     backend: ctx.backend,
-    secondsPerStep: trainSteps ? trainSeconds / trainSteps : NaN,
+    engine,
   };
 }
 
@@ -281,7 +292,9 @@ export function momentErrors(
   }
   let covErr = 0;
   for (let a = 0; a < d; a++) {
-    for (let b = a; b < d; b++) covErr = Math.max(covErr, Math.abs(c[a * d + b] / n - cov[a * d + b]));
+    for (let b = a; b < d; b++) {
+      covErr = Math.max(covErr, Math.abs(c[a * d + b] / n - cov[a * d + b]));
+    }
   }
   return { meanMaxAbsErr: meanErr, covMaxAbsErr: covErr };
 }

@@ -36,3 +36,14 @@ Deno.test("WebGPU pair sums agree with the f64 CPU reference (1e-4 in the log) o
   }
   choice.device.destroy();
 });
+
+Deno.test("WebGPU pair sums stay right for long loops (N = 10^4 points in d = 32: 8·10^4 iterations per invocation)", async () => {
+  const choice = await acquireBackend("auto", { timeoutMs: 10000 });
+  if (!choice.device) return console.warn(`skipped GPU comparison: ${choice.fallbackReason}`);
+  const [x] = randomSets(32, [10000], 10);
+  const eps = Math.pow(10000, -1 / 32);
+  const packed = packSets([x], 32, [1 / (4 * eps * eps)]);
+  const cpu = pairSumsCpu(packed), gpu = await pairSumsGpu(choice.device, packed);
+  assert.ok(Math.abs(gpu[0] - cpu[0]) < 1e-5, `${gpu[0]} vs ${cpu[0]}`);
+  choice.device.destroy();
+});

@@ -138,7 +138,13 @@ export function reluBackwardInPlace(da: Float32Array, a: Float32Array): Float32A
 }
 
 /** Nearest-neighbour ×2 upsampling B×H×W×C → B×2H×2W×C. */
-export function upsample2(x: Float32Array, b: number, h: number, w: number, c: number): Float32Array {
+export function upsample2(
+  x: Float32Array,
+  b: number,
+  h: number,
+  w: number,
+  c: number,
+): Float32Array {
   const y = new Float32Array(b * 4 * h * w * c);
   for (let n = 0; n < b; n++) {
     for (let oy = 0; oy < 2 * h; oy++) {

@@ -5,7 +5,12 @@
  * @module
  */
 import type { loadTf } from "../../deps.ts";
-import { ADAM_DEFAULTS, type AdamOptions, type DenoiserShape, type DenoiserTrainer } from "./denoiser.ts";
+import {
+  ADAM_DEFAULTS,
+  type AdamOptions,
+  type DenoiserShape,
+  type DenoiserTrainer,
+} from "./denoiser.ts";
 
 /** The tfjs namespace. */
 export type Tf = Awaited<ReturnType<typeof loadTf>>;
@@ -86,8 +91,8 @@ export function makeTfTrainer(
           () => t.mean(lossesTf(t, shape, vars, xT, eT, sT)) as import("@tensorflow/tfjs").Scalar,
           true,
           vars,
-        );
-      })!;
+        )!;
+      });
       const v = (await loss.data())[0];
       loss.dispose();
       return v;

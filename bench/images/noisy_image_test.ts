@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { makeTestContext } from "../testing.ts";
+import { noisyImage } from "./noisy_image.ts";
+import { withFixtureDir, withMissingData } from "./_test_util.ts";
+import { PhiloxStream } from "../../models/gpu/philox.ts";
+import { multiClassLossGrad } from "../../models/images/noisy_image_models.ts";
+import { classifierLossGrad } from "../../models/fl/classifier.ts";
+
+const smoke = () => noisyImage.configSchema.parse(noisyImage.profiles.smoke);
+
+Deno.test("noisy-image: smoke run on the fixture is deterministic and judged", async () => {
+  await withFixtureDir(async () => {
+    const c = smoke();
+    const a = await noisyImage.run(makeTestContext({ seeds: [0, 1] }), c);
+    const b = await noisyImage.run(makeTestContext({ seeds: [0, 1] }), c);
+    assert.deepEqual(a, b);
+    // 2 variants × 1 n × 2 settings × 2 seeds × 2 models
+    assert.equal(a.runs.length, 16);
+    const ten = a.runs.find((r) => r.variant === "10-class")!;
+    assert.equal(ten.S[0].length, 10, "S per class");
+    const v = noisyImage.judge({ measurement: a, prediction: noisyImage.predict(c) }, c);
+    assert.equal(v.checks.length, 8);
+    const charts = noisyImage.charts({ measurement: a, prediction: noisyImage.predict(c) }, c, v);
+    assert.deepEqual(charts.map((x) => x.id), ["final", "training"]);
+  });
+});
+
+Deno.test("noisy-image: a missing data set is an error that says how to install it", async () => {
+  await withMissingData(async () => {
+    await assert.rejects(
+      noisyImage.run(makeTestContext({ seeds: [0] }), smoke()),
+      /sudo apt-get install dataset-fashion-mnist/,
+    );
+  });
+});
+
+Deno.test("noisy-image: 2-class softmax classifier equals Paper A's logistic classifier", () => {
+  // with one shared signal patch per class, the K = 2 softmax loss must equal models/fl's
+  const rng = new PhiloxStream(1, "k2");
+  const n = 6, d = 5, m = 3, q = 3;
+  const y = new Int8Array([1, -1, 1, 1, -1, -1]);
+  const sig = [
+    new Float64Array(d).map(() => rng.normal()),
+    new Float64Array(d).map(() => rng.normal()),
+  ];
+  const xi = new Float64Array(n * d).map(() => rng.normal());
+  const Xfl = new Float64Array((n + 2) * d);
+  Xfl.set(xi);
+  Xfl.set(sig[0], n * d);
+  Xfl.set(sig[1], (n + 1) * d);
+  const images = new Float64Array(n * d);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    images.set(y[i] > 0 ? sig[0] : sig[1], i * d);
+    labels[i] = y[i] > 0 ? 0 : 1; // class index 0 ↔ j = +1 filters (rows 0…m−1)
+  }
+  const X = new Float64Array(2 * n * d);
+  X.set(images);
+  X.set(xi, n * d);
+  const W = new Float64Array(2 * m * d).map(() => 0.5 * rng.normal());
+  const a = classifierLossGrad(W, Xfl, y, m, d, q);
+  const b = multiClassLossGrad(W, X, labels, 2, m, d, q);
+  assert.ok(Math.abs(a.loss - b.loss) < 1e-12);
+  for (let k = 0; k < W.length; k++) assert.ok(Math.abs(a.grad[k] - b.grad[k]) < 1e-12);
+});
+
+Deno.test("noisy-image: config is strict and the quick profile fits in 10 minutes", () => {
+  for (const p of ["smoke", "quick", "full"] as const) {
+    noisyImage.configSchema.parse(noisyImage.profiles[p]);
+  }
+  assert.throws(() => noisyImage.configSchema.parse({ variants: ["3-class"] }));
+  const q = noisyImage.configSchema.parse(noisyImage.profiles.quick);
+  assert.ok(noisyImage.estimateSeconds(q) < 600);
+});

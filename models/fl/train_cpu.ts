@@ -1,0 +1,77 @@
+/**
+ * CPU reference trainer (f64): full-batch GD of every run of a batch, logging S, N and the loss
+ * at steps 0, logEvery, …, steps. The WebGPU kernel (`gd_kernel.ts`) follows the same order.
+ * @module
+ */
+import {
+  type FlBatch,
+  type FlResult,
+  logCount,
+  neuronCount,
+  rowCount,
+  rowWeights,
+  signalNoise,
+} from "./batch.ts";
+import { diffusionLossGrad, type LossGrad } from "./diffusion.ts";
+import { classifierLossGrad } from "./classifier.ts";
+
+/** Options of {@link trainCpu}. */
+export interface CpuTrainOptions {
+  /** Called after each run with the number of runs done. */
+  onRun?: (done: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Loss and gradient of one run of the batch at W. */
+export function lossGrad(
+  b: FlBatch,
+  W: Float64Array,
+  run: FlBatch["runs"][number],
+  weights: Float64Array,
+): LossGrad {
+  return b.model === "diffusion"
+    ? diffusionLossGrad(W, run.X, weights, {
+      m: b.m,
+      d: b.d,
+      R: rowCount(b.n),
+      alpha: b.alpha,
+      beta: b.beta,
+    })
+    : classifierLossGrad(W, run.X, run.y, b.m, b.d, b.q);
+}
+
+/**
+ * Train every run of the batch. A run whose loss turns non-finite stops there: its remaining
+ * logs are NaN and `failedAt[run]` is the step (−1 when it finished).
+ */
+export function trainCpu(b: FlBatch, opts: CpuTrainOptions = {}): FlResult & {
+  failedAt: Int32Array;
+} {
+  const L = logCount(b);
+  const M = neuronCount(b.model, b.m);
+  const size = M * b.d;
+  const logs = new Float64Array(b.runs.length * L * 3).fill(NaN);
+  const Wout = new Float64Array(b.runs.length * size);
+  const failedAt = new Int32Array(b.runs.length).fill(-1);
+  b.runs.forEach((run, ri) => {
+    if (opts.signal?.aborted) throw new Error("aborted");
+    const W = Float64Array.from(run.W0);
+    const weights = rowWeights(run.y);
+    for (let t = 0; t <= b.steps; t++) {
+      const { loss, grad, P } = lossGrad(b, W, run, weights);
+      if (!Number.isFinite(loss)) {
+        failedAt[ri] = t;
+        break;
+      }
+      if (t % b.logEvery === 0) {
+        const [S, N] = signalNoise(P, M, b.n);
+        logs.set([S, N, loss], (ri * L + t / b.logEvery) * 3);
+      }
+      if (t === b.steps) break;
+      for (let k = 0; k < size; k++) W[k] -= b.lr * grad[k];
+    }
+    Wout.set(W, ri * size);
+    opts.onRun?.(ri + 1);
+  });
+  return { logs, logPoints: L, W: Wout, failedAt };
+}
