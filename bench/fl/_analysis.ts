@@ -61,7 +61,10 @@ export function slopeOf(m: FlMeasurement, model: ModelKey, idx: ArrayLike<number
 
 /** Indices of the grid points that are in `sub`. */
 export function gridIndices(grid: number[], sub: number[]): number[] {
-  return grid.flatMap((k, i) => (sub.some((s) => Math.abs(s - k) < 1e-9 * Math.max(1, k)) ? [i] : []));
+  return grid.flatMap((
+    k,
+    i,
+  ) => (sub.some((s) => Math.abs(s - k) < 1e-9 * Math.max(1, k)) ? [i] : []));
 }
 
 /** Max over n and the given grid points of |log10 (geometric-mean S/N)|. */
@@ -95,7 +98,12 @@ export function spreadDecades(
 }
 
 /** Sharpness: the steepest change of seed-mean ln(S/N) per unit ln(n·SNR²) between grid neighbours. */
-export function sharpness(m: FlMeasurement, model: ModelKey, ni: number, idx: ArrayLike<number>): number {
+export function sharpness(
+  m: FlMeasurement,
+  model: ModelKey,
+  ni: number,
+  idx: ArrayLike<number>,
+): number {
   const c = meanLogCurve(m, model, ni, idx);
   let best = -Infinity;
   for (let k = 0; k + 1 < c.length; k++) {

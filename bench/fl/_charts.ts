@@ -7,7 +7,14 @@
 import { concat, measuredVsPredicted, type Row, type Spec } from "../../reports/charts.ts";
 import { meanCI } from "../../reports/stats.ts";
 import type { FlMeasurement } from "./_experiment.ts";
-import { allSeeds, finalLogRatio, geoMeanCI, meanLogCurve, type ModelKey, ratioThreshold } from "./_analysis.ts";
+import {
+  allSeeds,
+  finalLogRatio,
+  geoMeanCI,
+  meanLogCurve,
+  type ModelKey,
+  ratioThreshold,
+} from "./_analysis.ts";
 
 const LABEL: Record<ModelKey, string> = { diffusion: "diffusion", classifier: "classifier" };
 
@@ -25,11 +32,19 @@ export function trainingCurves(m: FlMeasurement): Spec {
           const vals = r[obs][ni][ki].map((s) => s?.[l] ?? NaN).filter(Number.isFinite);
           if (!vals.length) return;
           const e = meanCI(vals);
-          rows.push({ step, kappa, value: e.value, lo: Number.isFinite(e.lo) ? e.lo : e.value, hi: Number.isFinite(e.hi) ? e.hi : e.value });
+          rows.push({
+            step,
+            kappa,
+            value: e.value,
+            lo: Number.isFinite(e.lo) ? e.lo : e.value,
+            hi: Number.isFinite(e.hi) ? e.hi : e.value,
+          });
         });
       });
       row.push(measuredVsPredicted({
-        title: `${LABEL[model]}: ${obs === "S" ? "signal S = max_r |⟨w_r, μ⟩|" : "noise N = mean_i max_r |⟨w_r, ξ_i⟩|"} (n = ${m.ns[ni]})`,
+        title: `${LABEL[model]}: ${
+          obs === "S" ? "signal S = max_r |⟨w_r, μ⟩|" : "noise N = mean_i max_r |⟨w_r, ξ_i⟩|"
+        } (n = ${m.ns[ni]})`,
         x: { field: "step", title: "GD step" },
         y: { field: "value", title: obs, log: true },
         measured: rows.filter((x) => (x.value as number) > 0),
@@ -41,7 +56,11 @@ export function trainingCurves(m: FlMeasurement): Spec {
     }
     panels.push(concat(`${obs} over training`, row));
   }
-  return concat("S and N over training, diffusion beside classifier (mean over seeds, 95% CI)", panels, "v");
+  return concat(
+    "S and N over training, diffusion beside classifier (mean over seeds, 95% CI)",
+    panels,
+    "v",
+  );
 }
 
 /** Geometric-mean S/N against n·SNR² for both models, the slope-1 line anchored on the diffusion data. */
@@ -54,7 +73,13 @@ export function ratioChart(m: FlMeasurement, slope: number, band: [number, numbe
         const logs = m.seeds.map((_, si) => finalLogRatio(m[model], ni, ki, si));
         const g = geoMeanCI(logs);
         if (!Number.isFinite(g.value)) return;
-        rows.push({ kappa, ratio: g.value, lo: Number.isFinite(g.lo) ? g.lo : g.value, hi: Number.isFinite(g.hi) ? g.hi : g.value, series: `${model} n=${n}` });
+        rows.push({
+          kappa,
+          ratio: g.value,
+          lo: Number.isFinite(g.lo) ? g.lo : g.value,
+          hi: Number.isFinite(g.hi) ? g.hi : g.value,
+          series: `${model} n=${n}`,
+        });
         if (model === "diffusion") (anchor += Math.log(g.value) - Math.log(kappa)), cnt++;
       });
     });
@@ -62,7 +87,9 @@ export function ratioChart(m: FlMeasurement, slope: number, band: [number, numbe
   const c = Math.exp(anchor / Math.max(1, cnt));
   const predicted: Row[] = m.grid.map((kappa) => ({ kappa, ratio: c * kappa }));
   return measuredVsPredicted({
-    title: `S/N at the end of training vs n·SNR² (diffusion slope fitted ${slope.toFixed(2)}, theory 1)`,
+    title: `S/N at the end of training vs n·SNR² (diffusion slope fitted ${
+      slope.toFixed(2)
+    }, theory 1)`,
     x: { field: "kappa", title: "n·SNR²", log: true },
     y: { field: "ratio", title: "S/N (geometric mean over seeds)", log: true },
     measured: rows,
@@ -83,7 +110,13 @@ export function accuracyChart(m: FlMeasurement, level: number): Spec {
       const v = m.testAccuracy[ni][ki].filter((x): x is number => x !== null);
       if (!v.length) return;
       const e = meanCI(v);
-      rows.push({ kappa, acc: e.value, lo: Number.isFinite(e.lo) ? e.lo : e.value, hi: Number.isFinite(e.hi) ? e.hi : e.value, n: String(n) });
+      rows.push({
+        kappa,
+        acc: e.value,
+        lo: Number.isFinite(e.lo) ? e.lo : e.value,
+        hi: Number.isFinite(e.hi) ? e.hi : e.value,
+        n: String(n),
+      });
     });
   });
   const idx = allSeeds(m);
@@ -107,6 +140,9 @@ export function curveRows(m: FlMeasurement, model: ModelKey): (string | number |
   const idx = allSeeds(m);
   return m.ns.flatMap((n, ni) => {
     const c = meanLogCurve(m, model, ni, idx);
-    return m.grid.map((kappa, ki) => [model, n, kappa, Number.isFinite(c[ki]) ? Number(Math.exp(c[ki]).toPrecision(4)) : null]);
+    return m.grid.map((
+      kappa,
+      ki,
+    ) => [model, n, kappa, Number.isFinite(c[ki]) ? Number(Math.exp(c[ki]).toPrecision(4)) : null]);
   });
 }

@@ -9,7 +9,8 @@ import type { ParamSources, Profile } from "../case.ts";
 import { TWO_PATCH_VARIANTS } from "../../datasets/two_patch.ts";
 
 /** The paper. */
-export const FL_PAPER = "Han, Huang, Cao, Zou (ICLR 2025): On the Feature Learning in Diffusion Models";
+export const FL_PAPER =
+  "Han, Huang, Cao, Zou (ICLR 2025): On the Feature Learning in Diffusion Models";
 
 /** The paper's grid of n·SNR² (its Figure 2 and Appendix G). */
 export const PAPER_GRID = [0.75, 1.92, 3, 4.32, 6.75];
@@ -37,7 +38,9 @@ export const flFields = {
   diffusionLoss: z.enum(["closed-form"]).default("closed-form").describe(
     "DDPM loss: exact E_ε for σ(z) = z² (no ε sampling)",
   ),
-  lrDiffusion: z.number().positive().max(100).default(0.01).describe("GD step of the diffusion model"),
+  lrDiffusion: z.number().positive().max(100).default(0.005).describe(
+    "GD step of the diffusion model",
+  ),
   stepsDiffusion: z.number().int().min(1).max(100000).describe("GD steps of the diffusion model"),
   q: z.number().min(1).max(8).default(3).describe("classifier activation σ = ReLU^q"),
   lrClassifier: z.number().positive().max(100).default(0.5).describe("GD step of the classifier"),
@@ -99,7 +102,7 @@ export const flProfiles: Record<Profile, Record<string, unknown>> = {
     ns: [20, 40],
     grid: QUICK_GRID,
     seeds: 5,
-    stepsDiffusion: 500,
+    stepsDiffusion: 1000,
     stepsClassifier: 300,
   },
   full: {
@@ -108,7 +111,9 @@ export const flProfiles: Record<Profile, Record<string, unknown>> = {
     ns: [50, 100, 200],
     grid: [0.1, 0.2, 0.4, 0.75, 1.2, 1.92, 3, 4.32, 6.75, 10, 20, 50],
     seeds: 20,
-    stepsDiffusion: 2000,
+    // ‖ξ‖² grows with d: the stable step shrinks like 1/d (0.005 · 256/1000), the steps grow
+    lrDiffusion: 0.00125,
+    stepsDiffusion: 4000,
     stepsClassifier: 1000,
   },
 };
@@ -133,7 +138,8 @@ export const flParams: ParamSources = {
   sigma0: { source: "claims", note: "init scale 0.05 of CLAIMS.md's reference check" },
   diffusionTime: {
     source: "claims",
-    note: "t = 0.5, α_t = e^(−t), β_t = sqrt(1 − e^(−2t)) (constant order, the paper's Condition 3.1)",
+    note:
+      "t = 0.5, α_t = e^(−t), β_t = sqrt(1 − e^(−2t)) (constant order, the paper's Condition 3.1)",
   },
   diffusionLoss: {
     source: "ours",
@@ -141,11 +147,15 @@ export const flParams: ParamSources = {
       "checked against a Monte Carlo average in models/fl/models_test.ts",
   },
   activation: { source: "claims", note: "diffusion σ(z) = z²; classifier ReLU^q, q = 3" },
-  lrDiffusion: { source: "claims", note: "lr 0.01 of the reference check" },
+  lrDiffusion: {
+    source: "ours",
+    note: "0.005, half the reference check's 0.01: with 0.01 every run at n = 20, n·SNR² = 50 " +
+      "(‖μ‖² = 640) diverged; 0.005 is stable on the whole quick grid. Full: 0.00125 (∝ 1/d)",
+  },
   stepsDiffusion: {
     source: "ours",
-    note: "quick 500 (the reference check's count): S/N has converged by then at d = 256 " +
-      "(checked against 2000 steps: final S/N within 1–10%); full 2000",
+    note: "quick 1000 = the reference's η·T (0.01 × 500): S/N has converged by then " +
+      "(n·SNR² ≤ 15: within 1% of 2000 steps at lr 0.01 and of lr 0.0025); full 4000",
   },
   lrClassifier: { source: "claims", note: "lr 0.5 of the reference check" },
   stepsClassifier: { source: "claims", note: "300 steps of the reference check (quick)" },

@@ -8,7 +8,13 @@
  */
 import type { CaseContext } from "../case.ts";
 import { muNormFor, signalPatch, twoPatchSample } from "../../datasets/two_patch.ts";
-import { buildRows, type FlBatch, type FlModel, type FlResult, neuronCount } from "../../models/fl/batch.ts";
+import {
+  buildRows,
+  type FlBatch,
+  type FlModel,
+  type FlResult,
+  neuronCount,
+} from "../../models/fl/batch.ts";
 import { trainCpu } from "../../models/fl/train_cpu.ts";
 import { trainGpu } from "../../models/fl/gd_kernel.ts";
 import { classifierAccuracy } from "../../models/fl/classifier.ts";
@@ -97,7 +103,11 @@ export function buildBatch(ctx: CaseContext, c: FlConfig, model: FlModel, n: num
         new Float64Array(M * c.d),
         c.sigma0,
       ) as Float64Array;
-      batch.runs.push({ X: buildRows(s, c.variant, c.d, muNormFor(kappa, n, c.d, c.sigmaXi)), y: s.y, W0 });
+      batch.runs.push({
+        X: buildRows(s, c.variant, c.d, muNormFor(kappa, n, c.d, c.sigmaXi)),
+        y: s.y,
+        W0,
+      });
     }
   }
   return batch;
@@ -128,7 +138,10 @@ async function runFresh(ctx: CaseContext, c: FlConfig): Promise<FlMeasurement> {
     seconds: { diffusion: 0, classifier: 0 },
   };
   const perRun = { diffusion: c.stepsDiffusion * c.m * 2, classifier: c.stepsClassifier * c.m * 2 };
-  const total = c.ns.reduce((s, n) => s + n * c.grid.length * seeds * (perRun.diffusion + perRun.classifier), 0);
+  const total = c.ns.reduce(
+    (s, n) => s + n * c.grid.length * seeds * (perRun.diffusion + perRun.classifier),
+    0,
+  );
   let done = 0;
   for (const model of ["diffusion", "classifier"] as const) {
     for (const [ni, n] of c.ns.entries()) {
@@ -140,7 +153,8 @@ async function runFresh(ctx: CaseContext, c: FlConfig): Promise<FlMeasurement> {
       if (ctx.backend === "webgpu" && ctx.device) {
         res = await trainGpu(ctx.device, b, {
           signal: ctx.signal,
-          onProgress: (s) => ctx.progress(done + (unit * b.runs.length * s) / b.steps, total, `${model} n=${n}`),
+          onProgress: (s) =>
+            ctx.progress(done + (unit * b.runs.length * s) / b.steps, total, `${model} n=${n}`),
         });
       } else {
         res = trainCpu(b, {

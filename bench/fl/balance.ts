@@ -74,7 +74,10 @@ export const balance = defineCase<BalanceConfig, FlMeasurement, BalancePredictio
     const kis = gridIndices(m.grid, c.paperGrid);
     if (kis.length < 2) throw new RangeError("paperGrid must share at least two points with grid");
     const B = c.resamples;
-    const lim = Math.max(Math.abs(Math.log10(c.balanceBand[0])), Math.abs(Math.log10(c.balanceBand[1])));
+    const lim = Math.max(
+      Math.abs(Math.log10(c.balanceBand[0])),
+      Math.abs(Math.log10(c.balanceBand[1])),
+    );
     const bal = seedBootstrap(m, (idx) => maxAbsLog10(m, "diffusion", kis, idx), B, 11);
     const spread = seedBootstrap(
       m,
@@ -86,18 +89,28 @@ export const balance = defineCase<BalanceConfig, FlMeasurement, BalancePredictio
     const clsSlope = seedBootstrap(m, (idx) => slopeOf(m, "classifier", idx), B, 14);
     const checks: Check[] = [
       check("balance: max |log10 S/N| of diffusion over the paper's grid", bal, [0, lim], {
-        note: `S/N within [${c.balanceBand.join(", ")}] ⇔ ≤ ${fmt(lim)}; geometric mean over seeds, max over n`,
+        note: `S/N within [${c.balanceBand.join(", ")}] ⇔ ≤ ${
+          fmt(lim)
+        }; geometric mean over seeds, max over n`,
       }),
       check("balance: spread(diffusion) − spread(classifier), decades", spread, [-Infinity, 0], {
-        note: "spread = log10(max/min) of S/N over the paper's grid, mean over n; < 0: diffusion spreads less",
+        note:
+          "spread = log10(max/min) of S/N over the paper's grid, mean over n; < 0: diffusion spreads less",
       }),
       check(SLOPE, slope, c.slopeBand, {
-        note: `pooled least squares over every n and grid point ${fmt(m.grid[0])} … ${fmt(m.grid[m.grid.length - 1])}; bootstrap over seeds`,
+        note: `pooled least squares over every n and grid point ${fmt(m.grid[0])} … ${
+          fmt(m.grid[m.grid.length - 1])
+        }; bootstrap over seeds`,
       }),
-      check("classifier slope of ln(S/N) vs ln(n·SNR²) (context)", clsSlope, [-Infinity, Infinity], {
-        primary: false,
-        note: "not judged: shown beside the diffusion slope",
-      }),
+      check(
+        "classifier slope of ln(S/N) vs ln(n·SNR²) (context)",
+        clsSlope,
+        [-Infinity, Infinity],
+        {
+          primary: false,
+          note: "not judged: shown beside the diffusion slope",
+        },
+      ),
     ];
     const idx = allSeeds(m);
     // per-n slopes and the OLS (t-based) CI of the pooled fit, for the findings
@@ -108,7 +121,9 @@ export const balance = defineCase<BalanceConfig, FlMeasurement, BalancePredictio
     const balStatus = combineStatuses([checks[0].status, checks[1].status]);
     const findings = [
       `balance verdict: ${balStatus}; proportionality verdict: ${checks[2].status}.`,
-      `Diffusion slope ${fmt(slope.value)} [${fmt(slope.lo)}, ${fmt(slope.hi)}] (per n: ${perN.join(", ")}); ` +
+      `Diffusion slope ${fmt(slope.value)} [${fmt(slope.lo)}, ${fmt(slope.hi)}] (per n: ${
+        perN.join(", ")
+      }); ` +
       `classifier slope ${fmt(clsSlope.value)} [${fmt(clsSlope.lo)}, ${fmt(clsSlope.hi)}].`,
       ...m.ns.map((n, ni) => {
         const d = meanLogCurve(m, "diffusion", ni, idx).map(Math.exp);
@@ -123,7 +138,11 @@ export const balance = defineCase<BalanceConfig, FlMeasurement, BalancePredictio
   charts({ measurement: m }, c, v) {
     const slope = v.checks.find((x) => x.name === SLOPE)?.value ?? NaN;
     return [
-      { id: "ratio", title: `S/N vs n·SNR² — verdict: ${v.status}`, spec: ratioChart(m, slope ?? NaN, c.balanceBand) },
+      {
+        id: "ratio",
+        title: `S/N vs n·SNR² — verdict: ${v.status}`,
+        spec: ratioChart(m, slope ?? NaN, c.balanceBand),
+      },
       { id: "training", title: "S and N over training", spec: trainingCurves(m) },
     ];
   },

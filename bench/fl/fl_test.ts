@@ -33,7 +33,10 @@ Deno.test("fl cases: the two cases share one training run and report their check
   const mb = await balance.run(ctx, cb as never);
   const mj = await jump.run(ctx, cj as never);
   assert.equal(mb, mj, "memoised: the second case reuses the first one's training");
-  const vb = balance.judge({ measurement: mb, prediction: balance.predict(cb as never) }, cb as never);
+  const vb = balance.judge(
+    { measurement: mb, prediction: balance.predict(cb as never) },
+    cb as never,
+  );
   assert.deepEqual(vb.checks.filter((c) => c.primary).map((c) => c.name.split(":")[0]), [
     "balance",
     "balance",
@@ -44,7 +47,11 @@ Deno.test("fl cases: the two cases share one training run and report their check
   const vj = jump.judge({ measurement: mj, prediction: jump.predict(cj as never) }, cj as never);
   assert.equal(vj.checks.filter((c) => c.primary).length, 2 * (cj as { ns: number[] }).ns.length);
   for (const [c, m, cfg, v] of [[balance, mb, cb, vb], [jump, mj, cj, vj]] as const) {
-    const charts = (c as AnyCase).charts({ measurement: m, prediction: (c as AnyCase).predict(cfg) }, cfg, v);
+    const charts = (c as AnyCase).charts(
+      { measurement: m, prediction: (c as AnyCase).predict(cfg) },
+      cfg,
+      v,
+    );
     assert.ok(charts.length >= 2);
     for (const ch of charts) JSON.stringify(ch.spec);
   }

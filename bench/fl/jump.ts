@@ -60,11 +60,15 @@ export const jump = defineCase<JumpConfig, FlMeasurement, JumpPrediction>({
   profiles: flProfiles,
   params: {
     ...flParams,
-    sharpnessRatioMin: { source: "claims", note: "classifier's sharpness ≥ 3× the diffusion model's" },
+    sharpnessRatioMin: {
+      source: "claims",
+      note: "classifier's sharpness ≥ 3× the diffusion model's",
+    },
     accuracyLevel: { source: "claims", note: "test accuracy crosses 0.75 at the threshold" },
     thresholdBand: {
       source: "ours",
-      note: "'at the threshold' read as within a factor 2 in n·SNR² (about one grid step of the sweep)",
+      note:
+        "'at the threshold' read as within a factor 2 in n·SNR² (about one grid step of the sweep)",
     },
     sharpness: {
       source: "ours",
@@ -106,12 +110,22 @@ export const jump = defineCase<JumpConfig, FlMeasurement, JumpPrediction>({
       const sc = seedBootstrap(m, (s) => sharpness(m, "classifier", ni, s), B, 51 + ni);
       const sd = seedBootstrap(m, (s) => sharpness(m, "diffusion", ni, s), B, 61 + ni);
       checks.push(
-        check(`n=${n}: sharpness(classifier) / sharpness(diffusion)`, ratio, [c.sharpnessRatioMin, Infinity], {
-          note: "steepest d ln(S/N)/d ln(n·SNR²) between grid neighbours, seed-mean curves; bootstrap over seeds",
+        check(`n=${n}: sharpness(classifier) / sharpness(diffusion)`, ratio, [
+          c.sharpnessRatioMin,
+          Infinity,
+        ], {
+          note:
+            "steepest d ln(S/N)/d ln(n·SNR²) between grid neighbours, seed-mean curves; bootstrap over seeds",
         }),
-        check(`n=${n}: accuracy-${c.accuracyLevel} crossing / S/N = 1 threshold`, at, c.thresholdBand, {
-          note: "both in n·SNR², first upward crossings of the seed-mean curves (NaN: no crossing on the grid)",
-        }),
+        check(
+          `n=${n}: accuracy-${c.accuracyLevel} crossing / S/N = 1 threshold`,
+          at,
+          c.thresholdBand,
+          {
+            note:
+              "both in n·SNR², first upward crossings of the seed-mean curves (NaN: no crossing on the grid)",
+          },
+        ),
         check(`n=${n}: threshold n·SNR² where classifier S/N = 1`, thr, [0, Infinity], {
           primary: false,
           note: "location of the jump (reported, not judged)",
@@ -123,7 +137,9 @@ export const jump = defineCase<JumpConfig, FlMeasurement, JumpPrediction>({
       const acc = meanAccCurve(m, ni, idx);
       findings.push(
         `n=${n}: classifier S/N over n·SNR² ${m.grid.map((g) => fmt(g)).join("/")}: ` +
-          cls.map((x) => fmt(x, 2)).join(", ") + `; test accuracy ` + acc.map((x) => fmt(x, 2)).join(", ") +
+          cls.map((x) => fmt(x, 2)).join(", ") + `; test accuracy ` + acc.map((x) =>
+            fmt(x, 2)
+          ).join(", ") +
           `; threshold (S/N = 1) at n·SNR² ≈ ${fmt(thr.value)} [${fmt(thr.lo)}, ${fmt(thr.hi)}]; ` +
           `sharpness classifier ${fmt(sc.value)} vs diffusion ${fmt(sd.value)}.`,
       );
@@ -133,7 +149,11 @@ export const jump = defineCase<JumpConfig, FlMeasurement, JumpPrediction>({
   },
   charts({ measurement: m, prediction }, _c, v) {
     return [
-      { id: "accuracy", title: `Classifier test accuracy — verdict: ${v.status}`, spec: accuracyChart(m, prediction.accuracyLevel) },
+      {
+        id: "accuracy",
+        title: `Classifier test accuracy — verdict: ${v.status}`,
+        spec: accuracyChart(m, prediction.accuracyLevel),
+      },
       { id: "ratio", title: "S/N vs n·SNR², both models", spec: ratioChart(m, NaN, [0.1, 10]) },
       { id: "training", title: "S and N over training", spec: trainingCurves(m) },
     ];

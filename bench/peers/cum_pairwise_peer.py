@@ -82,7 +82,7 @@ def main() -> None:
         cross[hit] = t
     seconds = time.perf_counter() - t0
     out = [int(c) for c in cross] + [float(v) for v in np.abs(w[:, 0])]
-    print(json.dumps({"seconds": seconds, "checksum": out, "device": "cpu", "numpy": np.__version__}))
+    print(json.dumps({"seconds": seconds, "checksum": out, "device": "cpu", "impl": "numpy", "threads": 1, "numpy": np.__version__}))
 
 
 if __name__ == "__main__":

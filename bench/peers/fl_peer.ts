@@ -79,7 +79,8 @@ function flPeerFor(model: FlModel): PeerBenchmark {
   return {
     id: `fl.${model}-gd`,
     caseId: model === "diffusion" ? "fl.balance" : "fl.jump",
-    description: `full-batch GD of the ${model} on two-patch data, all grid points × seeds of one n`,
+    description:
+      `full-batch GD of the ${model} on two-patch data, all grid points × seeds of one n`,
     async setup(dir, size): Promise<PeerWork> {
       const b = peerBatch(size, model);
       const base = join(dir, `fl_${model}_${size}`);
@@ -153,10 +154,12 @@ if (import.meta.main) {
     const p = await runPeer(work.peerCommand(st.cuda ? "cuda" : "cpu"));
     const agree = work.agree(s.checksum, p.checksum);
     console.log(
-      `fl ${model} (${size}, ${work.units} ${work.unitName}): suite ${backend} ${s.seconds.toFixed(2)} s, ` +
-        `torch ${st.version} ${p.info?.device} ${p.seconds.toFixed(2)} s; speed ratio suite/torch = ${
-          (p.seconds / s.seconds).toFixed(2)
-        } (> 1: suite faster)`,
+      `fl ${model} (${size}, ${work.units} ${work.unitName}): suite ${backend} ${
+        s.seconds.toFixed(2)
+      } s, ` +
+        `torch ${st.version} ${p.info?.device} ${
+          p.seconds.toFixed(2)
+        } s; speed ratio suite/torch = ${(p.seconds / s.seconds).toFixed(2)} (> 1: suite faster)`,
     );
     console.log(`S/N agreement: ${agree.ok ? "yes" : "NO"} — ${agree.detail}`);
   } finally {

@@ -52,6 +52,7 @@ def main() -> None:
         "dtype": args.dtype,
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
+        "impl": "torch",
     }))
 
 

@@ -4,6 +4,7 @@
  */
 import type { PeerBenchmark } from "./peer.ts";
 import { memKernelPeer } from "../peers/mem_kernel.ts";
+import { cumPairwisePeer } from "../peers/cum_peer.ts";
 
 /** All perf peers. */
-export const PEERS: PeerBenchmark[] = [memKernelPeer];
+export const PEERS: PeerBenchmark[] = [memKernelPeer, cumPairwisePeer];

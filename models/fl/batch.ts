@@ -9,7 +9,11 @@
  * per sample.
  * @module
  */
-import { signalPatch, type TwoPatchSample, type TwoPatchVariant } from "../../datasets/two_patch.ts";
+import {
+  signalPatch,
+  type TwoPatchSample,
+  type TwoPatchVariant,
+} from "../../datasets/two_patch.ts";
 
 /** The two networks. */
 export type FlModel = "diffusion" | "classifier";

@@ -49,11 +49,16 @@ Deno.test("fl GD kernel: WebGPU agrees with the CPU reference (S, N, loss, weigh
       assert.equal(gpu.logs.length, cpu.logs.length);
       let worst = 0;
       for (let i = 0; i < cpu.logs.length; i++) {
-        worst = Math.max(worst, Math.abs(gpu.logs[i] - cpu.logs[i]) / Math.max(1e-6, Math.abs(cpu.logs[i])));
+        worst = Math.max(
+          worst,
+          Math.abs(gpu.logs[i] - cpu.logs[i]) / Math.max(1e-6, Math.abs(cpu.logs[i])),
+        );
       }
       assert.ok(worst < REL, `${model}/${variant}: worst relative log difference ${worst}`);
       let wWorst = 0;
-      for (let i = 0; i < cpu.W.length; i++) wWorst = Math.max(wWorst, Math.abs(gpu.W[i] - cpu.W[i]));
+      for (let i = 0; i < cpu.W.length; i++) {
+        wWorst = Math.max(wWorst, Math.abs(gpu.W[i] - cpu.W[i]));
+      }
       assert.ok(wWorst < ABS_W, `${model}/${variant}: worst weight difference ${wWorst}`);
     }
   }
