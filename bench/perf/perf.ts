@@ -50,13 +50,12 @@ export function perfTable(rows: PerfRow[], peak: MeasuredPeak | null): string {
     const roof = r.backend === "webgpu" && peak
       ? ` (${fmt((100 * s.gflops) / peak.gflops, 2)}% of ${fmt(peak.gflops)})`
       : "";
-    const bw = "";
     lines.push(
-      `| ${r.benchmark} | ${r.backend} | torch ${r.peerDevice} (${
+      `| ${r.benchmark} | ${r.backend} | ${s.peerInfo.impl ?? "torch"} ${r.peerDevice} (${
         s.peerInfo.threads ?? "?"
       } threads) | ${fmt(s.suiteRate)} | ${fmt(s.peerRate)} | ${fmt(s.speedup.value)} [${
         fmt(s.speedup.lo)
-      }, ${fmt(s.speedup.hi)}] | ${fmt(s.gflops)}${roof} | ${fmt(s.gbps)}${bw} | ${
+      }, ${fmt(s.speedup.hi)}] | ${fmt(s.gflops)}${roof} | ${fmt(s.gbps)} | ${
         s.agreement.ok ? "yes" : "NO"
       }: ${s.agreement.detail} |`,
     );
