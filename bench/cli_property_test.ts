@@ -61,7 +61,7 @@ Deno.test("property: invalid option values always exit 2 with a message naming t
   );
 });
 
-Deno.test("property: any --set override either resolves or is a UsageError that names the field", async () => {
+Deno.test("property: any --set override either resolves or is a UsageError that names the field", () => {
   const fieldNames = [
     ...new Set(
       ALL_CASES.flatMap((c) => Object.keys((c.configSchema as unknown as { shape: object }).shape)),
