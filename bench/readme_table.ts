@@ -72,5 +72,7 @@ if (import.meta.main) {
     readmePath,
     replaceTable(await Deno.readTextFile(readmePath), claimsTable(results)),
   );
+  // keep the README as `deno fmt` formats it (tables are aligned)
+  await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", readmePath.pathname] }).output();
   console.log(`README claims table updated from ${file}`);
 }
