@@ -79,6 +79,20 @@ export function nStars(set: RunSet, dir: Dir, rule: NStarRule, frac: number): nu
 }
 
 /**
+ * n* of the runs of a set that did not fail (+∞ = censored, see {@link nStars}) and how many of
+ * them learned `dir` (finite n*).
+ */
+export function learnedRuns(
+  set: RunSet,
+  dir: Dir,
+  rule: NStarRule,
+  frac: number,
+): { ns: number[]; learned: number } {
+  const ns = nStars(set, dir, rule, frac).filter((x) => !Number.isNaN(x));
+  return { ns, learned: ns.filter(Number.isFinite).length };
+}
+
+/**
  * Lower quantile (type 1: the ⌈q·n⌉-th smallest) with ±Infinity allowed and NaN dropped; exact
  * under censoring as long as fewer than (1 − q)·n values are censored.
  */

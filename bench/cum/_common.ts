@@ -3,12 +3,12 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import type { ParamSources, Table } from "../case.ts";
+import type { Case, ParamSources, Table } from "../case.ts";
 import type { Chart } from "../../reports/schema.ts";
 import { concat, measuredVsPredicted, type Row } from "../../reports/charts.ts";
 import { LATENTS } from "../../datasets/mixed_cumulant.ts";
 import { ACTIVATIONS } from "../../models/cum/sgd.ts";
-import type { RunSet, SetSpec } from "./_experiment.ts";
+import { type CumMeasurement, runCumExperiment, type RunSet, type SetSpec } from "./_experiment.ts";
 import {
   byDim,
   curveQuartiles,
@@ -40,6 +40,28 @@ const control = z.object({
 
 /** A control run beside the main experiment. */
 export type ControlConfig = z.infer<typeof control>;
+
+/** A control entry of a profile: `seeds` runs per d of `dims` at the one step size `stepSize`. */
+export function controlOf(
+  label: string,
+  K: number,
+  act: string,
+  latent: string,
+  stepSize: { c: number; a: number },
+  dims: number[],
+  seeds: number,
+): ControlConfig {
+  return { label, K, act, latent, seeds, stepSize, dims };
+}
+
+/** The linear-σ control (one neuron, independent latent) at one step size. */
+export function linearControl(
+  stepSize: { c: number; a: number },
+  dims: number[],
+  seeds: number,
+): ControlConfig {
+  return controlOf("linear σ", 1, "linear", "independent", stepSize, dims, seeds);
+}
 
 /** Defaults that differ between the cases. */
 export interface CumDefaults {
@@ -209,6 +231,20 @@ export function estimateCumSeconds(c: CumConfig): number {
   );
 }
 
+/**
+ * The members every `cum.*` case fills the same way: cost estimate, seed count and the run of
+ * {@link planSets} under the stream tag `caseTag`.
+ */
+export function cumRunner<C extends CumConfig & Record<string, unknown>>(
+  caseTag: string,
+): Pick<Case<C, CumMeasurement, unknown>, "estimateSeconds" | "defaultSeeds" | "run"> {
+  return {
+    estimateSeconds: (c) => estimateCumSeconds(c),
+    defaultSeeds: (c) => c.seeds,
+    run: (ctx, c) => runCumExperiment(ctx, caseTag, planSets(c, ctx.seeds)),
+  };
+}
+
 /** Format a number for findings. */
 export function fmt(x: number, digits = 3): string {
   if (x === Infinity) return "∞";
@@ -226,6 +262,13 @@ export function selectionFindings(sel: DimSelection[], what: string): string[] {
       `(${p.censored}/${p.runs} censored${p.failed ? `, ${p.failed} failed` : ""})`
     ).join("; ")
   );
+}
+
+/** Censored runs and all runs at the selected step size of each d, summed over d. */
+export function censoredAtBest(sel: DimSelection[]): { censored: number; runs: number } {
+  const censored = sel.reduce((s, x) => s + x.perStep[x.best].censored, 0);
+  const runs = sel.reduce((s, x) => s + x.perStep[x.best].runs, 0);
+  return { censored, runs };
 }
 
 /** Table of the step-size grid. */
@@ -251,21 +294,24 @@ export function selectionTable(id: string, title: string, sel: DimSelection[]): 
 
 /**
  * Charts: overlap against samples/d^k per d at the selected step size (collapse under the
- * predicted k), and median n* against d on log-log axes with the predicted slope(s).
+ * predicted k), and median n* against d on log-log axes with the predicted slope(s); then the
+ * {@link controlCurves} of each variant in `controls` (those without sets are skipped).
  */
 export function exponentCharts(opts: {
+  /** Sets of the main experiment (variant "main") and of the controls. */
   sets: RunSet[];
   dir: Dir;
   rule: NStarRule;
-  frac: number;
+  cfg: Pick<CumConfig, "holdFraction" | "resamples">;
   sel: DimSelection[];
-  kPred: number;
-  kBand: [number, number];
+  prediction: { k: number; band: [number, number] };
   fitted: number;
   threshold: number;
-  resamples: number;
   label: string;
+  controls: string[];
 }): Chart[] {
+  const { holdFraction: frac, resamples } = opts.cfg;
+  const { k: kPred, band: kBand } = opts.prediction;
   const groups = byDim(opts.sets, "main");
   const rows: Row[] = [];
   const nRows: Row[] = [];
@@ -274,14 +320,14 @@ export function exponentCharts(opts: {
     for (const p of curveQuartiles(s, opts.dir)) {
       rows.push({
         d: s.d,
-        x: p.step / Math.pow(s.d, opts.kPred),
+        x: p.step / Math.pow(s.d, kPred),
         overlap: p.median,
         q1: p.q1,
         q3: p.q3,
       });
     }
-    const ns = nStars(s, opts.dir, opts.rule, opts.frac);
-    const ci = medianCI(ns, opts.resamples, 17 + j);
+    const ns = nStars(s, opts.dir, opts.rule, frac);
+    const ci = medianCI(ns, resamples, 17 + j);
     const cens = !Number.isFinite(ci.value);
     const top = (x: number) => (Number.isFinite(x) ? x : s.cap);
     nRows.push({
@@ -301,17 +347,17 @@ export function exponentCharts(opts: {
       nstar: (anchor.nstar as number) * Math.pow(d / (anchor.d as number), k),
     }));
   const predicted: Row[] = [
-    ...line(opts.kPred).map((r) => ({ ...r, series: `predicted k = ${opts.kPred}` })),
-    ...(Number.isFinite(opts.kBand[0])
-      ? line(opts.kBand[0]).map((r) => ({ ...r, series: `band edge k = ${opts.kBand[0]}` }))
+    ...line(kPred).map((r) => ({ ...r, series: `predicted k = ${kPred}` })),
+    ...(Number.isFinite(kBand[0])
+      ? line(kBand[0]).map((r) => ({ ...r, series: `band edge k = ${kBand[0]}` }))
       : []),
-    ...(Number.isFinite(opts.kBand[1])
-      ? line(opts.kBand[1]).map((r) => ({ ...r, series: `band edge k = ${opts.kBand[1]}` }))
+    ...(Number.isFinite(kBand[1])
+      ? line(kBand[1]).map((r) => ({ ...r, series: `band edge k = ${kBand[1]}` }))
       : []),
   ];
   const collapse = measuredVsPredicted({
-    title: `${opts.label}: median overlap (IQR) vs samples/d^${opts.kPred}`,
-    x: { field: "x", title: `samples / d^${opts.kPred}`, log: true },
+    title: `${opts.label}: median overlap (IQR) vs samples/d^${kPred}`,
+    x: { field: "x", title: `samples / d^${kPred}`, log: true },
     y: { field: "overlap", title: `|⟨w, ${opts.dir}⟩|`, domain: [0, 1] },
     measured: rows,
     ci: { lo: "q1", hi: "q3" },
@@ -328,6 +374,8 @@ export function exponentCharts(opts: {
     predicted,
     predictedLabel: "theory slope (anchored at the smallest d)",
   });
+  const ctl = opts.controls.map((v) => controlCurves(opts.sets, v, opts.dir, opts.threshold))
+    .filter((x) => x !== null);
   return [
     {
       id: `collapse-${opts.dir}`,
@@ -335,6 +383,7 @@ export function exponentCharts(opts: {
       spec: collapse,
     },
     { id: `nstar-${opts.dir}`, title: `n* against d (${opts.dir})`, spec: nstar },
+    ...ctl,
   ];
 }
 

@@ -11,11 +11,12 @@ import { defineCase } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
 import { bootstrapGroups, linearFit, wilson } from "../../reports/stats.ts";
 import type { Check } from "../../reports/schema.ts";
-import { type CumMeasurement, runCumExperiment } from "./_experiment.ts";
+import type { CumMeasurement } from "./_experiment.ts";
 import {
   byDim,
   exponentCI,
   holds,
+  learnedRuns,
   medianNStar,
   medianOf,
   type NStarRule,
@@ -25,15 +26,14 @@ import {
 } from "./_analysis.ts";
 import {
   bandOf,
-  controlCurves,
+  controlOf,
   CUM_PAPER,
   type CumConfig,
   cumFields,
   cumParams,
-  estimateCumSeconds,
+  cumRunner,
   exponentCharts,
   fmt,
-  planSets,
   selectionFindings,
   selectionTable,
 } from "./_common.ts";
@@ -71,6 +71,7 @@ const rel = (c: CorrelatedConfig): NStarRule => ({
   factor: c.plateauFactor,
   floor: c.noiseFloor,
 });
+const CONTROL_STEP = { c: 0.05, a: 1 };
 const control = (
   label: string,
   K: number,
@@ -78,15 +79,7 @@ const control = (
   latent: string,
   dims: number[],
   seeds: number,
-) => ({
-  label,
-  K,
-  act,
-  latent,
-  seeds,
-  stepSize: { c: 0.05, a: 1 },
-  dims,
-});
+) => controlOf(label, K, act, latent, CONTROL_STEP, dims, seeds);
 
 function analyse(m: CumMeasurement, c: CorrelatedConfig) {
   const groups = byDim(m.sets, "main");
@@ -199,9 +192,7 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
         "a larger cubic Hermite coefficient, which sets the g–ν coupling) are not tried yet",
     },
   },
-  estimateSeconds: (c) => estimateCumSeconds(c),
-  defaultSeeds: (c) => c.seeds,
-  run: (ctx, c) => runCumExperiment(ctx, "correlated", planSets(c, ctx.seeds)),
+  ...cumRunner("correlated"),
   predict: (c) => ({ k: 1, band: bandOf(c), ratioSlope: 0, ratioBand: c.ratioBand }),
   judge({ measurement: m, prediction }, c) {
     const { groups, rule, selV, selU, kV, pairs, ratio } = analyse(m, c);
@@ -271,8 +262,7 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
     for (const variant of [...new Set(m.sets.map((s) => s.variant))].filter((v) => v !== "main")) {
       for (const g of byDim(m.sets, variant)) {
         const s = g[0];
-        const ns = nStars(s, "v", rule, c.holdFraction).filter((x) => !Number.isNaN(x));
-        const ok = ns.filter(Number.isFinite).length;
+        const { ns, learned: ok } = learnedRuns(s, "v", rule, c.holdFraction);
         const pv = medianOf(holds(s, "v", c.holdFraction)),
           pu = medianOf(holds(s, "u", c.holdFraction));
         findings.push(
@@ -308,22 +298,18 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
     const g0 = byDim(m.sets, "main")[0];
     const thr = thresholdOf(g0[selV[0].best], "v", rule, c.holdFraction) ??
       c.noiseFloor / Math.sqrt(g0[0].d);
-    const charts = exponentCharts({
+    return exponentCharts({
       sets: m.sets,
       dir: "v",
       rule,
-      frac: c.holdFraction,
+      cfg: c,
       sel: selV,
-      kPred: prediction.k,
-      kBand: prediction.band,
+      prediction,
       fitted: kV.value,
       threshold: thr,
-      resamples: c.resamples,
       label: "v (correlated latent)",
+      controls: [...new Set(m.sets.map((s) => s.variant))].filter((v) => v !== "main"),
     });
-    const extra = [...new Set(m.sets.map((s) => s.variant))].filter((v) => v !== "main")
-      .map((v) => controlCurves(m.sets, v, "v", thr)).filter((x) => x !== null);
-    return [...charts, ...extra];
   },
   tables({ measurement: m }, c) {
     const { selV, selU } = analyse(m, c);

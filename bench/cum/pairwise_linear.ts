@@ -8,19 +8,19 @@ import { defineCase } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
 import { wilson } from "../../reports/stats.ts";
 import type { Check } from "../../reports/schema.ts";
-import { type CumMeasurement, runCumExperiment } from "./_experiment.ts";
-import { byDim, exponentCI, type NStarRule, nStars, selectSteps } from "./_analysis.ts";
+import type { CumMeasurement } from "./_experiment.ts";
+import { byDim, exponentCI, learnedRuns, type NStarRule, selectSteps } from "./_analysis.ts";
 import {
   bandOf,
-  controlCurves,
+  censoredAtBest,
   CUM_PAPER,
   type CumConfig,
   cumFields,
   cumParams,
-  estimateCumSeconds,
+  cumRunner,
   exponentCharts,
   fmt,
-  planSets,
+  linearControl,
   selectionFindings,
   selectionTable,
 } from "./_common.ts";
@@ -41,15 +41,14 @@ export interface ExponentPrediction {
 
 const FIXED: NStarRule = { kind: "fixed" };
 const grid = [{ c: 0.05, a: 1 }, { c: 0.1, a: 1 }, { c: 0.2, a: 1 }];
-const linearControl = (dims: number[], seeds: number) => ({
-  label: "linear σ",
-  K: 1,
-  act: "linear",
-  latent: "independent",
-  seeds,
-  stepSize: { c: 0.05, a: 1 },
-  dims,
-});
+const CONTROL_STEP = { c: 0.05, a: 1 };
+
+function analyse(m: CumMeasurement, c: PairwiseConfig) {
+  const groups = byDim(m.sets, "main");
+  const sel = selectSteps(groups, "u", FIXED, c.holdFraction);
+  const k = exponentCI(groups, "u", FIXED, c.holdFraction, c.resamples, 11);
+  return { sel, k };
+}
 
 /** The case. */
 export const pairwiseLinear = defineCase<PairwiseConfig, CumMeasurement, ExponentPrediction>({
@@ -67,21 +66,21 @@ export const pairwiseLinear = defineCase<PairwiseConfig, CumMeasurement, Exponen
       logPoints: 20,
       resamples: 200,
       band: [0.7, 1.4],
-      controls: [linearControl([8], 2)],
+      controls: [linearControl(CONTROL_STEP, [8], 2)],
     },
     quick: {
       dims: [32, 64, 128, 256],
       seeds: 32,
       stepSizes: grid,
       band: [0.7, 1.4],
-      controls: [linearControl([32, 128], 8)],
+      controls: [linearControl(CONTROL_STEP, [32, 128], 8)],
     },
     full: {
       dims: [32, 64, 128, 256, 512, 1024, 2048],
       seeds: 128,
       stepSizes: grid,
       band: [0.7, 1.4],
-      controls: [linearControl([32, 128, 512], 32)],
+      controls: [linearControl(CONTROL_STEP, [32, 128, 512], 32)],
     },
   },
   params: {
@@ -101,14 +100,10 @@ export const pairwiseLinear = defineCase<PairwiseConfig, CumMeasurement, Exponen
       note: "linear σ: sees only the covariance, so it must still learn u (pairwise signal)",
     },
   },
-  estimateSeconds: (c) => estimateCumSeconds(c),
-  defaultSeeds: (c) => c.seeds,
-  run: (ctx, c) => runCumExperiment(ctx, "pairwise", planSets(c, ctx.seeds)),
+  ...cumRunner("pairwise"),
   predict: (c) => ({ k: 1, band: bandOf(c) }),
   judge({ measurement: m, prediction }, c) {
-    const groups = byDim(m.sets, "main");
-    const sel = selectSteps(groups, "u", FIXED, c.holdFraction);
-    const k = exponentCI(groups, "u", FIXED, c.holdFraction, c.resamples, 11);
+    const { sel, k } = analyse(m, c);
     const checks: Check[] = [
       check("exponent k of n*_u ∝ d^k", k, prediction.band, {
         note: `median n* at the best step size per d; ${
@@ -117,16 +112,14 @@ export const pairwiseLinear = defineCase<PairwiseConfig, CumMeasurement, Exponen
       }),
     ];
     const findings = selectionFindings(sel, "u");
-    const censored = sel.reduce((s, x) => s + x.perStep[x.best].censored, 0);
-    const runs = sel.reduce((s, x) => s + x.perStep[x.best].runs, 0);
+    const { censored, runs } = censoredAtBest(sel);
     findings.push(
       `fitted k = ${fmt(k.value)} [${fmt(k.lo)}, ${
         fmt(k.hi)
       }]; ${censored}/${runs} runs censored at the selected step sizes`,
     );
     for (const g of byDim(m.sets, "linear σ")) {
-      const ns = nStars(g[0], "u", FIXED, c.holdFraction).filter((x) => !Number.isNaN(x));
-      const learned = ns.filter(Number.isFinite).length;
+      const { ns, learned } = learnedRuns(g[0], "u", FIXED, c.holdFraction);
       const w = wilson(learned, ns.length);
       checks.push(
         check(`linear-σ control: fraction learning u at d=${g[0].d}`, w, [0.5, 1], {
@@ -143,24 +136,19 @@ export const pairwiseLinear = defineCase<PairwiseConfig, CumMeasurement, Exponen
     return verdict(checks, findings);
   },
   charts({ measurement: m, prediction }, c) {
-    const groups = byDim(m.sets, "main");
-    const sel = selectSteps(groups, "u", FIXED, c.holdFraction);
-    const k = exponentCI(groups, "u", FIXED, c.holdFraction, c.resamples, 11);
-    const charts = exponentCharts({
+    const { sel, k } = analyse(m, c);
+    return exponentCharts({
       sets: m.sets,
       dir: "u",
       rule: FIXED,
-      frac: c.holdFraction,
+      cfg: c,
       sel,
-      kPred: prediction.k,
-      kBand: prediction.band,
+      prediction,
       fitted: k.value,
       threshold: c.thresholdU,
-      resamples: c.resamples,
       label: "u (spike)",
+      controls: ["linear σ"],
     });
-    const ctl = controlCurves(m.sets, "linear σ", "u", c.thresholdU);
-    return ctl ? [...charts, ctl] : charts;
   },
   tables({ measurement: m }, c) {
     const sel = selectSteps(byDim(m.sets, "main"), "u", FIXED, c.holdFraction);

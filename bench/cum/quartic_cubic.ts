@@ -9,19 +9,19 @@ import { defineCase } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
 import { wilson } from "../../reports/stats.ts";
 import type { Check } from "../../reports/schema.ts";
-import { type CumMeasurement, runCumExperiment, type RunSet } from "./_experiment.ts";
-import { byDim, exponentCI, type NStarRule, nStars, selectSteps } from "./_analysis.ts";
+import type { CumMeasurement, RunSet } from "./_experiment.ts";
+import { byDim, exponentCI, learnedRuns, type NStarRule, selectSteps } from "./_analysis.ts";
 import {
   bandOf,
-  controlCurves,
+  censoredAtBest,
   CUM_PAPER,
   type CumConfig,
   cumFields,
   cumParams,
-  estimateCumSeconds,
+  cumRunner,
   exponentCharts,
   fmt,
-  planSets,
+  linearControl,
   selectionFindings,
   selectionTable,
 } from "./_common.ts";
@@ -38,15 +38,7 @@ const schema = z.object({
 export type QuarticConfig = CumConfig & { nullControlMax: number };
 
 const FIXED: NStarRule = { kind: "fixed" };
-const linearControl = (dims: number[], seeds: number) => ({
-  label: "linear σ",
-  K: 1,
-  act: "linear",
-  latent: "independent",
-  seeds,
-  stepSize: { c: 0.5, a: 2 },
-  dims,
-});
+const CONTROL_STEP = { c: 0.5, a: 2 };
 
 /** Null control: fraction of runs at d (all step sizes) in which u crossed its threshold. */
 function nullFraction(group: RunSet[]): { passed: number; runs: number } {
@@ -93,21 +85,21 @@ export const quarticCubic = defineCase<QuarticConfig, CumMeasurement, ExponentPr
       logPoints: 20,
       resamples: 200,
       band: [2.5, null],
-      controls: [linearControl([4], 2)],
+      controls: [linearControl(CONTROL_STEP, [4], 2)],
     },
     quick: {
       dims: [8, 12, 16, 24],
       seeds: 32,
       stepSizes: [{ c: 0.2, a: 2 }, { c: 0.5, a: 2 }],
       band: [2.5, null],
-      controls: [linearControl([12, 16], 16)],
+      controls: [linearControl(CONTROL_STEP, [12, 16], 16)],
     },
     full: {
       dims: [8, 12, 16, 24, 32, 48, 64],
       seeds: 128,
       stepSizes: [{ c: 0.05, a: 1 }, { c: 0.1, a: 1.5 }, { c: 0.2, a: 2 }, { c: 0.5, a: 2 }],
       band: [2.5, null],
-      controls: [linearControl([12, 16, 24], 32)],
+      controls: [linearControl(CONTROL_STEP, [12, 16, 24], 32)],
     },
   },
   params: {
@@ -145,9 +137,7 @@ export const quarticCubic = defineCase<QuarticConfig, CumMeasurement, ExponentPr
         "linear σ: for symmetric data its loss sees only the covariance, so v must not be learned",
     },
   },
-  estimateSeconds: (c) => estimateCumSeconds(c),
-  defaultSeeds: (c) => c.seeds,
-  run: (ctx, c) => runCumExperiment(ctx, "quartic", planSets(c, ctx.seeds)),
+  ...cumRunner("quartic"),
   predict: (c) => ({ k: 3, band: bandOf(c) }),
   judge({ measurement: m, prediction }, c) {
     const { all, nulls, kept, sel, k, k25 } = analyse(m, c);
@@ -181,8 +171,7 @@ export const quarticCubic = defineCase<QuarticConfig, CumMeasurement, ExponentPr
       );
     });
     findings.push(...selectionFindings(sel, "v"));
-    const censored = sel.reduce((s, x) => s + x.perStep[x.best].censored, 0);
-    const runs = sel.reduce((s, x) => s + x.perStep[x.best].runs, 0);
+    const { censored, runs } = censoredAtBest(sel);
     findings.push(
       `fitted k = ${fmt(k.value)} [${fmt(k.lo)}, ${fmt(k.hi)}] over d = ${
         kept.map((g) => g[0].d).join(", ")
@@ -191,8 +180,7 @@ export const quarticCubic = defineCase<QuarticConfig, CumMeasurement, ExponentPr
         `lower-quartile fit k = ${fmt(k25.value)} [${fmt(k25.lo)}, ${fmt(k25.hi)}]`,
     );
     for (const g of byDim(m.sets, "linear σ")) {
-      const ns = nStars(g[0], "v", FIXED, c.holdFraction).filter((x) => !Number.isNaN(x));
-      const learned = ns.filter(Number.isFinite).length;
+      const { ns, learned } = learnedRuns(g[0], "v", FIXED, c.holdFraction);
       checks.push(
         check(`linear-σ control: fraction learning v at d=${g[0].d}`, wilson(learned, ns.length), [
           0,
@@ -209,21 +197,19 @@ export const quarticCubic = defineCase<QuarticConfig, CumMeasurement, ExponentPr
   charts({ measurement: m, prediction }, c) {
     const { kept, sel, k } = analyse(m, c);
     const keptDims = new Set(kept.map((g) => g[0].d));
-    const charts = exponentCharts({
+    return exponentCharts({
+      // the dropped d's main sets only: the control sets stay
       sets: m.sets.filter((s) => s.variant !== "main" || keptDims.has(s.d)),
       dir: "v",
       rule: FIXED,
-      frac: c.holdFraction,
+      cfg: c,
       sel,
-      kPred: prediction.k,
-      kBand: prediction.band,
+      prediction,
       fitted: k.value,
       threshold: c.thresholdV,
-      resamples: c.resamples,
       label: "v (quartic)",
+      controls: ["linear σ"],
     });
-    const ctl = controlCurves(m.sets, "linear σ", "v", c.thresholdV);
-    return ctl ? [...charts, ctl] : charts;
   },
   tables({ measurement: m }, c) {
     const { all } = analyse(m, c);

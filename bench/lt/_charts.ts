@@ -4,6 +4,8 @@
  * @module
  */
 import type { Spec } from "../../reports/charts.ts";
+import type { Chart } from "../../reports/schema.ts";
+import { type LtModelConfig, specOf } from "./_experiment.ts";
 
 /** x position for β on a log axis: β = 0 is drawn one decade below the smallest positive β. */
 export function betaAxisValue(beta: number, betas: number[]): number {
@@ -50,5 +52,33 @@ export function sampleScatter(
     },
     width: 180,
     height: 180,
+  };
+}
+
+/** The first seed's samples of a measurement, as {@link sampleScatter} draws them. */
+export interface SamplePreview {
+  classNames: string[];
+  preview: number[][][];
+  previewTrue: number[][];
+}
+
+/** The "samples" chart of a case: {@link sampleScatter} of the first seed, one row per method. */
+export function samplesChart(
+  title: string,
+  cfg: LtModelConfig,
+  m: SamplePreview,
+  methodNames: string[],
+): Chart {
+  return {
+    id: "samples",
+    title: "Generated vs true samples (first seed)",
+    spec: sampleScatter(
+      title,
+      specOf(cfg).dim,
+      m.classNames,
+      methodNames,
+      m.preview,
+      m.previewTrue,
+    ),
   };
 }

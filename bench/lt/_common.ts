@@ -98,6 +98,13 @@ export const samplingProfiles = {
   },
 };
 
+/** Profile sizes of the cases that tune β (and τ) on independent replicates before evaluating. */
+export const tunedProfiles = {
+  smoke: { ...samplingProfiles.smoke, seeds: 4, tuneSeeds: 2, tuneBetas: [0.1, 1] },
+  quick: { ...samplingProfiles.quick },
+  full: { ...samplingProfiles.full, seeds: 100, tuneSeeds: 30 },
+};
+
 /** Where the shared hyperparameters come from. */
 export const ltParams: ParamSources = {
   data: {
@@ -165,15 +172,19 @@ export function columnMeans(rows: number[][]): number[] {
   return rows[0].map((_, k) => mean(rows.map((r) => r[k])));
 }
 
-/** Mean of column k with a percentile-bootstrap CI over seeds (rows). */
-export function columnCI(rows: number[][], k: number, resamples: number, seed = 1): Estimate {
-  const xs = rows.map((r) => r[k]);
+/** Mean of `xs` with a percentile-bootstrap CI (resampling its entries). */
+export function bootstrapMean(xs: number[], resamples: number, seed: number): Estimate {
   const est = bootstrap(xs.length, (idx) => {
     let s = 0;
     for (const i of idx) s += xs[i];
     return s / idx.length;
   }, { resamples, seed });
   return { value: est.value, lo: est.lo, hi: est.hi };
+}
+
+/** Mean of column k with a percentile-bootstrap CI over seeds (rows). */
+export function columnCI(rows: number[][], k: number, resamples: number, seed = 1): Estimate {
+  return bootstrapMean(rows.map((r) => r[k]), resamples, seed);
 }
 
 /** Paired mean difference col b − col a over seeds with a bootstrap CI. */
@@ -184,13 +195,7 @@ export function pairedCI(
   resamples: number,
   seed = 2,
 ): Estimate {
-  const ds = rows.map((r) => r[b] - r[a]);
-  const est = bootstrap(ds.length, (idx) => {
-    let s = 0;
-    for (const i of idx) s += ds[i];
-    return s / idx.length;
-  }, { resamples, seed });
-  return { value: est.value, lo: est.lo, hi: est.hi };
+  return bootstrapMean(rows.map((r) => r[b] - r[a]), resamples, seed);
 }
 
 /** Index of the smallest value. */
@@ -244,4 +249,12 @@ export async function tune(
   const r = await evaluateMethods(ctx, cfg, seeds, grid.map(make), "lt.tune");
   const meanWorst = columnMeans(worstClass(r.fd));
   return { grid, meanWorst, best: grid[argmin(meanWorst)] };
+}
+
+/** {@link tune} over mutual learning's β grid (`tuneBetas`): the tuning step of the β-tuned cases. */
+export function tuneBeta(
+  ctx: CaseContext,
+  cfg: LtModelConfig & { tuneSeeds: number; tuneBetas: number[] },
+): Promise<Tuning> {
+  return tune(ctx, cfg, cfg.tuneSeeds, cfg.tuneBetas, (beta) => ({ kind: "mutual", beta }));
 }

@@ -18,12 +18,13 @@ import {
   ltModelFields,
   ltParams,
   pairedCI,
-  samplingProfiles,
   tune,
+  tuneBeta,
+  tunedProfiles,
   type Tuning,
   tuningFields,
 } from "./_common.ts";
-import { sampleScatter } from "./_charts.ts";
+import { type SamplePreview, samplesChart } from "./_charts.ts";
 
 const schema = z.object({
   ...ltModelFields,
@@ -35,16 +36,13 @@ const schema = z.object({
 }).strict();
 type Config = z.infer<typeof schema>;
 
-interface Measurement {
-  classNames: string[];
+interface Measurement extends SamplePreview {
   methods: string[];
   betaTuning: Tuning;
   tauTuning: Tuning;
   /** fd[s][k][y], k = vanilla, CBDM, mutual. */
   fd: number[][][];
   worst: number[][];
-  preview: number[][][];
-  previewTrue: number[][];
 }
 
 /** The case. */
@@ -56,15 +54,9 @@ export const baselines = defineCase<Config, Measurement, { ordering: string[] }>
   version: 1,
   configSchema: schema,
   profiles: {
-    smoke: {
-      ...samplingProfiles.smoke,
-      seeds: 4,
-      tuneSeeds: 2,
-      tuneBetas: [0.1, 1],
-      cbdmTaus: [1],
-    },
-    quick: { ...samplingProfiles.quick },
-    full: { ...samplingProfiles.full, seeds: 100, tuneSeeds: 30 },
+    smoke: { ...tunedProfiles.smoke, cbdmTaus: [1] },
+    quick: { ...tunedProfiles.quick },
+    full: { ...tunedProfiles.full },
   },
   params: {
     ...ltParams,
@@ -90,13 +82,7 @@ export const baselines = defineCase<Config, Measurement, { ordering: string[] }>
   defaultSeeds: (c) => c.seeds,
   async run(ctx, c) {
     ctx.progress(0, 3, "tuning β");
-    const betaTuning = await tune(
-      ctx,
-      c,
-      c.tuneSeeds,
-      c.tuneBetas,
-      (beta) => ({ kind: "mutual", beta }),
-    );
+    const betaTuning = await tuneBeta(ctx, c);
     ctx.progress(1, 3, "tuning CBDM τ");
     const tauTuning = await tune(ctx, c, c.tuneSeeds, c.cbdmTaus, (tau) => ({ kind: "cbdm", tau }));
     const methods: Method[] = [
@@ -195,18 +181,7 @@ export const baselines = defineCase<Config, Measurement, { ordering: string[] }>
         title: "Vanilla vs CBDM vs mutual learning",
         spec: concat("Vanilla vs CBDM vs mutual learning", [bars, pd]),
       },
-      {
-        id: "samples",
-        title: "Generated vs true samples (first seed)",
-        spec: sampleScatter(
-          "Generated vs true samples, first seed",
-          specOf(c).dim,
-          m.classNames,
-          m.methods,
-          m.preview,
-          m.previewTrue,
-        ),
-      },
+      samplesChart("Generated vs true samples, first seed", c, m, m.methods),
     ];
   },
 });

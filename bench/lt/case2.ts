@@ -18,12 +18,12 @@ import {
   ltModelFields,
   ltParams,
   pairedCI,
-  samplingProfiles,
-  tune,
+  tuneBeta,
+  tunedProfiles,
   type Tuning,
   tuningFields,
 } from "./_common.ts";
-import { sampleScatter } from "./_charts.ts";
+import { type SamplePreview, samplesChart } from "./_charts.ts";
 
 /** The rebuttal's table: τ, head FD ± sd, tail FD ± sd (their networks; shown beside ours, not matched). */
 export const REBUTTAL_CASE2 = [
@@ -47,15 +47,12 @@ const schema = z.object({
 }).strict();
 type Config = z.infer<typeof schema>;
 
-interface Measurement {
-  classNames: string[];
+interface Measurement extends SamplePreview {
   taus: number[];
   betas: number[];
   tuning: Tuning;
   /** fd[s][k][y]. */
   fd: number[][][];
-  preview: number[][][];
-  previewTrue: number[][];
 }
 
 /** rows[s][k] of class y. */
@@ -86,15 +83,9 @@ export const case2 = defineCase<
   version: 1,
   configSchema: schema,
   profiles: {
-    smoke: {
-      ...samplingProfiles.smoke,
-      seeds: 4,
-      tuneSeeds: 2,
-      tuneBetas: [0.1, 1],
-      taus: [0, 0.5, 1],
-    },
-    quick: { ...samplingProfiles.quick },
-    full: { ...samplingProfiles.full, seeds: 100, tuneSeeds: 30 },
+    smoke: { ...tunedProfiles.smoke, taus: [0, 0.5, 1] },
+    quick: { ...tunedProfiles.quick },
+    full: { ...tunedProfiles.full },
   },
   params: {
     ...ltParams,
@@ -113,13 +104,7 @@ export const case2 = defineCase<
   defaultSeeds: (c) => c.seeds,
   async run(ctx, c) {
     ctx.progress(0, 2, "tuning β");
-    const tuning = await tune(
-      ctx,
-      c,
-      c.tuneSeeds,
-      c.tuneBetas,
-      (beta) => ({ kind: "mutual", beta }),
-    );
+    const tuning = await tuneBeta(ctx, c);
     const betas = c.taus.map((t) => t * tuning.best);
     ctx.progress(1, 2, "evaluation");
     const r = await evaluateMethods(
@@ -226,18 +211,7 @@ export const case2 = defineCase<
     });
     return [
       { id: "fd-vs-tau", title: "Head and tail FD vs τ", spec: concat("Case 2", [chart]) },
-      {
-        id: "samples",
-        title: "Generated vs true samples (first seed)",
-        spec: sampleScatter(
-          "Case 2 samples, first seed",
-          specOf(c).dim,
-          m.classNames,
-          ["τ=0", "τ=1"],
-          m.preview,
-          m.previewTrue,
-        ),
-      },
+      samplesChart("Case 2 samples, first seed", c, m, ["τ=0", "τ=1"]),
     ];
   },
 });

@@ -12,6 +12,7 @@ import { concat, measuredVsPredicted } from "../../reports/charts.ts";
 import { evaluateMethods, specOf, worstClass } from "./_experiment.ts";
 import {
   argmin,
+  bootstrapMean,
   columnCI,
   columnMeans,
   fmt,
@@ -21,7 +22,7 @@ import {
   ltParams,
   samplingProfiles,
 } from "./_common.ts";
-import { betaAxisValue, sampleScatter } from "./_charts.ts";
+import { betaAxisValue, type SamplePreview, samplesChart } from "./_charts.ts";
 
 const schema = z.object({
   ...ltModelFields,
@@ -42,16 +43,13 @@ const schema = z.object({
 }).strict();
 type Config = z.infer<typeof schema>;
 
-interface Measurement {
+interface Measurement extends SamplePreview {
   betas: number[];
-  classNames: string[];
   /** fd[s][b][y]. */
   fd: number[][][];
   kl: number[][][] | null;
   /** worst[s][b]. */
   worst: number[][];
-  preview: number[][][];
-  previewTrue: number[][];
 }
 
 /** Cross-fitted paired differences: worst(ref) − worst(β* picked on the other half), per seed. */
@@ -63,15 +61,6 @@ function crossFitDiffs(worst: number[][], ref: number, candidates: number[]): nu
     return candidates[argmin(means)];
   });
   return Array.from({ length: n }, (_, i) => worst[i][ref] - worst[i][pick[1 - (i % 2)]]);
-}
-
-function meanBoot(xs: number[], resamples: number, seed: number): Estimate {
-  const e = bootstrap(xs.length, (idx) => {
-    let s = 0;
-    for (const i of idx) s += xs[i];
-    return s / idx.length;
-  }, { resamples, seed });
-  return { value: e.value, lo: e.lo, hi: e.hi };
 }
 
 /** β* = argmin of the mean worst-class error, with a bootstrap CI over seeds (on the grid). */
@@ -141,8 +130,8 @@ export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
   }),
   judge({ measurement: m }, c) {
     const B = m.betas.length, pos = m.betas.map((_, i) => i).filter((i) => m.betas[i] > 0);
-    const left = meanBoot(crossFitDiffs(m.worst, 0, pos), c.resamples, 3);
-    const right = meanBoot(crossFitDiffs(m.worst, B - 1, pos), c.resamples, 4);
+    const left = bootstrapMean(crossFitDiffs(m.worst, 0, pos), c.resamples, 3);
+    const right = bootstrapMean(crossFitDiffs(m.worst, B - 1, pos), c.resamples, 4);
     const star = betaStar(m.worst, m.betas, c.resamples);
     const means = columnMeans(m.worst);
     const bs = argmin(means);
@@ -217,18 +206,12 @@ export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
         title: "Worst-class error vs β (the V)",
         spec: concat("Worst-class error vs β", [v, pc]),
       },
-      {
-        id: "samples",
-        title: "Generated vs true samples (first seed)",
-        spec: sampleScatter(
-          "Generated vs true samples, first seed",
-          specOf(c).dim,
-          m.classNames,
-          keep.map((k) => `β=${m.betas[k]}`),
-          m.preview,
-          m.previewTrue,
-        ),
-      },
+      samplesChart(
+        "Generated vs true samples, first seed",
+        c,
+        m,
+        keep.map((k) => `β=${m.betas[k]}`),
+      ),
     ];
   },
 });

@@ -97,6 +97,18 @@ export function gramSchmidt(w: Float64Array | Float32Array, d: number, K: number
   }
 }
 
+/** A zeroed result for `runs` runs with `logs` logged overlaps each. */
+export function emptyResult(runs: number, logs: number): SgdBatchResult {
+  return {
+    crossU: new Uint32Array(runs),
+    crossV: new Uint32Array(runs),
+    failedAt: new Uint32Array(runs),
+    logU: new Float32Array(runs * logs),
+    logV: new Float32Array(runs * logs),
+    logs,
+  };
+}
+
 /**
  * Train every run of the batch on the CPU (f64). `onProgress(stepsDone)` is called every few
  * thousand steps of each run; `signal` aborts between steps.
@@ -109,14 +121,7 @@ export function runSgdCpu(
   const { d, K, cap, logEvery } = b;
   const L = logCount(b);
   const n = b.runs.length;
-  const res: SgdBatchResult = {
-    crossU: new Uint32Array(n),
-    crossV: new Uint32Array(n),
-    failedAt: new Uint32Array(n),
-    logU: new Float32Array(n * L),
-    logV: new Float32Array(n * L),
-    logs: L,
-  };
+  const res = emptyResult(n, L);
   const x = new Float64Array(d), xt = new Float64Array(d), scratch = new Uint32Array(4);
   const lam = new Float64Array(K), mu = new Float64Array(K);
   const sg = new Float64Array(K), sp = new Float64Array(K);

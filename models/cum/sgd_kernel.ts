@@ -15,7 +15,7 @@ import {
   uniformBuffer,
 } from "../gpu/buffers.ts";
 import { latentCode } from "../../datasets/mixed_cumulant.ts";
-import { ACTIVATIONS, logCount, type SgdBatch, type SgdBatchResult } from "./sgd.ts";
+import { ACTIVATIONS, emptyResult, logCount, type SgdBatch, type SgdBatchResult } from "./sgd.ts";
 
 /** Threads per workgroup (one run each). */
 export const SGD_WORKGROUP = 32;
@@ -228,14 +228,7 @@ export async function runSgdGpu(
     }
     const st = new Uint32Array(await readBuffer(device, stBuf, n * 16));
     const lg = new Float32Array(await readBuffer(device, logBuf, Math.max(1, n * L * 2) * 4));
-    const res: SgdBatchResult = {
-      crossU: new Uint32Array(n),
-      crossV: new Uint32Array(n),
-      failedAt: new Uint32Array(n),
-      logU: new Float32Array(n * L),
-      logV: new Float32Array(n * L),
-      logs: L,
-    };
+    const res = emptyResult(n, L);
     for (let i = 0; i < n; i++) {
       res.crossU[i] = st[4 * i], res.crossV[i] = st[4 * i + 1], res.failedAt[i] = st[4 * i + 2];
     }
