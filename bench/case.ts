@@ -83,6 +83,11 @@ export interface Case<C extends Record<string, unknown>, M, P> {
   judge(out: CaseOutput<M, P>, config: C): Verdict;
   /** Vega-Lite charts, each showing the measurement with CIs and the prediction. */
   charts(out: CaseOutput<M, P>, config: C, verdict: Verdict): Chart[];
+  /**
+   * What to do with `--backend auto` when the only adapter is a software (fallback) one such as
+   * llvmpipe: "use" it (default) or run on the "cpu" path because it is faster there (measured).
+   */
+  onFallbackAdapter?: "use" | "cpu";
   /** Optional tables for the report. */
   tables?(out: CaseOutput<M, P>, config: C, verdict: Verdict): Table[];
 }

@@ -147,7 +147,9 @@ function cmdList(args: string[]): number {
   });
   if (values.json) return console.log(JSON.stringify(rows, null, 2)), 0;
   for (const r of rows) {
-    console.log(`${r.id}  v${r.version}  ~${r.estimatedSeconds}s on the CPU path (${profile}, ${r.seeds} seeds)`);
+    console.log(
+      `${r.id}  v${r.version}  ~${r.estimatedSeconds}s on the CPU path (${profile}, ${r.seeds} seeds)`,
+    );
     console.log(`  paper: ${r.paper}`);
     console.log(`  claim: ${r.claim}`);
     console.log(`  profiles: ${r.profiles.join(", ")}; fields: ${r.fields.join(", ")}`);

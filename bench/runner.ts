@@ -79,6 +79,7 @@ export async function runCase(
     label: [number, number];
     quiet?: boolean;
     signal?: AbortSignal;
+    backendReason?: string | null;
   },
 ): Promise<CaseResult> {
   const startedAt = new Date();
@@ -104,6 +105,7 @@ export async function runCase(
     claim: c.claim,
     profile: opts.profile,
     backend: opts.choice.backend,
+    backendReason: opts.backendReason ?? null,
     config,
     configHash: await configHash({ id: c.id, version: c.version, config }),
     params: c.params,
@@ -118,6 +120,7 @@ export async function runCase(
     const verdict = c.judge(out, config);
     const charts = c.charts(out, config, verdict);
     const tables = c.tables?.(out, config, verdict) ?? [];
+    if (opts.backendReason) verdict.findings.push(`Backend: ${opts.backendReason}.`);
     if (runErrors.length) {
       verdict.findings.push(
         `${runErrors.length} individual run(s) failed and were excluded (see run errors)`,
@@ -262,12 +265,22 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       lost = false;
       watchLoss(choice);
     }
+    // a software adapter is slower than the CPU path for some cases (measured): with auto, those run on the CPU
+    const onCpu = opts.backend === "auto" && choice.adapter?.isFallbackAdapter &&
+      c.onFallbackAdapter === "cpu";
+    const backendReason = onCpu
+      ? `with --backend auto on a software adapter (${choice.adapter?.description}) this case runs on the CPU path, which is faster for it`
+      : null;
+    const caseChoice: BackendChoice = onCpu
+      ? { backend: "cpu", device: null, adapter: null, fallbackReason: backendReason }
+      : choice;
     const nSeeds = opts.seeds ?? c.defaultSeeds(config);
     const seeds = Array.from({ length: nSeeds }, (_, k) => opts.baseSeed + k);
     results.cases[c.id] = await runCase(c, config, {
       profile: opts.profile,
       seeds,
-      choice,
+      choice: caseChoice,
+      backendReason,
       baseSeed: opts.baseSeed,
       label: [i + 1, opts.cases.length],
       quiet: opts.quiet,

@@ -120,3 +120,19 @@ Deno.test("a GPU device lost mid-case: that case ends as error, the next gets a 
   assert.equal(results.cases["t.after"].status, "done");
   assert.equal(results.cases["t.after"].verdict.value, 1);
 });
+
+Deno.test("with --backend auto, a case that asks for it runs on the CPU when the adapter is a software one", async () => {
+  const probe = await acquireBackend("auto", { timeoutMs: 10000 });
+  probe.device?.destroy();
+  const c = fakeCase("t.prefers-cpu", (ctx) => Promise.resolve([ctx.backend === "cpu" ? 1 : 0]));
+  c.onFallbackAdapter = "cpu";
+  const { onDisk } = await plan([c], "auto");
+  const r = onDisk.cases["t.prefers-cpu"];
+  if (probe.adapter?.isFallbackAdapter) {
+    assert.equal(r.backend, "cpu");
+    assert.match(r.backendReason ?? "", /software adapter/);
+  } else {
+    assert.equal(r.backend, probe.device ? "webgpu" : "cpu");
+    assert.equal(r.backendReason, null);
+  }
+});

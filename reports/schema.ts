@@ -84,6 +84,9 @@ export const CaseResultSchema = z.object({
   profile: z.string(),
   status: z.enum(["done", "error"]),
   backend: z.enum(["webgpu", "cpu"]),
+  backendReason: z.string().nullable().default(null).describe(
+    "why this case ran on another backend than the run's",
+  ),
   config: z.record(z.string(), z.unknown()),
   configHash: z.string(),
   params: z.record(z.string(), ParamSourceSchema),

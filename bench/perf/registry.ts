@@ -5,6 +5,7 @@
 import type { PeerBenchmark } from "./peer.ts";
 import { memKernelPeer } from "../peers/mem_kernel.ts";
 import { cumPairwisePeer } from "../peers/cum_peer.ts";
+import { flPeers } from "../peers/fl_peer.ts";
 
 /** All perf peers. */
-export const PEERS: PeerBenchmark[] = [memKernelPeer, cumPairwisePeer];
+export const PEERS: PeerBenchmark[] = [memKernelPeer, cumPairwisePeer, ...flPeers];

@@ -64,7 +64,7 @@ struct Params {
   alpha: f32, beta: f32, lr: f32, q: f32,
 };
 @group(0) @binding(0) var<uniform> U: Params;
-@group(0) @binding(1) var<storage, read> data: array<f32>;        // per run: X (R*D), Xᵀ (D*R), aux (R)
+@group(0) @binding(1) var<storage, read> data: array<f32>;        // per run: X (R*D), aux (R)
 @group(0) @binding(2) var<storage, read_write> W: array<f32>;     // per run: M*D
 @group(0) @binding(3) var<storage, read_write> scr: array<f32>;   // per run: scratch
 @group(0) @binding(4) var<storage, read_write> logs: array<f32>;  // per run: L*3
@@ -105,8 +105,7 @@ const INNER = /* wgsl */ `
     for (var e = tid; e < M * R; e += WG) {
       let r = e / R; let j = e % R;
       var s = 0.0;
-      // Xᵀ: neighbouring threads (j, j+1) read neighbouring words
-      for (var k = 0u; k < D; k++) { s += W[wo + r * D + k] * data[xo + R * D + k * R + j]; }
+      for (var k = 0u; k < D; k++) { s += W[wo + r * D + k] * data[xo + j * D + k]; }
       scr[so + oP + e] = s;
     }
 `;
@@ -117,7 +116,7 @@ export function diffusionWgsl(k: Dims): string {
 @compute @workgroup_size(${FL_WORKGROUP})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) tid: u32) {
   let run = wid.x;
-  let xo = run * (2u * R * D + R); let ao = xo + 2u * R * D;
+  let xo = run * (R * D + R); let ao = xo + R * D;
   let wo = run * M * D; let so = run * SCR;
   let b2 = U.beta * U.beta; let fm = f32(MN); let c4 = 4.0 * U.beta / sqrt(fm);
   for (var t = U.stepStart; t < U.stepEnd; t++) {
@@ -202,7 +201,7 @@ fn sigRow(y: f32) -> u32 { return select(NS + 1u, NS, y > 0.0); }
 @compute @workgroup_size(${FL_WORKGROUP})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) tid: u32) {
   let run = wid.x;
-  let xo = run * (2u * R * D + R); let ao = xo + 2u * R * D;
+  let xo = run * (R * D + R); let ao = xo + R * D;
   let wo = run * M * D; let so = run * SCR;
   let fm = f32(MN); let fn_ = f32(NS);
   for (var t = U.stepStart; t < U.stepEnd; t++) {
@@ -302,17 +301,13 @@ export async function trainGpu(
   }
   const code = b.model === "diffusion" ? diffusionWgsl(k) : classifierWgsl(k);
   const pipeline = await computePipeline(device, code);
-  const per = 2 * k.R * k.D + k.R;
+  const per = k.R * k.D + k.R;
   const data = new Float32Array(nRuns * per);
   const W = new Float32Array(nRuns * k.M * k.D);
   b.runs.forEach((run, i) => {
     data.set(run.X, i * per);
-    const xt = i * per + k.R * k.D;
-    for (let j = 0; j < k.R; j++) {
-      for (let c = 0; c < k.D; c++) data[xt + c * k.R + j] = run.X[j * k.D + c];
-    }
     const aux = b.model === "diffusion" ? rowWeights(run.y) : Float64Array.from(run.y);
-    data.set(aux, i * per + 2 * k.R * k.D);
+    data.set(aux, i * per + k.R * k.D);
     W.set(run.W0, i * k.M * k.D);
   });
   const dataBuf = storageBuffer(device, data);
