@@ -210,7 +210,7 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
     }
   }
   let choice = await acquireBackend(opts.backend, { gpu: opts.gpu });
-  let lost = false, finished = false;
+  let lost = false, finished = false, prevFailed = false;
   // any loss before the run's own destroy() at the end (driver reset, a case destroying it)
   // means the next case needs a fresh device
   const watchLoss = (ch: BackendChoice) => ch.device?.lost.then(() => void (lost = !finished));
@@ -250,6 +250,14 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       }
       continue;
     }
+    // a case that failed on the GPU may have lost the device; give its `lost` promise a moment
+    if (!lost && choice.device && prevFailed) {
+      const gone = choice.device.lost.then(() => true);
+      lost = await Promise.race([
+        gone,
+        new Promise<boolean>((r) => setTimeout(() => r(false), 200)),
+      ]);
+    }
     if (lost) {
       if (!opts.quiet) {
         console.error(`claimbench: the WebGPU device was lost; acquiring a new one for ${c.id}`);
@@ -286,6 +294,7 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       quiet: opts.quiet,
       signal: opts.signal,
     });
+    prevFailed = results.cases[c.id].status === "error";
     results.updatedAt = new Date().toISOString();
     await atomicWriteTextFile(path, JSON.stringify(results, null, 1));
   }

@@ -61,14 +61,16 @@ export interface ImageSet {
 }
 
 /** The data directory: `$CLAIMBENCH_FASHION_MNIST_DIR` when set, else the Debian path. */
-export function fashionMnistDir(): string {
-  let env: string | undefined;
-  try {
-    env = Deno.env.get(FASHION_MNIST_ENV);
-  } catch {
-    env = undefined; // no --allow-env: use the default
-  }
+export function fashionMnistDir(env: string | undefined = readEnv()): string {
   return env && env.length > 0 ? env : DEFAULT_FASHION_MNIST_DIR;
+}
+
+function readEnv(): string | undefined {
+  try {
+    return Deno.env.get(FASHION_MNIST_ENV);
+  } catch {
+    return undefined; // no --allow-env: use the default
+  }
 }
 
 /** Whether all four files are present in `dir`. */

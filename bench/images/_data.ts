@@ -22,11 +22,17 @@ export interface ImageDataRequest {
   classes?: readonly number[];
   limit?: number;
   normalization: Normalization;
+  /** Data directory (null or absent: `$CLAIMBENCH_FASHION_MNIST_DIR` or the Debian path). */
+  dir?: string | null;
 }
 
 /** Load, select, resize and normalize one split. */
 export async function loadImages(req: ImageDataRequest): Promise<ImageSet> {
-  const raw = await loadFashionMnist(req.split, { classes: req.classes, limit: req.limit });
+  const raw = await loadFashionMnist(req.split, {
+    classes: req.classes,
+    limit: req.limit,
+    dir: req.dir ?? undefined,
+  });
   if (raw.count === 0) {
     throw new Error(
       `Fashion-MNIST ${req.split} split has no images of classes [${req.classes?.join(", ")}]`,

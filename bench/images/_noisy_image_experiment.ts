@@ -16,6 +16,8 @@ import { sampleWithoutReplacement } from "./_simplicity_experiment.ts";
 
 /** The experiment's parameters (the case config). */
 export interface NoisyImageParams {
+  /** Data directory (null: the default). */
+  dataDir: string | null;
   side: number;
   m: number;
   ns: number[];
@@ -69,7 +71,12 @@ interface Pool {
 async function pool(p: NoisyImageParams, variant: "2-class" | "10-class"): Promise<Pool> {
   const classes = variant === "2-class" ? [...p.twoClasses] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   if (new Set(classes).size !== classes.length) throw new Error("twoClasses must differ");
-  const common = { side: p.side, classes, normalization: "centered-unit-norm" as const };
+  const common = {
+    side: p.side,
+    classes,
+    normalization: "centered-unit-norm" as const,
+    dir: p.dataDir,
+  };
   const train = await loadImages({ split: "train", ...common });
   const test = await loadImages({ split: "test", ...common });
   const labelOf = new Map(classes.map((c, i) => [c, i]));

@@ -15,6 +15,8 @@ import { loadImages } from "./_data.ts";
 
 /** The experiment's parameters (a subset of the case config). */
 export interface SimplicityParams {
+  /** Data directory (null: the default). */
+  dataDir: string | null;
   side: number;
   channels: number;
   nTrain: number;
@@ -96,8 +98,14 @@ export async function runSimplicity(
     side: p.side,
     limit: p.nTrain,
     normalization: "symmetric",
+    dir: p.dataDir,
   });
-  const test = await loadImages({ split: "test", side: p.side, normalization: "symmetric" });
+  const test = await loadImages({
+    split: "test",
+    side: p.side,
+    normalization: "symmetric",
+    dir: p.dataDir,
+  });
   const d = p.side * p.side;
   const sur = fitGaussianSurrogate(train.images, train.count, d);
   // a check that the sampler reproduces the moments (reported, and tested separately)

@@ -1,31 +1,31 @@
 /**
- * Test helpers for the image cases: run with the data directory pointed at a generated fixture,
- * or at an empty directory (a missing data set).
+ * Test helpers for the image cases: a generated fixture directory or an empty one (a missing
+ * data set), passed to the cases through their `dataDir` config field. (Not through the
+ * environment: `deno test --parallel` runs test modules as workers of one process, so an
+ * environment variable set by one test module is seen by the others.)
  * @module
  */
-import { FASHION_MNIST_ENV } from "../../datasets/fashion_mnist.ts";
 import { writeFashionMnistFixture } from "../../datasets/fashion_mnist_fixture.ts";
 
-async function withDataDir(fill: (dir: string) => Promise<void>, f: () => Promise<void>) {
+async function withDataDir(
+  fill: (dir: string) => Promise<void>,
+  f: (dir: string) => Promise<void>,
+) {
   const dir = await Deno.makeTempDir({ prefix: "claimbench_fmnist_" });
-  const old = Deno.env.get(FASHION_MNIST_ENV);
   try {
     await fill(dir);
-    Deno.env.set(FASHION_MNIST_ENV, dir);
-    await f();
+    await f(dir);
   } finally {
-    if (old === undefined) Deno.env.delete(FASHION_MNIST_ENV);
-    else Deno.env.set(FASHION_MNIST_ENV, old);
     await Deno.remove(dir, { recursive: true });
   }
 }
 
-/** Run `f` with `$CLAIMBENCH_FASHION_MNIST_DIR` pointing at a fresh generated fixture. */
-export function withFixtureDir(f: () => Promise<void>, opts = { train: 120, test: 60 }) {
+/** Run `f` with a fresh generated fixture directory. */
+export function withFixtureDir(f: (dir: string) => Promise<void>, opts = { train: 120, test: 60 }) {
   return withDataDir((dir) => writeFashionMnistFixture(dir, opts), f);
 }
 
-/** Run `f` with `$CLAIMBENCH_FASHION_MNIST_DIR` pointing at an empty directory. */
-export function withMissingData(f: () => Promise<void>) {
+/** Run `f` with an empty directory (a missing data set). */
+export function withMissingData(f: (dir: string) => Promise<void>) {
   return withDataDir(() => Promise.resolve(), f);
 }

@@ -14,6 +14,9 @@ import type { Check } from "../../reports/schema.ts";
 import { type NoisyImageMeasurement, runNoisyImage } from "./_noisy_image_experiment.ts";
 
 const schema = z.object({
+  dataDir: z.string().min(1).nullable().default(null).describe(
+    "Fashion-MNIST IDX directory; null = $CLAIMBENCH_FASHION_MNIST_DIR or /usr/share/datasets/fashion-mnist",
+  ),
   side: z.number().int().min(4).max(28).default(16).describe(
     "image side after area-resizing (d = side²; 16 gives CLAIMS.md's d = 256)",
   ),

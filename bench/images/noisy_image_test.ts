@@ -6,11 +6,12 @@ import { PhiloxStream } from "../../models/gpu/philox.ts";
 import { multiClassLossGrad } from "../../models/images/noisy_image_models.ts";
 import { classifierLossGrad } from "../../models/fl/classifier.ts";
 
-const smoke = () => noisyImage.configSchema.parse(noisyImage.profiles.smoke);
+const smoke = (dataDir: string | null = null) =>
+  noisyImage.configSchema.parse({ ...noisyImage.profiles.smoke, dataDir });
 
 Deno.test("noisy-image: smoke run on the fixture is deterministic and judged", async () => {
-  await withFixtureDir(async () => {
-    const c = smoke();
+  await withFixtureDir(async (dir) => {
+    const c = smoke(dir);
     const a = await noisyImage.run(makeTestContext({ seeds: [0, 1] }), c);
     const b = await noisyImage.run(makeTestContext({ seeds: [0, 1] }), c);
     assert.deepEqual(a, b);
@@ -26,9 +27,9 @@ Deno.test("noisy-image: smoke run on the fixture is deterministic and judged", a
 });
 
 Deno.test("noisy-image: a missing data set is an error that says how to install it", async () => {
-  await withMissingData(async () => {
+  await withMissingData(async (dir) => {
     await assert.rejects(
-      noisyImage.run(makeTestContext({ seeds: [0] }), smoke()),
+      noisyImage.run(makeTestContext({ seeds: [0] }), smoke(dir)),
       /sudo apt-get install dataset-fashion-mnist/,
     );
   });

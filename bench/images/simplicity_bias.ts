@@ -14,6 +14,9 @@ import { parameterCount } from "../../models/images/denoiser.ts";
 import { runSimplicity, type SimplicityMeasurement } from "./_simplicity_experiment.ts";
 
 const schema = z.object({
+  dataDir: z.string().min(1).nullable().default(null).describe(
+    "Fashion-MNIST IDX directory; null = $CLAIMBENCH_FASHION_MNIST_DIR or /usr/share/datasets/fashion-mnist",
+  ),
   side: z.number().int().min(4).max(28).multipleOf(2).default(14).describe(
     "image side after area-resizing the 28×28 images (even; 28 = native resolution)",
   ),

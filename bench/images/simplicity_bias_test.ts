@@ -5,11 +5,12 @@ import { crossingStep, openingIndex } from "./simplicity_bias.ts";
 import { logSteps } from "./_simplicity_experiment.ts";
 import { withFixtureDir, withMissingData } from "./_test_util.ts";
 
-const smoke = () => simplicityBias.configSchema.parse(simplicityBias.profiles.smoke);
+const smoke = (dataDir: string | null = null) =>
+  simplicityBias.configSchema.parse({ ...simplicityBias.profiles.smoke, dataDir });
 
 Deno.test("simplicity-bias: smoke run on the fixture is deterministic and judged", async () => {
-  await withFixtureDir(async () => {
-    const c = smoke();
+  await withFixtureDir(async (dir) => {
+    const c = smoke(dir);
     const seeds = [0, 1];
     const a = await simplicityBias.run(makeTestContext({ seeds }), c);
     const b = await simplicityBias.run(makeTestContext({ seeds }), c);
@@ -33,9 +34,9 @@ Deno.test("simplicity-bias: smoke run on the fixture is deterministic and judged
 });
 
 Deno.test("simplicity-bias: a missing data set is an error that says how to install it", async () => {
-  await withMissingData(async () => {
+  await withMissingData(async (dir) => {
     await assert.rejects(
-      simplicityBias.run(makeTestContext({ seeds: [0] }), smoke()),
+      simplicityBias.run(makeTestContext({ seeds: [0] }), smoke(dir)),
       /sudo apt-get install dataset-fashion-mnist.*scripts\/install_fashion_mnist\.sh/,
     );
   });
@@ -67,14 +68,14 @@ Deno.test("simplicity-bias: config is strict and profiles parse", () => {
 });
 
 Deno.test("simplicity-bias: the tfjs/WebGPU engine agrees with the CPU kernels at smoke", async () => {
-  const { acquireBackend } = await import("../../models/gpu/device.ts");
-  const choice = await acquireBackend("auto").catch(() => null);
+  const { sharedBackend } = await import("../../models/gpu/device.ts");
+  const choice = await sharedBackend().catch(() => null);
   if (!choice || choice.backend !== "webgpu") {
     console.warn("no WebGPU adapter: skipping the tfjs/WebGPU agreement test");
     return;
   }
-  await withFixtureDir(async () => {
-    const c = { ...smoke(), engine: "tfjs" as const };
+  await withFixtureDir(async (dir) => {
+    const c = { ...smoke(dir), engine: "tfjs" as const };
     const gpu = await simplicityBias.run(makeTestContext({ seeds: [0], device: choice.device }), c);
     const cpu = await simplicityBias.run(makeTestContext({ seeds: [0] }), { ...c, engine: "cpu" });
     assert.equal(gpu.engine, "tfjs");

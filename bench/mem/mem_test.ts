@@ -4,7 +4,7 @@ import { hellingerOnset } from "./hellinger_onset.ts";
 import { runMemExperiment } from "./_experiment.ts";
 import { makeTestContext } from "../testing.ts";
 import { resolveConfig } from "../config.ts";
-import { acquireBackend } from "../../models/gpu/device.ts";
+import { sharedBackend } from "../../models/gpu/device.ts";
 import type { AnyCase } from "../case.ts";
 
 const smoke = (c: AnyCase) => resolveConfig(c, "smoke", {});
@@ -27,7 +27,7 @@ Deno.test("mem cases: same seeds on the CPU give bit-identical measurements and 
 });
 
 Deno.test("mem.transition: WebGPU and CPU agree on ≥ 97% of Δ signs at the smoke profile", async () => {
-  const choice = await acquireBackend("auto", { timeoutMs: 10000 });
+  const choice = await sharedBackend();
   if (!choice.device) return console.warn(`skipped: ${choice.fallbackReason}`);
   const cfg = { ...smoke(transition), originalSize: 128 } as never;
   const seeds = Array.from({ length: 12 }, (_, i) => i);
@@ -46,7 +46,6 @@ Deno.test("mem.transition: WebGPU and CPU agree on ≥ 97% of Δ signs at the sm
     }
   });
   assert.ok(same / total >= 0.97, `agreement ${same}/${total}`);
-  choice.device.destroy();
 });
 
 Deno.test("mem.transition verdict has the crossing, width and monotonicity checks for each convention", async () => {

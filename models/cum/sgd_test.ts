@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { gramSchmidt, initialWeights, runSgdCpu, type SgdBatch } from "./sgd.ts";
 import { runSgdGpu } from "./sgd_kernel.ts";
-import { acquireBackend } from "../gpu/device.ts";
+import { sharedBackend } from "../gpu/device.ts";
 import { streamKey } from "../gpu/philox.ts";
 import type { Latent } from "../../datasets/mixed_cumulant.ts";
 
@@ -56,7 +56,7 @@ for (
   ] as [string, Partial<SgdBatch> & { latent?: Latent }][]
 ) {
   Deno.test(`pSGD kernel agrees with the CPU reference: ${label}`, async () => {
-    const choice = await acquireBackend("auto", { timeoutMs: 10000 });
+    const choice = await sharedBackend();
     if (!choice.device) return console.warn(`skipped: ${choice.fallbackReason}`);
     const b = batch(over);
     if (over.latent === "independent" && over.K === 2) b.data.betaU = 0;
@@ -83,6 +83,5 @@ for (
     }
     assert.ok(maxEarly < 1e-3, `early logs differ by ${maxEarly}`);
     assert.ok(maxAll < 0.05, `logs differ by ${maxAll}`);
-    choice.device.destroy();
   });
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { acquireBackend } from "../gpu/device.ts";
+import { sharedBackend } from "../gpu/device.ts";
 import { PhiloxStream } from "../gpu/philox.ts";
 import { muNormFor, twoPatchSample } from "../../datasets/two_patch.ts";
 import { buildRows, type FlBatch, type FlModel, neuronCount } from "./batch.ts";
@@ -38,7 +38,7 @@ function batch(model: FlModel, variant: "orthogonal" | "signed"): FlBatch {
 const REL = 1e-3, ABS_W = 1e-4;
 
 Deno.test("fl GD kernel: WebGPU agrees with the CPU reference (S, N, loss, weights)", async () => {
-  const choice = await acquireBackend("auto", { timeoutMs: 10000 });
+  const choice = await sharedBackend();
   if (!choice.device) return console.warn(`skipped: ${choice.fallbackReason}`);
   for (const model of ["diffusion", "classifier"] as const) {
     for (const variant of ["orthogonal", "signed"] as const) {
@@ -62,5 +62,4 @@ Deno.test("fl GD kernel: WebGPU agrees with the CPU reference (S, N, loss, weigh
       assert.ok(wWorst < ABS_W, `${model}/${variant}: worst weight difference ${wWorst}`);
     }
   }
-  choice.device.destroy();
 });

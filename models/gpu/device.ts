@@ -140,3 +140,15 @@ export async function acquireBackend(
   }
   return { backend: "cpu", device: null, adapter: null, fallbackReason: reason };
 }
+
+let shared: Promise<BackendChoice> | undefined;
+
+/**
+ * One WebGPU device (or the CPU fallback) for all the tests and benches of a process, never
+ * destroyed by them: creating and destroying many devices in one process makes wgpu on llvmpipe
+ * abort at exit now and then ("corrupted size vs. prev_size in fastbins"). Callers must not
+ * call `destroy()` on it.
+ */
+export function sharedBackend(): Promise<BackendChoice> {
+  return shared ??= acquireBackend("auto", { timeoutMs: 10000 });
+}

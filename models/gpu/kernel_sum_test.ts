@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { acquireBackend } from "./device.ts";
+import { sharedBackend } from "./device.ts";
 import { packSets, pairSumsCpu, pairSumsGpu } from "./kernel_sum.ts";
 import { PhiloxStream } from "./philox.ts";
 
@@ -17,7 +17,7 @@ Deno.test("pairSumsCpu matches a direct double sum on a 3-point set", () => {
 });
 
 Deno.test("WebGPU pair sums agree with the f64 CPU reference (1e-4 in the log) on data with mean 10", async () => {
-  const choice = await acquireBackend("auto", { timeoutMs: 10000 });
+  const choice = await sharedBackend();
   if (!choice.device) {
     console.warn(`skipped GPU comparison: ${choice.fallbackReason}`);
     return;
@@ -34,16 +34,14 @@ Deno.test("WebGPU pair sums agree with the f64 CPU reference (1e-4 in the log) o
       );
     }
   }
-  choice.device.destroy();
 });
 
 Deno.test("WebGPU pair sums stay right for long loops (N = 10^4 points in d = 32: 8·10^4 iterations per invocation)", async () => {
-  const choice = await acquireBackend("auto", { timeoutMs: 10000 });
+  const choice = await sharedBackend();
   if (!choice.device) return console.warn(`skipped GPU comparison: ${choice.fallbackReason}`);
   const [x] = randomSets(32, [10000], 10);
   const eps = Math.pow(10000, -1 / 32);
   const packed = packSets([x], 32, [1 / (4 * eps * eps)]);
   const cpu = pairSumsCpu(packed), gpu = await pairSumsGpu(choice.device, packed);
   assert.ok(Math.abs(gpu[0] - cpu[0]) < 1e-5, `${gpu[0]} vs ${cpu[0]}`);
-  choice.device.destroy();
 });

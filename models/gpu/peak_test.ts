@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { acquireBackend } from "./device.ts";
+import { sharedBackend } from "./device.ts";
 import { fmaReference, measurePeak, runCopy, runFma } from "./peak.ts";
 
 Deno.test("peak kernels compute what their CPU references compute", async () => {
-  const choice = await acquireBackend("auto", { timeoutMs: 10000 });
+  const choice = await sharedBackend();
   if (!choice.device) return console.warn(`skipped: ${choice.fallbackReason}`);
   const { values } = await runFma(choice.device, 300, 50);
   for (let i = 0; i < 300; i++) {
@@ -14,5 +14,4 @@ Deno.test("peak kernels compute what their CPU references compute", async () => 
   assert.deepEqual(copy, data);
   const peak = await measurePeak(choice.device, "small");
   assert.ok(peak.gflops > 0 && peak.gbps > 0);
-  choice.device.destroy();
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { acquireBackend } from "./device.ts";
+import { sharedBackend } from "./device.ts";
 import { computePipeline, dispatch, readU32, storageBuffer } from "./buffers.ts";
 import { normal2FromU32, philox4x32, PHILOX_WGSL, PhiloxStream, u32ToUnitF32 } from "./philox.ts";
 
@@ -46,7 +46,7 @@ Deno.test("stream normals have mean 0 and variance 1", () => {
 });
 
 Deno.test("WGSL philox gives the same integers as TypeScript, bit for bit", async () => {
-  const choice = await acquireBackend("auto", { timeoutMs: 10000 });
+  const choice = await sharedBackend();
   if (!choice.device) {
     console.warn(`skipped GPU comparison: ${choice.fallbackReason}`);
     return;
@@ -87,5 +87,4 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   // integers are exact; Box–Muller in f32 transcendental functions agrees to ~1e-5 absolute
   assert.ok(maxErr < 2e-4, `normal2 max abs error ${maxErr}`);
   assert.equal(u32ToUnitF32(0xffffffff), 1 - 2 ** -24);
-  device.destroy();
 });

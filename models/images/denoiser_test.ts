@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadTf } from "../../deps.ts";
-import { acquireBackend } from "../gpu/device.ts";
+import { sharedBackend } from "../gpu/device.ts";
 import { PhiloxStream } from "../gpu/philox.ts";
 import { conv3x3, conv3x3Backward, samePadding } from "./conv_cpu.ts";
 import { initDenoiserParams } from "./denoiser.ts";
@@ -123,7 +123,7 @@ Deno.test("denoiser: CPU training is deterministic", async () => {
 });
 
 Deno.test("denoiser: tfjs WebGPU trainer agrees with the CPU trainer", async () => {
-  const choice = await acquireBackend("auto").catch(() => null);
+  const choice = await sharedBackend().catch(() => null);
   if (!choice || choice.backend !== "webgpu") {
     console.warn("no WebGPU adapter: skipping the GPU agreement test");
     return;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { streamKey } from "../gpu/philox.ts";
-import { acquireBackend } from "../gpu/device.ts";
+import { sharedBackend } from "../gpu/device.ts";
 import { drawFeatures, timeBiasTable, timeGrid } from "./features.ts";
 import { PhiloxStream } from "../gpu/philox.ts";
 import { sampleCpu, type SamplerBatch, sampleWithScore } from "./sampler.ts";
@@ -77,7 +77,7 @@ Deno.test("sampler CPU path is bit-for-bit deterministic", () => {
 });
 
 Deno.test("GPU sampler agrees with the f64 CPU reference (same Philox noise)", async () => {
-  const choice = await acquireBackend("auto", { timeoutMs: 10000 });
+  const choice = await sharedBackend();
   if (!choice.device) {
     console.warn(`no WebGPU device (${choice.fallbackReason}); skipping the GPU sampler test`);
     return;
@@ -93,5 +93,4 @@ Deno.test("GPU sampler agrees with the f64 CPU reference (same Philox noise)", a
     const fc = gaussianFit(cpu, 2), fg = gaussianFit(gpu, 2);
     assert.ok(frechetGaussian(fc.mean, fc.cov, fg.mean, fg.cov, 2) < 1e-4);
   }
-  choice.device.destroy();
 });
