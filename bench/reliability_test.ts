@@ -102,3 +102,31 @@ Deno.test("truncated, corrupt or wrong-version results: report, compare, merge a
   }
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("a diverging run forced through --set ends as a run error with its step and observable; the other cases go on", async () => {
+  const dir = await Deno.makeTempDir();
+  const out = join(dir, "diverge");
+  const r = await runCli(
+    smokeRunArgs(
+      "fl.balance,mem.hellinger-onset",
+      "--out",
+      out,
+      "--quiet",
+      "--no-report",
+      "--set",
+      "lrDiffusion=100",
+    ),
+  );
+  assert.ok(r.code === 0, r.stderr); // run errors are recorded, not case errors
+  const res = await readResults(join(out, "results.json"));
+  const fl = res.cases["fl.balance"];
+  assert.equal(fl.status, "done");
+  assert.ok(fl.runErrors.length > 0, "expected diverged runs");
+  for (const e of fl.runErrors) {
+    assert.ok(e.step !== null && e.step >= 0, `step recorded: ${JSON.stringify(e)}`);
+    assert.equal(e.observable, "loss");
+  }
+  assert.ok(fl.verdict.findings.some((f) => /individual run\(s\) failed/.test(f)));
+  assert.equal(res.cases["mem.hellinger-onset"].status, "done");
+  await Deno.remove(dir, { recursive: true });
+});
