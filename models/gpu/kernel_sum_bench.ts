@@ -3,7 +3,7 @@
  * points in d = 32, i.e. 8·10^6 pair distances (2.6·10^8 flop-ish) per iteration.
  * Pairs/s = 8e6 / (time per iteration).
  */
-import { acquireBackend } from "./device.ts";
+import { sharedBackend } from "./device.ts";
 import { packSets, pairSumsCpu, pairSumsGpu } from "./kernel_sum.ts";
 import { PhiloxStream } from "./philox.ts";
 
@@ -15,7 +15,7 @@ const data = Array.from(
 );
 const eps = Math.pow(N, -1 / d);
 const packed = packSets(data, d, data.map(() => 1 / (4 * eps * eps)));
-const choice = await acquireBackend("auto", { timeoutMs: 10000 });
+const choice = await sharedBackend();
 
 Deno.bench({
   name: "kernel_sum cpu f64 (8 sets × 1000² pairs, d=32)",
