@@ -288,11 +288,12 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
 function printVerdicts(results: Results): void {
   for (const c of Object.values(results.cases)) {
     const v = c.verdict;
-    const num = (x: number | null) => (x === null ? "∞/n/a" : x.toPrecision(3));
+    // JSON stores ±∞ (open band ends, censored statistics) and NaN as null
+    const num = (x: number | null, missing = "n/a") => (x === null ? missing : x.toPrecision(3));
     console.log(
       `${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${num(v.value)} [${
         num(v.ci[0])
-      }, ${num(v.ci[1])}] band [${num(v.band[0])}, ${num(v.band[1])}]`,
+      }, ${num(v.ci[1])}] band [${num(v.band[0], "-∞")}, ${num(v.band[1], "+∞")}]`,
     );
   }
 }

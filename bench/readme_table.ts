@@ -11,9 +11,10 @@ import { escapeMarkdown } from "../reports/escape.ts";
 
 const START = "<!-- claims-table:start -->", END = "<!-- claims-table:end -->";
 
-function num(x: number | null): string {
+/** A number; JSON stores ±∞ (open band ends, censored values) and NaN as null, shown as `missing`. */
+function num(x: number | null, missing = "n/a"): string {
   return x === null
-    ? "∞"
+    ? missing
     : Math.abs(x) >= 100 || Math.abs(x) < 0.01
     ? x.toPrecision(3)
     : x.toFixed(2);
@@ -31,23 +32,23 @@ export function claimsTable(results: Results, cases: readonly AnyCase[] = ALL_CA
       results.createdAt.slice(0, 10)
     }, ${machine}, commit ${(p.git.commit ?? "unknown").slice(0, 10)}.`,
     "",
-    "| case | claim | verdict | headline statistic [95% CI] (band) | time |",
-    "|---|---|---|---|---|",
+    "| case | verdict | headline statistic [95% CI] (band) | time |",
+    "|---|---|---|---|",
   ];
   for (const c of cases) {
     const r = results.cases[c.id];
     const v = r?.verdict;
     const stat = v && v.statistic !== "none"
       ? `${escapeMarkdown(v.statistic)} = ${num(v.value)} [${num(v.ci[0])}, ${num(v.ci[1])}] (${
-        num(v.band[0])
-      }, ${num(v.band[1])})`
+        num(v.band[0], "−∞")
+      }, ${num(v.band[1], "∞")})`
       : r?.error
       ? escapeMarkdown(r.error.message.slice(0, 120))
       : "—";
     lines.push(
-      `| \`${c.id}\` | ${escapeMarkdown(c.claim)} | ${
-        v ? `**${v.status}**` : "not run"
-      } | ${stat} | ${r ? `${r.durationS.toFixed(0)} s` : "—"} |`,
+      `| \`${c.id}\` | ${v ? `**${v.status}**` : "not run"} | ${stat} | ${
+        r ? `${r.durationS.toFixed(0)} s` : "—"
+      } |`,
     );
   }
   return lines.join("\n");
