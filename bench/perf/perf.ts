@@ -3,7 +3,7 @@
  * interleaved repetitions; prints a table (units/s, ratio with CI, achieved GFLOP/s and GB/s
  * against the adapter's measured peak) and saves it as JSON + markdown.
  *
- * Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--out dir]
+ * Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--backends cpu,webgpu] [--out dir]
  * @module
  */
 import { parseArgs } from "node:util";
@@ -70,13 +70,14 @@ if (import.meta.main) {
       size: { type: "string", default: "quick" },
       reps: { type: "string", default: "5" },
       only: { type: "string" },
+      backends: { type: "string", default: "cpu,webgpu" },
       out: { type: "string", default: "results/perf" },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
     console.log(
-      "Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--out dir]",
+      "Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--backends cpu,webgpu] [--out dir]",
     );
     Deno.exit(0);
   }
@@ -99,7 +100,16 @@ if (import.meta.main) {
   const peak = choice.device
     ? await measurePeak(choice.device, size === "full" ? "large" : "small")
     : null;
-  const backends: ("cpu" | "webgpu")[] = choice.device ? ["cpu", "webgpu"] : ["cpu"];
+  const wanted = String(values.backends).split(",").map((s) => s.trim());
+  if (wanted.some((b) => b !== "cpu" && b !== "webgpu")) {
+    console.error(
+      `perf: --backends ${JSON.stringify(values.backends)}: allowed values are cpu, webgpu`,
+    );
+    Deno.exit(2);
+  }
+  const backends = (["cpu", "webgpu"] as const).filter((b) =>
+    wanted.includes(b) && (b === "cpu" || choice.device)
+  );
   const devices = torch.cuda ? ["cpu", "cuda"] : ["cpu"];
   const dir = await Deno.makeTempDir({ prefix: "claimbench-perf-" });
   const re = values.only
