@@ -57,7 +57,7 @@ export function perfTable(rows: PerfRow[], peak: MeasuredPeak | null): string {
         fmt(s.speedup.lo)
       }, ${fmt(s.speedup.hi)}] | ${fmt(s.gflops)}${roof} | ${fmt(s.gbps)} | ${
         s.agreement.ok ? "yes" : "NO"
-      }: ${s.agreement.detail} |`,
+      }: ${s.agreement.detail.replaceAll("|", "\\|")} |`,
     );
   }
   return lines.join("\n");
