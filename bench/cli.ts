@@ -3,7 +3,8 @@
  * Exit codes: 0 ok, 1 a case ended in `error` (or `--fail-on` tripped), 2 usage error.
  * @module
  */
-import { parseArgs } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
+import { parseCommandArgs } from "./cli_args.ts";
 import { join } from "node:path";
 import { ALL_CASES, selectCases } from "./registry.ts";
 import { type Profile, PROFILES } from "./case.ts";
@@ -96,26 +97,13 @@ function parsePositiveInt(name: string, s: string | undefined, min: number): num
   return n;
 }
 
-type OptionSpec = Record<
-  string,
-  { type: "string" | "boolean"; multiple?: boolean; default?: string }
->;
 type Parsed = {
   values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 };
 
-function parse(args: string[], options: OptionSpec, cmd: string): Parsed {
-  try {
-    return parseArgs({
-      args,
-      options: { ...options, help: { type: "boolean", short: "h" } },
-      allowPositionals: true,
-      strict: true,
-    }) as Parsed;
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : e}\n\n${HELP[cmd]}`);
-  }
+function parse(args: string[], options: ParseArgsOptionsConfig, cmd: string): Parsed {
+  return parseCommandArgs(args, options, HELP[cmd]) as Parsed;
 }
 
 function cmdList(args: string[]): number {

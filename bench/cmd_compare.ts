@@ -3,7 +3,7 @@
  * compare.md / compare.html / compare.json, print the Markdown, and gate on regressions.
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./cli_args.ts";
 import { dirname } from "node:path";
 import { UsageError } from "./usage_error.ts";
 import { BaselineNameError, readBaseline } from "../reports/baselines.ts";
@@ -57,24 +57,17 @@ export function parseThresholds(items: string[]): Record<string, Threshold> {
 
 /** Run `compare`; returns the exit code (usage errors are thrown as {@link UsageError}). */
 export async function cmdCompare(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        baseline: { type: "string" },
-        out: { type: "string" },
-        threshold: { type: "string", multiple: true },
-        "no-svg": { type: "boolean" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : e}\n\n${COMPARE_HELP}`);
-  }
+  const parsed = parseCommandArgs(
+    args,
+    {
+      baseline: { type: "string" },
+      out: { type: "string" },
+      threshold: { type: "string", multiple: true },
+      "no-svg": { type: "boolean" },
+      quiet: { type: "boolean" },
+    },
+    COMPARE_HELP,
+  );
   const { values, positionals } = parsed;
   if (values.help) return console.log(COMPARE_HELP), 0;
   const want = values.baseline !== undefined ? 1 : 2;

@@ -2,7 +2,7 @@
  * `claimbench history`: trend charts of every claim check over many runs (nightlies).
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./cli_args.ts";
 import { join } from "node:path";
 import { UsageError } from "./usage_error.ts";
 import { buildHistory, loadHistoryRuns } from "../reports/history.ts";
@@ -24,21 +24,14 @@ Exit codes: 0 written; 1 no readable results under <dir>; 2 usage error.`;
 
 /** Run `history`; returns the exit code. */
 export async function cmdHistory(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        out: { type: "string" },
-        "no-svg": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : e}\n\n${HISTORY_HELP}`);
-  }
+  const parsed = parseCommandArgs(
+    args,
+    {
+      out: { type: "string" },
+      "no-svg": { type: "boolean" },
+    },
+    HISTORY_HELP,
+  );
   const { values, positionals } = parsed;
   if (values.help) return console.log(HISTORY_HELP), 0;
   if (positionals.length !== 1) {

@@ -2,7 +2,7 @@
  * `claimbench merge`: join the results of `run --shard i/n` into one results.json and report.
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./cli_args.ts";
 import { basename, join, resolve } from "node:path";
 import { UsageError } from "./usage_error.ts";
 import { atomicWriteTextFile } from "../reports/atomic_write.ts";
@@ -32,23 +32,16 @@ Exit codes: 0 merged; 1 unreadable or incompatible shards; 2 usage error.`;
 
 /** Run `merge`; returns the exit code. */
 export async function cmdMerge(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        out: { type: "string" },
-        force: { type: "boolean" },
-        "no-report": { type: "boolean" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError(`${e instanceof Error ? e.message : e}\n\n${MERGE_HELP}`);
-  }
+  const parsed = parseCommandArgs(
+    args,
+    {
+      out: { type: "string" },
+      force: { type: "boolean" },
+      "no-report": { type: "boolean" },
+      quiet: { type: "boolean" },
+    },
+    MERGE_HELP,
+  );
   const { values, positionals } = parsed;
   if (values.help) return console.log(MERGE_HELP), 0;
   if (!values.out) throw new UsageError(`merge needs --out <dir>\n\n${MERGE_HELP}`);

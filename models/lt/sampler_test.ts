@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { streamKey } from "../gpu/philox.ts";
 import { sharedBackend } from "../gpu/device.ts";
-import { drawFeatures, timeBiasTable, timeGrid } from "./features.ts";
+import { timeGrid } from "./features.ts";
 import { PhiloxStream } from "../gpu/philox.ts";
 import { sampleCpu, type SamplerBatch, sampleWithScore } from "./sampler.ts";
 import { sampleGpu } from "./sampler_kernel.ts";
+import { demoSamplerBatch } from "./_sampler_fixture.ts";
 import { frechetGaussian, frechetSamples, gaussianFit, kdeKl } from "./metrics.ts";
 
 Deno.test("Fréchet distance of Gaussians: closed form on diagonal covariances", () => {
@@ -49,26 +50,7 @@ Deno.test("KDE KL is near 0 for two samples of one distribution and large for sh
 });
 
 function smallBatch(particles: number): SamplerBatch {
-  const m = 16, d = 2;
-  const grid = timeGrid(0.01, 4, 30, "geometric");
-  const features = [0, 1].map((c) => {
-    const f = drawFeatures(
-      new PhiloxStream(2, "f", c),
-      d,
-      m,
-      4,
-      { wScale: 1, uScale: 1, bScale: 1 },
-      0.01,
-      4,
-    );
-    return { W: f.W, tb: timeBiasTable(f, grid) };
-  });
-  const slots = [0, 1, 2].map((k) => ({
-    fs: k % 2,
-    A: new PhiloxStream(2, "A", k).fillNormal(new Float64Array(d * m), 1) as Float64Array,
-    key: streamKey(7, "sampler", k % 2),
-  }));
-  return { d, m, grid, features, slots, particles, mode: "sde" };
+  return demoSamplerBatch({ particles });
 }
 
 Deno.test("sampler CPU path is bit-for-bit deterministic", () => {
