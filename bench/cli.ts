@@ -15,6 +15,7 @@ import { SUITE_VERSION } from "./version.ts";
 import { GpuUnavailableError } from "../models/gpu/device.ts";
 import { readResults, type Results, ResultsFileError } from "../reports/schema.ts";
 import { writeReport } from "../reports/write_report.ts";
+import { fmtStatistic } from "../reports/_format.ts";
 import { checkBaselineName, saveBaseline } from "../reports/baselines.ts";
 import { cmdCompare, COMPARE_HELP } from "./cmd_compare.ts";
 import { cmdMerge, MERGE_HELP } from "./cmd_merge.ts";
@@ -276,13 +277,7 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
 function printVerdicts(results: Results): void {
   for (const c of Object.values(results.cases)) {
     const v = c.verdict;
-    // JSON stores ±∞ (open band ends, censored statistics) and NaN as null
-    const num = (x: number | null, missing = "n/a") => (x === null ? missing : x.toPrecision(3));
-    console.log(
-      `${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${num(v.value)} [${
-        num(v.ci[0])
-      }, ${num(v.ci[1])}] band [${num(v.band[0], "-∞")}, ${num(v.band[1], "+∞")}]`,
-    );
+    console.log(`${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${fmtStatistic(v)}`);
   }
 }
 

@@ -8,17 +8,9 @@ import { ALL_CASES } from "./registry.ts";
 import type { AnyCase } from "./case.ts";
 import { readResults, type Results } from "../reports/schema.ts";
 import { escapeMarkdown } from "../reports/escape.ts";
+import { fmtStatistic } from "../reports/_format.ts";
 
 const START = "<!-- claims-table:start -->", END = "<!-- claims-table:end -->";
-
-/** A number; JSON stores ±∞ (open band ends, censored values) and NaN as null, shown as `missing`. */
-function num(x: number | null, missing = "n/a"): string {
-  return x === null
-    ? missing
-    : Math.abs(x) >= 100 || Math.abs(x) < 0.01
-    ? x.toPrecision(3)
-    : x.toFixed(2);
-}
 
 /** The markdown table for `cases`, with verdicts from `results` where it has them. */
 export function claimsTable(results: Results, cases: readonly AnyCase[] = ALL_CASES): string {
@@ -32,16 +24,14 @@ export function claimsTable(results: Results, cases: readonly AnyCase[] = ALL_CA
       results.createdAt.slice(0, 10)
     }, ${machine}, commit ${(p.git.commit ?? "unknown").slice(0, 10)}.`,
     "",
-    "| case | verdict | headline statistic [95% CI] (band) | time |",
+    "| case | verdict | headline statistic (95% CI; band) | time |",
     "|---|---|---|---|",
   ];
   for (const c of cases) {
     const r = results.cases[c.id];
     const v = r?.verdict;
     const stat = v && v.statistic !== "none"
-      ? `${escapeMarkdown(v.statistic)} = ${num(v.value)} [${num(v.ci[0])}, ${num(v.ci[1])}] (${
-        num(v.band[0], "−∞")
-      }, ${num(v.band[1], "∞")})`
+      ? escapeMarkdown(`${v.statistic} = ${fmtStatistic(v)}`)
       : r?.error
       ? escapeMarkdown(r.error.message.slice(0, 120))
       : "—";

@@ -222,20 +222,19 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
   }
   const provenance = await collectProvenance(opts.backend, choice, opts.command);
   const now = new Date().toISOString();
-  const results: Results = previous ? { ...previous, plan, updatedAt: now, complete: false } : {
-    schema: "claimbench.results",
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    runId: opts.outDir.split("/").filter(Boolean).pop() ?? "run",
-    createdAt: now,
-    updatedAt: now,
-    complete: false,
-    plan,
-    provenance,
-    cases: {},
-  };
-  if (previous) {
-    results.provenance = { ...provenance, command: provenance.command };
-  }
+  const results: Results = previous
+    ? { ...previous, plan, provenance, updatedAt: now, complete: false }
+    : {
+      schema: "claimbench.results",
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      runId: opts.outDir.split("/").filter(Boolean).pop() ?? "run",
+      createdAt: now,
+      updatedAt: now,
+      complete: false,
+      plan,
+      provenance,
+      cases: {},
+    };
   await Deno.mkdir(opts.outDir, { recursive: true });
   for (let i = 0; i < opts.cases.length; i++) {
     if (opts.signal?.aborted) break;
