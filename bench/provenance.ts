@@ -3,6 +3,7 @@
  * @module
  */
 import * as os from "node:os";
+import { cpuWorkerCount } from "../models/cpu/pool.ts";
 import type { Provenance } from "../reports/schema.ts";
 import type { BackendChoice, BackendRequest } from "../models/gpu/device.ts";
 import { SUITE_VERSION } from "./version.ts";
@@ -39,6 +40,7 @@ export async function collectProvenance(
     osRelease: os.release(),
     cpuModel: cpus[0]?.model ?? "unknown",
     cpuCount: navigator.hardwareConcurrency ?? cpus.length,
+    cpuWorkers: cpuWorkerCount(),
     memoryBytes: os.totalmem(),
     hostname: os.hostname(),
     backendRequested: request,

@@ -348,7 +348,12 @@ export function provenanceRows(results: Results): [string, string][] {
     ["Backend", fmtBackend(results)],
     ["Adapter", fmtAdapter(results)],
     ["OS", `${p.os} ${p.arch} ${p.osRelease}`],
-    ["CPU", `${p.cpuModel} x ${p.cpuCount}; memory ${fmtBytes(p.memoryBytes)}`],
+    [
+      "CPU",
+      `${p.cpuModel} x ${p.cpuCount}${
+        p.cpuWorkers ? `; ${p.cpuWorkers} CPU workers` : ""
+      }; memory ${fmtBytes(p.memoryBytes)}`,
+    ],
     ["Host", p.hostname],
     ["Profile", plan.profile],
     ["Seeds", `${seeds}; base seed ${plan.baseSeed}`],

@@ -127,6 +127,9 @@ export const ProvenanceSchema = z.object({
   osRelease: z.string(),
   cpuModel: z.string(),
   cpuCount: z.number(),
+  cpuWorkers: z.number().int().min(1).optional().describe(
+    "workers of the CPU paths (CLAIMBENCH_CPU_WORKERS or the core count); absent in older results",
+  ),
   memoryBytes: z.number(),
   hostname: z.string(),
   backendRequested: z.enum(["auto", "webgpu", "cpu"]),

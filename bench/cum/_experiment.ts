@@ -9,7 +9,7 @@
  */
 import type { CaseContext } from "../case.ts";
 import type { Latent } from "../../datasets/mixed_cumulant.ts";
-import { type Activation, runSgdCpu, type SgdBatch } from "../../models/cum/sgd.ts";
+import { type Activation, runSgdCpuParallel, type SgdBatch } from "../../models/cum/sgd.ts";
 import { runSgdGpu } from "../../models/cum/sgd_kernel.ts";
 
 /** A step size η = c · d^(−a). */
@@ -110,7 +110,7 @@ export async function runCumExperiment(
     const t0 = ctx.now();
     const res = ctx.backend === "webgpu" && ctx.device
       ? await runSgdGpu(ctx.device, batch, { onProgress, signal: ctx.signal })
-      : runSgdCpu(batch, onProgress, ctx.signal);
+      : await runSgdCpuParallel(batch, { onProgress, signal: ctx.signal });
     ctx.timing(`${ctx.backend} ${sp.variant} d=${sp.d}`, (ctx.now() - t0) / 1000);
     const L = res.logs;
     const set: RunSet = {

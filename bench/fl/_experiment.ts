@@ -15,7 +15,7 @@ import {
   type FlResult,
   neuronCount,
 } from "../../models/fl/batch.ts";
-import { trainCpu } from "../../models/fl/train_cpu.ts";
+import { trainCpuParallel } from "../../models/fl/train_cpu.ts";
 import { trainGpu } from "../../models/fl/gd_kernel.ts";
 import { classifierAccuracy } from "../../models/fl/classifier.ts";
 import { type FlConfig, flFields } from "./_common.ts";
@@ -157,7 +157,7 @@ async function runFresh(ctx: CaseContext, c: FlConfig): Promise<FlMeasurement> {
             ctx.progress(done + (unit * b.runs.length * s) / b.steps, total, `${model} n=${n}`),
         });
       } else {
-        res = trainCpu(b, {
+        res = await trainCpuParallel(b, {
           signal: ctx.signal,
           onRun: (r) => ctx.progress(done + unit * r, total, `${model} n=${n}`),
         });

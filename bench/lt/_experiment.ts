@@ -34,7 +34,7 @@ import { geometricCheckpoints, runIgd } from "../../models/lt/igd.ts";
 import { largestEigenvalue } from "../../models/lt/linsolve.ts";
 import {
   type FeatureSet,
-  sampleCpu,
+  sampleCpuParallel,
   type SamplerBatch,
   type SamplerSlot,
 } from "../../models/lt/sampler.ts";
@@ -257,7 +257,7 @@ export async function evaluateMethods(
   const t1 = ctx.now();
   const x = ctx.backend === "webgpu" && ctx.device
     ? await sampleGpu(ctx.device, batch)
-    : sampleCpu(batch, ctx.signal);
+    : await sampleCpuParallel(batch, { signal: ctx.signal });
   ctx.timing(`lt.sample.${ctx.backend}`, (ctx.now() - t1) / 1000);
   const t2 = ctx.now();
   const P = cfg.particles;

@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import type { PeerBenchmark, PeerWork } from "../perf/peer.ts";
-import { runSgdCpu, type SgdBatch } from "../../models/cum/sgd.ts";
+import { runSgdCpuParallel, type SgdBatch } from "../../models/cum/sgd.ts";
 import { runSgdGpu } from "../../models/cum/sgd_kernel.ts";
 import { streamKey } from "../../models/gpu/philox.ts";
 import { acquireBackend } from "../../models/gpu/device.ts";
@@ -77,7 +77,7 @@ export const cumPairwisePeer: PeerBenchmark = {
       bytesPerUnit: 16 * b.d,
       async suite(backend) {
         const t0 = performance.now();
-        const r = backend === "cpu" ? runSgdCpu(b) : await runSgdGpu(await gpu(), b);
+        const r = backend === "cpu" ? await runSgdCpuParallel(b) : await runSgdGpu(await gpu(), b);
         return {
           seconds: (performance.now() - t0) / 1000,
           checksum: [...Array.from(r.crossU), ...Array.from(r.logU)],

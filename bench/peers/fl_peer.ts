@@ -17,7 +17,7 @@ import { balance } from "../fl/balance.ts";
 import type { FlConfig } from "../fl/_common.ts";
 import { makeTestContext } from "../testing.ts";
 import { type FlBatch, type FlModel, neuronCount, rowCount } from "../../models/fl/batch.ts";
-import { trainCpu } from "../../models/fl/train_cpu.ts";
+import { trainCpuParallel } from "../../models/fl/train_cpu.ts";
 import { trainGpu } from "../../models/fl/gd_kernel.ts";
 import { acquireBackend } from "../../models/gpu/device.ts";
 import { PYTHON, torchStatus } from "./python.ts";
@@ -95,7 +95,7 @@ function flPeerFor(model: FlModel): PeerBenchmark {
         bytesPerUnit: 8 * (R + M) * b.d,
         async suite(backend) {
           const t0 = performance.now();
-          const r = backend === "cpu" ? trainCpu(b) : await trainGpu(await gpu(), b);
+          const r = backend === "cpu" ? await trainCpuParallel(b) : await trainGpu(await gpu(), b);
           return {
             seconds: (performance.now() - t0) / 1000,
             checksum: finalSN(r.logs, runs, r.logPoints),
@@ -108,6 +108,7 @@ function flPeerFor(model: FlModel): PeerBenchmark {
           base,
           "--device",
           dev,
+          ...["--threads", String(navigator.hardwareConcurrency)],
         ],
         agree(a, p) {
           // f64 CPU vs torch f64: same arithmetic up to summation order; f32 GPU within 1e-3

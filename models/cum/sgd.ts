@@ -12,6 +12,7 @@
  * @module
  */
 import { type McmParams, mcmStepSample } from "../../datasets/mixed_cumulant.ts";
+import { chunks, concatTyped, cpuWorkerCount, runInWorkers } from "../cpu/pool.ts";
 import { normal2FromU32, philox4x32 } from "../gpu/philox.ts";
 
 /** Activation σ of the denoiser. `linear` is the control that only sees the covariance. */
@@ -168,4 +169,42 @@ export function runSgdCpu(
     onProgress?.(cap % 4096);
   }
   return res;
+}
+
+/** {@link runSgdCpu} for one batch, as a worker task. */
+export function runSgdCpuTask(b: SgdBatch): SgdBatchResult {
+  return runSgdCpu(b);
+}
+
+/**
+ * {@link runSgdCpu} with the runs spread over CPU workers (`models/cpu/pool.ts`): the same result
+ * bit for bit, whatever the worker count; `onProgress` gets a chunk's steps when it finishes.
+ */
+export async function runSgdCpuParallel(
+  b: SgdBatch,
+  opts: { onProgress?: (steps: number) => void; signal?: AbortSignal; workers?: number } = {},
+): Promise<SgdBatchResult> {
+  const workers = opts.workers ?? cpuWorkerCount();
+  if (workers <= 1 || b.runs.length < 2) return runSgdCpu(b, opts.onProgress, opts.signal);
+  const parts = chunks(b.runs, workers * 4);
+  const outs = await runInWorkers<SgdBatch, SgdBatchResult>(
+    new URL(import.meta.url),
+    "runSgdCpuTask",
+    parts.map((runs) => ({ ...b, runs })),
+    {
+      workers,
+      signal: opts.signal,
+      onResult: (i) => opts.onProgress?.(parts[i].length * b.cap),
+    },
+  );
+  const cat = <K extends "crossU" | "crossV" | "failedAt" | "logU" | "logV">(k: K) =>
+    concatTyped(outs.map((o) => o[k])) as SgdBatchResult[K];
+  return {
+    crossU: cat("crossU"),
+    crossV: cat("crossV"),
+    failedAt: cat("failedAt"),
+    logU: cat("logU"),
+    logV: cat("logV"),
+    logs: outs[0].logs,
+  };
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { gramSchmidt, initialWeights, runSgdCpu, type SgdBatch } from "./sgd.ts";
+import { gramSchmidt, initialWeights, runSgdCpu, runSgdCpuParallel, type SgdBatch } from "./sgd.ts";
 import { runSgdGpu } from "./sgd_kernel.ts";
 import { sharedBackend } from "../gpu/device.ts";
 import { streamKey } from "../gpu/philox.ts";
@@ -42,6 +42,17 @@ Deno.test("CPU pSGD is deterministic and learns the spike u at d = 16", () => {
   assert.deepEqual(r1, r2);
   assert.ok([...r1.crossU].every((t) => t > 0), `crossU ${[...r1.crossU]}`);
   assert.ok(r1.logU[r1.logs - 1] > 0.9);
+});
+
+Deno.test("runSgdCpuParallel: bit-identical to runSgdCpu with 2 and 3 workers", async () => {
+  const b = batch({ K: 2, latent: "independent", cap: 400 });
+  const serial = runSgdCpu(b);
+  for (const workers of [2, 3]) {
+    let steps = 0;
+    const par = await runSgdCpuParallel(b, { workers, onProgress: (s) => (steps += s) });
+    assert.deepEqual(par, serial);
+    assert.equal(steps, b.runs.length * b.cap);
+  }
 });
 
 // Same Philox stream → same trajectory. f32 (GPU) vs f64 (CPU) rounding grows along a trajectory,

@@ -125,7 +125,7 @@ export function signalNoise(P: ArrayLike<number>, M: number, n: number): [number
   return [(colMax(n) + colMax(n + 1)) / 2, N / n];
 }
 
-/** P = W Xᵀ (M × R) in f64. */
+/** P = W Xᵀ (M × R) in f64 (four rows of X per pass over a row of W). */
 export function innerProducts(
   W: Float64Array,
   X: Float64Array,
@@ -135,12 +135,62 @@ export function innerProducts(
   out: Float64Array = new Float64Array(M * R),
 ): Float64Array {
   for (let r = 0; r < M; r++) {
-    for (let j = 0; j < R; j++) {
-      let s = 0;
-      const wo = r * d, xo = j * d;
-      for (let k = 0; k < d; k++) s += W[wo + k] * X[xo + k];
-      out[r * R + j] = s;
+    const wo = r * d, oo = r * R;
+    let j = 0;
+    for (; j + 3 < R; j += 4) {
+      const x0 = j * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let k = 0; k < d; k++) {
+        const w = W[wo + k];
+        s0 += w * X[x0 + k];
+        s1 += w * X[x1 + k];
+        s2 += w * X[x2 + k];
+        s3 += w * X[x3 + k];
+      }
+      out[oo + j] = s0, out[oo + j + 1] = s1, out[oo + j + 2] = s2, out[oo + j + 3] = s3;
+    }
+    for (; j < R; j++) {
+      let s0 = 0;
+      const xo = j * d;
+      for (let k = 0; k < d; k++) s0 += W[wo + k] * X[xo + k];
+      out[oo + j] = s0;
     }
   }
   return out;
+}
+
+/**
+ * out[r] += scale · Σ_j C[r·R + j] · X[j] for r < M (rows of length d): the gradient's "combination
+ * of data rows". Zero coefficients are skipped; the others are applied four rows at a time.
+ */
+export function addRowCombinations(
+  out: Float64Array,
+  C: Float64Array,
+  X: Float64Array,
+  M: number,
+  R: number,
+  d: number,
+  scale = 1,
+): void {
+  const js = new Int32Array(R), cs = new Float64Array(R);
+  for (let r = 0; r < M; r++) {
+    let nz = 0;
+    for (let j = 0; j < R; j++) {
+      const c = C[r * R + j];
+      if (c !== 0) (js[nz] = j * d, cs[nz++] = scale * c);
+    }
+    const go = r * d;
+    let t = 0;
+    for (; t + 3 < nz; t += 4) {
+      const x0 = js[t], x1 = js[t + 1], x2 = js[t + 2], x3 = js[t + 3];
+      const c0 = cs[t], c1 = cs[t + 1], c2 = cs[t + 2], c3 = cs[t + 3];
+      for (let k = 0; k < d; k++) {
+        out[go + k] += c0 * X[x0 + k] + c1 * X[x1 + k] + c2 * X[x2 + k] + c3 * X[x3 + k];
+      }
+    }
+    for (; t < nz; t++) {
+      const xo = js[t], c = cs[t];
+      for (let k = 0; k < d; k++) out[go + k] += c * X[xo + k];
+    }
+  }
 }

@@ -10,7 +10,7 @@
  * i.e. a combination of the data rows (noise rows per sample, signal rows per class).
  * @module
  */
-import { innerProducts, rowCount, signalRow } from "./batch.ts";
+import { addRowCombinations, innerProducts, rowCount, signalRow } from "./batch.ts";
 import type { LossGrad } from "./diffusion.ts";
 
 /** ReLU^q and its derivative. */
@@ -66,19 +66,19 @@ export function classifierLossGrad(
     const sr = signalRow(n, y[i]);
     for (let r = 0; r < M; r++) {
       const sgn = r < m ? 1 : -1;
-      coef[r * R + i] += c * sgn * reluPow(P[r * R + i], q)[1];
-      coef[r * R + sr] += c * sgn * reluPow(P[r * R + sr], q)[1];
+      coef[r * R + i] += c * sgn * reluPowDeriv(P[r * R + i], q);
+      coef[r * R + sr] += c * sgn * reluPowDeriv(P[r * R + sr], q);
     }
   }
   const grad = new Float64Array(M * d);
-  for (let r = 0; r < M; r++) {
-    for (let j = 0; j < R; j++) {
-      const c = coef[r * R + j];
-      if (c === 0) continue;
-      for (let k = 0; k < d; k++) grad[r * d + k] += c * X[j * d + k];
-    }
-  }
+  addRowCombinations(grad, coef, X, M, R, d);
   return { loss, grad, P };
+}
+
+/** d/dz ReLU(z)^q without allocating (the hot loop's form of {@link reluPow}). */
+function reluPowDeriv(z: number, q: number): number {
+  if (z <= 0) return 0;
+  return q === 3 ? 3 * z * z : q === 2 ? 2 * z : q * z ** (q - 1);
 }
 
 /**

@@ -19,7 +19,7 @@
  * Checked against finite differences and against a Monte Carlo average over ε (tests).
  * @module
  */
-import { innerProducts, rowCount } from "./batch.ts";
+import { addRowCombinations, innerProducts, rowCount } from "./batch.ts";
 
 /** Sizes and schedule of one diffusion loss evaluation. */
 export interface DiffusionShape {
@@ -124,19 +124,8 @@ export function diffusionLossGrad(
   for (let j = 0; j < R; j++) wsum += weights[j];
   for (let i = 0; i < m * m; i++) H[i] += wsum * (6 * b2 * b2 / m) * G[i] * G[i];
   const grad = new Float64Array(m * d);
-  for (let r = 0; r < m; r++) {
-    const go = r * d;
-    for (let j = 0; j < R; j++) {
-      const c = coef[r * R + j];
-      const xo = j * d;
-      for (let k = 0; k < d; k++) grad[go + k] += c * X[xo + k];
-    }
-    for (let q = 0; q < m; q++) {
-      const h = 2 * H[r * m + q];
-      const wo = q * d;
-      for (let k = 0; k < d; k++) grad[go + k] += h * W[wo + k];
-    }
-  }
+  addRowCombinations(grad, coef, X, m, R, d);
+  addRowCombinations(grad, H, W, m, m, d, 2);
   return { loss, grad, P };
 }
 

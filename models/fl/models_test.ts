@@ -4,7 +4,7 @@ import { twoPatchSample } from "../../datasets/two_patch.ts";
 import { buildRows, type FlBatch, rowCount, rowWeights } from "./batch.ts";
 import { diffusionLossGrad, diffusionLossOfU, gram } from "./diffusion.ts";
 import { classifierLossGrad } from "./classifier.ts";
-import { lossGrad, trainCpu } from "./train_cpu.ts";
+import { lossGrad, trainCpu, trainCpuParallel } from "./train_cpu.ts";
 
 function tiny(model: FlBatch["model"], variant: "orthogonal" | "signed" = "orthogonal") {
   const d = 12, n = 5, m = 4;
@@ -99,5 +99,28 @@ Deno.test("trainCpu: same batch twice gives bit-identical logs and weights", () 
     assert.deepEqual(a.logs, c.logs);
     assert.deepEqual(a.W, c.W);
     assert.ok(a.logs.every(Number.isFinite));
+  }
+});
+
+Deno.test("trainCpuParallel: bit-identical to trainCpu with 2 and 3 workers", async () => {
+  for (const model of ["diffusion", "classifier"] as const) {
+    const one = tiny(model);
+    // five runs that differ in their initial weights
+    const b: FlBatch = {
+      ...one,
+      runs: [0.1, 0.2, 0.3, 0.4, 0.5].map((s) => ({
+        ...one.runs[0],
+        W0: one.runs[0].W0.map((w) => w * s * 3),
+      })),
+    };
+    const serial = trainCpu(b);
+    for (const workers of [2, 3]) {
+      let last = 0;
+      const par = await trainCpuParallel(b, { workers, onRun: (r) => (last = r) });
+      assert.deepEqual(par.logs, serial.logs);
+      assert.deepEqual(par.W, serial.W);
+      assert.deepEqual(par.failedAt, serial.failedAt);
+      assert.equal(last, b.runs.length);
+    }
   }
 });

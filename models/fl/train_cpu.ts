@@ -14,6 +14,7 @@ import {
 } from "./batch.ts";
 import { diffusionLossGrad, type LossGrad } from "./diffusion.ts";
 import { classifierLossGrad } from "./classifier.ts";
+import { chunks, concatTyped, cpuWorkerCount, runInWorkers } from "../cpu/pool.ts";
 
 /** Options of {@link trainCpu}. */
 export interface CpuTrainOptions {
@@ -74,4 +75,37 @@ export function trainCpu(b: FlBatch, opts: CpuTrainOptions = {}): FlResult & {
     opts.onRun?.(ri + 1);
   });
   return { logs, logPoints: L, W: Wout, failedAt };
+}
+
+/** What {@link trainCpu} returns. */
+export type CpuTrainResult = ReturnType<typeof trainCpu>;
+
+/**
+ * {@link trainCpu} with the runs spread over CPU workers (`models/cpu/pool.ts`): the same
+ * numbers bit for bit, whatever the worker count; `onRun` counts finished runs chunk by chunk.
+ */
+export async function trainCpuParallel(
+  b: FlBatch,
+  opts: CpuTrainOptions & { workers?: number } = {},
+): Promise<CpuTrainResult> {
+  const workers = opts.workers ?? cpuWorkerCount();
+  if (workers <= 1 || b.runs.length < 2) return trainCpu(b, opts);
+  const parts = chunks(b.runs, workers * 4);
+  let done = 0;
+  const outs = await runInWorkers<FlBatch, CpuTrainResult>(
+    new URL(import.meta.url),
+    "trainCpu",
+    parts.map((runs) => ({ ...b, runs })),
+    {
+      workers,
+      signal: opts.signal,
+      onResult: (i) => opts.onRun?.(done += parts[i].length),
+    },
+  );
+  return {
+    logs: concatTyped(outs.map((o) => o.logs)),
+    logPoints: outs[0].logPoints,
+    W: concatTyped(outs.map((o) => o.W)),
+    failedAt: concatTyped(outs.map((o) => o.failedAt)),
+  };
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { normal2FromU32, philox4x32 } from "../gpu/philox.ts";
+import { chunks, concatTyped, cpuWorkerCount, runInWorkers } from "../cpu/pool.ts";
 
 /** One frozen feature set (one class's network of one seed): W and its U e(t) + b table. */
 export interface FeatureSet {
@@ -92,6 +93,31 @@ export function sampleCpu(batch: SamplerBatch, signal?: AbortSignal): Float64Arr
     }
   });
   return out;
+}
+
+/** {@link sampleCpu} for one batch, as a worker task (no abort signal crosses a worker). */
+export function sampleCpuTask(batch: SamplerBatch): Float64Array {
+  return sampleCpu(batch);
+}
+
+/**
+ * {@link sampleCpu} with the slots spread over CPU workers (`models/cpu/pool.ts`): the same samples
+ * bit for bit, whatever the worker count.
+ */
+export async function sampleCpuParallel(
+  batch: SamplerBatch,
+  opts: { signal?: AbortSignal; workers?: number } = {},
+): Promise<Float64Array> {
+  const workers = opts.workers ?? cpuWorkerCount();
+  if (workers <= 1 || batch.slots.length < 2) return sampleCpu(batch, opts.signal);
+  const parts = chunks(batch.slots, workers * 2);
+  const outs = await runInWorkers<SamplerBatch, Float64Array>(
+    new URL(import.meta.url),
+    "sampleCpuTask",
+    parts.map((slots) => ({ ...batch, slots })),
+    { workers, signal: opts.signal },
+  );
+  return concatTyped(outs);
 }
 
 /**

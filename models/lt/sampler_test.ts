@@ -3,7 +3,7 @@ import { streamKey } from "../gpu/philox.ts";
 import { sharedBackend } from "../gpu/device.ts";
 import { timeGrid } from "./features.ts";
 import { PhiloxStream } from "../gpu/philox.ts";
-import { sampleCpu, type SamplerBatch, sampleWithScore } from "./sampler.ts";
+import { sampleCpu, sampleCpuParallel, type SamplerBatch, sampleWithScore } from "./sampler.ts";
 import { sampleGpu } from "./sampler_kernel.ts";
 import { demoSamplerBatch } from "./_sampler_fixture.ts";
 import { frechetGaussian, frechetSamples, gaussianFit, kdeKl } from "./metrics.ts";
@@ -56,6 +56,15 @@ function smallBatch(particles: number): SamplerBatch {
 Deno.test("sampler CPU path is bit-for-bit deterministic", () => {
   const a = sampleCpu(smallBatch(50)), b = sampleCpu(smallBatch(50));
   assert.deepEqual(a, b);
+});
+
+Deno.test("sampleCpuParallel: bit-identical to sampleCpu with 2 and 3 workers", async () => {
+  const batch = smallBatch(20);
+  assert.ok(batch.slots.length >= 3, "the fixture needs several slots");
+  const serial = sampleCpu(batch);
+  for (const workers of [2, 3]) {
+    assert.deepEqual(await sampleCpuParallel(batch, { workers }), serial);
+  }
 });
 
 Deno.test("GPU sampler agrees with the f64 CPU reference (same Philox noise)", async () => {

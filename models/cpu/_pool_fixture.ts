@@ -1,0 +1,13 @@
+/** Task functions for pool_test.ts. @module */
+
+/** A deterministic, CPU-bound task: a few values of an LCG walk of length n. */
+export function work(input: { n: number; seed: number }): number[] {
+  let x = input.seed + 1;
+  for (let i = 0; i < input.n; i++) x = (x * 1103515245 + 12345) % 2147483648;
+  return [input.seed, input.n, x];
+}
+
+/** Always throws. */
+export function fails(_input: number): never {
+  throw new Error("boom");
+}

@@ -1,0 +1,31 @@
+/**
+ * The worker side of {@link ./pool.ts}: imports the requested module (once per module, cached by
+ * the runtime), calls the named export with the task's input and posts the result back.
+ * @module
+ */
+
+/** A task message from the pool. */
+interface TaskMessage {
+  id: number;
+  module: string;
+  fn: string;
+  input: unknown;
+}
+
+// deno-lint-ignore no-explicit-any
+const scope = self as any;
+scope.onmessage = async (e: MessageEvent<TaskMessage>) => {
+  const { id, module, fn, input } = e.data;
+  try {
+    const mod = await import(module);
+    if (typeof mod[fn] !== "function") throw new Error(`${module} has no exported function ${fn}`);
+    const out = await mod[fn](input);
+    scope.postMessage({ id, ok: true, out });
+  } catch (err) {
+    scope.postMessage({
+      id,
+      ok: false,
+      message: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
+  }
+};
