@@ -7,8 +7,9 @@
  */
 import type { CaseContext } from "../case.ts";
 import { loadTf } from "../../deps.ts";
-import { type DenoiserTrainer, initDenoiserParams } from "../../models/images/denoiser.ts";
-import { makeCpuTrainer } from "../../models/images/denoiser_cpu.ts";
+import { initDenoiserParams } from "../../models/images/denoiser.ts";
+import { runInWorkers } from "../../models/cpu/pool.ts";
+import { runSeed, type SeedCurves, type SeedJob, type SeedOutcome } from "./_simplicity_seed.ts";
 import { makeTfTrainer } from "../../models/images/denoiser_tf.ts";
 import { fitGaussianSurrogate, sampleSurrogate } from "../../models/images/gaussian_surrogate.ts";
 import { loadImages } from "./_data.ts";
@@ -39,23 +40,7 @@ export function chooseEngine(ctx: CaseContext, engine: SimplicityParams["engine"
   return info?.isFallbackAdapter ? "cpu" : "tfjs";
 }
 
-/** One seed's curves, one entry per logged step. */
-export interface SeedCurves {
-  seed: number;
-  /** Mean loss on real held-out images (averaged over images and noise levels). */
-  real: number[];
-  /** Mean loss on surrogate samples. */
-  gauss: number[];
-  /** Per noise level: real[level][step], gauss[level][step]. */
-  realByLevel: number[][];
-  gaussByLevel: number[][];
-  /** Standard error of the paired per-image difference (gauss − real), within this seed. */
-  pairedSE: number[];
-  /** Mean training loss over the steps since the previous log point. */
-  trainLoss: number[];
-  /** Step where training failed (non-finite loss), else null. */
-  failedAt: number | null;
-}
+export type { SeedCurves };
 
 /** The measurement. */
 export interface SimplicityMeasurement {
@@ -123,93 +108,80 @@ export async function runSimplicity(
     await tf.setBackend("webgpu");
     await tf.ready();
   }
+  const shape = { side: p.side, channels: p.channels };
+  const jobs: SeedJob[] = ctx.seeds.map((seed) => {
+    // evaluation sets: nEval real test images (random subset) and nEval surrogate samples,
+    // each evaluated at every noise level with shared noise draws
+    const pick = ctx.stream("eval-pick", seed);
+    const evalN = Math.min(p.nEval, test.count);
+    const idx = sampleWithoutReplacement(test.count, evalN, pick);
+    const real = new Float32Array(evalN * L * d), gauss = new Float32Array(evalN * L * d);
+    const surX = sampleSurrogate(sur, evalN, ctx.stream("eval-surrogate", seed));
+    const eps = new Float32Array(evalN * L * d);
+    ctx.stream("eval-noise", seed).fillNormal(eps);
+    const sig = new Float32Array(evalN * L);
+    for (let i = 0; i < evalN; i++) {
+      for (let l = 0; l < L; l++) {
+        const r = i * L + l;
+        real.set(test.images.subarray(idx[i] * d, (idx[i] + 1) * d), r * d);
+        gauss.set(surX.subarray(i * d, (i + 1) * d), r * d);
+        sig[r] = p.noiseLevels[l];
+      }
+    }
+    return {
+      seed,
+      shape,
+      params: initDenoiserParams(shape, ctx.stream("init", seed)),
+      learningRate: p.learningRate,
+      logSteps: steps,
+      steps: p.steps,
+      batch: p.batch,
+      noiseLevels: p.noiseLevels,
+      batchKey: ctx.stream("batch", seed).key,
+      train: { images: train.images, count: train.count },
+      evalSet: { real, gauss, eps, sig },
+      evalN,
+    };
+  });
+  const totalWork = jobs.length * p.steps;
+  const done = jobs.map(() => 0);
+  const progress = (si: number, units: number) => {
+    done[si] += units;
+    ctx.progress(done.reduce((a, b) => a + b, 0), totalWork, `seed ${jobs[si].seed}`);
+  };
+  let outcomes: SeedOutcome[];
+  if (tf) {
+    outcomes = [];
+    for (const [si, job] of jobs.entries()) {
+      const trainer = makeTfTrainer(tf, shape, job.params, { learningRate: p.learningRate });
+      try {
+        outcomes.push(await runSeed(job, trainer, (u) => progress(si, u), ctx.signal));
+      } finally {
+        trainer.dispose();
+      }
+    }
+  } else {
+    // the CPU engine: seeds are independent, one worker per core
+    outcomes = await runInWorkers<SeedJob, SeedOutcome>(
+      new URL("./_simplicity_seed.ts", import.meta.url),
+      "runSeedCpu",
+      jobs,
+      { signal: ctx.signal, onProgress: progress },
+    );
+  }
   const out: SeedCurves[] = [];
   let trainSeconds = 0, trainSteps = 0;
-  const totalWork = ctx.seeds.length * p.steps;
-  for (let si = 0; si < ctx.seeds.length; si++) {
-    const seed = ctx.seeds[si];
-    const params = initDenoiserParams(
-      { side: p.side, channels: p.channels },
-      ctx.stream("init", seed),
-    );
-    const shape = { side: p.side, channels: p.channels };
-    const adam = { learningRate: p.learningRate };
-    const trainer: DenoiserTrainer = tf
-      ? makeTfTrainer(tf, shape, params, adam)
-      : makeCpuTrainer(shape, params, adam);
-    try {
-      // evaluation sets: nEval real test images (random subset) and nEval surrogate samples,
-      // each evaluated at every noise level with shared noise draws
-      const pick = ctx.stream("eval-pick", seed);
-      const evalN = Math.min(p.nEval, test.count);
-      const idx = sampleWithoutReplacement(test.count, evalN, pick);
-      const real = new Float32Array(evalN * L * d), gauss = new Float32Array(evalN * L * d);
-      const surX = sampleSurrogate(sur, evalN, ctx.stream("eval-surrogate", seed));
-      const eps = new Float32Array(evalN * L * d);
-      ctx.stream("eval-noise", seed).fillNormal(eps);
-      const sig = new Float32Array(evalN * L);
-      for (let i = 0; i < evalN; i++) {
-        for (let l = 0; l < L; l++) {
-          const r = i * L + l;
-          real.set(test.images.subarray(idx[i] * d, (idx[i] + 1) * d), r * d);
-          gauss.set(surX.subarray(i * d, (i + 1) * d), r * d);
-          sig[r] = p.noiseLevels[l];
-        }
-      }
-      const curves: SeedCurves = {
-        seed,
-        real: [],
-        gauss: [],
-        realByLevel: p.noiseLevels.map(() => []),
-        gaussByLevel: p.noiseLevels.map(() => []),
-        pairedSE: [],
-        trainLoss: [],
-        failedAt: null,
-      };
-      const batchRng = ctx.stream("batch", seed);
-      const x = new Float32Array(p.batch * d), e = new Float32Array(p.batch * d);
-      const s = new Float32Array(p.batch);
-      let lossSum = 0, lossCount = 0;
-      let logIdx = 0;
-      for (let step = 0; step <= p.steps; step++) {
-        if (ctx.signal.aborted) throw new Error("aborted");
-        if (step === steps[logIdx]) {
-          const lr = await trainer.evalLosses(real, eps, sig);
-          const lg = await trainer.evalLosses(gauss, eps, sig);
-          recordLog(curves, lr, lg, evalN, L);
-          curves.trainLoss.push(lossCount ? lossSum / lossCount : NaN);
-          lossSum = 0;
-          lossCount = 0;
-          logIdx++;
-        }
-        if (step === p.steps) break;
-        for (let b = 0; b < p.batch; b++) {
-          const n = batchRng.int(train.count);
-          x.set(train.images.subarray(n * d, (n + 1) * d), b * d);
-          s[b] = p.noiseLevels[batchRng.int(L)];
-        }
-        batchRng.fillNormal(e);
-        const t0 = ctx.now();
-        const loss = await trainer.trainStep(x, e, s);
-        trainSeconds += (ctx.now() - t0) / 1000;
-        trainSteps++;
-        if (!Number.isFinite(loss)) {
-          curves.failedAt = step;
-          ctx.runError({
-            run: `seed ${seed}`,
-            step,
-            observable: "training loss",
-            message: `non-finite training loss ${loss}`,
-          });
-          break;
-        }
-        lossSum += loss;
-        lossCount++;
-        if (step % 50 === 0) ctx.progress(si * p.steps + step, totalWork, `seed ${seed}`);
-      }
-      out.push(curves);
-    } finally {
-      trainer.dispose();
+  for (const o of outcomes) {
+    out.push(o.curves);
+    trainSeconds += o.trainSeconds;
+    trainSteps += o.trainSteps;
+    if (o.curves.failedAt !== null) {
+      ctx.runError({
+        run: `seed ${o.curves.seed}`,
+        step: o.curves.failedAt,
+        observable: "training loss",
+        message: `non-finite training loss ${o.badLoss}`,
+      });
     }
   }
   ctx.timing("train", trainSeconds);
@@ -228,35 +200,6 @@ export async function runSimplicity(
     backend: ctx.backend,
     engine,
   };
-}
-
-function recordLog(c: SeedCurves, lr: Float32Array, lg: Float32Array, n: number, L: number) {
-  let sr = 0, sg = 0;
-  const diffs = new Float64Array(n);
-  for (let l = 0; l < L; l++) {
-    let a = 0, b = 0;
-    for (let i = 0; i < n; i++) {
-      a += lr[i * L + l];
-      b += lg[i * L + l];
-    }
-    c.realByLevel[l].push(a / n);
-    c.gaussByLevel[l].push(b / n);
-    sr += a / n;
-    sg += b / n;
-  }
-  for (let i = 0; i < n; i++) {
-    let dd = 0;
-    for (let l = 0; l < L; l++) dd += lg[i * L + l] - lr[i * L + l];
-    diffs[i] = dd / L;
-  }
-  let m = 0;
-  for (const v of diffs) m += v;
-  m /= n;
-  let ss = 0;
-  for (const v of diffs) ss += (v - m) ** 2;
-  c.real.push(sr / L);
-  c.gauss.push(sg / L);
-  c.pairedSE.push(n > 1 ? Math.sqrt(ss / (n - 1) / n) : NaN);
 }
 
 /** `k` distinct indices of [0, n), in draw order (partial Fisher–Yates). */

@@ -1,9 +1,12 @@
 /** Task functions for pool_test.ts. @module */
 
 /** A deterministic, CPU-bound task: a few values of an LCG walk of length n. */
-export function work(input: { n: number; seed: number }): number[] {
+export function work(input: { n: number; seed: number }, report?: (u: number) => void): number[] {
   let x = input.seed + 1;
-  for (let i = 0; i < input.n; i++) x = (x * 1103515245 + 12345) % 2147483648;
+  for (let i = 0; i < input.n; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    if (i % 1000 === 999) report?.(1000);
+  }
   return [input.seed, input.n, x];
 }
 

@@ -1,6 +1,7 @@
 /**
  * The worker side of {@link ./pool.ts}: imports the requested module (once per module, cached by
- * the runtime), calls the named export with the task's input and posts the result back.
+ * the runtime), calls the named export with the task's input and a progress callback, and posts
+ * the progress and the result back.
  * @module
  */
 
@@ -19,7 +20,8 @@ scope.onmessage = async (e: MessageEvent<TaskMessage>) => {
   try {
     const mod = await import(module);
     if (typeof mod[fn] !== "function") throw new Error(`${module} has no exported function ${fn}`);
-    const out = await mod[fn](input);
+    const report = (units: number) => scope.postMessage({ id, progress: units });
+    const out = await mod[fn](input, report);
     scope.postMessage({ id, ok: true, out });
   } catch (err) {
     scope.postMessage({

@@ -1,7 +1,8 @@
 /**
  * A small pool of Web Workers for the CPU paths: independent tasks (chunks of training runs,
  * sampler slots, seeds) run on every core. A task is a module URL, the name of an exported
- * function and its (structured-cloneable) input; outputs come back in input order, so results do
+ * function `fn(input, report?)` and its (structured-cloneable) input; `report(units)` forwards
+ * progress to {@link PoolOptions.onProgress}; outputs come back in input order, so results do
  * not depend on the number of workers. With one worker (or one task) everything runs inline.
  *
  * The worker count is `CLAIMBENCH_CPU_WORKERS` when set (an integer ≥ 1), otherwise the number of
@@ -15,6 +16,8 @@ export interface PoolOptions<O> {
   workers?: number;
   /** Called once per finished task, in completion order. */
   onResult?: (index: number, out: O) => void;
+  /** Called when a task reports progress (the task function's second argument). */
+  onProgress?: (index: number, units: number) => void;
   /** Aborting terminates every worker and rejects with "aborted". */
   signal?: AbortSignal;
 }
@@ -46,7 +49,8 @@ export function cpuWorkerCount(env: string | undefined = workersEnv()): number {
 
 interface Reply {
   id: number;
-  ok: boolean;
+  ok?: boolean;
+  progress?: number;
   out?: unknown;
   message?: string;
 }
@@ -84,6 +88,7 @@ export async function runInWorkers<I, O>(
         workers.push(w);
         w.onmessage = (e: MessageEvent<Reply>) => {
           const r = e.data;
+          if (r.progress !== undefined) return opts.onProgress?.(r.id, r.progress);
           if (!r.ok) {
             return fail(new Error(`${fn} (task ${r.id} of ${inputs.length}): ${r.message}`));
           }
@@ -118,7 +123,7 @@ async function runInline<I, O>(
   const outs: O[] = [];
   for (const [i, input] of inputs.entries()) {
     if (opts.signal?.aborted) throw new Error("aborted");
-    outs.push(await mod[fn](input));
+    outs.push(await mod[fn](input, (units: number) => opts.onProgress?.(i, units)));
     opts.onResult?.(i, outs[i]);
   }
   return outs;

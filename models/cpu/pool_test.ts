@@ -14,11 +14,14 @@ Deno.test("runInWorkers: outputs in input order, same with 1, 2 and 3 workers", 
   });
   for (const workers of [2, 3]) {
     const seen: number[] = [];
+    const units = new Array(inputs.length).fill(0);
     const par = await runInWorkers<typeof inputs[0], number[]>(fixture, "work", inputs, {
       workers,
       onResult: (i) => seen.push(i),
+      onProgress: (i, u) => (units[i] += u),
     });
     assertEquals(par, serial, `workers=${workers}`);
+    assertEquals(units, inputs.map((x) => x.n), "progress units");
     assertEquals([...seen].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6]);
   }
 });

@@ -88,6 +88,13 @@ export class PhiloxStream {
     this.key = streamKey(seed, name, ...ids);
   }
 
+  /** A fresh stream with a given key (e.g. `ctx.stream(…).key` sent to a worker). */
+  static fromKey(key: readonly [number, number]): PhiloxStream {
+    const s = new PhiloxStream(0, "");
+    (s as { key: [number, number] }).key = [key[0], key[1]];
+    return s;
+  }
+
   /** The next u32. */
   nextU32(): number {
     if (this.#pos === 4) {
