@@ -1,16 +1,18 @@
 /**
  * The experiment of `fl.noisy-image`: for each variant, n, n·SNR² setting and seed, draw n
  * training images (centred, unit norm, scaled to set n·SNR²) with one Gaussian noise patch each,
- * and train both of Paper A's models on the same data by full-batch GD (CPU, f64).
+ * and train both of Paper A's models on the same data by full-batch GD (CPU, f64; the runs are
+ * spread over CPU workers).
  * @module
  */
 import type { CaseContext } from "../case.ts";
 import type { ImageSet } from "../../datasets/fashion_mnist.ts";
 import {
-  multiClassAccuracy,
-  trainNoisyImage,
+  type NoisyImageJob,
+  trainNoisyImageJob,
   type TwoPatchImages,
 } from "../../models/images/noisy_image_models.ts";
+import { runInWorkers } from "../../models/cpu/pool.ts";
 import { loadImages } from "./_data.ts";
 import { sampleWithoutReplacement } from "./_simplicity_experiment.ts";
 
@@ -118,10 +120,12 @@ export async function runNoisyImage(
   p: NoisyImageParams,
 ): Promise<NoisyImageMeasurement> {
   const d = p.side * p.side;
-  const runs: NoisyImageRunRecord[] = [];
   const alpha = Math.exp(-p.diffusionTime), beta = Math.sqrt(1 - Math.exp(-2 * p.diffusionTime));
-  const total = p.variants.length * p.ns.length * p.nSnr2.length * ctx.seeds.length;
-  let done = 0;
+  const jobs: NoisyImageJob[] = [];
+  const tags: Omit<
+    NoisyImageRunRecord,
+    "steps" | "S" | "N" | "loss" | "failedAt" | "testAccuracy"
+  >[] = [];
   for (const [vi, variant] of p.variants.entries()) {
     const pl = await pool(p, variant);
     for (const n of p.ns) {
@@ -165,36 +169,51 @@ export async function runNoisyImage(
               steps,
               logEvery: Math.max(1, Math.floor(steps / (p.logPoints - 1))),
             };
-            const log = trainNoisyImage(run, data, W0, means, ctx.signal);
-            if (log.failedAt >= 0) {
-              ctx.runError({
-                run: `${variant} ${model} n=${n} n·SNR²=${setting} seed=${seed}`,
-                step: log.failedAt,
-                observable: "loss",
-                message: "non-finite loss",
-              });
-            }
-            runs.push({
-              variant,
-              n,
-              nSnr2: setting,
-              seed,
-              model,
-              steps: log.steps,
-              S: log.S,
-              N: log.N,
-              loss: log.loss,
-              failedAt: log.failedAt,
-              testAccuracy: model === "classifier" && log.failedAt < 0
-                ? multiClassAccuracy(log.W, testData, pl.K, p.m, p.q)
-                : null,
+            jobs.push({
+              run,
+              data,
+              W0,
+              classMeans: means,
+              testData: model === "classifier" ? testData : null,
             });
+            tags.push({ variant, n, nSnr2: setting, seed, model });
           }
-          ctx.progress(++done, total, `${variant} n=${n} n·SNR²=${setting}`);
         }
       }
     }
   }
+  // every run is independent: spread them over the CPU workers, results in job order
+  let done = 0;
+  const outs = await runInWorkers<NoisyImageJob, ReturnType<typeof trainNoisyImageJob>>(
+    new URL("../../models/images/noisy_image_models.ts", import.meta.url),
+    "trainNoisyImageJob",
+    jobs,
+    {
+      signal: ctx.signal,
+      onResult: (i) =>
+        ctx.progress(++done, jobs.length, `${tags[i].variant} n=${tags[i].n} ${tags[i].model}`),
+    },
+  );
+  const runs: NoisyImageRunRecord[] = outs.map(({ log, testAccuracy }, i) => {
+    const t = tags[i];
+    if (log.failedAt >= 0) {
+      ctx.runError({
+        run: `${t.variant} ${t.model} n=${t.n} n·SNR²=${t.nSnr2} seed=${t.seed}`,
+        step: log.failedAt,
+        observable: "loss",
+        message: "non-finite loss",
+      });
+    }
+    return {
+      ...t,
+      steps: log.steps,
+      S: log.S,
+      N: log.N,
+      loss: log.loss,
+      failedAt: log.failedAt,
+      testAccuracy,
+    };
+  });
   return {
     d,
     classes: [...p.twoClasses],

@@ -198,3 +198,24 @@ export function trainNoisyImage(
   }
   return log;
 }
+
+/** One run of `fl.noisy-image` as a self-contained job (a CPU worker task). */
+export interface NoisyImageJob {
+  run: NoisyImageRun;
+  data: TwoPatchImages;
+  W0: Float64Array;
+  classMeans: Float64Array;
+  /** Held-out data for the classifier's test accuracy (null: not measured). */
+  testData: TwoPatchImages | null;
+}
+
+/** Train one job and, for a classifier that finished, measure its test accuracy. */
+export function trainNoisyImageJob(
+  job: NoisyImageJob,
+): { log: NoisyImageLog; testAccuracy: number | null } {
+  const log = trainNoisyImage(job.run, job.data, job.W0, job.classMeans);
+  const acc = job.testData && log.failedAt < 0
+    ? multiClassAccuracy(log.W, job.testData, job.run.K, job.run.m, job.run.q)
+    : null;
+  return { log, testAccuracy: acc };
+}
