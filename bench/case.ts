@@ -23,6 +23,8 @@ export interface CaseContext {
   readonly seeds: readonly number[];
   /** A named, seeded random stream: same (name, ids) → same numbers. */
   stream(name: string, ...ids: number[]): PhiloxStream;
+  /** The base seed of {@link stream} (worker tasks rebuild a context from it). */
+  readonly baseSeed: number;
   /** Report progress: `done` of `total` work units, with an optional label. */
   progress(done: number, total: number, label?: string): void;
   /** Record that one run (seed × grid point) failed; the case goes on with the others. */

@@ -91,6 +91,7 @@ export async function runCase(
     backend: opts.choice.backend,
     device: opts.choice.device,
     seeds: opts.seeds,
+    baseSeed: opts.baseSeed,
     stream: (name, ...ids) => new PhiloxStream(opts.baseSeed, name, ...ids),
     progress: (done, total, label) => progress.update(done, total, label),
     runError: (e) => void runErrors.push(e),

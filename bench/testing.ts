@@ -4,7 +4,7 @@
  */
 import type { CaseContext } from "./case.ts";
 import type { RunError } from "../reports/schema.ts";
-import { PhiloxStream } from "../models/gpu/philox.ts";
+import { detachedContext } from "./detached_context.ts";
 
 /** Options of {@link makeTestContext}. */
 export interface TestContextOptions {
@@ -17,20 +17,5 @@ export interface TestContextOptions {
 export function makeTestContext(
   opts: TestContextOptions = {},
 ): CaseContext & { runErrors: RunError[]; timings: Record<string, number> } {
-  const runErrors: RunError[] = [];
-  const timings: Record<string, number> = {};
-  const base = opts.baseSeed ?? 0;
-  return {
-    backend: opts.device ? "webgpu" : "cpu",
-    device: opts.device ?? null,
-    seeds: opts.seeds ?? [0, 1, 2],
-    stream: (name, ...ids) => new PhiloxStream(base, name, ...ids),
-    progress: () => {},
-    runError: (e) => void runErrors.push(e),
-    timing: (name, s) => void (timings[name] = (timings[name] ?? 0) + s),
-    now: () => performance.now(),
-    signal: new AbortController().signal,
-    runErrors,
-    timings,
-  };
+  return detachedContext(opts);
 }

@@ -8,6 +8,8 @@
  * data, features, pool draws and sampling noise: comparisons are paired.
  * @module
  */
+import { runInWorkers } from "../../models/cpu/pool.ts";
+import { detachedContext } from "../detached_context.ts";
 import type { CaseContext } from "../case.ts";
 import {
   classMoments,
@@ -199,6 +201,57 @@ export interface MethodErrors {
   previewTrue: number[][];
 }
 
+/** One seed's training job (a CPU worker task). */
+export interface SeedTrainingJob {
+  baseSeed: number;
+  cfg: LtModelConfig;
+  seed: number;
+  methods: Method[];
+  tag: string;
+}
+
+/** What one seed's training gives: its grid, features, every method's output layers, references. */
+export interface SeedTraining {
+  grid: Float64Array;
+  /** Per class y: network y's feature set. */
+  features: FeatureSet[];
+  /** A[k][y]: method k's output layer of class y. */
+  A: Float64Array[][];
+  /** True samples per class. */
+  truth: Float64Array[];
+  /** KL reference samples per class (empty when klPoints = 0). */
+  klRef: Float64Array[];
+}
+
+/** Set up and train every method on one seed, in a context rebuilt from the base seed. */
+export function trainSeedTask(job: SeedTrainingJob): SeedTraining {
+  const { cfg, seed, tag } = job;
+  const ctx = detachedContext({ baseSeed: job.baseSeed, seeds: [seed] });
+  const spec = specOf(cfg);
+  const setup = setupSeed(ctx, cfg, seed, tag);
+  return {
+    grid: setup.grid,
+    features: spec.classes.map((_, y) => ({ W: setup.nets[y].W, tb: setup.tb[y] })),
+    A: job.methods.map((method) => train(ctx, cfg, setup, method, tag)),
+    truth: spec.classes.map((_, y) =>
+      sampleClass(ctx.stream(`${tag}.true`, seed, y), spec, y, cfg.trueSamples)
+    ),
+    klRef: cfg.klPoints > 0
+      ? spec.classes.map((_, y) =>
+        sampleClass(ctx.stream(`${tag}.kl`, seed, y), spec, y, cfg.klPoints + cfg.particles)
+      )
+      : [],
+  };
+}
+
+/** {@link gapTrajectories} of one seed in a context rebuilt from the base seed (a worker task). */
+export function gapTrajectoriesTask(
+  job: { baseSeed: number; cfg: GapConfig; seed: number; betas: number[] },
+): ReturnType<typeof gapTrajectories> {
+  const ctx = detachedContext({ baseSeed: job.baseSeed, seeds: [job.seed] });
+  return gapTrajectories(ctx, job.cfg, job.seed, job.betas);
+}
+
 /**
  * Train every method on every seed, sample all of them in one batch, and score each class.
  * Non-finite errors are reported through `ctx.runError` and stored as NaN.
@@ -219,30 +272,25 @@ export async function evaluateMethods(
   const klRef: Float64Array[][] = [];
   let grid: Float64Array = new Float64Array(0);
   const t0 = ctx.now();
-  seeds.forEach((seed, si) => {
-    if (ctx.signal.aborted) throw new Error("aborted");
-    const setup = setupSeed(ctx, cfg, seed, tag);
-    grid = setup.grid;
-    for (let y = 0; y < K; y++) features.push({ W: setup.nets[y].W, tb: setup.tb[y] });
-    for (const method of methods) {
-      const A = train(ctx, cfg, setup, method, tag);
+  // seeds are independent: each trains in a CPU worker from the same named streams
+  let trained = 0;
+  const perSeed = await runInWorkers<SeedTrainingJob, SeedTraining>(
+    new URL(import.meta.url),
+    "trainSeedTask",
+    seeds.map((seed) => ({ baseSeed: ctx.baseSeed, cfg, seed, methods, tag })),
+    { signal: ctx.signal, onResult: () => progress?.(++trained, seeds.length + 1) },
+  );
+  perSeed.forEach((r, si) => {
+    const seed = seeds[si];
+    grid = r.grid;
+    features.push(...r.features);
+    r.A.forEach((A) => {
       for (let y = 0; y < K; y++) {
         slots.push({ fs: si * K + y, A: A[y], key: ctx.stream(`${tag}.sampler`, seed, y).key });
       }
-    }
-    truth.push(
-      spec.classes.map((_, y) =>
-        sampleClass(ctx.stream(`${tag}.true`, seed, y), spec, y, cfg.trueSamples)
-      ),
-    );
-    klRef.push(
-      cfg.klPoints > 0
-        ? spec.classes.map((_, y) =>
-          sampleClass(ctx.stream(`${tag}.kl`, seed, y), spec, y, cfg.klPoints + cfg.particles)
-        )
-        : [],
-    );
-    progress?.(si + 1, seeds.length + 1);
+    });
+    truth.push(r.truth);
+    klRef.push(r.klRef);
   });
   ctx.timing("lt.train", (ctx.now() - t0) / 1000);
   const batch: SamplerBatch = {
@@ -305,15 +353,18 @@ export function worstClass(errs: number[][][]): number[][] {
   return errs.map((perMethod) => perMethod.map((perClass) => Math.max(...perClass)));
 }
 
+/** The config fields of {@link gapTrajectories}. */
+export type GapConfig = LtModelConfig & {
+  gapSteps: number;
+  checkpointsPerOctave: number;
+  fullBatch: boolean;
+  schedule: "invsqrt" | "constant";
+};
+
 /** Nash-gap trajectories of IGD for each β on one seed (steps paired: same minibatches, same step sizes). */
 export function gapTrajectories(
   ctx: CaseContext,
-  cfg: LtModelConfig & {
-    gapSteps: number;
-    checkpointsPerOctave: number;
-    fullBatch: boolean;
-    schedule: "invsqrt" | "constant";
-  },
+  cfg: GapConfig,
   seed: number,
   betas: number[],
 ): { checkpoints: number[]; gap: number[][]; best: number[][]; failedAt: (number | null)[] } {

@@ -10,7 +10,8 @@ import { defineCase } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
 import { bootstrap, type Estimate, linearFit, logLogFit } from "../../reports/stats.ts";
 import { concat, measuredVsPredicted } from "../../reports/charts.ts";
-import { gapTrajectories } from "./_experiment.ts";
+import { gapTrajectoriesTask } from "./_experiment.ts";
+import { runInWorkers } from "../../models/cpu/pool.ts";
 import { fmt, fmtEst, LT_PAPER, ltModelFields, ltParams, pairedCI } from "./_common.ts";
 
 const schema = z.object({
@@ -103,13 +104,23 @@ export const nashGap = defineCase<Config, Measurement, { exponent: number; floor
   },
   estimateSeconds: (c) => c.seeds * c.betas.length * c.gapSteps * c.width * 7e-7 + c.seeds * 0.3,
   defaultSeeds: (c) => c.seeds,
-  run(ctx, c) {
+  async run(ctx, c) {
     const best: number[][][] = [], gap: number[][][] = [];
     let checkpoints: number[] = [];
     const t0 = ctx.now();
-    ctx.seeds.forEach((seed, i) => {
-      if (ctx.signal.aborted) throw new Error("aborted");
-      const r = gapTrajectories(ctx, c, seed, c.betas);
+    let done = 0;
+    // seeds are independent: each runs every β in a CPU worker (same named streams)
+    const outs = await runInWorkers<
+      Parameters<typeof gapTrajectoriesTask>[0],
+      ReturnType<typeof gapTrajectoriesTask>
+    >(
+      new URL("./_experiment.ts", import.meta.url),
+      "gapTrajectoriesTask",
+      ctx.seeds.map((seed) => ({ baseSeed: ctx.baseSeed, cfg: c, seed, betas: c.betas })),
+      { signal: ctx.signal, onResult: () => ctx.progress(++done, ctx.seeds.length, "IGD") },
+    );
+    outs.forEach((r, i) => {
+      const seed = ctx.seeds[i];
       r.failedAt.forEach((f, b) => {
         if (f !== null) {
           ctx.runError({
@@ -122,10 +133,9 @@ export const nashGap = defineCase<Config, Measurement, { exponent: number; floor
       });
       checkpoints = r.checkpoints;
       best.push(r.best), gap.push(r.gap);
-      ctx.progress(i + 1, ctx.seeds.length, "IGD");
     });
     ctx.timing("lt.igd", (ctx.now() - t0) / 1000);
-    return Promise.resolve({ betas: c.betas, checkpoints, best, gap });
+    return { betas: c.betas, checkpoints, best, gap };
   },
   predict: () => ({ exponent: -0.5, floorSlope: "floor(β) − floor(0) ≤ C β" }),
   judge({ measurement: m }, c) {
