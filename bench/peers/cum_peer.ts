@@ -10,7 +10,7 @@ import type { PeerBenchmark, PeerWork } from "../perf/peer.ts";
 import { runSgdCpuParallel, type SgdBatch } from "../../models/cum/sgd.ts";
 import { runSgdGpu } from "../../models/cum/sgd_kernel.ts";
 import { streamKey } from "../../models/gpu/philox.ts";
-import { acquireBackend } from "../../models/gpu/device.ts";
+import { suiteDevice } from "./_common.ts";
 import { PYTHON } from "./python.ts";
 
 const SIZES = {
@@ -18,13 +18,6 @@ const SIZES = {
   quick: { runs: 32, d: 128, cap: 6400 },
   full: { runs: 128, d: 512, cap: 25600 },
 };
-
-let device: GPUDevice | null | undefined;
-async function gpu(): Promise<GPUDevice> {
-  if (device === undefined) device = (await acquireBackend("auto")).device;
-  if (!device) throw new Error("no WebGPU device for the webgpu suite run");
-  return device;
-}
 
 /** The batch of a size (pairwise case: β_u = β_v = 4, Rademacher ν, η = 0.1/d, cap 50·d). */
 export function peerBatch(size: keyof typeof SIZES): SgdBatch {
@@ -77,7 +70,9 @@ export const cumPairwisePeer: PeerBenchmark = {
       bytesPerUnit: 16 * b.d,
       async suite(backend) {
         const t0 = performance.now();
-        const r = backend === "cpu" ? await runSgdCpuParallel(b) : await runSgdGpu(await gpu(), b);
+        const r = backend === "cpu"
+          ? await runSgdCpuParallel(b)
+          : await runSgdGpu(await suiteDevice(), b);
         return {
           seconds: (performance.now() - t0) / 1000,
           checksum: [...Array.from(r.crossU), ...Array.from(r.logU)],

@@ -10,7 +10,6 @@
  */
 import { join } from "node:path";
 import type { PeerBenchmark, PeerWork } from "../perf/peer.ts";
-import { runPeer } from "../perf/peer.ts";
 import { buildBatch } from "../fl/_experiment.ts";
 import { resolveConfig } from "../config.ts";
 import { balance } from "../fl/balance.ts";
@@ -19,15 +18,8 @@ import { makeTestContext } from "../testing.ts";
 import { type FlBatch, type FlModel, neuronCount, rowCount } from "../../models/fl/batch.ts";
 import { trainCpuParallel } from "../../models/fl/train_cpu.ts";
 import { trainGpu } from "../../models/fl/gd_kernel.ts";
-import { acquireBackend } from "../../models/gpu/device.ts";
-import { PYTHON, torchStatus } from "./python.ts";
-
-let device: GPUDevice | null | undefined;
-async function gpu(): Promise<GPUDevice> {
-  if (device === undefined) device = (await acquireBackend("auto")).device;
-  if (!device) throw new Error("no WebGPU device for the webgpu suite run");
-  return device;
-}
+import { PYTHON } from "./python.ts";
+import { peerScript, suiteDevice, worstRelativeDiff, writeF64 } from "./_common.ts";
 
 /** The batch of a profile: the case's config, its first n, its default seeds. */
 export function peerBatch(size: "smoke" | "quick" | "full", model: FlModel): FlBatch {
@@ -47,15 +39,9 @@ function finalSN(logs: Float64Array, runs: number, L: number): number[] {
 }
 
 async function writeBatch(b: FlBatch, base: string): Promise<void> {
-  const cat = (parts: ArrayLike<number>[]) => {
-    const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-    let o = 0;
-    for (const p of parts) out.set(p, o), (o += p.length);
-    return new Uint8Array(out.buffer);
-  };
-  await Deno.writeFile(`${base}.X.bin`, cat(b.runs.map((r) => r.X)));
-  await Deno.writeFile(`${base}.W0.bin`, cat(b.runs.map((r) => r.W0)));
-  await Deno.writeFile(`${base}.y.bin`, cat(b.runs.map((r) => Float64Array.from(r.y))));
+  await writeF64(`${base}.X.bin`, b.runs.map((r) => r.X));
+  await writeF64(`${base}.W0.bin`, b.runs.map((r) => r.W0));
+  await writeF64(`${base}.y.bin`, b.runs.map((r) => r.y));
   await Deno.writeTextFile(
     `${base}.json`,
     JSON.stringify({
@@ -95,7 +81,9 @@ function flPeerFor(model: FlModel): PeerBenchmark {
         bytesPerUnit: 8 * (R + M) * b.d,
         async suite(backend) {
           const t0 = performance.now();
-          const r = backend === "cpu" ? await trainCpuParallel(b) : await trainGpu(await gpu(), b);
+          const r = backend === "cpu"
+            ? await trainCpuParallel(b)
+            : await trainGpu(await suiteDevice(), b);
           return {
             seconds: (performance.now() - t0) / 1000,
             checksum: finalSN(r.logs, runs, r.logPoints),
@@ -112,16 +100,9 @@ function flPeerFor(model: FlModel): PeerBenchmark {
         ],
         agree(a, p) {
           // f64 CPU vs torch f64: same arithmetic up to summation order; f32 GPU within 1e-3
-          let worst = 0;
-          for (let i = 0; i < a.length; i++) {
-            worst = Math.max(worst, Math.abs(a[i] - p[i]) / Math.max(1e-9, Math.abs(p[i])));
-          }
+          const worst = worstRelativeDiff(a, p, 1e-9);
           const ratios = (x: number[]) => x.slice(0, runs).map((s, i) => s / x[runs + i]);
-          const ra = ratios(a), rp = ratios(p);
-          let ratioWorst = 0;
-          for (let i = 0; i < runs; i++) {
-            ratioWorst = Math.max(ratioWorst, Math.abs(ra[i] - rp[i]) / Math.abs(rp[i]));
-          }
+          const ratioWorst = worstRelativeDiff(ratios(a), ratios(p), 0);
           return {
             ok: a.length === p.length && worst < 1e-3,
             detail: `final S, N of ${runs} runs: worst relative difference ${
@@ -138,32 +119,12 @@ function flPeerFor(model: FlModel): PeerBenchmark {
 export const flPeers: PeerBenchmark[] = [flPeerFor("diffusion"), flPeerFor("classifier")];
 
 if (import.meta.main) {
-  const [size = "smoke", model = "diffusion", backend = "cpu"] = Deno.args as [
-    "smoke" | "quick" | "full",
-    FlModel,
-    "cpu" | "webgpu",
-  ];
-  const st = await torchStatus();
-  if (!st.ok) {
-    console.error(st.message + " (Debian: apt-get install python3-torch)");
+  const [size = "smoke", model = "diffusion", backend = "cpu"] = Deno.args;
+  const usage = "deno run -A bench/peers/fl_peer.ts [smoke|quick|full] [diffusion|classifier] " +
+    "[cpu|webgpu]";
+  if (model !== "diffusion" && model !== "classifier") {
+    console.error(`usage: ${usage}`);
     Deno.exit(2);
   }
-  const dir = await Deno.makeTempDir({ prefix: "fl_peer_" });
-  try {
-    const work = await flPeerFor(model).setup(dir, size);
-    const s = await work.suite(backend);
-    const p = await runPeer(work.peerCommand(st.cuda ? "cuda" : "cpu"));
-    const agree = work.agree(s.checksum, p.checksum);
-    console.log(
-      `fl ${model} (${size}, ${work.units} ${work.unitName}): suite ${backend} ${
-        s.seconds.toFixed(2)
-      } s, ` +
-        `torch ${st.version} ${p.info?.device} ${
-          p.seconds.toFixed(2)
-        } s; speed ratio suite/torch = ${(p.seconds / s.seconds).toFixed(2)} (> 1: suite faster)`,
-    );
-    console.log(`S/N agreement: ${agree.ok ? "yes" : "NO"} — ${agree.detail}`);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await peerScript(flPeerFor(model), size, backend, usage);
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { PeerBenchmark, PeerWork } from "../perf/peer.ts";
 import { packSets, pairSumsCpu, pairSumsGpu } from "../../models/gpu/kernel_sum.ts";
 import { PhiloxStream } from "../../models/gpu/philox.ts";
-import { acquireBackend } from "../../models/gpu/device.ts";
+import { suiteDevice } from "./_common.ts";
 import { PYTHON } from "./python.ts";
 
 const SIZES = {
@@ -15,13 +15,6 @@ const SIZES = {
   quick: { sets: 8, n: 1000, d: 32 },
   full: { sets: 16, n: 4000, d: 64 },
 };
-
-let device: GPUDevice | null | undefined;
-async function gpu(): Promise<GPUDevice> {
-  if (device === undefined) device = (await acquireBackend("auto")).device;
-  if (!device) throw new Error("no WebGPU device for the webgpu suite run");
-  return device;
-}
 
 /** The benchmark entry. */
 export const memKernelPeer: PeerBenchmark = {
@@ -49,7 +42,7 @@ export const memKernelPeer: PeerBenchmark = {
         const t0 = performance.now();
         const rows = backend === "cpu"
           ? pairSumsCpu(packed)
-          : await pairSumsGpu(await gpu(), packed);
+          : await pairSumsGpu(await suiteDevice(), packed);
         return { seconds: (performance.now() - t0) / 1000, checksum: Array.from(rows) };
       },
       peerCommand: (dev) => [
