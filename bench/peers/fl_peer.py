@@ -8,13 +8,14 @@ the suite's gradient. Reads <input>.json (batch meta) and <input>.X.bin / .W0.bi
 (little-endian f64, written by bench/peers/fl_peer.ts) and prints one JSON line:
 {"seconds", "checksum": [final S of every run..., final N of every run...], "device", "dtype"}.
 """
-import argparse
 import json
 import math
 import time
 
 import numpy as np
 import torch
+
+from _torch_common import parse_peer_args
 
 
 def diffusion_loss(W, X, w, alpha, beta):
@@ -52,17 +53,7 @@ def signal_noise(P, n):
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--input", required=True)
-    ap.add_argument("--device", default="cpu")
-    ap.add_argument("--dtype", default="float64", choices=["float32", "float64"])
-    ap.add_argument("--threads", type=int, default=0)
-    args = ap.parse_args()
-    if args.threads > 0:
-        torch.set_num_threads(args.threads)
-    meta = json.load(open(args.input + ".json"))
-    dtype = getattr(torch, args.dtype)
-    dev = torch.device(args.device)
+    args, meta, dtype, dev = parse_peer_args()
     B, d, n, m, M = meta["runs"], meta["d"], meta["n"], meta["m"], meta["M"]
     R = n + 2
     X = torch.from_numpy(np.fromfile(args.input + ".X.bin", "<f8").reshape(B, R, d)).to(dev, dtype)

@@ -18,13 +18,14 @@ Reads <input>.json (meta) and <input>.{grid,W,tb,A,x0}.bin (little-endian f64, w
 bench/peers/lt_peer.ts) and prints one JSON line:
 {"seconds", "checksum": [ODE samples...], "device", "dtype", "threads", "impl": "torch"}.
 """
-import argparse
 import json
 import math
 import time
 
 import numpy as np
 import torch
+
+from _torch_common import parse_peer_args
 
 
 def sample(x, grid, WT, TB, AT, m, sde, gen, chunk):
@@ -49,19 +50,9 @@ def sample_chunk(x, grid, WT, TB, AT, m, sde, gen):
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--input", required=True)
-    ap.add_argument("--device", default="cpu")
-    ap.add_argument("--dtype", default="float64", choices=["float32", "float64"])
-    ap.add_argument("--threads", type=int, default=0)
-    ap.add_argument("--chunk-slots", type=int, default=-1,
-                    help="slots per batched op (0: all; default: all on CUDA, h of ~4 MiB on CPU)")
-    args = ap.parse_args()
-    if args.threads > 0:
-        torch.set_num_threads(args.threads)
-    meta = json.load(open(args.input + ".json"))
-    dtype = getattr(torch, args.dtype)
-    dev = torch.device(args.device)
+    args, meta, dtype, dev = parse_peer_args(
+        lambda ap: ap.add_argument("--chunk-slots", type=int, default=-1,
+                                   help="slots per batched op (0: all; default: all on CUDA, h of ~4 MiB on CPU)"))
     d, m, nT, F, P = meta["d"], meta["m"], meta["nT"], meta["features"], meta["particles"]
     fs = torch.tensor(meta["fs"], device=dev)
     S = len(meta["fs"])

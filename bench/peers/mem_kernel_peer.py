@@ -6,28 +6,23 @@ Reads sets of points written by bench/peers/mem_kernel.ts (little-endian f64, ro
 one JSON line: {"seconds": ..., "units": pair distances, "checksum": [...], "device": ..., "threads": ...}.
 Timing covers the computation only (data already in memory), best of --reps.
 """
-import argparse
 import json
 import time
 
 import numpy as np
 import torch
 
+from _torch_common import parse_peer_args
+
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--input", required=True)
-    ap.add_argument("--sets", type=int, required=True)
-    ap.add_argument("--n", type=int, required=True)
-    ap.add_argument("--d", type=int, required=True)
-    ap.add_argument("--scale", type=float, required=True)
-    ap.add_argument("--device", default="cpu")
-    ap.add_argument("--dtype", default="float64", choices=["float32", "float64"])
-    ap.add_argument("--threads", type=int, default=0)
-    args = ap.parse_args()
-    if args.threads > 0:
-        torch.set_num_threads(args.threads)
-    dtype = getattr(torch, args.dtype)
+    def extra(ap):
+        ap.add_argument("--sets", type=int, required=True)
+        ap.add_argument("--n", type=int, required=True)
+        ap.add_argument("--d", type=int, required=True)
+        ap.add_argument("--scale", type=float, required=True)
+
+    args, _, dtype, _dev = parse_peer_args(extra, meta=False)
     x = np.fromfile(args.input, dtype="<f8").reshape(args.sets, args.n, args.d)
     xt = torch.from_numpy(x).to(device=args.device, dtype=dtype)
     xt = xt - xt.mean(dim=1, keepdim=True)  # as the suite's GPU path does, for precision
