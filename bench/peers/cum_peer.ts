@@ -1,8 +1,8 @@
 /**
  * Perf peer of Paper B's hot loop (`cum.pairwise-linear`): R online pSGD runs of the single tanh
  * neuron on the mixed cumulant model, suite (CPU f64 reference / WebGPU in-shader kernel) against
- * a vectorised numpy implementation (`bench/peers/cum_pairwise_peer.py`) that consumes the same
- * Philox streams. Units: run-steps (one sample of one run).
+ * a vectorised PyTorch implementation, and the same code on numpy (`bench/peers/cum_pairwise_peer.py`),
+ * that consume the same Philox streams. Units: run-steps (one sample of one run).
  * @module
  */
 import { join } from "node:path";
@@ -39,68 +39,76 @@ export function peerBatch(size: keyof typeof SIZES): SgdBatch {
   };
 }
 
-/** The benchmark entry. */
-export const cumPairwisePeer: PeerBenchmark = {
-  id: "cum.pairwise-psgd",
-  caseId: "cum.pairwise-linear",
-  description:
-    "online pSGD of a tanh neuron on the MCM, R runs × cap steps, Philox sampling included",
-  async setup(dir, size): Promise<PeerWork> {
-    const b = peerBatch(size);
-    const input = join(dir, `cum_pairwise_${size}.json`);
-    await Deno.writeTextFile(
-      input,
-      JSON.stringify({
-        d: b.d,
-        cap: b.cap,
-        alpha: b.alpha,
-        betaU: b.data.betaU,
-        betaV: b.data.betaV,
-        thresholdU: b.thresholdU,
-        keys: b.runs.map((r) => r.key),
-        etas: b.runs.map((r) => r.eta),
-      }),
-    );
-    const R = b.runs.length;
-    return {
-      units: R * b.cap,
-      unitName: "run-steps",
-      // per coordinate: half a Philox call (≈ 120 integer ops), one Box–Muller value, ≈ 12 flops
-      flopsPerUnit: 100 * b.d,
-      bytesPerUnit: 16 * b.d,
-      async suite(backend) {
-        const t0 = performance.now();
-        const r = backend === "cpu"
-          ? await runSgdCpuParallel(b)
-          : await runSgdGpu(await suiteDevice(), b);
-        return {
-          seconds: (performance.now() - t0) / 1000,
-          checksum: [...Array.from(r.crossU), ...Array.from(r.logU)],
-        };
-      },
-      peerCommand: () => [
-        PYTHON,
-        new URL("./cum_pairwise_peer.py", import.meta.url).pathname,
-        "--input",
+/** The benchmark entry against one peer implementation (PyTorch, or numpy for reference). */
+function cumPeerFor(impl: "torch" | "numpy"): PeerBenchmark {
+  return {
+    id: impl === "torch" ? "cum.pairwise-psgd" : "cum.pairwise-psgd-numpy",
+    caseId: "cum.pairwise-linear",
+    description:
+      `online pSGD of a tanh neuron on the MCM, R runs × cap steps, Philox sampling included (${impl} peer)`,
+    async setup(dir, size): Promise<PeerWork> {
+      const b = peerBatch(size);
+      const input = join(dir, `cum_pairwise_${size}.json`);
+      await Deno.writeTextFile(
         input,
-      ],
-      agree(a, p) {
-        // first crossings: identical streams, so f64 runs agree to the step; f32 within a few %
-        let ok = 0;
-        for (let i = 0; i < R; i++) {
-          if ((a[i] === 0) === (p[i] === 0) && Math.abs(a[i] - p[i]) <= Math.max(2, 0.05 * p[i])) {
-            ok++;
+        JSON.stringify({
+          d: b.d,
+          cap: b.cap,
+          alpha: b.alpha,
+          betaU: b.data.betaU,
+          betaV: b.data.betaV,
+          thresholdU: b.thresholdU,
+          keys: b.runs.map((r) => r.key),
+          etas: b.runs.map((r) => r.eta),
+        }),
+      );
+      const R = b.runs.length;
+      return {
+        units: R * b.cap,
+        unitName: "run-steps",
+        // per coordinate: half a Philox call (≈ 120 integer ops), one Box–Muller value, ≈ 12 flops
+        flopsPerUnit: 100 * b.d,
+        bytesPerUnit: 16 * b.d,
+        async suite(backend) {
+          const t0 = performance.now();
+          const r = backend === "cpu"
+            ? await runSgdCpuParallel(b)
+            : await runSgdGpu(await suiteDevice(), b);
+          return {
+            seconds: (performance.now() - t0) / 1000,
+            checksum: [...Array.from(r.crossU), ...Array.from(r.logU)],
+          };
+        },
+        peerCommand: () => [
+          PYTHON,
+          new URL("./cum_pairwise_peer.py", import.meta.url).pathname,
+          "--input",
+          input,
+          ...["--impl", impl, "--threads", String(navigator.hardwareConcurrency)],
+        ],
+        agree(a, p) {
+          // first crossings: identical streams, so f64 runs agree to the step; f32 within a few %
+          let ok = 0;
+          for (let i = 0; i < R; i++) {
+            if (
+              (a[i] === 0) === (p[i] === 0) && Math.abs(a[i] - p[i]) <= Math.max(2, 0.05 * p[i])
+            ) {
+              ok++;
+            }
           }
-        }
-        let worst = 0;
-        for (let i = R; i < 2 * R; i++) worst = Math.max(worst, Math.abs(a[i] - p[i]));
-        return {
-          ok: a.length === p.length && ok >= 0.9 * R && worst < 0.05,
-          detail: `${ok}/${R} first crossings agree (±max(2, 5%)); final |⟨w,u⟩| max diff ${
-            worst.toExponential(2)
-          } (tol 0.05)`,
-        };
-      },
-    };
-  },
-};
+          let worst = 0;
+          for (let i = R; i < 2 * R; i++) worst = Math.max(worst, Math.abs(a[i] - p[i]));
+          return {
+            ok: a.length === p.length && ok >= 0.9 * R && worst < 0.05,
+            detail: `${ok}/${R} first crossings agree (±max(2, 5%)); final |⟨w,u⟩| max diff ${
+              worst.toExponential(2)
+            } (tol 0.05)`,
+          };
+        },
+      };
+    },
+  };
+}
+
+/** Paper B's perf peers: PyTorch, and numpy (lower per-operation overhead at these small sizes). */
+export const cumPairwisePeers: PeerBenchmark[] = [cumPeerFor("torch"), cumPeerFor("numpy")];
