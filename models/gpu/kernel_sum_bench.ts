@@ -1,7 +1,10 @@
 /**
- * Throughput of the pairwise kernel sum (the Paper C hot loop): 8 original sets of N = 1000
- * points in d = 32, i.e. 8·10^6 pair distances (2.6·10^8 flop-ish) per iteration.
- * Pairs/s = 8e6 / (time per iteration).
+ * Throughput of the pairwise kernel sum (the Paper C hot loop). Group `kernel_sum`: 8 sets of
+ * N = 1000 points in d = 32, i.e. 8·1000·999/2 ≈ 4.0·10^6 unordered pairs per iteration (the perf
+ * harness counts 8·10^6 ordered pairs); on llvmpipe about 12 ms of each WebGPU iteration is the
+ * fixed latency of one readback. Group `kernel_sum_transition`: WebGPU only, one set of
+ * N = 10^4 points in d = 32 (5.0·10^7 pairs), the shape of `mem.transition`'s original sets.
+ * Pairs/s = pairs / (time per iteration).
  */
 import { sharedBackend } from "./device.ts";
 import { packSets, pairSumsCpu, pairSumsGpu } from "./kernel_sum.ts";
@@ -15,6 +18,12 @@ const data = Array.from(
 );
 const eps = Math.pow(N, -1 / d);
 const packed = packSets(data, d, data.map(() => 1 / (4 * eps * eps)));
+const bigN = 10000, bigEps = Math.pow(bigN, -1 / d);
+const big = packSets(
+  [s.fillNormal(new Float64Array(bigN * d), 1, 10) as Float64Array],
+  d,
+  [1 / (4 * bigEps * bigEps)],
+);
 const choice = await sharedBackend();
 
 Deno.bench({
@@ -33,4 +42,15 @@ Deno.bench({
   n: 10,
 }, async () => {
   await pairSumsGpu(choice.device!, packed);
+});
+
+Deno.bench({
+  name: `kernel_sum webgpu, 1 set × 10^4 points, d=32 (${
+    choice.adapter?.description ?? "no adapter"
+  })`,
+  group: "kernel_sum_transition",
+  ignore: !choice.device,
+  n: 5,
+}, async () => {
+  await pairSumsGpu(choice.device!, big);
 });
