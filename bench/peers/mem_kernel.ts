@@ -35,7 +35,7 @@ export const memKernelPeer: PeerBenchmark = {
     return {
       units: sets * n * n,
       unitName: "pair distances",
-      flopsPerUnit: 3 * d + 2, // per evaluated pair; each unordered pair is evaluated once
+      flopsPerUnit: 2 * d + 6, // per evaluated pair (⟨x_i, x_j⟩ as d FMAs, norms, exp); each unordered pair once
 
       bytesPerUnit: 4 * d,
       async suite(backend) {
