@@ -24,6 +24,9 @@ export interface PerfRow {
   peerDevice: string;
   units: number;
   unitName: string;
+  /** Useful FLOPs and operand bytes of one work unit (the roofline's numerator and denominator). */
+  flopsPerUnit: number;
+  bytesPerUnit: number;
   result: SideBySide | null;
   error: string | null;
 }
@@ -36,14 +39,15 @@ function fmt(x: number, digits = 3): string {
 /** The markdown table of a perf run. */
 export function perfTable(rows: PerfRow[], peak: MeasuredPeak | null): string {
   const lines = [
-    "| benchmark | suite backend | peer | suite units/s | peer units/s | speedup (suite/peer) [95% CI] | suite GFLOP/s (% of measured peak) | suite operand GB/s | agree |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| benchmark (case) | unit: FLOPs, bytes | suite backend | peer | suite units/s | peer units/s | speedup (suite/peer) [95% CI] | suite GFLOP/s (% of measured peak) | suite operand GB/s | agree |",
+    "|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of rows) {
+    const head = `| ${r.benchmark} (${r.caseId}) | ${r.unitName}: ${fmt(r.flopsPerUnit)}, ${
+      fmt(r.bytesPerUnit)
+    } B`;
     if (!r.result) {
-      lines.push(
-        `| ${r.benchmark} | ${r.backend} | ${r.peerDevice} | error: ${r.error} | | | | | |`,
-      );
+      lines.push(`${head} | ${r.backend} | ${r.peerDevice} | error: ${r.error} | | | | | |`);
       continue;
     }
     const s = r.result;
@@ -51,7 +55,7 @@ export function perfTable(rows: PerfRow[], peak: MeasuredPeak | null): string {
       ? ` (${fmt((100 * s.gflops) / peak.gflops, 2)}% of ${fmt(peak.gflops)})`
       : "";
     lines.push(
-      `| ${r.benchmark} | ${r.backend} | ${s.peerInfo.impl ?? "torch"} ${r.peerDevice} (${
+      `${head} | ${r.backend} | ${s.peerInfo.impl ?? "torch"} ${r.peerDevice} (${
         s.peerInfo.threads ?? "?"
       } threads) | ${fmt(s.suiteRate)} | ${fmt(s.peerRate)} | ${fmt(s.speedup.value)} [${
         fmt(s.speedup.lo)
@@ -123,28 +127,20 @@ if (import.meta.main) {
         console.error(
           `perf: ${b.id} suite=${backend} peer=torch-${dev} (${reps} interleaved reps)`,
         );
+        const base = {
+          benchmark: b.id,
+          caseId: b.caseId,
+          backend,
+          peerDevice: dev,
+          units: work.units,
+          unitName: work.unitName,
+          flopsPerUnit: work.flopsPerUnit,
+          bytesPerUnit: work.bytesPerUnit,
+        };
         try {
-          rows.push({
-            benchmark: b.id,
-            caseId: b.caseId,
-            backend,
-            peerDevice: dev,
-            units: work.units,
-            unitName: work.unitName,
-            result: await sideBySide(work, backend, dev, reps),
-            error: null,
-          });
+          rows.push({ ...base, result: await sideBySide(work, backend, dev, reps), error: null });
         } catch (e) {
-          rows.push({
-            benchmark: b.id,
-            caseId: b.caseId,
-            backend,
-            peerDevice: dev,
-            units: work.units,
-            unitName: work.unitName,
-            result: null,
-            error: e instanceof Error ? e.message : String(e),
-          });
+          rows.push({ ...base, result: null, error: e instanceof Error ? e.message : String(e) });
         }
       }
     }
