@@ -125,7 +125,7 @@ if (import.meta.main) {
     for (const backend of backends) {
       for (const dev of devices) {
         console.error(
-          `perf: ${b.id} suite=${backend} peer=torch-${dev} (${reps} interleaved reps)`,
+          `perf: ${b.id} suite=${backend} peer device=${dev} (${reps} interleaved reps)`,
         );
         const base = {
           benchmark: b.id,
