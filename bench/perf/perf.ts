@@ -3,7 +3,10 @@
  * interleaved repetitions; prints a table (units/s, ratio with CI, achieved GFLOP/s and GB/s
  * against the adapter's measured peak) and saves it as JSON + markdown.
  *
- * Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--backends cpu,webgpu] [--out dir]
+ * Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--backends auto|cpu,webgpu] [--out dir]
+ *
+ * `--backends auto` (default): the CPU path always, and WebGPU where the case itself runs on it under
+ * `--backend auto` (not on a software adapter for cases that declare `onFallbackAdapter: "cpu"`).
  * @module
  */
 import { parseArgs } from "node:util";
@@ -15,6 +18,7 @@ import { torchStatus } from "../peers/python.ts";
 import { acquireBackend } from "../../models/gpu/device.ts";
 import { type MeasuredPeak, measurePeak } from "../../models/gpu/peak.ts";
 import { atomicWriteTextFile } from "../../reports/atomic_write.ts";
+import { findCase } from "../registry.ts";
 
 /** One row of the perf table. */
 export interface PerfRow {
@@ -72,16 +76,17 @@ if (import.meta.main) {
     args: Deno.args,
     options: {
       size: { type: "string", default: "quick" },
-      reps: { type: "string", default: "5" },
+      reps: { type: "string", default: "3" },
       only: { type: "string" },
-      backends: { type: "string", default: "cpu,webgpu" },
+      backends: { type: "string", default: "auto" },
       out: { type: "string", default: "results/perf" },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
     console.log(
-      "Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--backends cpu,webgpu] [--out dir]",
+      "Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--backends auto|cpu,webgpu] [--out dir]\n" +
+        "  --backends auto (default): CPU, plus WebGPU where the case runs on it under --backend auto",
     );
     Deno.exit(0);
   }
@@ -104,16 +109,22 @@ if (import.meta.main) {
   const peak = choice.device
     ? await measurePeak(choice.device, size === "full" ? "large" : "small")
     : null;
-  const wanted = String(values.backends).split(",").map((s) => s.trim());
+  const auto = values.backends === "auto";
+  const wanted = auto ? ["cpu", "webgpu"] : String(values.backends).split(",").map((s) => s.trim());
   if (wanted.some((b) => b !== "cpu" && b !== "webgpu")) {
     console.error(
-      `perf: --backends ${JSON.stringify(values.backends)}: allowed values are cpu, webgpu`,
+      `perf: --backends ${JSON.stringify(values.backends)}: allowed values are auto, cpu, webgpu`,
     );
     Deno.exit(2);
   }
-  const backends = (["cpu", "webgpu"] as const).filter((b) =>
-    wanted.includes(b) && (b === "cpu" || choice.device)
-  );
+  /** Backends of one benchmark: as asked, WebGPU only with a device (and, under auto, as its case runs). */
+  const backendsOf = (caseId: string) =>
+    (["cpu", "webgpu"] as const).filter((b) =>
+      wanted.includes(b) &&
+      (b === "cpu" || (choice.device !== null &&
+        !(auto && choice.adapter?.isFallbackAdapter &&
+          findCase(caseId)?.onFallbackAdapter === "cpu")))
+    );
   const devices = torch.cuda ? ["cpu", "cuda"] : ["cpu"];
   const dir = await Deno.makeTempDir({ prefix: "claimbench-perf-" });
   const re = values.only
@@ -122,7 +133,7 @@ if (import.meta.main) {
   const rows: PerfRow[] = [];
   for (const b of PEERS.filter((p) => !re || re.test(p.id) || re.test(p.caseId))) {
     const work = await b.setup(dir, size);
-    for (const backend of backends) {
+    for (const backend of backendsOf(b.caseId)) {
       for (const dev of devices) {
         console.error(
           `perf: ${b.id} suite=${backend} peer device=${dev} (${reps} interleaved reps)`,
