@@ -51,6 +51,47 @@ function normalPair(
   return normal2FromU32(buf[0], buf[1]);
 }
 
+/** s = A relu(W x + tb[tbo…]) without the 1/m (the score network's unnormalised output). */
+export function scoreSum(
+  W: Float64Array,
+  tb: Float64Array,
+  A: Float64Array,
+  tbo: number,
+  m: number,
+  d: number,
+  x: Float64Array,
+  s: Float64Array,
+): void {
+  s.fill(0);
+  for (let j = 0; j < m; j++) {
+    let h = tb[tbo + j];
+    for (let q = 0; q < d; q++) h += W[j * d + q] * x[q];
+    if (h <= 0) continue;
+    for (let q = 0; q < d; q++) s[q] += A[q * m + j] * h;
+  }
+}
+
+/** {@link scoreSum} for d = 2 (Paper D's data), unrolled: the same operations in the same order. */
+export function scoreSum2(
+  W: Float64Array,
+  tb: Float64Array,
+  A: Float64Array,
+  tbo: number,
+  m: number,
+  x: Float64Array,
+  s: Float64Array,
+): void {
+  const x0 = x[0], x1 = x[1];
+  let s0 = 0, s1 = 0;
+  for (let j = 0; j < m; j++) {
+    const h = tb[tbo + j] + W[2 * j] * x0 + W[2 * j + 1] * x1;
+    if (h <= 0) continue;
+    s0 += A[j] * h;
+    s1 += A[m + j] * h;
+  }
+  s[0] = s0, s[1] = s1;
+}
+
 /** The f64 CPU reference: returns slots × particles × d samples at t_min. */
 export function sampleCpu(batch: SamplerBatch, signal?: AbortSignal): Float64Array {
   const { d, m, grid, particles } = batch;
@@ -72,14 +113,8 @@ export function sampleCpu(batch: SamplerBatch, signal?: AbortSignal): Float64Arr
       draw(p, nT, slot.key);
       for (let q = 0; q < d; q++) x[q] = z[q];
       for (let k = nT - 1; k >= 1; k--) {
-        s.fill(0);
-        const tbo = k * m;
-        for (let j = 0; j < m; j++) {
-          let h = tb[tbo + j];
-          for (let q = 0; q < d; q++) h += W[j * d + q] * x[q];
-          if (h <= 0) continue;
-          for (let q = 0; q < d; q++) s[q] += A[q * m + j] * h;
-        }
+        if (d === 2) scoreSum2(W, tb, A, k * m, m, x, s);
+        else scoreSum(W, tb, A, k * m, m, d, x, s);
         const dt = grid[k] - grid[k - 1];
         if (batch.mode === "sde") {
           draw(p, k, slot.key);

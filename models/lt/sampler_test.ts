@@ -3,7 +3,14 @@ import { streamKey } from "../gpu/philox.ts";
 import { sharedBackend } from "../gpu/device.ts";
 import { timeGrid } from "./features.ts";
 import { PhiloxStream } from "../gpu/philox.ts";
-import { sampleCpu, sampleCpuParallel, type SamplerBatch, sampleWithScore } from "./sampler.ts";
+import {
+  sampleCpu,
+  sampleCpuParallel,
+  type SamplerBatch,
+  sampleWithScore,
+  scoreSum,
+  scoreSum2,
+} from "./sampler.ts";
 import { sampleGpu } from "./sampler_kernel.ts";
 import { demoSamplerBatch } from "./_sampler_fixture.ts";
 import { frechetGaussian, frechetSamples, gaussianFit, kdeKl } from "./metrics.ts";
@@ -56,6 +63,20 @@ function smallBatch(particles: number): SamplerBatch {
 Deno.test("sampler CPU path is bit-for-bit deterministic", () => {
   const a = sampleCpu(smallBatch(50)), b = sampleCpu(smallBatch(50));
   assert.deepEqual(a, b);
+});
+
+Deno.test("the unrolled d = 2 score sum equals the generic one bit for bit", () => {
+  const m = 37, nT = 3, rng = new PhiloxStream(5, "score-sum");
+  const W = rng.fillNormal(new Float64Array(m * 2)) as Float64Array;
+  const tb = rng.fillNormal(new Float64Array(nT * m)) as Float64Array;
+  const A = rng.fillNormal(new Float64Array(2 * m)) as Float64Array;
+  for (let trial = 0; trial < 20; trial++) {
+    const x = rng.fillNormal(new Float64Array(2), 2) as Float64Array;
+    const a = new Float64Array(2), b = new Float64Array(2);
+    scoreSum(W, tb, A, m * (trial % nT), m, 2, x, a);
+    scoreSum2(W, tb, A, m * (trial % nT), m, x, b);
+    assert.deepEqual(b, a);
+  }
 });
 
 Deno.test("sampleCpuParallel: bit-identical to sampleCpu with 2 and 3 workers", async () => {
