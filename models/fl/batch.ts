@@ -125,7 +125,10 @@ export function signalNoise(P: ArrayLike<number>, M: number, n: number): [number
   return [(colMax(n) + colMax(n + 1)) / 2, N / n];
 }
 
-/** P = W Xᵀ (M × R) in f64 (four rows of X per pass over a row of W). */
+/**
+ * P = W Xᵀ (M × R) in f64: two rows of W against four rows of X per pass (each product summed
+ * over k in order, so the blocking does not change the result).
+ */
 export function innerProducts(
   W: Float64Array,
   X: Float64Array,
@@ -134,29 +137,35 @@ export function innerProducts(
   d: number,
   out: Float64Array = new Float64Array(M * R),
 ): Float64Array {
-  for (let r = 0; r < M; r++) {
-    const wo = r * d, oo = r * R;
+  let r = 0;
+  for (; r + 1 < M; r += 2) {
+    const wa = r * d, wb = wa + d, oa = r * R, ob = oa + R;
     let j = 0;
     for (; j + 3 < R; j += 4) {
       const x0 = j * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
       for (let k = 0; k < d; k++) {
-        const w = W[wo + k];
-        s0 += w * X[x0 + k];
-        s1 += w * X[x1 + k];
-        s2 += w * X[x2 + k];
-        s3 += w * X[x3 + k];
+        const u = W[wa + k], v = W[wb + k];
+        const y0 = X[x0 + k], y1 = X[x1 + k], y2 = X[x2 + k], y3 = X[x3 + k];
+        a0 += u * y0, a1 += u * y1, a2 += u * y2, a3 += u * y3;
+        b0 += v * y0, b1 += v * y1, b2 += v * y2, b3 += v * y3;
       }
-      out[oo + j] = s0, out[oo + j + 1] = s1, out[oo + j + 2] = s2, out[oo + j + 3] = s3;
+      out[oa + j] = a0, out[oa + j + 1] = a1, out[oa + j + 2] = a2, out[oa + j + 3] = a3;
+      out[ob + j] = b0, out[ob + j + 1] = b1, out[ob + j + 2] = b2, out[ob + j + 3] = b3;
     }
     for (; j < R; j++) {
-      let s0 = 0;
-      const xo = j * d;
-      for (let k = 0; k < d; k++) s0 += W[wo + k] * X[xo + k];
-      out[oo + j] = s0;
+      out[oa + j] = dot(W, wa, X, j * d, d);
+      out[ob + j] = dot(W, wb, X, j * d, d);
     }
   }
+  for (; r < M; r++) for (let j = 0; j < R; j++) out[r * R + j] = dot(W, r * d, X, j * d, d);
   return out;
+}
+
+function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
+  let s = 0;
+  for (let k = 0; k < d; k++) s += a[ao + k] * b[bo + k];
+  return s;
 }
 
 /**
