@@ -3,6 +3,7 @@
  * Exit codes: 0 ok, 1 a case ended in `error` (or `--fail-on` tripped), 2 usage error.
  * @module
  */
+import { cpuWorkerCount } from "../models/cpu/pool.ts";
 import type { ParseArgsOptionsConfig } from "node:util";
 import { parseCommandArgs } from "./cli_args.ts";
 import { join } from "node:path";
@@ -164,6 +165,11 @@ function exitCodeFor(results: Results, failOn: string | undefined): number {
 }
 
 async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number> {
+  try {
+    cpuWorkerCount(); // a bad CLAIMBENCH_CPU_WORKERS is a usage error, before any work
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const { values, positionals } = parse(args, {
     case: { type: "string" },
     profile: { type: "string" },

@@ -45,6 +45,16 @@ Deno.test("usage errors exit 2 and name the field and the allowed values", async
     assert.equal(b.code, 2);
     assert.match(b.stderr, /allowed values are auto, webgpu, cpu/);
   });
+  await t.step("a bad CLAIMBENCH_CPU_WORKERS", async () => {
+    const out = await Deno.makeTempDir();
+    const r = await runCli(smokeRunArgs("fl.jump", "--out", out), {
+      env: { CLAIMBENCH_CPU_WORKERS: "0" },
+    });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /CLAIMBENCH_CPU_WORKERS="0": must be an integer ≥ 1/);
+    assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, "no stack trace");
+    await Deno.remove(out, { recursive: true });
+  });
   await t.step("unknown option and unknown command", async () => {
     const a = await runCli(["run", "--frobnicate"]);
     assert.equal(a.code, 2);

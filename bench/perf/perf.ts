@@ -19,6 +19,7 @@ import { acquireBackend } from "../../models/gpu/device.ts";
 import { type MeasuredPeak, measurePeak } from "../../models/gpu/peak.ts";
 import { atomicWriteTextFile } from "../../reports/atomic_write.ts";
 import { findCase } from "../registry.ts";
+import { cpuWorkerCount } from "../../models/cpu/pool.ts";
 
 /** One row of the perf table. */
 export interface PerfRow {
@@ -98,6 +99,12 @@ if (import.meta.main) {
   const reps = Number(values.reps);
   if (!Number.isInteger(reps) || reps < 2) {
     console.error("perf: --reps must be an integer ≥ 2");
+    Deno.exit(2);
+  }
+  try {
+    cpuWorkerCount();
+  } catch (e) {
+    console.error(`perf: ${(e as Error).message}`);
     Deno.exit(2);
   }
   const torch = await torchStatus();
