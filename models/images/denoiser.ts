@@ -43,6 +43,11 @@ export function denoiserLayers(channels: number): LayerSpec[] {
   ];
 }
 
+/** Tensor shapes of the parameters, in parameter order: [3, 3, cin, cout] (HWIO), then [cout]. */
+export function paramShapes(shape: DenoiserShape): number[][] {
+  return denoiserLayers(shape.channels).flatMap((l) => [[3, 3, l.cin, l.cout], [l.cout]]);
+}
+
 /** Number of trainable parameters. */
 export function parameterCount(shape: DenoiserShape): number {
   return denoiserLayers(shape.channels).reduce((s, l) => s + 9 * l.cin * l.cout + l.cout, 0);

@@ -3,7 +3,7 @@ import { loadTf } from "../../deps.ts";
 import { sharedBackend } from "../gpu/device.ts";
 import { PhiloxStream } from "../gpu/philox.ts";
 import { conv3x3, conv3x3Backward, samePadding } from "./conv_cpu.ts";
-import { initDenoiserParams } from "./denoiser.ts";
+import { initDenoiserParams, paramShapes } from "./denoiser.ts";
 import { lossAndGradCpu, makeCpuTrainer } from "./denoiser_cpu.ts";
 import { lossesTf, makeTfTrainer } from "./denoiser_tf.ts";
 
@@ -91,7 +91,8 @@ Deno.test("denoiser: CPU loss and gradients match tfjs autodiff (cpu backend, ba
   const b = 1, px = 36;
   const x = rand(b * px, rng, 0.5), eps = rand(b * px, rng), sigma = new Float32Array([0.5]);
   const { loss, grads } = lossAndGradCpu(shape, p, x, eps, sigma);
-  const vars = p.map((a, i) => tf.tensor(a, shapeOf(i, shape.channels)));
+  const shapes = paramShapes(shape);
+  const vars = p.map((a, i) => tf.tensor(a, shapes[i]));
   const xT = tf.tensor4d(x, [b, 6, 6, 1]),
     eT = tf.tensor4d(eps, [b, 6, 6, 1]),
     sT = tf.tensor1d(sigma);
@@ -153,23 +154,3 @@ Deno.test("denoiser: tfjs WebGPU trainer agrees with the CPU trainer", async () 
     await tf.setBackend("cpu");
   }
 });
-
-function shapeOf(i: number, c: number): number[] {
-  return [
-    [3, 3, 2, c],
-    [c],
-    [3, 3, c, 2 * c],
-    [2 * c],
-    [3, 3, 2 * c, 2 * c],
-    [2 * c],
-    [3, 3, 3 * c, c],
-    [c],
-    [
-      3,
-      3,
-      c,
-      1,
-    ],
-    [1],
-  ][i];
-}

@@ -10,6 +10,7 @@ import {
   type AdamOptions,
   type DenoiserShape,
   type DenoiserTrainer,
+  paramShapes,
 } from "./denoiser.ts";
 
 /** The tfjs namespace. */
@@ -122,20 +123,4 @@ export function makeTfTrainer(
       for (const v of vars) v.dispose();
     },
   };
-}
-
-function paramShapes(shape: DenoiserShape): number[][] {
-  const c = shape.channels;
-  return [
-    [3, 3, 2, c],
-    [c],
-    [3, 3, c, 2 * c],
-    [2 * c],
-    [3, 3, 2 * c, 2 * c],
-    [2 * c],
-    [3, 3, 3 * c, c],
-    [c],
-    [3, 3, c, 1],
-    [1],
-  ];
 }
