@@ -1,8 +1,9 @@
 /**
- * A case context without a runner: CPU backend, streams from a base seed, run errors and timings
- * collected in the returned object. Worker tasks (`models/cpu/pool.ts`) rebuild one from
- * `ctx.baseSeed` so that code written against a {@link CaseContext} draws the same numbers in a
- * worker as in the runner; tests use it through `makeTestContext`.
+ * A case context on its own: streams from a base seed, run errors and timings collected in the
+ * returned object, silent progress. The runner builds its context from it (adding its progress
+ * bar); worker tasks (`models/cpu/pool.ts`) rebuild one from `ctx.baseSeed` so that code written
+ * against a {@link CaseContext} draws the same numbers in a worker as in the runner; tests use it
+ * through `makeTestContext`.
  * @module
  */
 import type { CaseContext } from "./case.ts";

@@ -11,7 +11,7 @@ import { errorVerdict } from "./verdict.ts";
 import { collectProvenance } from "./provenance.ts";
 import { progressFor } from "./progress.ts";
 import { UsageError } from "./usage_error.ts";
-import { PhiloxStream } from "../models/gpu/philox.ts";
+import { detachedContext } from "./detached_context.ts";
 import { acquireBackend, type BackendChoice, type BackendRequest } from "../models/gpu/device.ts";
 import {
   type CaseResult,
@@ -21,7 +21,6 @@ import {
   readResults,
   type Results,
   RESULTS_SCHEMA_VERSION,
-  type RunError,
 } from "../reports/schema.ts";
 import { atomicWriteTextFile } from "../reports/atomic_write.ts";
 
@@ -84,20 +83,17 @@ export async function runCase(
 ): Promise<CaseResult> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const runErrors: RunError[] = [];
-  const timings: Record<string, number> = {};
   const progress = progressFor(c.id, opts.label[0], opts.label[1], { quiet: opts.quiet });
-  const ctx: CaseContext = {
-    backend: opts.choice.backend,
-    device: opts.choice.device,
+  const { runErrors, timings, ...rest } = detachedContext({
     seeds: opts.seeds,
+    device: opts.choice.device,
     baseSeed: opts.baseSeed,
-    stream: (name, ...ids) => new PhiloxStream(opts.baseSeed, name, ...ids),
+    signal: opts.signal,
+  });
+  const ctx: CaseContext = {
+    ...rest,
+    backend: opts.choice.backend,
     progress: (done, total, label) => progress.update(done, total, label),
-    runError: (e) => void runErrors.push(e),
-    timing: (name, s) => void (timings[name] = (timings[name] ?? 0) + s),
-    now: () => performance.now(),
-    signal: opts.signal ?? new AbortController().signal,
   };
   const base = {
     id: c.id,
