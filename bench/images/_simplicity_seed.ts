@@ -66,7 +66,7 @@ export async function runSeed(
   report?: (steps: number) => void,
   signal?: AbortSignal,
 ): Promise<SeedOutcome> {
-  const { d, L } = { d: job.shape.side * job.shape.side, L: job.noiseLevels.length };
+  const d = job.shape.side * job.shape.side, L = job.noiseLevels.length;
   const curves: SeedCurves = {
     seed: job.seed,
     real: [],

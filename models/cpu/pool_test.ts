@@ -1,11 +1,7 @@
+import assert from "node:assert/strict";
 import { chunks, concatTyped, cpuWorkerCount, runInWorkers } from "./pool.ts";
 
 const fixture = new URL("./_pool_fixture.ts", import.meta.url);
-
-function assertEquals(a: unknown, b: unknown, msg = "") {
-  const sa = JSON.stringify(a), sb = JSON.stringify(b);
-  if (sa !== sb) throw new Error(`${msg} expected ${sb}, got ${sa}`);
-}
 
 Deno.test("runInWorkers: outputs in input order, same with 1, 2 and 3 workers", async () => {
   const inputs = Array.from({ length: 7 }, (_, i) => ({ n: 1000 * (7 - i), seed: i }));
@@ -20,9 +16,9 @@ Deno.test("runInWorkers: outputs in input order, same with 1, 2 and 3 workers", 
       onResult: (i) => seen.push(i),
       onProgress: (i, u) => (units[i] += u),
     });
-    assertEquals(par, serial, `workers=${workers}`);
-    assertEquals(units, inputs.map((x) => x.n), "progress units");
-    assertEquals([...seen].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(par, serial, `workers=${workers}`);
+    assert.deepEqual(units, inputs.map((x) => x.n), "progress units");
+    assert.deepEqual([...seen].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6]);
   }
 });
 
@@ -33,13 +29,11 @@ Deno.test("runInWorkers: a failing task rejects with its message; workers are te
   } catch (e) {
     msg = (e as Error).message;
   }
-  if (!/fails \(task \d of 3\).*boom/s.test(msg)) throw new Error(`unexpected: ${msg}`);
-  try {
-    await runInWorkers(fixture, "missing", [1, 2], { workers: 2 });
-    throw new Error("no rejection");
-  } catch (e) {
-    if (!/no exported function missing/.test((e as Error).message)) throw e;
-  }
+  assert.match(msg, /fails \(task \d of 3\).*boom/s);
+  await assert.rejects(
+    runInWorkers(fixture, "missing", [1, 2], { workers: 2 }),
+    /no exported function missing/,
+  );
 });
 
 Deno.test("runInWorkers: abort terminates and rejects", async () => {
@@ -55,32 +49,27 @@ Deno.test("runInWorkers: abort terminates and rejects", async () => {
   } catch (e) {
     msg = (e as Error).message;
   }
-  assertEquals(msg, "aborted");
+  assert.deepEqual(msg, "aborted");
 });
 
 Deno.test("chunks and concatTyped round-trip", () => {
   const xs = Array.from({ length: 10 }, (_, i) => i);
   const cs = chunks(xs, 3);
-  assertEquals(cs.map((c) => c.length), [3, 3, 4]);
-  assertEquals(cs.flat(), xs);
-  assertEquals(chunks(xs, 20).length, 10);
+  assert.deepEqual(cs.map((c) => c.length), [3, 3, 4]);
+  assert.deepEqual(cs.flat(), xs);
+  assert.deepEqual(chunks(xs, 20).length, 10);
   const t = concatTyped(cs.map((c) => Float64Array.from(c)));
-  assertEquals(Array.from(t), xs);
-  if (!(t instanceof Float64Array)) throw new Error("type lost");
+  assert.deepEqual(Array.from(t), xs);
+  assert.ok(t instanceof Float64Array, "type lost");
 });
 
 Deno.test("cpuWorkerCount reads CLAIMBENCH_CPU_WORKERS and rejects bad values", () => {
-  assertEquals(cpuWorkerCount("3"), 3);
-  assertEquals(cpuWorkerCount(""), Math.max(1, navigator.hardwareConcurrency || 1));
+  assert.deepEqual(cpuWorkerCount("3"), 3);
+  assert.deepEqual(cpuWorkerCount(""), Math.max(1, navigator.hardwareConcurrency || 1));
   for (const bad of ["0", "1.5", "two"]) {
-    let msg = "";
-    try {
-      cpuWorkerCount(bad);
-    } catch (e) {
-      msg = (e as Error).message;
-    }
-    if (!msg.includes(`CLAIMBENCH_CPU_WORKERS=${JSON.stringify(bad)}: must be an integer ≥ 1`)) {
-      throw new Error(`bad value ${bad} accepted or unclear: ${msg}`);
-    }
+    assert.throws(
+      () => cpuWorkerCount(bad),
+      { message: `CLAIMBENCH_CPU_WORKERS=${JSON.stringify(bad)}: must be an integer ≥ 1` },
+    );
   }
 });
