@@ -45,6 +45,17 @@ export interface RunOptions {
 /** The file name of the results document inside the output directory. */
 export const RESULTS_FILE = "results.json";
 
+/**
+ * Whether a case runs on its CPU path under `--backend auto` with this adapter: a software
+ * (fallback) adapter, and a case that declares it slower there (`onFallbackAdapter: "cpu"`).
+ */
+export function prefersCpuPath(
+  c: Pick<AnyCase, "onFallbackAdapter">,
+  choice: Pick<BackendChoice, "adapter">,
+): boolean {
+  return choice.adapter?.isFallbackAdapter === true && c.onFallbackAdapter === "cpu";
+}
+
 /** The cases of shard `index` of `count` (1-based), by position in the selection. */
 export function shardCases(cases: AnyCase[], index: number, count: number): AnyCase[] {
   return cases.filter((_, i) => i % count === index - 1);
@@ -270,8 +281,7 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       watchLoss(choice);
     }
     // a software adapter is slower than the CPU path for some cases (measured): with auto, those run on the CPU
-    const onCpu = opts.backend === "auto" && choice.adapter?.isFallbackAdapter &&
-      c.onFallbackAdapter === "cpu";
+    const onCpu = opts.backend === "auto" && prefersCpuPath(c, choice);
     const backendReason = onCpu
       ? `with --backend auto on a software adapter (${choice.adapter?.description}) this case runs on the CPU path, which is faster for it`
       : null;

@@ -19,6 +19,7 @@ import { acquireBackend } from "../../models/gpu/device.ts";
 import { type MeasuredPeak, measurePeak } from "../../models/gpu/peak.ts";
 import { atomicWriteTextFile } from "../../reports/atomic_write.ts";
 import { findCase } from "../registry.ts";
+import { prefersCpuPath } from "../runner.ts";
 import { cpuWorkerCount } from "../../models/cpu/pool.ts";
 
 /** One row of the perf table. */
@@ -125,12 +126,13 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   /** Backends of one benchmark: as asked, WebGPU only with a device (and, under auto, as its case runs). */
+  const webgpuFor = (caseId: string) => {
+    const c = findCase(caseId);
+    return choice.device !== null && !(auto && c && prefersCpuPath(c, choice));
+  };
   const backendsOf = (caseId: string) =>
     (["cpu", "webgpu"] as const).filter((b) =>
-      wanted.includes(b) &&
-      (b === "cpu" || (choice.device !== null &&
-        !(auto && choice.adapter?.isFallbackAdapter &&
-          findCase(caseId)?.onFallbackAdapter === "cpu")))
+      wanted.includes(b) && (b === "cpu" || webgpuFor(caseId))
     );
   const devices = torch.cuda ? ["cpu", "cuda"] : ["cpu"];
   const dir = await Deno.makeTempDir({ prefix: "claimbench-perf-" });
