@@ -16,11 +16,12 @@ import { SUITE_VERSION } from "./version.ts";
 import { GpuUnavailableError } from "../models/gpu/device.ts";
 import { readResults, type Results, ResultsFileError } from "../reports/schema.ts";
 import { writeReport } from "../reports/write_report.ts";
-import { fmtStatistic } from "../reports/_format.ts";
+import { fmtStatistic, verdictLabels } from "../reports/_format.ts";
 import { checkBaselineName, saveBaseline } from "../reports/baselines.ts";
 import { cmdCompare, COMPARE_HELP } from "./cmd_compare.ts";
 import { cmdMerge, MERGE_HELP } from "./cmd_merge.ts";
 import { cmdHistory, HISTORY_HELP } from "./cmd_history.ts";
+import { cmdRejudge, REJUDGE_HELP } from "./cmd_rejudge.ts";
 
 const HELP: Record<string, string> = {
   main: `claimbench ${SUITE_VERSION} — executable claims of ML-theory papers
@@ -35,6 +36,7 @@ Commands:
   compare     compare two runs (or a run and a baseline); exit 1 on a regression
   merge       join the results of run --shard i/n into one run and its report
   history     trend charts of every claim check over many runs
+  rejudge     judge a results file again from its stored measurements (no retraining)
 
 Run 'claimbench <command> --help' for a command's options.
 Exit codes: 0 ok, 1 a case ended in error (or --fail-on tripped), 2 usage error.`,
@@ -62,6 +64,7 @@ Options:
   compare: COMPARE_HELP,
   merge: MERGE_HELP,
   history: HISTORY_HELP,
+  rejudge: REJUDGE_HELP,
   report: `Usage: claimbench report <results.json> [--out <dir>]
 
 Writes report.html (offline), summary.md, junit.xml and one .vl.json + .svg per chart
@@ -283,7 +286,12 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
 function printVerdicts(results: Results): void {
   for (const c of Object.values(results.cases)) {
     const v = c.verdict;
-    console.log(`${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${fmtStatistic(v)}`);
+    const labels = verdictLabels(c);
+    console.log(
+      `${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${fmtStatistic(v)}${
+        labels.length ? ` [${labels.join("; ")}]` : ""
+      }`,
+    );
   }
 }
 
@@ -332,11 +340,13 @@ export async function main(args: string[]): Promise<number> {
         return await cmdMerge(rest);
       case "history":
         return await cmdHistory(rest);
+      case "rejudge":
+        return await cmdRejudge(rest);
       default:
         throw new UsageError(
           `unknown command ${
             JSON.stringify(cmd)
-          }; allowed: list, run, report, reproduce, compare, merge, history`,
+          }; allowed: list, run, report, reproduce, compare, merge, history, rejudge`,
         );
     }
   } catch (e) {

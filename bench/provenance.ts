@@ -18,6 +18,11 @@ async function git(args: string[]): Promise<string | null> {
 }
 
 /** Collect provenance for a run on `choice` started with `command`. */
+/** The commit of the working tree (null outside a git checkout). */
+export async function gitInfo(): Promise<{ commit: string | null }> {
+  return { commit: await git(["rev-parse", "HEAD"]) };
+}
+
 export async function collectProvenance(
   request: BackendRequest,
   choice: BackendChoice,

@@ -2,6 +2,7 @@
  * Reliability: every case is deterministic on the CPU, kills at random points lose nothing,
  * and bad results files give clear errors without overwriting anything.
  */
+import { judgeContext } from "./judge.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ALL_CASES } from "./registry.ts";
@@ -20,7 +21,7 @@ for (const c of ALL_CASES) {
       return JSON.stringify({
         measurement,
         prediction,
-        verdict: c.judge({ measurement, prediction }, cfg),
+        verdict: c.judge({ measurement, prediction }, cfg, judgeContext(0)),
       });
     };
     assert.equal(await once(), await once());
@@ -72,7 +73,7 @@ Deno.test("truncated, corrupt or wrong-version results: report, compare, merge a
   const variants: Record<string, string> = {
     truncated: text.slice(0, Math.floor(text.length / 2)),
     corrupt: text.replace('"schema": "claimbench.results"', '"schema": 42'),
-    "wrong-version": text.replace('"schemaVersion": 1', '"schemaVersion": 99'),
+    "wrong-version": text.replace('"schemaVersion": 2', '"schemaVersion": 99'),
   };
   for (const [name, body] of Object.entries(variants)) {
     const sub = join(dir, name);

@@ -6,8 +6,11 @@
  */
 import { join } from "node:path";
 import type { AnyCase, CaseContext, Profile } from "./case.ts";
-import { configHash, resolveConfig } from "./config.ts";
+import { configHash, configShape, resolveConfig } from "./config.ts";
+import { SUITE_VERSION } from "./version.ts";
 import { errorVerdict } from "./verdict.ts";
+import { decodeStored, judgeMeasurement, measureAlternatives, storeMeasurement } from "./judge.ts";
+import { rejudgeCaseResult } from "./rejudge.ts";
 import { collectProvenance } from "./provenance.ts";
 import { progressFor } from "./progress.ts";
 import { UsageError } from "./usage_error.ts";
@@ -56,6 +59,21 @@ export function prefersCpuPath(
   return choice.adapter?.isFallbackAdapter === true && c.onFallbackAdapter === "cpu";
 }
 
+/**
+ * The config fields of `c` that the user set (`--set`, `--config`, `--seeds`): a run with any of
+ * them is labelled "modified config" in every report.
+ */
+export function modifiedFields(
+  c: AnyCase,
+  overrides: Record<string, unknown>,
+  seeds: number | null,
+): string[] {
+  const shape = configShape(c);
+  const keys = Object.keys(overrides).filter((k) => k in shape);
+  if (seeds !== null) keys.push("seeds");
+  return keys.sort();
+}
+
 /** The cases of shard `index` of `count` (1-based), by position in the selection. */
 export function shardCases(cases: AnyCase[], index: number, count: number): AnyCase[] {
   return cases.filter((_, i) => i % count === index - 1);
@@ -90,6 +108,10 @@ export async function runCase(
     quiet?: boolean;
     signal?: AbortSignal;
     backendReason?: string | null;
+    /** Config fields set by --set/--config/--seeds for this case ("modified config"). */
+    configModified?: string[];
+    /** The commit that judges (from provenance). */
+    commit?: string | null;
   },
 ): Promise<CaseResult> {
   const startedAt = new Date();
@@ -119,31 +141,30 @@ export async function runCase(
     params: c.params,
     seeds: opts.seeds,
     startedAt: startedAt.toISOString(),
+    claimSpec: { ...(c.claimSpec ?? {}) },
+    configModified: opts.configModified ?? [],
+    judge: { suiteVersion: SUITE_VERSION, commit: opts.commit ?? null, rejudgedAt: null },
   };
   let result: CaseResult;
   try {
-    const measurement = await c.run(ctx, config);
-    const prediction = c.predict(config);
-    const out = { measurement, prediction };
-    const verdict = c.judge(out, config);
-    const charts = c.charts(out, config, verdict);
-    const tables = c.tables?.(out, config, verdict) ?? [];
-    if (opts.backendReason) verdict.findings.push(`Backend: ${opts.backendReason}.`);
-    if (runErrors.length) {
-      verdict.findings.push(
-        `${runErrors.length} individual run(s) failed and were excluded (see run errors)`,
-      );
-    }
+    // judged from the stored form of the measurement, exactly as `rejudge` will read it
+    const stored = storeMeasurement(c, await c.run(ctx, config));
+    const alternatives = await measureAlternatives(c, ctx, config, opts.profile);
+    const judged = judgeMeasurement(c, decodeStored(c, stored), config, {
+      baseSeed: opts.baseSeed,
+      alternatives,
+      profile: opts.profile,
+      backendReason: opts.backendReason,
+      runErrorCount: runErrors.length,
+    });
     result = {
       ...base,
       status: "done",
       endedAt: new Date().toISOString(),
       durationS: (performance.now() - t0) / 1000,
-      measurement,
-      prediction,
-      verdict,
-      charts,
-      tables,
+      measurement: stored,
+      alternatives,
+      ...judged,
       runErrors,
       error: null,
       timings,
@@ -156,6 +177,7 @@ export async function runCase(
       endedAt: new Date().toISOString(),
       durationS: (performance.now() - t0) / 1000,
       measurement: null,
+      alternatives: [],
       prediction: null,
       verdict: errorVerdict(err.message),
       charts: [],
@@ -250,9 +272,18 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
     const hash = await configHash({ id: c.id, version: c.version, config });
     const prior = results.cases[c.id];
     if (prior && prior.status === "done" && prior.configHash === hash) {
+      // a stored verdict is never trusted: it is judged again from the stored measurement
+      results.cases[c.id] = rejudgeCaseResult(c, prior, {
+        baseSeed: opts.baseSeed,
+        commit: provenance.git.commit,
+      });
       if (!opts.quiet) {
         console.error(
-          `[${i + 1}/${opts.cases.length}] ${c.id}: kept from the earlier run (--resume)`,
+          `[${
+            i + 1
+          }/${opts.cases.length}] ${c.id}: measurement kept from the earlier run (--resume), re-judged: ${
+            results.cases[c.id].verdict.status
+          }`,
         );
       }
       continue;
@@ -291,6 +322,8 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
     const nSeeds = opts.seeds ?? c.defaultSeeds(config);
     const seeds = Array.from({ length: nSeeds }, (_, k) => opts.baseSeed + k);
     results.cases[c.id] = await runCase(c, config, {
+      configModified: modifiedFields(c, opts.overrides, opts.seeds),
+      commit: provenance.git.commit,
       profile: opts.profile,
       seeds,
       choice: caseChoice,

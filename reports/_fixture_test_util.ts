@@ -5,7 +5,7 @@
  * @module
  */
 import { measuredVsPredicted } from "./charts.ts";
-import { type CaseResult, type Results, ResultsSchema } from "./schema.ts";
+import { type CaseResult, type Results, RESULTS_SCHEMA_VERSION, ResultsSchema } from "./schema.ts";
 
 /** The string the escaping tests inject everywhere a label can come from. */
 export const XSS = "<script>alert(1)</script>";
@@ -99,6 +99,7 @@ export function fixtureResults(opts: FixtureOptions = {}): Results {
             band: [-0.6, -0.4],
             primary: true,
             note: "",
+            reason: "",
           },
           {
             name: `monotone ${p}`,
@@ -108,9 +109,11 @@ export function fixtureResults(opts: FixtureOptions = {}): Results {
             band: [1, null],
             primary: false,
             note: "secondary",
+            reason: "",
           },
         ],
         findings: [`error decreases in n ${p}`],
+        robustness: null,
       },
       charts: [{ id: "scaling", title: `Scaling ${p}`, spec: scalingChart(`Scaling ${p}`) }],
       tables: [{
@@ -135,8 +138,10 @@ export function fixtureResults(opts: FixtureOptions = {}): Results {
           band: [1.5, 2.5],
           primary: true,
           note: "",
+          reason: "",
         }],
         findings: ["the crossing is later than predicted"],
+        robustness: null,
       },
       runErrors: [{ run: "seed 2, n=64", step: 120, observable: "loss", message: `NaN loss ${p}` }],
       charts: [{ id: "crossing", title: "Crossing", spec: scalingChart("Crossing") }],
@@ -157,8 +162,10 @@ export function fixtureResults(opts: FixtureOptions = {}): Results {
           band: [10, 30],
           primary: true,
           note: "censored",
+          reason: "",
         }],
         findings: [],
+        robustness: null,
       },
     }),
     "mem.onset": baseCase("mem.onset", "MEM 2025", "Onset follows the Hellinger bound", {
@@ -171,6 +178,7 @@ export function fixtureResults(opts: FixtureOptions = {}): Results {
         band: [null, null],
         checks: [],
         findings: [`device lost ${p}`],
+        robustness: null,
       },
       error: {
         message: `device lost ${p}`,
@@ -184,7 +192,7 @@ export function fixtureResults(opts: FixtureOptions = {}): Results {
   if (opts.missing) planned.push("cum.pending");
   return ResultsSchema.parse({
     schema: "claimbench.results",
-    schemaVersion: 1,
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     runId: "2025-01-01T00-00-00Z-test",
     createdAt: "2025-01-01T00:00:00.000Z",
     updatedAt: "2025-01-01T00:00:10.000Z",

@@ -429,6 +429,7 @@ function headlineCheck(c: CaseResult): Check | null {
     band: v.band,
     primary: true,
     note: "",
+    reason: "",
   };
 }
 
