@@ -80,6 +80,19 @@ export interface Table {
   rows: (string | number | null)[][];
 }
 
+/**
+ * One tidy row of a measurement (for the `runs` table of `export`): one observable of one run.
+ * `point` names the grid point, e.g. `{ d: 32, ratio: 1.5 }`; `seed` is null for a quantity that
+ * is not per seed.
+ */
+export interface RunRow {
+  seed: number | null;
+  point: Record<string, string | number>;
+  observable: string;
+  value: number | null;
+  unit: string;
+}
+
 /** Where each hyperparameter of the config comes from. */
 export type ParamSources = Record<string, { source: "paper" | "claims" | "ours"; note: string }>;
 
@@ -136,6 +149,11 @@ export interface Case<C extends Record<string, unknown>, M, P> {
    * llvmpipe: "use" it (default) or run on the "cpu" path because it is faster there (measured).
    */
   onFallbackAdapter?: "use" | "cpu";
+  /**
+   * The measurement as tidy rows (one per seed × grid point × observable, with units), for the
+   * `runs` table that `export` writes beside results.json.
+   */
+  tidyRuns?(measurement: M, config: C): RunRow[];
   /** Optional tables for the report. */
   tables?(out: CaseOutput<M, P>, config: C, verdict: Verdict): Table[];
 }
