@@ -15,15 +15,24 @@
 import { bootstrapGroups, type Estimate, linearFit } from "../../reports/stats.ts";
 import type { RunSet } from "./_experiment.ts";
 
+/**
+ * Which runs count as holding a direction: "run" — each run must hold it (its own median over the
+ * last `holdFraction` of logs at or above the threshold; a run that does not is censored); "median"
+ * — the step size counts at d when the median over seeds of those hold values is at or above the
+ * threshold, and each run's n* is then its first crossing (a run that never crosses is censored).
+ */
+export type HoldRule = "run" | "median";
+
 /** How a run's n* is read off. */
 export type NStarRule =
-  | { kind: "fixed" }
+  | { kind: "fixed"; hold: HoldRule }
   | {
     /** Threshold = factor × plateau (median over runs of the hold value), read off the logs. */
     kind: "relative";
     factor: number;
-    /** The direction counts as not learned when the plateau is below floor/√d. */
+    /** The direction counts as not learned when the plateau is below floor/√d (0: no floor). */
     floor: number;
+    hold: HoldRule;
   };
 
 /** A direction of the planted pair. */
@@ -61,17 +70,20 @@ export function thresholdOf(set: RunSet, dir: Dir, rule: NStarRule, frac: number
 }
 
 /**
- * Per-seed n*: the first step above the threshold when the run also holds it; Infinity when
- * censored (never crossed, did not hold, or the direction is not learned); NaN for failed runs.
+ * Per-seed n*: the first step above the threshold, when the run holds it (hold rule "run") or the
+ * median run does (hold rule "median"); Infinity when censored (never crossed, did not hold, or the
+ * direction is not learned); NaN for failed runs.
  */
 export function nStars(set: RunSet, dir: Dir, rule: NStarRule, frac: number): number[] {
   const thr = thresholdOf(set, dir, rule, frac);
   const hs = holds(set, dir, frac);
   const logs = dir === "u" ? set.logU : set.logV;
   const cross = dir === "u" ? set.crossU : set.crossV;
+  const medianHolds = thr !== null && medianOf(hs) >= thr;
   return hs.map((h, i) => {
     if (Number.isNaN(h)) return NaN;
-    if (thr === null || !(h >= thr)) return Infinity;
+    if (thr === null) return Infinity;
+    if (rule.hold === "run" ? !(h >= thr) : !medianHolds) return Infinity;
     if (rule.kind === "fixed") return cross[i] ?? Infinity;
     const l = logs[i].findIndex((x) => x >= thr);
     return l < 0 ? Infinity : (l + 1) * set.logEvery;
@@ -241,14 +253,26 @@ export function exponentCI(
   };
 }
 
-/** Bootstrap CI of a median n* (for charts); censored bounds are Infinity. */
-export function medianCI(ns: number[], resamples: number, seed: number): Estimate {
-  const est = bootstrapGroups([ns.length], ([i]) => medianNStar(ns, i), {
-    resamples,
-    seed,
-    keepInfinite: true,
-  });
-  return { value: medianOf(ns), lo: est.lo, hi: est.hi };
+/**
+ * Distribution-free 95% CI of a median from order statistics (no resampling, so no seed):
+ * [x_(l), x_(n+1−l)] with the largest l such that P(Bin(n, ½) < l) ≤ 2.5%. Censored values
+ * (Infinity) rank last, so a censored upper order statistic gives hi = Infinity. NaN dropped; with
+ * fewer than 6 values the interval is the full range.
+ */
+export function medianCI(ns: number[]): Estimate {
+  const s = ns.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  const n = s.length;
+  if (!n) return { value: NaN, lo: NaN, hi: NaN };
+  // cumulative Bin(n, ½) probabilities, in log space to stay finite for large n
+  let l = 1, cdf = 0, logC = 0;
+  for (let i = 0; i < n; i++) {
+    cdf += Math.exp(logC - n * Math.LN2); // P(B ≤ i)
+    if (cdf > 0.025) break;
+    l = i + 1;
+    logC += Math.log((n - i) / (i + 1));
+  }
+  l = Math.min(l, Math.ceil(n / 2));
+  return { value: medianOf(s), lo: s[l - 1], hi: s[n - l] };
 }
 
 /** Median curve and quartiles of a set's logged overlaps (failed runs dropped). */
@@ -263,4 +287,119 @@ export function curveQuartiles(
     const q = (p: number) => col[Math.min(col.length - 1, Math.floor(p * (col.length - 1) + 0.5))];
     return { step: (l + 1) * set.logEvery, median: medianOf(col), q1: q(0.25), q3: q(0.75) };
   });
+}
+
+/**
+ * What a config asks of the stored sets. The judge-only alternatives of our choices are views of
+ * the same runs: a subset of the step-size grid, a lower step cap (runs truncated: logs and
+ * crossings past it dropped) or another overlap threshold (first crossings read off the logs, at
+ * log resolution, instead of the exact in-run crossing).
+ */
+export interface SetView {
+  dims: readonly number[];
+  stepSizes: readonly { c: number; a: number }[];
+  /** The step cap at d. */
+  cap(d: number): number;
+  thresholdU: number;
+  thresholdV: number;
+}
+
+/** First logged step with overlap > thr, or null. */
+function logCrossing(log: number[], thr: number, every: number): number | null {
+  const l = log.findIndex((x) => x > thr);
+  return l < 0 ? null : (l + 1) * every;
+}
+
+/**
+ * The stored sets as a run of the config `v` would have recorded them (see {@link SetView}): main
+ * sets restricted to `v.dims` × `v.stepSizes`. Throws when `v` needs runs that were not measured
+ * (a step size or d outside the stored grid, or a cap above the stored one).
+ */
+export function viewSets(sets: RunSet[], v: SetView): RunSet[] {
+  const out: RunSet[] = [];
+  for (const d of v.dims) {
+    for (const st of v.stepSizes) {
+      if (!sets.some((s) => s.variant === "main" && s.d === d && s.c === st.c && s.a === st.a)) {
+        throw new Error(`needs a run: d=${d}, c=${st.c}, a=${st.a} was not measured`);
+      }
+    }
+  }
+  for (const s of sets) {
+    if (
+      s.variant === "main" &&
+      (!v.dims.includes(s.d) || !v.stepSizes.some((st) => st.c === s.c && st.a === s.a))
+    ) continue;
+    const cap = v.cap(s.d);
+    if (cap > s.cap) {
+      throw new Error(`needs a run: cap ${cap} at d=${s.d} is above the measured cap ${s.cap}`);
+    }
+    const nLogs = cap < s.cap ? Math.floor(cap / s.logEvery) : s.logU[0]?.length ?? 0;
+    const logU = s.logU.map((l) => l.slice(0, nLogs));
+    const logV = s.logV.map((l) => l.slice(0, nLogs));
+    const within = (x: number | null) => (x !== null && x <= cap ? x : null);
+    out.push({
+      ...s,
+      cap,
+      thresholdU: v.thresholdU,
+      thresholdV: v.thresholdV,
+      crossU: v.thresholdU === s.thresholdU
+        ? s.crossU.map(within)
+        : logU.map((l) => logCrossing(l, v.thresholdU, s.logEvery)),
+      crossV: v.thresholdV === s.thresholdV
+        ? s.crossV.map(within)
+        : logV.map((l) => logCrossing(l, v.thresholdV, s.logEvery)),
+      failedAt: s.failedAt.map(within),
+      logU,
+      logV,
+    });
+  }
+  return out;
+}
+
+/**
+ * Leave-one-seed-out influence on a statistic of the sets: the seeds whose removal (from every set
+ * that has them) alone moves `stat` outside its CI [lo, hi]. `stat` gets the sets with one seed
+ * dropped; seeds present in no set are skipped.
+ */
+export function influentialSeeds(
+  sets: RunSet[][],
+  stat: (groups: RunSet[][]) => number,
+  ci: { lo: number; hi: number },
+): { seed: number; without: number }[] {
+  const seeds = [...new Set(sets.flatMap((g) => g.flatMap((s) => s.seeds)))].sort((a, b) => a - b);
+  const drop = (s: RunSet, seed: number): RunSet => {
+    const keep = s.seeds.map((x, i) => (x === seed ? -1 : i)).filter((i) => i >= 0);
+    const pick = <T>(xs: T[]) => keep.map((i) => xs[i]);
+    return {
+      ...s,
+      seeds: pick(s.seeds),
+      crossU: pick(s.crossU),
+      crossV: pick(s.crossV),
+      failedAt: pick(s.failedAt),
+      logU: pick(s.logU),
+      logV: pick(s.logV),
+    };
+  };
+  const out: { seed: number; without: number }[] = [];
+  for (const seed of seeds) {
+    const without = stat(sets.map((g) => g.map((s) => drop(s, seed))));
+    if (without < ci.lo || without > ci.hi) out.push({ seed, without });
+  }
+  return out;
+}
+
+/** Point estimate of k (no bootstrap), for {@link influentialSeeds}. */
+export function exponentPoint(
+  groups: RunSet[][],
+  dir: Dir,
+  rule: NStarRule,
+  frac: number,
+  q = 0.5,
+): number {
+  const ds = groups.map((g) => g[0].d), caps = groups.map((g) => g[0].cap);
+  const med = groups.map((g) =>
+    Math.min(...g.map((s) => medianNStar(nStars(s, dir, rule, frac), undefined, q)))
+  );
+  const fit = fitExponent(ds, med, caps);
+  return fit.bound === "none" ? NaN : fit.k;
 }
