@@ -14,8 +14,8 @@ import {
   curveQuartiles,
   type DimSelection,
   type Dir,
-  holds,
   type HoldRule,
+  holds,
   medianCI,
   type NStarRule,
   nStars,
@@ -228,9 +228,7 @@ export const cumMeasurementSchema: z.ZodType<CumMeasurement> = z.object({
       logV: z.array(z.array(anyNumber)),
     }).strict().refine(
       (s) =>
-        [s.crossU, s.crossV, s.failedAt, s.logU, s.logV].every((x) =>
-          x.length === s.seeds.length
-        ),
+        [s.crossU, s.crossV, s.failedAt, s.logU, s.logV].every((x) => x.length === s.seeds.length),
       "per-seed arrays must have one entry per seed",
     ),
   ),

@@ -1,21 +1,25 @@
 /**
  * `cum.correlated-linear`: with correlated latents (ν tied to g, E[gν] = 0) the direction v is
  * learned at linear sample complexity, following u: k_v ∈ [0.7, 1.6] and n*_v/n*_u not trending
- * with d. A single neuron settles on a mix of u and v, so n* is read against each direction's
- * plateau (0.8 × the median hold value), and a direction whose plateau is below 2.5/√d (noise
- * level) counts as not learned.
+ * with d (CLAIMS.md's two checks, both primary). A single neuron settles on a mix of u and v, so
+ * n* of each direction is read against its own plateau (`plateauFactor` × the median hold value),
+ * as CLAIMS.md asks. A noise floor (a plateau below `noiseFloor`/√d counts as not learned) is one
+ * of our choices, off by default and declared as an alternative; the fraction of runs learning v,
+ * the plateau's dependence on d and the controls are reported as info.
  * @module
  */
 import { z } from "../../deps.ts";
-import { defineCase } from "../case.ts";
+import { defineCase, type JudgeContext } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
-import { bootstrapGroups, linearFit, wilson } from "../../reports/stats.ts";
-import type { Check } from "../../reports/schema.ts";
+import { bootstrapGroups, type Estimate, linearFit, wilson } from "../../reports/stats.ts";
+import type { Check, Verdict } from "../../reports/schema.ts";
 import type { CumMeasurement } from "./_experiment.ts";
 import {
   byDim,
   exponentCI,
+  exponentPoint,
   holds,
+  influentialSeeds,
   learnedRuns,
   medianNStar,
   medianOf,
@@ -25,15 +29,18 @@ import {
   thresholdOf,
 } from "./_analysis.ts";
 import {
-  bandOf,
   controlOf,
   CUM_PAPER,
   type CumConfig,
   cumFields,
+  cumMeasurementSchema,
   cumParams,
   cumRunner,
+  cumTidyRuns,
+  cumView,
   exponentCharts,
   fmt,
+  influenceFindings,
   selectionFindings,
   selectionTable,
 } from "./_common.ts";
@@ -43,20 +50,13 @@ const schema = z.object({
   plateauFactor: z.number().gt(0).max(1).default(0.8).describe(
     "n* of a direction = first step at plateauFactor × its plateau (median hold value)",
   ),
-  noiseFloor: z.number().min(0).max(100).default(2.5).describe(
-    "a direction whose plateau is below noiseFloor/√d counts as not learned",
-  ),
-  ratioBand: z.tuple([z.number(), z.number()]).default([-0.3, 0.3]).describe(
-    "band on the slope of log(n*_v/n*_u) against log d (no trend)",
+  noiseFloor: z.number().min(0).max(100).default(0).describe(
+    "a direction whose plateau is below noiseFloor/√d counts as not learned (0: no floor)",
   ),
 }).strict();
 
 /** Resolved config of `cum.correlated-linear`. */
-export type CorrelatedConfig = CumConfig & {
-  plateauFactor: number;
-  noiseFloor: number;
-  ratioBand: [number, number];
-};
+export type CorrelatedConfig = CumConfig & { plateauFactor: number; noiseFloor: number };
 
 /** The prediction: k_v = 1 within the band and no trend in n*_v/n*_u. */
 export interface CorrelatedPrediction {
@@ -66,10 +66,34 @@ export interface CorrelatedPrediction {
   ratioBand: [number, number];
 }
 
-const rel = (c: CorrelatedConfig): NStarRule => ({
+const K_CHECK = "exponent k of n*_v ∝ d^k";
+const RATIO_CHECK = "slope of log(n*_v / n*_u) against log d";
+
+/**
+ * The claim's fixed part: CLAIMS.md's two checks are primary — k_v in [0.7, 1.6], and n*_v within
+ * a constant factor of n*_u (the ratio must not trend with d). CLAIMS.md gives no number for "no
+ * trend": the tolerance |slope of log(n*_v/n*_u) vs log d| ≤ 0.3 (a factor < 2 over the 8× range
+ * of d) is ours, fixed here with the claim so that it is not a knob. The info checks' bands: half
+ * the runs learn v; a d-independent plateau (log-log slope within ±0.25, where a random direction
+ * has −0.5); the controls' expectations.
+ */
+export const correlatedClaim = {
+  k: 1,
+  band: [0.7, 1.6] as [number, number],
+  ratioSlope: 0,
+  ratioBand: [-0.3, 0.3] as [number, number],
+  primary: [K_CHECK, RATIO_CHECK],
+  learnedBand: [0.5, 1] as [number, number],
+  plateauSlopeBand: [-0.25, 0.25] as [number, number],
+  controlLearnedBand: [0.5, 1] as [number, number],
+  linearControlBand: [0, 0.5] as [number, number],
+} as const;
+
+const ruleOf = (c: CorrelatedConfig): NStarRule => ({
   kind: "relative",
   factor: c.plateauFactor,
   floor: c.noiseFloor,
+  hold: c.holdRule,
 });
 const CONTROL_STEP = { c: 0.05, a: 1 };
 const control = (
@@ -81,33 +105,72 @@ const control = (
   seeds: number,
 ) => controlOf(label, K, act, latent, CONTROL_STEP, dims, seeds);
 
+/** A bootstrap CI opened to (−∞, ∞) when more than 2.5% of resamples were undefined (censored). */
+function openedWhenCensored(e: Estimate & { finiteFraction: number }, value: number): Estimate {
+  return e.finiteFraction >= 0.975 ? { value, lo: e.lo, hi: e.hi } : {
+    value,
+    lo: -Infinity,
+    hi: Infinity,
+  };
+}
+
 function analyse(m: CumMeasurement, c: CorrelatedConfig) {
-  const groups = byDim(m.sets, "main");
-  const rule = rel(c);
+  const sets = cumView(m, c);
+  const groups = byDim(sets, "main");
+  const rule = ruleOf(c);
   const selV = selectSteps(groups, "v", rule, c.holdFraction);
   const selU = selectSteps(groups, "u", rule, c.holdFraction);
-  const kV = exponentCI(groups, "v", rule, c.holdFraction, c.resamples, 19);
-  // ratio trend: at each d, both directions at v's selected step size; slope of log ratio vs log d
-  const pairs = groups.map((g, j) => {
-    const s = g[selV[j].best];
-    return {
-      d: s.d,
-      nu: nStars(s, "u", rule, c.holdFraction),
-      nv: nStars(s, "v", rule, c.holdFraction),
-    };
-  });
+  // both directions at v's selected step size of each d
+  const best = groups.map((g, i) => g[selV[i].best]);
+  return { sets, groups, rule, selV, selU, best };
+}
+
+/**
+ * Slope of log(median n*_v / median n*_u) against log d at v's selected step sizes, with its
+ * bootstrap CI (seeds resampled within each d, paired: u and v of the same runs).
+ */
+function ratioSlope(
+  best: ReturnType<typeof analyse>["best"],
+  rule: NStarRule,
+  c: CorrelatedConfig,
+  seed: number,
+): Estimate & { finiteFraction: number } {
+  const pairs = best.map((s) => ({
+    d: s.d,
+    nu: nStars(s, "u", rule, c.holdFraction),
+    nv: nStars(s, "v", rule, c.holdFraction),
+  }));
   const slopeOf = (idx: ArrayLike<number>[]) => {
-    const lr = pairs.map((p, j) => Math.log(medianNStar(p.nv, idx[j]) / medianNStar(p.nu, idx[j])));
+    const lr = pairs.map((p, i) => Math.log(medianNStar(p.nv, idx[i]) / medianNStar(p.nu, idx[i])));
     if (lr.some((x) => !Number.isFinite(x))) return NaN;
     return linearFit(pairs.map((p) => Math.log(p.d)), lr).slope;
   };
-  const ratio = bootstrapGroups(pairs.map((p) => p.nu.length), slopeOf, {
+  const e = bootstrapGroups(pairs.map((p) => p.nu.length), slopeOf, {
     resamples: c.resamples,
-    seed: 23,
+    seed,
   });
-  const ident = pairs.map((p) => Int32Array.from(p.nu.keys()));
-  const ratioPoint = slopeOf(ident);
-  return { groups, rule, selV, selU, kV, pairs, ratio: { ...ratio, value: ratioPoint } };
+  return { ...openedWhenCensored(e, e.value), finiteFraction: e.finiteFraction };
+}
+
+/** Slope of log(median v plateau) against log d (0: d-independent; −0.5: a random direction). */
+function plateauSlope(
+  best: ReturnType<typeof analyse>["best"],
+  c: CorrelatedConfig,
+  seed: number,
+): Estimate {
+  const hv = best.map((s) => holds(s, "v", c.holdFraction));
+  const slopeOf = (idx: ArrayLike<number>[]) => {
+    const lp = hv.map((h, i) => Math.log(medianNStar(h, idx[i])));
+    if (lp.some((x) => !Number.isFinite(x))) return NaN;
+    return linearFit(best.map((s) => Math.log(s.d)), lp).slope;
+  };
+  const e = bootstrapGroups(hv.map((h) => h.length), slopeOf, { resamples: c.resamples, seed });
+  return openedWhenCensored(e, e.value);
+}
+
+/** The fitted k of a verdict (for chart titles), NaN when absent. */
+function fittedK(v: Verdict): number {
+  return v.checks.find((k) => k.name === K_CHECK)?.value ?? NaN;
 }
 
 /** The case. */
@@ -116,7 +179,43 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
   paper: CUM_PAPER,
   claim:
     "When pair-wise and higher-order statistics share a correlated latent (ν tied to g, E[gν] = 0), the fourth-cumulant direction v is learned at linear sample complexity, following u.",
-  version: 1,
+  version: 2,
+  claimSpec: correlatedClaim,
+  measurementSchema: cumMeasurementSchema,
+  judgeVersion: 2,
+  alternatives: [
+    {
+      choice: "noiseFloor",
+      values: [1, 2.5],
+      needs: "judge",
+      note: "a plateau must clear noiseFloor/√d to count as learned: 1/√d is the typical overlap " +
+        "of a random direction, 2.5/√d this case's earlier rule",
+    },
+    {
+      choice: "plateauFactor",
+      values: [0.7, 0.9],
+      needs: "judge",
+      note: "n* read at 0.7× or 0.9× the plateau instead of CLAIMS.md's example 0.8×",
+    },
+    {
+      choice: "holdRule",
+      values: ["median"],
+      needs: "judge",
+      note: "the other reading of CLAIMS.md's hold rule: the median run must hold the threshold",
+    },
+    {
+      choice: "stepSizes",
+      values: [[{ c: 0.05, a: 1 }]],
+      needs: "judge",
+      note: "CLAIMS.md's own step size η = 0.05/d alone, instead of the best of the grid per d",
+    },
+    {
+      choice: "capFactor",
+      values: [25],
+      needs: "judge",
+      note: "half the step cap (25·d): the same runs truncated (the plateau is then read earlier)",
+    },
+  ],
   configSchema: schema as unknown as z.ZodType<CorrelatedConfig>,
   profiles: {
     smoke: {
@@ -125,7 +224,6 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
       stepSizes: [{ c: 0.05, a: 1 }],
       logPoints: 20,
       resamples: 200,
-      band: [0.7, 1.6],
       controls: [control("naive sign(g)", 1, "tanh", "naive-sign", [8], 2)],
     },
     quick: {
@@ -133,7 +231,6 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
       seeds: 32,
       stepSizes: [{ c: 0.05, a: 1 }, { c: 0.1, a: 1 }],
       logPoints: 200,
-      band: [0.7, 1.6],
       controls: [
         control("naive sign(g)", 1, "tanh", "naive-sign", [64, 256], 8),
         control("K=2 neurons", 2, "tanh", "correlated", [64, 256], 8),
@@ -145,7 +242,6 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
       seeds: 128,
       stepSizes: [{ c: 0.02, a: 1 }, { c: 0.05, a: 1 }, { c: 0.1, a: 1 }],
       logPoints: 200,
-      band: [0.7, 1.6],
       controls: [
         control("naive sign(g)", 1, "tanh", "naive-sign", [64, 256, 1024], 32),
         control("K=2 neurons", 2, "tanh", "correlated", [64, 256, 1024], 32),
@@ -172,18 +268,24 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
       source: "ours",
       note: "200 logs per run: n* is read off the logs at ≤ 0.5% of the cap",
     },
-    plateauFactor: { source: "claims", note: "0.8 × the plateau, as CLAIMS.md suggests" },
+    plateauFactor: {
+      source: "ours",
+      note: "0.8 × the plateau, CLAIMS.md's example value; 0.7 and 0.9 are alternatives",
+    },
     noiseFloor: {
       source: "ours",
-      note:
-        "plateau must exceed 2.5/√d (≈ 3.7× the median |overlap| of a random direction) to count as learned",
+      note: "0 (no floor): CLAIMS.md reads v against its plateau with the hold rule as the noise " +
+        "guard and names no floor (its robustness list: none vs c/√d). A floor c/√d judged per d " +
+        "censors every run at a d where a d-independent plateau (≈ 0.11 here) is below it, so it " +
+        "decides by the floor, not by the runs; 1/√d (the random level) and 2.5/√d (this case's " +
+        "earlier rule) are alternatives",
     },
-    ratioBand: {
+    thresholdV: {
       source: "ours",
       note:
-        "no trend: |slope of log(n*_v/n*_u) vs log d| ≤ 0.3 (a factor < 2 over a 8× range of d)",
+        "0.3: the in-run crossing of v recorded beside the logs (CLAIMS.md's numpy check read " +
+        "v at 0.3); the judge reads v against its plateau instead",
     },
-    band: { source: "claims", note: "k_v ∈ [0.7, 1.6]" },
     controls: {
       source: "claims",
       note:
@@ -193,74 +295,90 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
     },
   },
   ...cumRunner("correlated"),
-  predict: (c) => ({ k: 1, band: bandOf(c), ratioSlope: 0, ratioBand: c.ratioBand }),
-  judge({ measurement: m, prediction }, c) {
-    const { groups, rule, selV, selU, kV, pairs, ratio } = analyse(m, c);
+  predict: () => ({
+    k: correlatedClaim.k,
+    band: [...correlatedClaim.band],
+    ratioSlope: correlatedClaim.ratioSlope,
+    ratioBand: [...correlatedClaim.ratioBand],
+  }),
+  judge({ measurement: m, prediction }, c, j: JudgeContext) {
+    const { sets, groups, rule, selV, selU, best } = analyse(m, c);
+    const kV = exponentCI(
+      groups,
+      "v",
+      rule,
+      c.holdFraction,
+      c.resamples,
+      j.seed("cum.correlated.k"),
+    );
+    const ratio = ratioSlope(best, rule, c, j.seed("cum.correlated.ratio"));
+    const plateau = plateauSlope(best, c, j.seed("cum.correlated.plateau"));
     let learned = 0, total = 0;
-    for (const p of pairs) {
-      for (const x of p.nv) if (!Number.isNaN(x)) total++, learned += Number.isFinite(x) ? 1 : 0;
+    for (const s of best) {
+      for (const x of nStars(s, "v", rule, c.holdFraction)) {
+        if (!Number.isNaN(x)) total++, learned += Number.isFinite(x) ? 1 : 0;
+      }
     }
-    const frac = wilson(learned, total);
+    const floorNote = c.noiseFloor > 0
+      ? `a d whose v plateau is below ${c.noiseFloor}/√d counts as not learned (censored)`
+      : "no noise floor";
     const checks: Check[] = [
-      check("fraction of runs learning v above the noise floor (all d)", frac, [0.5, 1], {
-        note:
-          `learned = the set's v plateau clears ${c.noiseFloor}/√d and the run reaches and holds ` +
-          `${c.plateauFactor}× that plateau`,
+      check(K_CHECK, kV, prediction.band, {
+        note: `n*_v = first step at ${c.plateauFactor}× the v plateau, held; ${floorNote}; ` +
+          (kV.bound === "exact"
+            ? "no censored medians"
+            : `censored medians (${kV.bound === "lower" ? "k is a lower bound" : "no bound"})`),
       }),
-      check("exponent k of n*_v ∝ d^k", kV, prediction.band, {
-        note: kV.bound === "exact"
-          ? "no censored medians"
-          : `censored medians (${kV.bound === "lower" ? "k is a lower bound" : "no bound"})`,
+      check(RATIO_CHECK, ratio, prediction.ratioBand, {
+        note: "n*_v within a constant factor of n*_u: no trend with d (both at v's step size; " +
+          "CI opened when > 2.5% of resamples had a censored median)",
       }),
-      check("slope of log(n*_v / n*_u) against log d", ratio, prediction.ratioBand, {
-        note: "n*_v within a constant factor of n*_u: no trend with d",
+      check(
+        "fraction of runs learning v (all d)",
+        wilson(learned, total),
+        correlatedClaim.learnedBand,
+        {
+          primary: false,
+          note: `learned = reaches and holds ${c.plateauFactor}× the v plateau; ${floorNote}`,
+        },
+      ),
+      check("slope of log(v plateau) against log d", plateau, correlatedClaim.plateauSlopeBand, {
+        primary: false,
+        note: "0: a d-independent v component; −0.5: the level of a random direction (1/√d)",
       }),
     ];
-    const last = groups[groups.length - 1][selV[selV.length - 1].best];
-    const hv = holds(last, "v", c.holdFraction).filter((x) => !Number.isNaN(x));
-    const plateauCI = bootstrapGroups([hv.length], ([i]) => medianNStar(hv, i), {
-      resamples: c.resamples,
-      seed: 29,
-    });
-    checks.push(
-      check(`v plateau (median hold) at d=${last.d}`, plateauCI, [
-        c.noiseFloor / Math.sqrt(last.d),
-        1,
-      ], {
-        primary: false,
-        note: `random level ≈ ${fmt(1 / Math.sqrt(last.d))}; band starts at the noise floor`,
-      }),
-    );
     const findings: string[] = [];
-    groups.forEach((g, j) => {
-      const s = g[selV[j].best];
+    best.forEach((s) => {
       const pu = medianOf(holds(s, "u", c.holdFraction)),
         pv = medianOf(holds(s, "v", c.holdFraction));
       const tv = thresholdOf(s, "v", rule, c.holdFraction);
       findings.push(
-        `d=${s.d}: plateaus |⟨w,u⟩| ≈ ${fmt(pu)}, |⟨w,v⟩| ≈ ${fmt(pv)} (noise floor ${
-          fmt(c.noiseFloor / Math.sqrt(s.d))
-        }, random ≈ ${fmt(1 / Math.sqrt(s.d))}); v ${
-          tv === null ? "not learned" : `threshold ${fmt(tv)}`
+        `d=${s.d}: plateaus |⟨w,u⟩| ≈ ${fmt(pu)}, |⟨w,v⟩| ≈ ${fmt(pv)} (random ≈ ${
+          fmt(1 / Math.sqrt(s.d))
+        }${c.noiseFloor > 0 ? `, noise floor ${fmt(c.noiseFloor / Math.sqrt(s.d))}` : ""}); v ${
+          tv === null ? "below the noise floor: not learned" : `read at ${fmt(tv)}`
         }`,
       );
     });
-    const plateaus = groups.map((g, j) => medianOf(holds(g[selV[j].best], "v", c.holdFraction)));
-    const ds = groups.map((g) => g[0].d);
     findings.push(
-      `v plateau across d = ${ds.join(", ")}: ${plateaus.map((p) => fmt(p)).join(", ")} ` +
-        `(a random direction: ${ds.map((d) => fmt(1 / Math.sqrt(d))).join(", ")}); ` +
-        "a plateau that stays put while the random level falls as 1/√d is a d-independent (weak) " +
-        "v component; n*_v is only measured where it clears the noise floor",
+      `v plateau slope against log d: ${fmt(plateau.value)} [${fmt(plateau.lo)}, ${
+        fmt(plateau.hi)
+      }] (0: stays put; −0.5: falls like a random direction)`,
     );
     findings.push(...selectionFindings(selV, "v"), ...selectionFindings(selU, "u"));
     findings.push(
       `k_v = ${fmt(kV.value)} [${fmt(kV.lo)}, ${fmt(kV.hi)}]; ratio slope ${fmt(ratio.value)} [${
         fmt(ratio.lo)
-      }, ${fmt(ratio.hi)}]; ${total - learned}/${total} runs censored for v`,
+      }, ${fmt(ratio.hi)}] (${fmt((1 - ratio.finiteFraction) * 100, 2)}% of resamples censored); ${
+        total - learned
+      }/${total} runs censored for v`,
+      ...influenceFindings(
+        "k_v",
+        influentialSeeds(groups, (g) => exponentPoint(g, "v", rule, c.holdFraction), kV),
+      ),
     );
-    for (const variant of [...new Set(m.sets.map((s) => s.variant))].filter((v) => v !== "main")) {
-      for (const g of byDim(m.sets, variant)) {
+    for (const variant of [...new Set(sets.map((s) => s.variant))].filter((v) => v !== "main")) {
+      for (const g of byDim(sets, variant)) {
         const s = g[0];
         const { ns, learned: ok } = learnedRuns(s, "v", rule, c.holdFraction);
         const pv = medianOf(holds(s, "v", c.holdFraction)),
@@ -271,46 +389,44 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
           }; ${ok}/${ns.length} runs learn v` +
             (ok ? ` (median n*_v ${fmt(medianOf(ns))})` : ""),
         );
+        const linear = variant.startsWith("linear");
         checks.push(
-          check(`control "${variant}": fraction learning v at d=${s.d}`, wilson(ok, ns.length), [
-            variant.startsWith("linear") ? 0 : 0.5,
-            variant.startsWith("linear") ? 0.5 : 1,
-          ], {
-            primary: false,
-            note: variant.startsWith("naive")
-              ? "naive sign(g): v is in the covariance, expected learned"
-              : variant.startsWith("linear")
-              ? "linear σ: sees only the covariance; v expected NOT learned (band: fewer than half)"
-              : "alternative denoiser",
-          }),
+          check(
+            `control "${variant}": fraction learning v at d=${s.d}`,
+            wilson(ok, ns.length),
+            linear ? correlatedClaim.linearControlBand : correlatedClaim.controlLearnedBand,
+            {
+              primary: false,
+              note: variant.startsWith("naive")
+                ? "naive sign(g): v is in the covariance, expected learned"
+                : linear
+                ? "linear σ: sees only the covariance; v expected NOT learned (band: fewer than half)"
+                : "alternative denoiser",
+            },
+          ),
         );
       }
     }
-    // when v is never learned there is no exponent to headline: the fraction check says why
-    return verdict(
-      checks,
-      findings,
-      Number.isFinite(kV.value) ? "exponent k of n*_v ∝ d^k" : checks[0].name,
-    );
+    return verdict(checks, findings, K_CHECK);
   },
-  charts({ measurement: m, prediction }, c) {
-    const { selV, kV, rule } = analyse(m, c);
-    const g0 = byDim(m.sets, "main")[0];
-    const thr = thresholdOf(g0[selV[0].best], "v", rule, c.holdFraction) ??
-      c.noiseFloor / Math.sqrt(g0[0].d);
+  charts({ measurement: m, prediction }, c, v) {
+    const { sets, selV, rule, best } = analyse(m, c);
+    const thr = thresholdOf(best[0], "v", rule, c.holdFraction) ??
+      c.noiseFloor / Math.sqrt(best[0].d);
     return exponentCharts({
-      sets: m.sets,
+      sets,
       dir: "v",
       rule,
       cfg: c,
       sel: selV,
       prediction,
-      fitted: kV.value,
+      fitted: fittedK(v),
       threshold: thr,
       label: "v (correlated latent)",
-      controls: [...new Set(m.sets.map((s) => s.variant))].filter((v) => v !== "main"),
+      controls: [...new Set(sets.map((s) => s.variant))].filter((x) => x !== "main"),
     });
   },
+  tidyRuns: (m, c) => cumTidyRuns(m, c),
   tables({ measurement: m }, c) {
     const { selV, selU } = analyse(m, c);
     return [

@@ -95,11 +95,11 @@ Deno.test("nStars: a crossing that does not hold is censored; failed runs are Na
     ],
     logV: [[], [], []].map(() => Array(10).fill(0.1)),
   };
-  const ns = nStars(set, "u", { kind: "fixed" }, 0.1);
+  const ns = nStars(set, "u", { kind: "fixed", hold: "run" }, 0.1);
   assert.equal(ns[0], 35);
   assert.equal(ns[1], Infinity);
   assert.ok(Number.isNaN(ns[2]));
   // relative rule: plateau = median hold (0.96 of the finished runs... and 0.3) → threshold
-  const rel = nStars(set, "u", { kind: "relative", factor: 0.8, floor: 0 }, 0.1);
+  const rel = nStars(set, "u", { kind: "relative", factor: 0.8, floor: 0, hold: "run" }, 0.1);
   assert.ok(Number.isFinite(rel[0]));
 });

@@ -183,10 +183,15 @@ export const pairwiseLinear = defineCase<PairwiseConfig, CumMeasurement, Exponen
       const { ns, learned } = learnedRuns(g[0], "u", rule, c.holdFraction);
       const w = wilson(learned, ns.length);
       checks.push(
-        check(`linear-σ control: fraction learning u at d=${g[0].d}`, w, pairwiseClaim.controlBand, {
-          primary: false,
-          note: "a linear denoiser sees the covariance, so it should learn u too",
-        }),
+        check(
+          `linear-σ control: fraction learning u at d=${g[0].d}`,
+          w,
+          pairwiseClaim.controlBand,
+          {
+            primary: false,
+            note: "a linear denoiser sees the covariance, so it should learn u too",
+          },
+        ),
       );
       findings.push(
         `linear-σ control at d=${g[0].d}: ${learned}/${ns.length} runs learn u (median n* ${

@@ -87,9 +87,7 @@ function analyse(m: CumMeasurement, c: QuarticConfig) {
   const sets = cumView(m, c);
   const all = byDim(sets, "main");
   const nulls = all.map(nullFraction);
-  const kept = all.filter((_, j) =>
-    nulls[j].passed <= quarticClaim.nullControlMax * nulls[j].runs
-  );
+  const kept = all.filter((_, j) => nulls[j].passed <= quarticClaim.nullControlMax * nulls[j].runs);
   const rule = ruleOf(c);
   const sel = selectSteps(kept, "v", rule, c.holdFraction);
   return { sets, all, nulls, kept, rule, sel };
