@@ -44,14 +44,33 @@ export function holdValue(log: number[], frac: number): number {
   return medianOf(log.slice(log.length - m));
 }
 
-/** Median with ±Infinity allowed; NaN entries dropped; NaN for an empty input. */
-export function medianOf(xs: ArrayLike<number>): number {
-  const s = Array.from(xs).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const h = s.length >> 1;
-  if (s.length % 2) return s[h];
+/**
+ * Sort `s` in place (numeric order, ±Infinity at the ends, NaN last) and return how many entries
+ * are not NaN.
+ */
+function sortNumeric(s: Float64Array): number {
+  s.sort();
+  let n = s.length;
+  while (n > 0 && Number.isNaN(s[n - 1])) n--;
+  return n;
+}
+
+function medianSorted(s: Float64Array, n: number): number {
+  if (!n) return NaN;
+  const h = n >> 1;
+  if (n % 2) return s[h];
   if (s[h] === Infinity) return Infinity;
   return (s[h - 1] + s[h]) / 2;
+}
+
+function quantileSorted(s: Float64Array, n: number, q: number): number {
+  return n ? s[Math.max(0, Math.ceil(q * n) - 1)] : NaN;
+}
+
+/** Median with ±Infinity allowed; NaN entries dropped; NaN for an empty input. */
+export function medianOf(xs: ArrayLike<number>): number {
+  const s = Float64Array.from(xs);
+  return medianSorted(s, sortNumeric(s));
 }
 
 /** Per-seed hold values (NaN for failed runs). */
@@ -109,18 +128,19 @@ export function learnedRuns(
  * under censoring as long as fewer than (1 − q)·n values are censored.
  */
 export function quantileOf(xs: ArrayLike<number>, q: number): number {
-  const s = Array.from(xs).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  return s[Math.max(0, Math.ceil(q * s.length) - 1)];
+  const s = Float64Array.from(xs);
+  return quantileSorted(s, sortNumeric(s), q);
 }
 
 /** Median (q = 0.5, the default) or another quantile `q` of n* over the seeds in `idx`. */
-export function medianNStar(ns: number[], idx?: ArrayLike<number>, q = 0.5): number {
-  const stat = (xs: ArrayLike<number>) => (q === 0.5 ? medianOf(xs) : quantileOf(xs, q));
-  if (!idx) return stat(ns);
-  const pick = new Float64Array(idx.length);
-  for (let j = 0; j < idx.length; j++) pick[j] = ns[idx[j]];
-  return stat(pick);
+export function medianNStar(ns: ArrayLike<number>, idx?: ArrayLike<number>, q = 0.5): number {
+  let pick: Float64Array;
+  if (idx) {
+    pick = new Float64Array(idx.length);
+    for (let j = 0; j < idx.length; j++) pick[j] = ns[idx[j]];
+  } else pick = Float64Array.from(ns);
+  const n = sortNumeric(pick);
+  return q === 0.5 ? medianSorted(pick, n) : quantileSorted(pick, n, q);
 }
 
 /** Per d: the step sizes tried, their median n*, and the winner. */

@@ -180,7 +180,7 @@ export const quarticCubic = defineCase<QuarticConfig, CumMeasurement, ExponentPr
     },
     seeds: { source: "claims", note: "32 (quick): 8 left the exponent's CI too wide" },
     stepSizes: {
-      source: "claims",
+      source: "ours",
       note:
         "quick: η = c/d², c ∈ {0.2, 0.5}. Measured on the quick grid: η = 0.05/d (CLAIMS.md's a = 1 " +
         "check) left 32/32 runs censored at every d ≤ 24 under the hold rule, so it never won; " +
