@@ -43,6 +43,11 @@ export interface MeasuredVsPredicted {
   height?: number;
   /** Draw measured series as points only (no connecting line). */
   pointsOnly?: boolean;
+  /**
+   * How the CI is drawn: "bars" (default, an error bar per point) or "band" (a shaded area under
+   * a line without point marks: for dense curves, where bars would hide the line).
+   */
+  ciStyle?: "bars" | "band";
 }
 
 function axisEncoding(a: AxisSpec, extra: Record<string, unknown> = {}) {
@@ -88,10 +93,25 @@ export function measuredVsPredicted(o: MeasuredVsPredicted): Spec {
     });
   }
   const measured = tag(o.measured, "measured");
+  const band = o.ci && o.ciStyle === "band";
+  if (band && o.ci) {
+    layers.push({
+      data: { values: measured },
+      mark: { type: "area", opacity: 0.2, ...(o.series ? {} : { color: "#4c78a8" }) },
+      encoding: {
+        x,
+        y: { ...axisEncoding(o.y), field: o.ci.lo, title: o.y.title },
+        y2: { field: o.ci.hi },
+        ...colorEnc,
+      },
+    });
+  }
   layers.push({
     data: { values: measured },
     mark: o.pointsOnly
       ? { type: "point", filled: true }
+      : band
+      ? { type: "line", strokeWidth: 1.5 }
       : { type: "line", point: { filled: true }, strokeWidth: 1.5 },
     encoding: {
       x,
@@ -108,7 +128,7 @@ export function measuredVsPredicted(o: MeasuredVsPredicted): Spec {
       tooltip: Object.keys(o.measured[0] ?? {}).map((f) => ({ field: f })),
     },
   });
-  if (o.ci) {
+  if (o.ci && !band) {
     layers.push({
       data: { values: measured },
       mark: { type: "errorbar", ticks: true },

@@ -453,6 +453,7 @@ export function exponentCharts(opts: {
     y: { field: "overlap", title: `|⟨w, ${opts.dir}⟩|`, domain: [0, 1] },
     measured: rows,
     ci: { lo: "q1", hi: "q3" },
+    ciStyle: "band",
     series: { field: "d", title: "d", type: "ordinal" },
     rules: [{ y: opts.threshold, label: `threshold ${fmt(opts.threshold, 2)}` }],
   });
@@ -501,6 +502,7 @@ export function controlCurves(
       y: { field: "overlap", title: `|⟨w, ${dir}⟩| (median, IQR)`, domain: [0, 1] },
       measured: rows,
       ci: { lo: "q1", hi: "q3" },
+      ciStyle: "band",
       rules: [{ y: threshold, label: `threshold ${fmt(threshold, 2)}` }],
       width: 220,
       height: 160,
