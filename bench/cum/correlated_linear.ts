@@ -168,6 +168,13 @@ function plateauSlope(
   return openedWhenCensored(e, e.value);
 }
 
+/** A warning when a plateau is below the typical overlap 1/√d of a random direction. */
+function belowRandom(plateau: number, d: number): string {
+  return plateau < 1 / Math.sqrt(d)
+    ? ` — the v plateau is below the random level 1/√d, so its crossings are noise-level`
+    : "";
+}
+
 /** The fitted k of a verdict (for chart titles), NaN when absent. */
 function fittedK(v: Verdict): number {
   return v.checks.find((k) => k.name === K_CHECK)?.value ?? NaN;
@@ -357,7 +364,7 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
           fmt(1 / Math.sqrt(s.d))
         }${c.noiseFloor > 0 ? `, noise floor ${fmt(c.noiseFloor / Math.sqrt(s.d))}` : ""}); v ${
           tv === null ? "below the noise floor: not learned" : `read at ${fmt(tv)}`
-        }`,
+        }${belowRandom(pv, s.d)}`,
       );
     });
     findings.push(
@@ -384,10 +391,10 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
         const pv = medianOf(holds(s, "v", c.holdFraction)),
           pu = medianOf(holds(s, "u", c.holdFraction));
         findings.push(
-          `control "${variant}" d=${s.d}: plateaus u ≈ ${fmt(pu)}, v ≈ ${
-            fmt(pv)
-          }; ${ok}/${ns.length} runs learn v` +
-            (ok ? ` (median n*_v ${fmt(medianOf(ns))})` : ""),
+          `control "${variant}" d=${s.d}: plateaus u ≈ ${fmt(pu)}, v ≈ ${fmt(pv)} (random ≈ ${
+            fmt(1 / Math.sqrt(s.d))
+          }); ${ok}/${ns.length} runs learn v` +
+            (ok ? ` (median n*_v ${fmt(medianOf(ns))})` : "") + belowRandom(pv, s.d),
         );
         const linear = variant.startsWith("linear");
         checks.push(

@@ -114,7 +114,8 @@ export const pairwiseLinear = defineCase<PairwiseConfig, CumMeasurement, Exponen
       choice: "capFactor",
       values: [25],
       needs: "judge",
-      note: "half the step cap (25·d): the same runs truncated; n*_u ≈ 15·d sits below both",
+      note:
+        "half the step cap (25·d): the same runs truncated; measured n*_u ≤ 19·d at every step size",
     },
   ],
   configSchema: schema as unknown as z.ZodType<PairwiseConfig>,
