@@ -33,6 +33,11 @@ Deno.test("cum cases: same seeds on the CPU give bit-identical measurements and 
     assert.ok(["reproduced", "not reproduced", "inconclusive"].includes(a.verdict.status), c.id);
     assert.ok(a.charts.length >= 2 && a.charts.every((ch) => /^[a-z0-9][a-z0-9._-]*$/.test(ch.id)));
     assert.ok(a.verdict.checks.some((ch) => ch.primary && /exponent k/.test(ch.name)), c.id);
+    // dense curves (collapse, controls) draw their IQR as a shaded band, not as error bars
+    for (const ch of a.charts.filter((x) => /^(collapse|control)-/.test(x.id))) {
+      const spec = JSON.stringify(ch.spec);
+      assert.ok(!spec.includes('"errorbar"') && spec.includes('"area"'), `${c.id} ${ch.id}`);
+    }
   }
 });
 
