@@ -450,7 +450,7 @@ export function exponentCharts(opts: {
   const collapse = measuredVsPredicted({
     title: `${opts.label}: median overlap (IQR) vs samples/d^${kPred}`,
     x: { field: "x", title: `samples / d^${kPred}`, log: true },
-    y: { field: "overlap", title: `|⟨w, ${opts.dir}⟩|`, domain: [0, 1] },
+    y: { field: "overlap", title: `|⟨w, ${opts.dir}⟩| (median; band: IQR)`, domain: [0, 1] },
     measured: rows,
     ci: { lo: "q1", hi: "q3" },
     ciStyle: "band",
@@ -499,7 +499,7 @@ export function controlCurves(
     return measuredVsPredicted({
       title: `d = ${g[0].d}`,
       x: { field: "step", title: "samples" },
-      y: { field: "overlap", title: `|⟨w, ${dir}⟩| (median, IQR)`, domain: [0, 1] },
+      y: { field: "overlap", title: `|⟨w, ${dir}⟩| (median; band: IQR)`, domain: [0, 1] },
       measured: rows,
       ci: { lo: "q1", hi: "q3" },
       ciStyle: "band",
