@@ -239,3 +239,24 @@ Deno.test("cum claim fields cannot be set from the config", () => {
     }
   }
 });
+
+Deno.test("cum cases: when every run failed, every primary check is inconclusive", () => {
+  for (const c of CASES) {
+    const cfg = resolveConfig(c, "quick", {}) as Record<string, unknown>;
+    const m = synthMeasurement(cfg, { n: (d) => 10 * d, plateau: 0.9 }, {
+      n: (d) => 20 * d,
+      plateau: 0.9,
+    });
+    for (const s of m.sets) {
+      s.failedAt = s.seeds.map(() => 5);
+      s.logU = s.logU.map((l) => l.map(() => NaN));
+      s.logV = s.logV.map((l) => l.map(() => NaN));
+    }
+    const v = c.judge({ measurement: m, prediction: c.predict(cfg) }, cfg, judgeContext(0));
+    assert.equal(v.status, "inconclusive", c.id);
+    for (const k of v.checks.filter((x) => x.primary)) {
+      assert.equal(k.status, "inconclusive", `${c.id}: ${k.name}`);
+      assert.ok(k.reason.length > 0, `${c.id}: ${k.name} has no reason`);
+    }
+  }
+});
