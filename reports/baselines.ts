@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { atomicWriteTextFile } from "./atomic_write.ts";
 import { resultsFileOf } from "./results_path.ts";
-import { parseResults, type Results, ResultsFileError } from "./schema.ts";
+import { parseResults, type Results, ResultsFileError, readResultsText } from "./schema.ts";
 
 /** A baseline name that cannot be a file name (the CLI reports it as a usage error). */
 export class BaselineNameError extends Error {
@@ -70,12 +70,7 @@ export async function saveBaseline(
 ): Promise<string> {
   const target = baselinePath(name, dir);
   const file = await resultsFileOf(resultsPath);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch (e) {
-    throw new ResultsFileError(`cannot read ${file}: ${e instanceof Error ? e.message : e}`);
-  }
+  const text = await readResultsText(file);
   parseResults(text, file);
   await Deno.mkdir(dir, { recursive: true });
   await atomicWriteTextFile(target, text);
@@ -88,10 +83,7 @@ export async function readBaseline(
   dir: string = baselinesDir(),
 ): Promise<{ results: Results; path: string }> {
   const path = baselinePath(name, dir);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch {
+  if (!(await Deno.lstat(path).then(() => true, () => false))) {
     const known = await listBaselines(dir);
     throw new ResultsFileError(
       `no baseline named ${JSON.stringify(name)} in ${dir} (${
@@ -99,5 +91,5 @@ export async function readBaseline(
       }); save one with run --save-baseline ${name}`,
     );
   }
-  return { results: parseResults(text, path), path };
+  return { results: parseResults(await readResultsText(path), path), path };
 }

@@ -28,6 +28,7 @@
  */
 import { caseStatus, orderedCaseIds, type RunInfo, runInfo } from "./_format.ts";
 import { type OverlayMode, overlaySpecs } from "./compare_charts.ts";
+import { globMatch } from "./glob.ts";
 import type { CaseResult, Check, Results, VerdictStatus } from "./schema.ts";
 
 /** A per-case regression threshold: an absolute change, or a fraction of the scale. */
@@ -170,17 +171,12 @@ const RANK: Record<VerdictStatus, number> = {
   "error": 3,
 };
 
-function globMatch(glob: string, id: string): boolean {
-  const esc = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${esc}$`).test(id);
-}
-
 /** The threshold for `caseId`: the first matching entry of `thresholds`, else the default. */
 export function thresholdFor(
   caseId: string,
   thresholds: Record<string, Threshold> = {},
 ): Threshold {
-  if (caseId in thresholds) return thresholds[caseId];
+  if (Object.hasOwn(thresholds, caseId)) return thresholds[caseId];
   for (const [k, t] of Object.entries(thresholds)) if (globMatch(k, caseId)) return t;
   return DEFAULT_THRESHOLD;
 }
@@ -652,8 +648,8 @@ export function compareResults(a: Results, b: Results, opts: CompareOptions = {}
   const cases = ids.map((id) =>
     compareCase(
       id,
-      a.cases[id],
-      b.cases[id],
+      Object.hasOwn(a.cases, id) ? a.cases[id] : undefined,
+      Object.hasOwn(b.cases, id) ? b.cases[id] : undefined,
       thresholdFor(id, opts.thresholds),
       sameCommit,
       labels,

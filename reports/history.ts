@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import { caseStatus, type RunInfo, runInfo } from "./_format.ts";
+import { readRegularTextFile } from "./safe_json.ts";
 import { parseResults, type Results, ResultsFileError, type VerdictStatus } from "./schema.ts";
 
 /** A run found on disk. */
@@ -86,7 +87,7 @@ export async function loadHistoryRuns(
       const p = join(d, e.name);
       if (e.isDirectory && !SKIP_DIRS.has(e.name)) await walk(p);
       else if (e.isFile && e.name.endsWith(".json") && !e.name.endsWith(".vl.json")) {
-        const text = await Deno.readTextFile(p).catch(() => "");
+        const text = await readRegularTextFile(p).catch(() => "");
         if (!/"schema"\s*:\s*"claimbench\.results"/.test(text.slice(0, 4096))) {
           if (e.name === "results.json") skipped.push(`${p}: not a claimbench results document`);
           continue;

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "../deps.ts";
+import { jsonShapeProblem, readRegularTextFile, UnsafeJsonError } from "./safe_json.ts";
 
 /** Bumped when the document's shape changes incompatibly. */
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -203,6 +204,8 @@ export function parseResults(text: string, source = "results"): Results {
       `${source} is not valid JSON (truncated or corrupt?): ${e instanceof Error ? e.message : e}`,
     );
   }
+  const problem = jsonShapeProblem(raw);
+  if (problem) throw new ResultsFileError(`${source} is refused: ${problem}`);
   const obj = raw as { schema?: unknown; schemaVersion?: unknown };
   if (
     obj && typeof obj === "object" && obj.schema === "claimbench.results" &&
@@ -226,13 +229,20 @@ export function parseResults(text: string, source = "results"): Results {
   return parsed.data;
 }
 
-/** Read and validate a results file. */
-export async function readResults(path: string): Promise<Results> {
-  let text: string;
+/**
+ * The text of a results file, checked to be a regular file of bounded size first (a FIFO
+ * would block); any failure is a {@link ResultsFileError} naming the file.
+ */
+export async function readResultsText(path: string): Promise<string> {
   try {
-    text = await Deno.readTextFile(path);
+    return await readRegularTextFile(path);
   } catch (e) {
+    if (e instanceof UnsafeJsonError) throw new ResultsFileError(e.message);
     throw new ResultsFileError(`cannot read ${path}: ${e instanceof Error ? e.message : e}`);
   }
-  return parseResults(text, path);
+}
+
+/** Read and validate a results file. */
+export async function readResults(path: string): Promise<Results> {
+  return parseResults(await readResultsText(path), path);
 }
