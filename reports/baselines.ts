@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { atomicWriteTextFile } from "./atomic_write.ts";
 import { resultsFileOf } from "./results_path.ts";
-import { parseResults, type Results, ResultsFileError, readResultsText } from "./schema.ts";
+import { parseResults, readResultsText, type Results, ResultsFileError } from "./schema.ts";
 
 /** A baseline name that cannot be a file name (the CLI reports it as a usage error). */
 export class BaselineNameError extends Error {

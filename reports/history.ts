@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { caseStatus, type RunInfo, runInfo } from "./_format.ts";
 import { readRegularTextFile } from "./safe_json.ts";
+import { STAGING_PREFIX } from "./staged_dir.ts";
 import { parseResults, type Results, ResultsFileError, type VerdictStatus } from "./schema.ts";
 
 /** A run found on disk. */
@@ -85,8 +86,9 @@ export async function loadHistoryRuns(
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
       const p = join(d, e.name);
-      if (e.isDirectory && !SKIP_DIRS.has(e.name)) await walk(p);
-      else if (e.isFile && e.name.endsWith(".json") && !e.name.endsWith(".vl.json")) {
+      if (e.isDirectory && !SKIP_DIRS.has(e.name) && !e.name.startsWith(STAGING_PREFIX)) {
+        await walk(p);
+      } else if (e.isFile && e.name.endsWith(".json") && !e.name.endsWith(".vl.json")) {
         const text = await readRegularTextFile(p).catch(() => "");
         if (!/"schema"\s*:\s*"claimbench\.results"/.test(text.slice(0, 4096))) {
           if (e.name === "results.json") skipped.push(`${p}: not a claimbench results document`);

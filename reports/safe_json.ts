@@ -65,7 +65,11 @@ export async function readRegularTextFile(
 ): Promise<string> {
   const info = await Deno.stat(path);
   if (!info.isFile) {
-    const kind = info.isDirectory ? "a folder" : info.isFifo ? "a FIFO (named pipe)" : "not a regular file";
+    const kind = info.isDirectory
+      ? "a folder"
+      : info.isFifo
+      ? "a FIFO (named pipe)"
+      : "not a regular file";
     throw new UnsafeJsonError(`${path} is ${kind}; give a results.json file or a run folder`);
   }
   if (info.size > maxBytes) {

@@ -2,11 +2,15 @@
  * Shared steps of the folder writers (`writeReport`, `writeCompare`, `writeHistory`): an
  * output folder that writes each file atomically and records it, the charts written as
  * `.vl.json` and rendered to `.svg` with their problems collected as warnings, and the vega
- * builds for the HTML page. Internal to `reports/`.
+ * builds for the HTML page; the folder is staged and appears whole or not at all. Internal to
+ * `reports/`.
  * @module
  */
 import { join } from "node:path";
 import { atomicWriteTextFile } from "./atomic_write.ts";
+import { faultPoint } from "./fault_seam.ts";
+import { FsError, fsStep } from "./fs_error.ts";
+import { StagedDir } from "./staged_dir.ts";
 import { renderSvg } from "./render_svg.ts";
 import { loadVegaBundles, type VegaBundles } from "./vega_bundles.ts";
 
@@ -30,24 +34,69 @@ export interface ChartFile {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** An output folder: writes files atomically and keeps the list of files and warnings. */
+/**
+ * An output folder written in full or not at all: files go into a {@link StagedDir} and
+ * reach `outDir` only at {@link ReportFolder.commit}. Each write first checks `signal` (an
+ * interrupt stops the writer, and the staging folder is discarded).
+ */
 export class ReportFolder implements WrittenReport {
   readonly files: string[] = [];
   readonly warnings: string[] = [];
 
-  private constructor(readonly outDir: string) {}
+  private constructor(
+    readonly outDir: string,
+    private readonly stage: StagedDir,
+    private readonly signal?: AbortSignal,
+  ) {}
 
-  /** The folder `outDir` with its subfolder `chartDir`, created if missing. */
-  static async open(outDir: string, chartDir: string): Promise<ReportFolder> {
-    await Deno.mkdir(join(outDir, chartDir), { recursive: true });
-    return new ReportFolder(outDir);
+  /** Stage the folder `outDir` with its subfolder `chartDir`. */
+  static async open(outDir: string, chartDir: string, signal?: AbortSignal): Promise<ReportFolder> {
+    signal?.throwIfAborted();
+    const stage = await StagedDir.create(outDir);
+    try {
+      await fsStep("cannot create the output folder", outDir, async () => {
+        faultPoint("mkdir", join(stage.path, chartDir));
+        await Deno.mkdir(join(stage.path, chartDir), { recursive: true });
+      });
+    } catch (e) {
+      await stage.discard();
+      throw e;
+    }
+    return new ReportFolder(outDir, stage, signal);
+  }
+
+  /**
+   * Run `fill` on a folder opened for `outDir`, then commit it; on any error or interrupt the
+   * staging folder is discarded and `outDir` is left as it was.
+   */
+  static async produce<T>(
+    outDir: string,
+    chartDir: string,
+    signal: AbortSignal | undefined,
+    fill: (dir: ReportFolder) => Promise<T>,
+  ): Promise<T> {
+    const dir = await ReportFolder.open(outDir, chartDir, signal);
+    try {
+      const out = await fill(dir);
+      signal?.throwIfAborted();
+      await dir.stage.commit();
+      return out;
+    } catch (e) {
+      await dir.stage.discard();
+      throw e;
+    }
   }
 
   /** Write `text` to `rel` (relative to the folder) atomically. */
   async write(rel: string, text: string): Promise<void> {
-    const path = join(this.outDir, rel);
-    await atomicWriteTextFile(path, text);
-    this.files.push(path);
+    this.signal?.throwIfAborted();
+    await atomicWriteTextFile(join(this.stage.path, rel), text).catch((e) => {
+      // name the final path, not the staging one
+      throw e instanceof FsError
+        ? new FsError(e.what, join(this.outDir, rel), e.code, e.reason, e.advice)
+        : e;
+    });
+    this.files.push(join(this.outDir, rel));
   }
 
   /**
