@@ -5,12 +5,16 @@
  */
 import { cpuWorkerCount } from "../models/cpu/pool.ts";
 import type { ParseArgsOptionsConfig } from "node:util";
-import { parseCommandArgs } from "./cli_args.ts";
-import { join } from "node:path";
-import { ALL_CASES, selectCases } from "./registry.ts";
-import { type Profile, PROFILES } from "./case.ts";
+import { outOption, parseCommandArgs } from "./cli_args.ts";
+import { dirname, join } from "node:path";
+import { selectCases } from "./registry.ts";
+import { type AnyCase, type Profile, PROFILES } from "./case.ts";
 import { checkOverrideKeys, parseOverrides, readConfigFile, resolveConfig } from "./config.ts";
 import { RESULTS_FILE, runPlan, shardCases } from "./runner.ts";
+import { parseBaseSeed, parseSeedsOption, planSeeds } from "./seeds.ts";
+import { lockOutDir } from "./out_lock.ts";
+import { INTERRUPTED_EXIT, withInterrupt } from "./interrupt.ts";
+import { describeOsError } from "../reports/fs_error.ts";
 import { UsageError } from "./usage_error.ts";
 import { SUITE_VERSION } from "./version.ts";
 import { GpuUnavailableError } from "../models/gpu/device.ts";
@@ -79,24 +83,18 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, "-").replace(/-\d\dZ$/, "Z");
 }
 
+/** The most shards a run may be split into. */
+const MAX_SHARDS = 10_000;
+
 function parseShard(s: string | undefined): { index: number; count: number } {
   if (s === undefined) return { index: 1, count: 1 };
-  const m = /^(\d+)\/(\d+)$/.exec(s);
-  if (!m || +m[1] < 1 || +m[1] > +m[2]) {
+  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(s);
+  if (!m || +m[1] < 1 || +m[1] > +m[2] || +m[2] > MAX_SHARDS) {
     throw new UsageError(
-      `--shard ${JSON.stringify(s)}: expected i/n with 1 ≤ i ≤ n, e.g. --shard 1/4`,
+      `--shard ${JSON.stringify(s)}: expected i/n with 1 ≤ i ≤ n ≤ ${MAX_SHARDS}, e.g. --shard 1/4`,
     );
   }
   return { index: +m[1], count: +m[2] };
-}
-
-function parsePositiveInt(name: string, s: string | undefined, min: number): number | null {
-  if (s === undefined) return null;
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < min) {
-    throw new UsageError(`--${name} ${JSON.stringify(s)}: expected an integer ≥ ${min}`);
-  }
-  return n;
 }
 
 type Parsed = {
@@ -148,8 +146,13 @@ function cmdList(args: string[]): number {
   return 0;
 }
 
-async function finishReport(results: Results, outDir: string, quiet: boolean): Promise<void> {
-  const { files } = await writeReport(results, outDir);
+async function finishReport(
+  results: Results,
+  outDir: string,
+  quiet: boolean,
+  signal: AbortSignal,
+): Promise<void> {
+  const { files } = await writeReport(results, outDir, { signal });
   if (!quiet) console.error(`report: ${join(outDir, "report.html")} (${files.length} files)`);
 }
 
@@ -164,7 +167,11 @@ function exitCodeFor(results: Results, failOn: string | undefined): number {
   return 0;
 }
 
-async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number> {
+async function cmdRun(
+  args: string[],
+  cmd: "run" | "reproduce",
+  signal: AbortSignal,
+): Promise<number> {
   try {
     cpuWorkerCount(); // a bad CLAIMBENCH_CPU_WORKERS is a usage error, before any work
   } catch (e) {
@@ -211,6 +218,10 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
       `--fail-on ${JSON.stringify(failOn)}: allowed values are not-reproduced, inconclusive`,
     );
   }
+  // numbers first: a bad one is a usage error before any work
+  const seeds = parseSeedsOption(values.seeds as string | undefined);
+  const baseSeed = parseBaseSeed(values["base-seed"] as string | undefined);
+  const outOpt = outOption(values.out);
   const baselineName = values["save-baseline"] as string | undefined;
   if (baselineName !== undefined) {
     try {
@@ -221,13 +232,6 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
   }
   const pattern = values.case as string | undefined;
   const selected = selectCases(pattern);
-  if (!selected.length) {
-    throw new UsageError(
-      `--case ${JSON.stringify(pattern)} matches no case. Known cases: ${
-        ALL_CASES.map((c) => c.id).join(", ")
-      }`,
-    );
-  }
   const overrides = {
     ...(values.config ? await readConfigFile(String(values.config)) : {}),
     ...parseOverrides((values.set as string[] | undefined) ?? []),
@@ -235,28 +239,25 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
   checkOverrideKeys(selected, overrides);
   const shard = parseShard(values.shard as string | undefined);
   const cases = shardCases(selected, shard.index, shard.count);
-  if (values.resume && !values.out) {
+  if (values.resume && outOpt === undefined) {
     throw new UsageError("--resume needs --out <dir> of the run to continue");
   }
   const outDir = String(
-    values.out ??
+    outOpt ??
       join(
         "results",
         `${timestamp()}-${profile}${shard.count > 1 ? `-shard${shard.index}of${shard.count}` : ""}`,
       ),
   );
-  const controller = new AbortController();
-  const onSig = () => {
-    console.error("\nclaimbench: interrupted; finished cases are saved, continue with --resume");
-    controller.abort();
-  };
-  Deno.addSignalListener("SIGINT", onSig);
+  // configs and seed sets are checked before the lock, so that a usage error creates nothing
+  runPlanChecks(cases, profile, overrides, seeds, baseSeed);
+  const lock = await lockOutDir(outDir);
   try {
     const { results, path } = await runPlan({
       cases,
       profile,
-      seeds: parsePositiveInt("seeds", values.seeds as string | undefined, 2),
-      baseSeed: parsePositiveInt("base-seed", values["base-seed"] as string | undefined, 0) ?? 0,
+      seeds,
+      baseSeed,
       overrides,
       backend,
       outDir,
@@ -264,20 +265,34 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
       shard,
       command: ["claimbench", cmd, ...args],
       quiet: Boolean(values.quiet),
-      signal: controller.signal,
+      signal,
     });
-    if (controller.signal.aborted) return 130;
+    if (signal.aborted) return INTERRUPTED_EXIT;
     if (!values.quiet) console.error(`results: ${path}`);
+    if (!values["no-report"]) await finishReport(results, outDir, Boolean(values.quiet), signal);
+    printVerdicts(results);
+    // after the report, so that a baseline that cannot be saved does not cost the report
     if (baselineName !== undefined) {
+      signal.throwIfAborted();
       const saved = await saveBaseline(path, baselineName);
       if (!values.quiet) console.error(`baseline ${baselineName}: ${saved}`);
     }
-    if (!values["no-report"]) await finishReport(results, outDir, Boolean(values.quiet));
-    printVerdicts(results);
     return exitCodeFor(results, failOn);
   } finally {
-    Deno.removeSignalListener("SIGINT", onSig);
+    await lock.release();
   }
+}
+
+/** Resolve every case's config and seed set (usage errors) without running anything. */
+function runPlanChecks(
+  cases: AnyCase[],
+  profile: Profile,
+  overrides: Record<string, unknown>,
+  seeds: number | null,
+  baseSeed: number,
+): void {
+  const configs = cases.map((c) => resolveConfig(c, profile, overrides));
+  planSeeds(cases, configs, seeds, baseSeed);
 }
 
 function printVerdicts(results: Results): void {
@@ -287,8 +302,9 @@ function printVerdicts(results: Results): void {
   }
 }
 
-async function cmdReport(args: string[]): Promise<number> {
+async function cmdReport(args: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parse(args, { out: { type: "string" } }, "report");
+  const outOpt = outOption(values.out);
   if (values.help) return console.log(HELP.report), 0;
   if (positionals.length !== 1) {
     throw new UsageError(`report needs exactly one results.json\n\n${HELP.report}`);
@@ -298,8 +314,8 @@ async function cmdReport(args: string[]): Promise<number> {
     file = join(file, RESULTS_FILE);
   }
   const results = await readResults(file);
-  const outDir = String(values.out ?? file.replace(/[^/]*$/, "") ?? ".") || ".";
-  await finishReport(results, outDir, false);
+  const outDir = outOpt ?? (dirname(file) || ".");
+  await finishReport(results, outDir, false, signal);
   printVerdicts(results);
   return 0;
 }
@@ -321,17 +337,19 @@ export async function main(args: string[]): Promise<number> {
       case "list":
         return cmdList(rest);
       case "run":
-        return await cmdRun(rest, "run");
       case "reproduce":
-        return await cmdRun(rest, "reproduce");
+        return await withInterrupt(
+          "finished cases are saved, continue with --resume",
+          (signal) => cmdRun(rest, cmd, signal),
+        );
       case "report":
-        return await cmdReport(rest);
+        return await withInterrupt(NOTHING_WRITTEN, (signal) => cmdReport(rest, signal));
       case "compare":
-        return await cmdCompare(rest);
+        return await withInterrupt(NOTHING_WRITTEN, (signal) => cmdCompare(rest, signal));
       case "merge":
-        return await cmdMerge(rest);
+        return await withInterrupt(NOTHING_WRITTEN, (signal) => cmdMerge(rest, signal));
       case "history":
-        return await cmdHistory(rest);
+        return await withInterrupt(NOTHING_WRITTEN, (signal) => cmdHistory(rest, signal));
       default:
         throw new UsageError(
           `unknown command ${
@@ -340,13 +358,49 @@ export async function main(args: string[]): Promise<number> {
         );
     }
   } catch (e) {
-    if (
-      e instanceof UsageError || e instanceof ResultsFileError || e instanceof GpuUnavailableError
-    ) {
-      console.error(`claimbench: ${e.message}`);
-      return e instanceof UsageError ? 2 : e instanceof GpuUnavailableError ? 2 : 1;
-    }
-    throw e;
+    return reportError(e);
+  }
+}
+
+/** The message stopping an interrupted report, compare, merge or history. */
+const NOTHING_WRITTEN = "the output folder is left as it was";
+
+/**
+ * Print an error that stopped a command as one line and return the exit code: 2 for usage
+ * errors (and a busy --out), 1 for unreadable results, file-system and resource faults and
+ * anything unexpected (whose stack `CLAIMBENCH_DEBUG=1` prints).
+ */
+function reportError(e: unknown): number {
+  if (e instanceof UsageError || e instanceof GpuUnavailableError) {
+    console.error(`claimbench: ${e.message}`);
+    return 2;
+  }
+  if (e instanceof ResultsFileError) {
+    console.error(`claimbench: ${e.message}`);
+    return 1;
+  }
+  const fs = describeOsError(e);
+  if (fs) {
+    console.error(`claimbench: ${fs.message}`);
+    return 1;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const resource = err instanceof RangeError
+    ? " (out of memory or stack: the input is too large or too deeply nested)"
+    : "";
+  console.error(
+    `claimbench: unexpected ${err.name}: ${err.message.split("\n")[0]}${resource}; ` +
+      "run again with CLAIMBENCH_DEBUG=1 for the stack trace, and report it",
+  );
+  if (debugEnabled()) console.error(err.stack);
+  return 1;
+}
+
+function debugEnabled(): boolean {
+  try {
+    return Boolean(Deno.env.get("CLAIMBENCH_DEBUG"));
+  } catch {
+    return false;
   }
 }
 

@@ -3,7 +3,7 @@
  * compare.md / compare.html / compare.json, print the Markdown, and gate on regressions.
  * @module
  */
-import { parseCommandArgs } from "./cli_args.ts";
+import { outOption, parseCommandArgs } from "./cli_args.ts";
 import { dirname } from "node:path";
 import { UsageError } from "./usage_error.ts";
 import { BaselineNameError, readBaseline } from "../reports/baselines.ts";
@@ -39,7 +39,9 @@ unreadable results file; 2 usage error.`;
 export function parseThresholds(items: string[]): Record<string, Threshold> {
   const out: Record<string, Threshold> = {};
   for (const item of items) {
-    const m = /^([^=]+)=\s*([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*(%?)$/i.exec(item);
+    const m = item.length > 300
+      ? null
+      : /^([^=]+)=\s*([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*(%?)$/i.exec(item);
     if (!m) {
       throw new UsageError(
         `--threshold ${JSON.stringify(item)}: expected <case id or glob>=<number or percent>, ` +
@@ -47,6 +49,9 @@ export function parseThresholds(items: string[]): Record<string, Threshold> {
       );
     }
     const x = Number(m[2]);
+    if (!Number.isFinite(x) || (m[3] && x > 1e6)) {
+      throw new UsageError(`--threshold ${JSON.stringify(item)}: the number is out of range`);
+    }
     out[m[1].trim()] = m[3] ? { kind: "relative", fraction: x / 100 } : {
       kind: "absolute",
       value: x,
@@ -56,7 +61,7 @@ export function parseThresholds(items: string[]): Record<string, Threshold> {
 }
 
 /** Run `compare`; returns the exit code (usage errors are thrown as {@link UsageError}). */
-export async function cmdCompare(args: string[]): Promise<number> {
+export async function cmdCompare(args: string[], signal?: AbortSignal): Promise<number> {
   const parsed = parseCommandArgs(
     args,
     {
@@ -80,6 +85,7 @@ export async function cmdCompare(args: string[]): Promise<number> {
     );
   }
   const thresholds = parseThresholds(values.threshold ?? []);
+  const outOpt = outOption(values.out);
   // Read and validate both inputs before writing anything.
   let a: Results, b: Results, fileB: string;
   if (values.baseline !== undefined) {
@@ -97,8 +103,11 @@ export async function cmdCompare(args: string[]): Promise<number> {
     b = await readResults(fileB);
   }
   const cmp = compareResults(a, b, { thresholds });
-  const outDir = values.out ?? (dirname(fileB) || ".");
-  const { markdown, warnings } = await writeCompare(cmp, outDir, { svg: !values["no-svg"] });
+  const outDir = outOpt ?? (dirname(fileB) || ".");
+  const { markdown, warnings } = await writeCompare(cmp, outDir, {
+    svg: !values["no-svg"],
+    signal,
+  });
   if (!values.quiet) console.log(markdown);
   for (const w of warnings) console.error(`claimbench compare: warning: ${w}`);
   console.error(`compare: ${outDir}/compare.html`);

@@ -2,7 +2,7 @@
  * `claimbench history`: trend charts of every claim check over many runs (nightlies).
  * @module
  */
-import { parseCommandArgs } from "./cli_args.ts";
+import { outOption, parseCommandArgs } from "./cli_args.ts";
 import { join } from "node:path";
 import { UsageError } from "./usage_error.ts";
 import { buildHistory, loadHistoryRuns } from "../reports/history.ts";
@@ -23,7 +23,7 @@ Options:
 Exit codes: 0 written; 1 no readable results under <dir>; 2 usage error.`;
 
 /** Run `history`; returns the exit code. */
-export async function cmdHistory(args: string[]): Promise<number> {
+export async function cmdHistory(args: string[], signal?: AbortSignal): Promise<number> {
   const parsed = parseCommandArgs(
     args,
     {
@@ -37,6 +37,7 @@ export async function cmdHistory(args: string[]): Promise<number> {
   if (positionals.length !== 1) {
     throw new UsageError(`history needs exactly one folder\n\n${HISTORY_HELP}`);
   }
+  const outOpt = outOption(values.out);
   const dir = positionals[0];
   const { inputs, skipped } = await loadHistoryRuns(dir);
   for (const s of skipped) console.error(`claimbench history: skipped ${s}`);
@@ -46,8 +47,8 @@ export async function cmdHistory(args: string[]): Promise<number> {
   }
   const hist = buildHistory(inputs);
   hist.skipped.unshift(...skipped);
-  const outDir = values.out ?? join(dir, "history");
-  const { warnings } = await writeHistory(hist, outDir, { svg: !values["no-svg"] });
+  const outDir = outOpt ?? join(dir, "history");
+  const { warnings } = await writeHistory(hist, outDir, { svg: !values["no-svg"], signal });
   for (const w of warnings) console.error(`claimbench history: warning: ${w}`);
   console.error(
     `history: ${hist.runs.length} run(s), ${hist.series.length} series: ${

@@ -12,6 +12,7 @@ import { collectProvenance } from "./provenance.ts";
 import { progressFor } from "./progress.ts";
 import { UsageError } from "./usage_error.ts";
 import { detachedContext } from "./detached_context.ts";
+import { planSeeds } from "./seeds.ts";
 import { acquireBackend, type BackendChoice, type BackendRequest } from "../models/gpu/device.ts";
 import {
   type CaseResult,
@@ -186,11 +187,13 @@ export async function runCase(
 }
 
 /**
- * Run a plan. Configs are resolved (and rejected with a {@link UsageError}) before any work;
+ * Run a plan. Configs and seed sets are resolved (and rejected with a {@link UsageError})
+ * before any work;
  * the results document is rewritten atomically after each case.
  */
 export async function runPlan(opts: RunOptions): Promise<{ results: Results; path: string }> {
   const configs = opts.cases.map((c) => resolveConfig(c, opts.profile, opts.overrides));
+  const seedSets = planSeeds(opts.cases, configs, opts.seeds, opts.baseSeed);
   const plan: Plan = {
     profile: opts.profile,
     cases: opts.cases.map((c) => c.id),
@@ -288,11 +291,9 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
     const caseChoice: BackendChoice = onCpu
       ? { backend: "cpu", device: null, adapter: null, fallbackReason: backendReason }
       : choice;
-    const nSeeds = opts.seeds ?? c.defaultSeeds(config);
-    const seeds = Array.from({ length: nSeeds }, (_, k) => opts.baseSeed + k);
-    results.cases[c.id] = await runCase(c, config, {
+    const result = await runCase(c, config, {
       profile: opts.profile,
-      seeds,
+      seeds: seedSets[i],
       choice: caseChoice,
       backendReason,
       baseSeed: opts.baseSeed,
@@ -300,11 +301,16 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       quiet: opts.quiet,
       signal: opts.signal,
     });
-    prevFailed = results.cases[c.id].status === "error";
+    // a case that was running when the run was interrupted is not kept: --resume reruns it
+    if (opts.signal?.aborted) break;
+    results.cases[c.id] = result;
+    prevFailed = result.status === "error";
     results.updatedAt = new Date().toISOString();
     await atomicWriteTextFile(path, JSON.stringify(results, null, 1));
   }
-  results.complete = opts.cases.every((c) => results.cases[c.id]);
+  // an interrupted run is never complete, even when the interrupt came during its last case
+  results.complete = !opts.signal?.aborted &&
+    opts.cases.every((c) => Object.hasOwn(results.cases, c.id));
   results.updatedAt = new Date().toISOString();
   await atomicWriteTextFile(path, JSON.stringify(results, null, 1));
   finished = true;

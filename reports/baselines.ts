@@ -8,6 +8,8 @@
  */
 import { join } from "node:path";
 import { atomicWriteTextFile } from "./atomic_write.ts";
+import { faultPoint } from "./fault_seam.ts";
+import { FsError, fsStep } from "./fs_error.ts";
 import { resultsFileOf } from "./results_path.ts";
 import { parseResults, readResultsText, type Results, ResultsFileError } from "./schema.ts";
 
@@ -56,6 +58,8 @@ export async function listBaselines(dir: string = baselinesDir()): Promise<strin
  * Save the results at `resultsPath` (a file or a run folder) as baseline `name`. The document
  * is validated first (a corrupt run never becomes a baseline); the copy is byte-identical and
  * written atomically, replacing an older baseline of that name. Returns the baseline's path.
+ * A folder that cannot be written is an {@link FsError} whose advice names
+ * `CLAIMBENCH_BASELINES`.
  *
  * @example
  * ```ts ignore
@@ -72,8 +76,16 @@ export async function saveBaseline(
   const file = await resultsFileOf(resultsPath);
   const text = await readResultsText(file);
   parseResults(text, file);
-  await Deno.mkdir(dir, { recursive: true });
-  await atomicWriteTextFile(target, text);
+  const opt = "CLAIMBENCH_BASELINES";
+  await fsStep("cannot create the baselines folder", dir, async () => {
+    faultPoint("mkdir", dir);
+    await Deno.mkdir(dir, { recursive: true });
+  }, opt);
+  await atomicWriteTextFile(target, text).catch((e) => {
+    throw e instanceof FsError
+      ? new FsError("cannot save the baseline", target, e.code, e.reason, "").withOption(opt)
+      : e;
+  });
   return target;
 }
 
