@@ -3,7 +3,8 @@
  * disk or a read-only file system need a mount, which needs privileges). Every file-system
  * step of the writers calls {@link faultPoint}; when a fault is armed — by {@link armFault} in
  * process, or by `CLAIMBENCH_FAULT=<ERRNO>@<n>` for a CLI subprocess — the n-th step fails
- * with an error shaped like Deno's own (same `code`, same `(os error N): op 'path'` message).
+ * with an error shaped like Deno's own (same `code`, same `(os error N): op 'path'` message),
+ * or, for `SIGINT@<n>`, the process sends itself a real SIGINT at that step.
  * Unarmed (always, outside tests) it only counts.
  * @module
  */
@@ -31,10 +32,13 @@ function fromEnv(): { code: string; at: number } | null {
     return null; // no env permission: never armed
   }
   const m = spec ? /^([A-Z]+)@(\d+)$/.exec(spec) : null;
-  return m && OS[m[1]] ? { code: m[1], at: Number(m[2]) } : null;
+  return m && (OS[m[1]] || m[1] === "SIGINT") ? { code: m[1], at: Number(m[2]) } : null;
 }
 
-/** Arm the seam: the `at`-th step from now (1-based) fails with `code`; `null` disarms it. */
+/**
+ * Arm the seam: the `at`-th step from now (1-based) fails with `code` (an errno name of
+ * {@link FAULT_CODES}, or `SIGINT`); `null` disarms it.
+ */
 export function armFault(code: string | null, at = 1): void {
   steps = 0;
   armed = code === null ? null : { code, at };
@@ -49,6 +53,11 @@ export function faultSteps(): number {
 export function faultPoint(op: string, path: string): void {
   steps++;
   if (armed && steps === armed.at) {
+    if (armed.code === "SIGINT") {
+      // a real Ctrl-C at this step, delivered as the terminal would
+      Deno.kill(Deno.pid, "SIGINT");
+      return;
+    }
     const [errno, text] = OS[armed.code];
     throw Object.assign(new Error(`${text} (os error ${errno}): ${op} '${path}'`), {
       code: armed.code,

@@ -3,8 +3,9 @@
  * into the target only at {@link StagedDir.commit}. When the target does not exist yet, the
  * staging folder sits beside it and is renamed into place in one step; when it exists (a run
  * folder getting its report), the staging folder sits inside it and each file is renamed over
- * its old version (every rename is atomic) after checking that nothing is in the way. A
- * failure or an interrupt before the commit leaves the target as it was.
+ * its old version (every rename is atomic) after checking that nothing is in the way, and a
+ * failed move undoes the moves before it. A failure or an interrupt leaves the target as it
+ * was.
  * @module
  */
 import { basename, dirname, join, relative } from "node:path";
@@ -125,17 +126,54 @@ export class StagedDir {
           );
         }
       }
-      for (const [src, dest] of moves) {
-        await fsStep(what, dest, async () => {
-          faultPoint("rename", dest);
-          await Deno.mkdir(dirname(dest), { recursive: true });
-          await Deno.rename(src, dest);
-        }, this.opt);
-      }
+      await this.moveAll(moves, what);
       this.done = true;
       await Deno.remove(this.path, { recursive: true }).catch(() => {});
     } catch (e) {
       await this.discard();
+      throw e;
+    }
+  }
+
+  /**
+   * Move each staged file over its destination, keeping the old version aside; when a move
+   * fails, the moves done so far are undone (new files back, old versions restored), so the
+   * target ends as it was.
+   */
+  private async moveAll(moves: (readonly [string, string])[], what: string): Promise<void> {
+    const previous = join(this.path, ".previous");
+    const done: { src: string; dest: string; backup: string | null }[] = [];
+    const madeDirs: string[] = [];
+    try {
+      for (const [src, dest] of moves) {
+        await fsStep(what, dest, async () => {
+          faultPoint("rename", dest);
+          for (let d = dirname(dest); d.length > this.target.length; d = dirname(d)) {
+            if ((await kind(d)) === null) madeDirs.unshift(d);
+            else break;
+          }
+          await Deno.mkdir(dirname(dest), { recursive: true });
+          let backup: string | null = null;
+          if ((await kind(dest)) !== null) {
+            backup = join(previous, relative(this.target, dest));
+            await Deno.mkdir(dirname(backup), { recursive: true });
+            await Deno.rename(dest, backup);
+          }
+          try {
+            await Deno.rename(src, dest);
+          } catch (e) {
+            if (backup) await Deno.rename(backup, dest).catch(() => {});
+            throw e;
+          }
+          done.push({ src, dest, backup });
+        }, this.opt);
+      }
+    } catch (e) {
+      for (const { src, dest, backup } of done.reverse()) {
+        await Deno.rename(dest, src).catch(() => {});
+        if (backup) await Deno.rename(backup, dest).catch(() => {});
+      }
+      for (const d of madeDirs.reverse()) await Deno.remove(d).catch(() => {});
       throw e;
     }
   }
