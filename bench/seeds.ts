@@ -43,7 +43,7 @@ export function caseSeeds(caseId: string, baseSeed: number, count: number): numb
       `${caseId}: ${count} seeds per grid point (from --seeds or its config); allowed 1 to ${MAX_SEEDS}`,
     );
   }
-  const last = baseSeed + count - 1;
+  const last = baseSeed + (count - 1); // (base + count) - 1 could round back into range
   if (!Number.isSafeInteger(baseSeed) || !Number.isSafeInteger(last)) {
     throw new UsageError(
       `${caseId}: ${count} seeds from ${baseSeed} go past 2^53 − 1 ` +
