@@ -121,10 +121,12 @@ export class ReportFolder implements WrittenReport {
           },
         });
         svgs[key] = text;
-        await this.write(`${chartDir}/${stem}.svg`, text);
       } catch (e) {
         this.warnings.push(`chart ${key} did not render to SVG: ${message(e)}`);
+        continue;
       }
+      // outside the try: a disk fault is not a chart that failed to render
+      await this.write(`${chartDir}/${stem}.svg`, svgs[key]);
     }
     return svgs;
   }
