@@ -12,7 +12,8 @@ import { type AnyCase, type Profile, PROFILES } from "./case.ts";
 import { checkOverrideKeys, parseOverrides, readConfigFile, resolveConfig } from "./config.ts";
 import { RESULTS_FILE, runPlan, shardCases } from "./runner.ts";
 import { parseBaseSeed, parseSeedsOption, planSeeds } from "./seeds.ts";
-import { lockOutDir } from "./out_lock.ts";
+import { lockOutDir, releaseAllLocksSync } from "./out_lock.ts";
+import { StagedDir } from "../reports/staged_dir.ts";
 import { INTERRUPTED_EXIT, withInterrupt } from "./interrupt.ts";
 import { describeOsError } from "../reports/fs_error.ts";
 import { UsageError } from "./usage_error.ts";
@@ -404,6 +405,24 @@ function debugEnabled(): boolean {
   }
 }
 
+/**
+ * The last resort for an error thrown where no command can catch it (a rejected promise
+ * inside a library): one line, staging folders and locks removed, exit 1.
+ */
+function fatal(e: unknown): never {
+  StagedDir.discardAllSync();
+  releaseAllLocksSync();
+  Deno.exit(reportError(e));
+}
+
 if (import.meta.main) {
+  globalThis.addEventListener("unhandledrejection", (ev) => {
+    ev.preventDefault();
+    fatal(ev.reason);
+  });
+  globalThis.addEventListener("error", (ev) => {
+    ev.preventDefault();
+    fatal(ev.error);
+  });
   Deno.exit(await main(Deno.args));
 }

@@ -144,7 +144,11 @@ Deno.test("a read-only file system and a full disk for real (a user+mount namesp
     `mount -t tmpfs -o size=64k tmpfs ${mnt}/full`,
     `${deno} run -A --config ${config} ${cli} report ${good} --out ${mnt}/ro/rep; echo "exit=$?"`,
     `${deno} run -A --config ${config} ${cli} report ${good} --out ${mnt}/full/rep; echo "exit=$?"`,
-    `ls -A ${mnt}/full ${mnt}/ro; echo end`,
+    `CLAIMBENCH_BASELINES=${mnt}/ro/baselines ${deno} run -A --config ${config} ${cli} ${
+      smokeRunArgs("mem.transition", "--quiet", "--out", `${mnt}/run`, "--save-baseline", "b")
+        .join(" ")
+    }; echo "exit=$?"`,
+    `ls -A ${mnt}/full ${mnt}/ro ${mnt}/run; echo end`,
   ].join("; ");
   const r = await new Deno.Command("unshare", {
     args: ["-rm", "sh", "-c", script],
@@ -161,10 +165,15 @@ Deno.test("a read-only file system and a full disk for real (a user+mount namesp
     text,
     /claimbench: cannot [^\n]* \(no space left on the disk\), [^\n]*full\/rep[^\n]*: free some space/,
   );
-  assert.equal(text.match(/exit=1/g)?.length, 2, text);
+  assert.match(
+    text,
+    /claimbench: cannot create the baselines folder \(read-only file system\), [^\n]*: choose a writable CLAIMBENCH_BASELINES/,
+  );
+  assert.equal(text.match(/exit=1/g)?.length, 3, text);
+  assert.match(text, /run:\n(.*\n)*report\.html\n/, "the report is written all the same");
   assert.doesNotMatch(text, /^\s+at /m);
-  assert.match(text, /full:\n\n[^\n]*ro:\n+end/, "nothing left on either disk");
-  console.log("fault injections tried: 2 (real read-only and full tmpfs)");
+  assert.match(text, /full:\n\n[^\n]*ro:\n\n/, "nothing left on either disk");
+  console.log("fault injections tried: 3 (real read-only and full tmpfs)");
 });
 
 Deno.test('two runs into one --out: the second exits 2 naming the first\'s pid; --out "" is a usage error', async () => {
@@ -364,6 +373,32 @@ Deno.test("hostile results files: constructor/__proto__ case keys, 20,000-deep n
   attempts.forEach(([label, , re], i) => oneLine(outs[i], 1, re, label));
   for (const o of ["o1", "o2", "o3"]) assert.ok(!tree(dir).includes(o), `${o} written`);
   console.log(`hostile documents tried: ${attempts.length}`);
+});
+
+Deno.test("an error escaping as an unhandled rejection inside a library is one line, with no staging folder left", async () => {
+  const { dir, good } = await goodRun();
+  const doc = JSON.parse(await Deno.readTextFile(join(good, "results.json")));
+  // vega-scenegraph used to throw from a detached promise on a javascript: href
+  const addHref = (o: unknown): void => {
+    if (Array.isArray(o)) return o.forEach(addHref);
+    if (!o || typeof o !== "object") return;
+    const r = o as Record<string, unknown>;
+    if (r.mark && r.encoding) {
+      (r.encoding as Record<string, unknown>).href = { value: "javascript:alert(1)" };
+    }
+    Object.values(r).forEach(addHref);
+  };
+  for (const c of Object.values(doc.cases) as { charts: unknown[] }[]) addHref(c.charts);
+  const run = join(dir, "href");
+  await Deno.mkdir(run);
+  await Deno.writeTextFile(join(run, "results.json"), JSON.stringify(doc));
+  const r = await runCli(["report", run], { timeoutMs: 60_000 });
+  assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /^\s+at /m, r.stderr);
+  assert.ok(r.stderr.split("\n").filter((l) => l.startsWith("claimbench")).length <= 1);
+  const names = tree(run);
+  assert.ok(!names.some((n) => n.includes("staging")), names.join("\n"));
+  if (r.code === 1) assert.deepEqual(names, ["results.json"]);
 });
 
 Deno.test({

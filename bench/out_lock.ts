@@ -67,6 +67,18 @@ function parseLock(text: string): LockInfo | null {
   }
 }
 
+const heldLocks = new Map<string, string>(); // lock path → our token
+
+/** Remove every lock this process holds, synchronously: for a process about to exit. */
+export function releaseAllLocksSync(): void {
+  for (const [path, token] of heldLocks) {
+    try {
+      if (parseLock(Deno.readTextFileSync(path))?.token === token) Deno.removeSync(path);
+    } catch { /* gone already */ }
+  }
+  heldLocks.clear();
+}
+
 /** A held lock. */
 export interface OutLock {
   /** The lock file. */
@@ -124,11 +136,13 @@ async function takeLock(dir: string, created: boolean): Promise<OutLock> {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await createLockFile(mine, path, text);
+        heldLocks.set(path, me.token);
         return {
           path,
           release: async () => {
             const now = parseLock(await Deno.readTextFile(path).catch(() => ""));
             if (now?.token === me.token) await Deno.remove(path).catch(() => {});
+            heldLocks.delete(path);
             if (created) await Deno.remove(dir).catch(() => {}); // only if empty
           },
         };

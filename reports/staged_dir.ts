@@ -49,6 +49,20 @@ async function filesUnder(dir: string): Promise<string[]> {
 /** A staging folder for the target folder `target`. */
 export class StagedDir {
   private done = false;
+  private static live = new Set<string>();
+
+  /**
+   * Remove every staging folder not yet committed or discarded, synchronously: for a process
+   * about to exit on a fatal error.
+   */
+  static discardAllSync(): void {
+    for (const p of StagedDir.live) {
+      try {
+        Deno.removeSync(p, { recursive: true });
+      } catch { /* gone already */ }
+    }
+    StagedDir.live.clear();
+  }
 
   private constructor(
     /** The folder being produced. */
@@ -83,6 +97,7 @@ export class StagedDir {
       faultPoint("mkdir", path);
       await Deno.mkdir(path, { recursive: true });
     }, opt);
+    StagedDir.live.add(path);
     return new StagedDir(target, path, existed, opt);
   }
 
@@ -97,6 +112,7 @@ export class StagedDir {
           await Deno.rename(this.path, this.target);
         }, this.opt);
         this.done = true;
+        StagedDir.live.delete(this.path);
         return;
       }
       const files = await filesUnder(this.path);
@@ -129,6 +145,7 @@ export class StagedDir {
       await this.moveAll(moves, what);
       this.done = true;
       await Deno.remove(this.path, { recursive: true }).catch(() => {});
+      StagedDir.live.delete(this.path);
     } catch (e) {
       await this.discard();
       throw e;
@@ -182,5 +199,6 @@ export class StagedDir {
   async discard(): Promise<void> {
     this.done = true;
     await Deno.remove(this.path, { recursive: true }).catch(() => {});
+    StagedDir.live.delete(this.path);
   }
 }
