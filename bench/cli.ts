@@ -1,6 +1,7 @@
 /**
  * The claimbench command line: `list`, `run`, `report`, `reproduce`.
- * Exit codes: 0 ok, 1 a case ended in `error` (or `--fail-on` tripped), 2 usage error.
+ * Exit codes: 0 ok, 1 a case ended in `error` (or `--fail-on` tripped) or a file-system fault,
+ * 2 usage error (or a busy --out), 130 interrupted.
  * @module
  */
 import { cpuWorkerCount } from "../models/cpu/pool.ts";
@@ -42,7 +43,8 @@ Commands:
   history     trend charts of every claim check over many runs
 
 Run 'claimbench <command> --help' for a command's options.
-Exit codes: 0 ok, 1 a case ended in error (or --fail-on tripped), 2 usage error.`,
+Exit codes: 0 ok; 1 a case ended in error (or --fail-on tripped), or a file or disk fault;
+2 usage error, or the --out folder is in use by another run; 130 interrupted (Ctrl-C).`,
   list: `Usage: claimbench list [--case <id|glob>] [--profile smoke|quick|full] [--json]
 
 Lists the cases with their paper, claim, version, config fields and estimated CPU time.`,
