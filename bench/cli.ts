@@ -15,7 +15,7 @@ import { RESULTS_FILE, runPlan, shardCases } from "./runner.ts";
 import { parseBaseSeed, parseSeedsOption, planSeeds } from "./seeds.ts";
 import { lockOutDir, releaseAllLocksSync } from "./out_lock.ts";
 import { StagedDir } from "../reports/staged_dir.ts";
-import { INTERRUPTED_EXIT, withInterrupt } from "./interrupt.ts";
+import { Interrupted, INTERRUPTED_EXIT, withInterrupt } from "./interrupt.ts";
 import { describeOsError } from "../reports/fs_error.ts";
 import { UsageError } from "./usage_error.ts";
 import { SUITE_VERSION } from "./version.ts";
@@ -414,7 +414,7 @@ function debugEnabled(): boolean {
 function fatal(e: unknown): never {
   StagedDir.discardAllSync();
   releaseAllLocksSync();
-  Deno.exit(reportError(e));
+  Deno.exit(e instanceof Interrupted ? INTERRUPTED_EXIT : reportError(e));
 }
 
 if (import.meta.main) {

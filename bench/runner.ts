@@ -78,6 +78,17 @@ function samePlan(a: Plan, b: Plan): string | null {
   return null;
 }
 
+/** `p`, or the abort reason of `signal` as soon as it is aborted (the adapter probe can take 15 s). */
+function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 /** Run one case to a result (never throws for a failure inside the case). */
 export async function runCase(
   c: AnyCase,
@@ -105,7 +116,10 @@ export async function runCase(
   const ctx: CaseContext = {
     ...rest,
     backend: opts.choice.backend,
-    progress: (done, total, label) => progress.update(done, total, label),
+    progress: (done, total, label) => {
+      opts.signal?.throwIfAborted(); // Ctrl-C stops a case at its next progress report
+      progress.update(done, total, label);
+    },
   };
   const base = {
     id: c.id,
@@ -220,7 +234,7 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       );
     }
   }
-  let choice = await acquireBackend(opts.backend, { gpu: opts.gpu });
+  let choice = await untilAborted(acquireBackend(opts.backend, { gpu: opts.gpu }), opts.signal);
   let lost = false, finished = false, prevFailed = false;
   // any loss before the run's own destroy() at the end (driver reset, a case destroying it)
   // means the next case needs a fresh device
