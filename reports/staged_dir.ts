@@ -90,10 +90,11 @@ export class StagedDir {
       );
     }
     const existed = k === "dir";
+    const step = existed ? "cannot write into the output folder" : what;
     const path = existed
       ? join(target, STAGING_PREFIX + hex())
       : join(dirname(target), `${STAGING_PREFIX}${hex()}-${basename(target).slice(0, 80)}`);
-    await fsStep(what, target, async () => {
+    await fsStep(step, target, async () => {
       faultPoint("mkdir", path);
       await Deno.mkdir(path, { recursive: true });
     }, opt);
