@@ -31,3 +31,13 @@ export async function loadFastCheck(): Promise<typeof import("fast-check")> {
 export async function loadPlaywright(): Promise<typeof import("playwright-core")> {
   return await import("playwright-core");
 }
+
+/** DuckDB (embedded, no server), for the tidy tables and queries over many runs (loaded on first use). */
+export async function loadDuckDB(): Promise<typeof import("@duckdb/node-api")> {
+  return await import("@duckdb/node-api");
+}
+
+/** hyparquet, an independent Parquet reader (tests read back what DuckDB wrote). */
+export async function loadHyparquet(): Promise<typeof import("hyparquet")> {
+  return await import("hyparquet");
+}
