@@ -23,6 +23,7 @@ import { cmdMerge, MERGE_HELP } from "./cmd_merge.ts";
 import { cmdHistory, HISTORY_HELP } from "./cmd_history.ts";
 import { cmdRejudge, REJUDGE_HELP } from "./cmd_rejudge.ts";
 import { cmdExport, EXPORT_HELP } from "./cmd_export.ts";
+import { cmdPublish, PUBLISH_HELP } from "./cmd_publish.ts";
 import { tidyTables } from "./export.ts";
 import { writeTidyTables } from "../reports/tidy_write.ts";
 
@@ -41,6 +42,7 @@ Commands:
   history     trend charts of every claim check over many runs
   rejudge     judge a results file again from its stored measurements (no retraining)
   export      the tidy tables of a run (runs, checks, provenance) as CSV, Parquet, JSON Lines
+  publish     a static site over many runs: claims × machines × commits, trends, flips
 
 Run 'claimbench <command> --help' for a command's options.
 Exit codes: 0 ok, 1 a case ended in error (or --fail-on tripped), 2 usage error.`,
@@ -70,6 +72,7 @@ Options:
   history: HISTORY_HELP,
   rejudge: REJUDGE_HELP,
   export: EXPORT_HELP,
+  publish: PUBLISH_HELP,
   report: `Usage: claimbench report <results.json> [--out <dir>]
 
 Writes report.html (offline), summary.md, junit.xml and one .vl.json + .svg per chart
@@ -351,11 +354,13 @@ export async function main(args: string[]): Promise<number> {
         return await cmdRejudge(rest);
       case "export":
         return await cmdExport(rest);
+      case "publish":
+        return await cmdPublish(rest);
       default:
         throw new UsageError(
           `unknown command ${
             JSON.stringify(cmd)
-          }; allowed: list, run, report, reproduce, compare, merge, history, rejudge, export`,
+          }; allowed: list, run, report, reproduce, compare, merge, history, rejudge, export, publish`,
         );
     }
   } catch (e) {
