@@ -55,7 +55,7 @@ export async function scaffoldFiles(dir: string, id: string): Promise<ScaffoldFi
     },
     {
       path: "deno.json",
-      text: JSON.stringify({ nodeModulesDir: "auto", imports }, null, 2) + "\n",
+      text: JSON.stringify({ imports }, null, 2) + "\n",
     },
     {
       path: "README.md",
