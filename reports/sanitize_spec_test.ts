@@ -139,6 +139,9 @@ Deno.test("sanitizeSpec drops prototype keys and never pollutes a prototype", ()
   assert(!keysOf(s).has("__proto__") && !keysOf(s).has("prototype"));
   assert.deepEqual(s.data, { values: [{ x: 1 }] });
   // a key named like an Object.prototype member is kept as data
-  assert.deepEqual(clean({ toString: "a", hasOwnProperty: 1 }), { toString: "a", hasOwnProperty: 1 });
+  assert.deepEqual(clean({ toString: "a", hasOwnProperty: 1 }), {
+    toString: "a",
+    hasOwnProperty: 1,
+  });
   console.log(`sanitize_spec_test: ${tried} hostile documents tried in all`);
 });
