@@ -21,6 +21,7 @@ import { checkBaselineName, saveBaseline } from "../reports/baselines.ts";
 import { cmdCompare, COMPARE_HELP } from "./cmd_compare.ts";
 import { cmdMerge, MERGE_HELP } from "./cmd_merge.ts";
 import { cmdHistory, HISTORY_HELP } from "./cmd_history.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
 
 const HELP: Record<string, string> = {
   main: `claimbench ${SUITE_VERSION} — executable claims of ML-theory papers
@@ -149,8 +150,12 @@ function cmdList(args: string[]): number {
 }
 
 async function finishReport(results: Results, outDir: string, quiet: boolean): Promise<void> {
-  const { files } = await writeReport(results, outDir);
-  if (!quiet) console.error(`report: ${join(outDir, "report.html")} (${files.length} files)`);
+  const { files, warnings } = await writeReport(results, outDir);
+  if (quiet) return;
+  for (const w of warnings) {
+    console.error(`claimbench report: warning: ${terminalSafe(w, { oneLine: true })}`);
+  }
+  console.error(`report: ${terminalSafe(join(outDir, "report.html"))} (${files.length} files)`);
 }
 
 function exitCodeFor(results: Results, failOn: string | undefined): number {
@@ -283,7 +288,8 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
 function printVerdicts(results: Results): void {
   for (const c of Object.values(results.cases)) {
     const v = c.verdict;
-    console.log(`${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${fmtStatistic(v)}`);
+    const line = `${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${fmtStatistic(v)}`;
+    console.log(terminalSafe(line, { oneLine: true }));
   }
 }
 
@@ -343,7 +349,7 @@ export async function main(args: string[]): Promise<number> {
     if (
       e instanceof UsageError || e instanceof ResultsFileError || e instanceof GpuUnavailableError
     ) {
-      console.error(`claimbench: ${e.message}`);
+      console.error(`claimbench: ${terminalSafe(e.message)}`);
       return e instanceof UsageError ? 2 : e instanceof GpuUnavailableError ? 2 : 1;
     }
     throw e;
