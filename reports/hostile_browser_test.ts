@@ -119,10 +119,11 @@ Deno.test({
         });
         page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
         await page.goto(`file://${file}`, { waitUntil: "load" });
-        const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]')
-          .getAttribute("content");
-        assert.match(csp ?? "", /default-src 'none'/);
-        assert.doesNotMatch(csp ?? "", /unsafe-eval|https?:|\*/);
+        const csp = await page.evaluate(
+          `document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? ""`,
+        ) as string;
+        assert.match(csp, /default-src 'none'/);
+        assert.doesNotMatch(csp, /unsafe-eval|https?:|\*/);
 
         const total = await page.locator("[data-vl-spec]").count();
         assert.equal(total, nCharts, `${name}: chart containers`);
