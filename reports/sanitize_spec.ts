@@ -15,6 +15,8 @@
  * - `description` loses its markup and is capped at {@link MAX_DESCRIPTION} characters;
  * - every string (data rows included) is capped at {@link MAX_STRING} characters and a CSS
  *   `url(` (or `image-set(`) in it is broken up (a fill or cursor could otherwise fetch);
+ * - `width`/`height` are capped at {@link MAX_SIZE} and `sequence` generators at
+ *   {@link MAX_SEQUENCE} values (rendering them would exhaust memory);
  * - `__proto__`, `constructor` and `prototype` keys are dropped, nesting deeper than
  *   {@link MAX_DEPTH} is cut, and at most {@link MAX_NODES} values are kept.
  *
@@ -30,6 +32,11 @@ export const MAX_NODES = 1_000_000;
 export const MAX_STRING = 10_000;
 /** Characters kept of a `description`. */
 export const MAX_DESCRIPTION = 500;
+
+/** Largest `width`/`height` kept, in pixels (a huge view exhausts memory when rendered). */
+export const MAX_SIZE = 10_000;
+/** Most values a `sequence` generator may make. */
+export const MAX_SEQUENCE = 100_000;
 
 /** Keys that can load a resource, link out or configure loading: dropped outside data rows. */
 const DROP_KEYS = new Set(["usermeta", "url", "href", "loader", "baseURL"]);
@@ -88,6 +95,28 @@ class Walker {
       this.note(path, "CSS url( broken up");
     }
     return out;
+  }
+
+  /** Caps on sizes and generators that would make rendering run out of memory. */
+  capWork(out: Record<string, unknown>, path: string): void {
+    for (const k of ["width", "height"]) {
+      const v = out[k];
+      if (typeof v === "number" && Math.abs(v) > MAX_SIZE) {
+        out[k] = Math.sign(v) * MAX_SIZE;
+        this.note(`${path}.${k}`, `capped at ${MAX_SIZE}`);
+      }
+    }
+    const { start, stop, step } = out;
+    if (
+      (/\.sequence$/.test(path) || out.type === "sequence") &&
+      typeof start === "number" && typeof stop === "number"
+    ) {
+      const by = typeof step === "number" && step !== 0 ? Math.abs(step) : 1;
+      if (Math.abs(stop - start) / by > MAX_SEQUENCE + 1) {
+        out.stop = start + Math.sign(stop - start) * MAX_SEQUENCE * by;
+        this.note(`${path}.stop`, `sequence capped at ${MAX_SEQUENCE} values`);
+      }
+    }
   }
 
   /** A sanitized copy of `v`, or `undefined` when it is dropped. */
@@ -156,6 +185,7 @@ class Walker {
       const x = this.value(o[k], at, depth + 1, inData || DATA_ROW_KEYS.has(k));
       if (x !== undefined) out[k] = x;
     }
+    if (!inData) this.capWork(out, path);
     // A data definition that only had a URL becomes an empty inline data set.
     if (droppedUrl && /(^|\.)data(\[\d+\])?$/.test(path) && !DATA_SOURCES.some((k) => k in out)) {
       out.values = [];

@@ -5,6 +5,8 @@ import {
   MAX_DEPTH,
   MAX_DESCRIPTION,
   MAX_NODES,
+  MAX_SEQUENCE,
+  MAX_SIZE,
   MAX_STRING,
   safeSpec,
   sanitizeSpec,
@@ -124,6 +126,19 @@ Deno.test("sanitizeSpec caps descriptions, strings, nesting and size", () => {
   assert(depth > 0 && depth < MAX_DEPTH, `depth ${depth}`);
   const big = clean({ ...POINT, data: { values: new Array(MAX_NODES + 10).fill(0) } });
   assert((big.data as { values: unknown[] }).values.length < MAX_NODES);
+  // work caps: a huge view or sequence would exhaust memory when rendered
+  const work = clean({
+    data: { sequence: { start: 0, stop: 1e12, as: "x" } },
+    mark: "point",
+    width: 1e9,
+    height: -1e9,
+    encoding: { x: { field: "x", type: "quantitative" } },
+  });
+  assert.deepEqual(work.data, { sequence: { start: 0, stop: MAX_SEQUENCE, as: "x" } });
+  assert.equal(work.width, MAX_SIZE);
+  assert.equal(work.height, -MAX_SIZE);
+  const vegaSeq = clean({ transform: [{ type: "sequence", start: 5, stop: -1e15, step: -0.5 }] });
+  assert.equal((vegaSeq.transform as { stop: number }[])[0].stop, 5 - MAX_SEQUENCE * 0.5);
   assert.deepEqual(safeSpec("not a spec"), {});
   assert.deepEqual(safeSpec([POINT]), {});
   assert.deepEqual(safeSpec(null), {});
