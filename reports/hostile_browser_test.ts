@@ -27,8 +27,25 @@ const hasChromium = await chromiumOrWarn("hostile_browser_test");
 /** URLs that never leave the page. */
 const LOCAL = /^(file|data|about|blob):/;
 
-/** Open every actions menu of the page and click every action in it; returns the labels. */
-async function clickEveryAction(page: Page): Promise<string[]> {
+/** Hover a mark of every chart (tooltips show file-borne text); returns how many. */
+async function hoverEveryChart(page: Page): Promise<number> {
+  const charts = page.locator("[data-vl-spec]");
+  let n = 0;
+  for (let i = 0; i < await charts.count(); i++) {
+    const mark = charts.nth(i).locator("svg .role-mark path").first();
+    if (!(await mark.count())) continue;
+    await mark.hover({ force: true });
+    await page.waitForTimeout(50);
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Open every actions menu of the page and click every action in it; returns the labels.
+ * The downloads the clicks start (image exports) are listed in `downloads`.
+ */
+async function clickEveryAction(page: Page, downloads: string[]): Promise<string[]> {
   const clicked: string[] = [];
   const menus = page.locator(".vega-embed details");
   const n = await menus.count();
@@ -44,7 +61,9 @@ async function clickEveryAction(page: Page): Promise<string[]> {
       clicked.push((await a.textContent()) ?? "");
       const download = page.waitForEvent("download", { timeout: 5_000 }).catch(() => null);
       await a.click();
-      await (await download)?.cancel().catch(() => {});
+      const d = await download;
+      if (d) downloads.push(d.suggestedFilename());
+      await d?.cancel().catch(() => {});
     }
   }
   return clicked;
@@ -141,7 +160,15 @@ Deno.test({
         ) as number[];
         assert(marks.every((m) => m > 0), `${name}: marks per chart ${marks}`);
 
-        const clicked = await clickEveryAction(page);
+        assert.equal(await hoverEveryChart(page), nCharts, `${name}: hovered charts`);
+        const tooltipMarkup = await page.evaluate(
+          `document.querySelectorAll("#vg-tooltip-element img, #vg-tooltip-element script").length`,
+        );
+        assert.equal(tooltipMarkup, 0, `${name}: markup from the file in a tooltip`);
+        const downloads: string[] = [];
+        const clicked = await clickEveryAction(page, downloads);
+        // the image exports still work under the CSP: each click starts a download
+        assert.equal(downloads.length, clicked.length, `${name}: downloads ${downloads}`);
         clickedAll += clicked.length;
         assert.equal(clicked.length, 2 * nCharts, `${name}: actions ${clicked.join(", ")}`);
         assert(clicked.every((t) => /^Save as (SVG|PNG)$/.test(t)), clicked.join(", "));
@@ -166,7 +193,8 @@ Deno.test({
       assert.deepEqual(left, [], `requests left the page: ${left.join(", ")}`);
       console.log(
         `hostile_browser_test: 2 hostile pages (${nCharts} hostile charts each) opened, ` +
-          `${clickedAll} actions clicked, ${requests.length} local requests, 0 sent out`,
+          `every chart hovered, ${clickedAll} actions clicked (each a download), ${requests.length} local requests, ` +
+          "0 sent out",
       );
     } finally {
       await close();
