@@ -83,6 +83,18 @@ Deno.test({
       assert.match(runs[0].out, /fl\.esc\\u001b\]0;owned\\u0007/); // the id, visibly escaped
       assert.match(runs[0].out, /warning: chart .*unsafe part\(s\) removed/);
       assert.match(runs[1].out, /\\u001b/);
+      // the javascript:/data: links of the `links` chart no longer crash report/compare/merge
+      assert([0, 1].includes(runs[1].code), runs[1].out);
+      assert.doesNotMatch(runs.slice(0, 4).map((r) => r.out).join("\n"), /^\s+at /m, "stack trace");
+      for (
+        const f of [
+          join(a, "report.html"),
+          join(a, "charts", "fl.balance--scaling.svg"),
+          join(tmp, "cmp", "compare.html"),
+          join(tmp, "merged", "report.html"),
+          join(tmp, "hist", "history.html"),
+        ]
+      ) assert(await Deno.stat(f).then((s) => s.isFile, () => false), `${f} not written`);
       assert.equal(runs[2].code, 0, runs[2].out);
       assert.match(runs[3].out, /skipped .*\\u001b/);
       assert.equal(runs[4].code, 1, runs[4].out);
