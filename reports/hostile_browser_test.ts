@@ -1,5 +1,5 @@
 /**
- * Browser test of report.html and compare.html built from a HOSTILE results file (charts that
+ * Browser test of report.html, compare.html and history.html built from HOSTILE results files (charts that
  * try to run a script through vega-embed's menu, usermeta embed options, descriptions, image
  * marks and links, and to load remote data, config and images): opened from file:// in
  * headless Chromium, every chart must still render, every vega-embed action is clicked, and
@@ -14,6 +14,8 @@ import type { Page } from "playwright-core";
 import { compareResults } from "./compare.ts";
 import { writeCompare } from "./write_compare.ts";
 import { writeReport } from "./write_report.ts";
+import { buildHistory } from "./history.ts";
+import { writeHistory } from "./write_history.ts";
 import { hostileResults, hostileSpecs } from "./_fixture_test_util.ts";
 import {
   ALL_CHARTS_SETTLED,
@@ -91,7 +93,7 @@ const CSP_PROBE = `(async () => {
 })()`;
 
 Deno.test({
-  name: "hostile results: report.html and compare.html run no script from the file, send no " +
+  name: "hostile results: report, compare and history pages run no script from the file, send no " +
     "request, and still show every chart",
   ignore: !hasChromium,
   sanitizeResources: false,
@@ -108,6 +110,14 @@ Deno.test({
     assert.equal(nCharts, Object.keys(hostileSpecs()).length);
     const rep = await writeReport(a, join(tmp, "report"));
     const cmp = await writeCompare(compareResults(a, b), join(tmp, "compare"));
+    // history: charts we build, but from the files' check names and labels
+    const hist = buildHistory([{ source: "a", results: a }, { source: "b", results: b }]);
+    await writeHistory(hist, join(tmp, "history"));
+    const expected: Record<string, number> = {
+      report: nCharts,
+      compare: nCharts,
+      history: hist.series.length,
+    };
     // Every chart still renders to a static SVG, and what was removed is said, one line each.
     for (const w of [...rep.warnings, ...cmp.warnings]) assert(!w.includes("\n"), w);
     assert(!rep.warnings.some((w) => w.includes("did not render")), rep.warnings.join("\n"));
@@ -128,6 +138,7 @@ Deno.test({
         const [name, file, shot] of [
           ["report", join(tmp, "report", "report.html"), "hostile-report.png"],
           ["compare", join(tmp, "compare", "compare.html"), "hostile-compare.png"],
+          ["history", join(tmp, "history", "history.html"), "hostile-history.png"],
         ] as const
       ) {
         const page = await context.newPage();
@@ -145,14 +156,16 @@ Deno.test({
         assert.doesNotMatch(csp, /unsafe-eval|https?:|\*/);
 
         const total = await page.locator("[data-vl-spec]").count();
-        assert.equal(total, nCharts, `${name}: chart containers`);
+        const want = expected[name];
+        assert(want > 0);
+        assert.equal(total, want, `${name}: chart containers`);
         await page.waitForFunction(ALL_CHARTS_SETTLED, undefined, { timeout: 30_000 });
         const failed = await page.locator("[data-vl-spec].chart-failed").allTextContents();
         const rendered = await page.locator("[data-vl-spec] svg.marks, [data-vl-spec] canvas")
           .count();
         await page.screenshot({ path: join(ARTIFACTS, shot), fullPage: true });
         assert.deepEqual(failed, [], `${name}: charts failed`);
-        assert.equal(rendered, nCharts, `${name}: ${rendered} charts rendered of ${nCharts}`);
+        assert.equal(rendered, want, `${name}: ${rendered} charts rendered of ${want}`);
         // every chart draws marks from its inline data (the sanitized spec is still a chart)
         const marks = await page.evaluate(
           `Array.from(document.querySelectorAll("[data-vl-spec]"), (el) =>
@@ -160,7 +173,7 @@ Deno.test({
         ) as number[];
         assert(marks.every((m) => m > 0), `${name}: marks per chart ${marks}`);
 
-        assert.equal(await hoverEveryChart(page), nCharts, `${name}: hovered charts`);
+        assert.equal(await hoverEveryChart(page), want, `${name}: hovered charts`);
         const tooltipMarkup = await page.evaluate(
           `document.querySelectorAll("#vg-tooltip-element img, #vg-tooltip-element script").length`,
         );
@@ -170,7 +183,7 @@ Deno.test({
         // the image exports still work under the CSP: each click starts a download
         assert.equal(downloads.length, clicked.length, `${name}: downloads ${downloads}`);
         clickedAll += clicked.length;
-        assert.equal(clicked.length, 2 * nCharts, `${name}: actions ${clicked.join(", ")}`);
+        assert.equal(clicked.length, 2 * want, `${name}: actions ${clicked.join(", ")}`);
         assert(clicked.every((t) => /^Save as (SVG|PNG)$/.test(t)), clicked.join(", "));
         await page.waitForTimeout(300);
 
@@ -192,7 +205,8 @@ Deno.test({
       const left = requests.filter((u) => !LOCAL.test(u));
       assert.deepEqual(left, [], `requests left the page: ${left.join(", ")}`);
       console.log(
-        `hostile_browser_test: 2 hostile pages (${nCharts} hostile charts each) opened, ` +
+        `hostile_browser_test: 3 pages from 2 hostile documents (${nCharts} hostile charts ` +
+          `each, ${hist.series.length} history charts) opened, ` +
           `every chart hovered, ${clickedAll} actions clicked (each a download), ${requests.length} local requests, ` +
           "0 sent out",
       );
