@@ -6,13 +6,21 @@
 export { z } from "zod";
 export type { ZodType } from "zod";
 
-/** Vega, Vega-Lite and their types, loaded on first use (they take ~1 s to parse). */
+/**
+ * Vega, Vega-Lite and their types, loaded on first use (they take ~1 s to parse), with Vega's
+ * CSP-safe expression interpreter (evaluates expressions from their AST, never compiles them).
+ */
 export async function loadVega(): Promise<{
   vega: typeof import("vega");
   vl: typeof import("vega-lite");
+  expressionInterpreter: typeof import("vega-interpreter").expressionInterpreter;
 }> {
-  const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
-  return { vega, vl };
+  const [vega, vl, interp] = await Promise.all([
+    import("vega"),
+    import("vega-lite"),
+    import("vega-interpreter"),
+  ]);
+  return { vega, vl, expressionInterpreter: interp.expressionInterpreter };
 }
 
 /** tfjs (full bundle, with gradients) plus its WebGPU backend, loaded on first use. */

@@ -26,6 +26,7 @@ import { cmdExport, EXPORT_HELP } from "./cmd_export.ts";
 import { cmdPublish, PUBLISH_HELP } from "./cmd_publish.ts";
 import { tidyTables } from "./export.ts";
 import { writeTidyTables } from "../reports/tidy_write.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
 
 const HELP: Record<string, string> = {
   main: `claimbench ${SUITE_VERSION} — executable claims of ML-theory papers
@@ -162,8 +163,12 @@ function cmdList(args: string[]): number {
 async function finishReport(results: Results, outDir: string, quiet: boolean): Promise<void> {
   // the tidy tables (runs, checks, provenance) beside results.json, for pandas, R and DuckDB
   await writeTidyTables(tidyTables(results, (id) => findCase(id)), outDir, ["csv", "parquet"]);
-  const { files } = await writeReport(results, outDir);
-  if (!quiet) console.error(`report: ${join(outDir, "report.html")} (${files.length} files)`);
+  const { files, warnings } = await writeReport(results, outDir);
+  if (quiet) return;
+  for (const w of warnings) {
+    console.error(`claimbench report: warning: ${terminalSafe(w, { oneLine: true })}`);
+  }
+  console.error(`report: ${terminalSafe(join(outDir, "report.html"))} (${files.length} files)`);
 }
 
 function exitCodeFor(results: Results, failOn: string | undefined): number {
@@ -297,11 +302,10 @@ function printVerdicts(results: Results): void {
   for (const c of Object.values(results.cases)) {
     const v = c.verdict;
     const labels = verdictLabels(c);
-    console.log(
-      `${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${fmtStatistic(v)}${
-        labels.length ? ` [${labels.join("; ")}]` : ""
-      }`,
-    );
+    const line = `${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${fmtStatistic(v)}${
+      labels.length ? ` [${labels.join("; ")}]` : ""
+    }`;
+    console.log(terminalSafe(line, { oneLine: true }));
   }
 }
 
@@ -367,7 +371,7 @@ export async function main(args: string[]): Promise<number> {
     if (
       e instanceof UsageError || e instanceof ResultsFileError || e instanceof GpuUnavailableError
     ) {
-      console.error(`claimbench: ${e.message}`);
+      console.error(`claimbench: ${terminalSafe(e.message)}`);
       return e instanceof UsageError ? 2 : e instanceof GpuUnavailableError ? 2 : 1;
     }
     throw e;

@@ -9,6 +9,7 @@ import { parseCommandArgs } from "./cli_args.ts";
 import { UsageError } from "./usage_error.ts";
 import { loadRunStore } from "../reports/run_store.ts";
 import { linkBaseFor, publishHtml } from "../reports/publish.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
 
 /** `publish --help`. */
 export const PUBLISH_HELP = `Usage: claimbench publish <dir> --out <site dir>
@@ -49,7 +50,9 @@ export async function cmdPublish(args: string[]): Promise<number> {
   try {
     const t0 = performance.now();
     const store = await loadRunStore(dir, join(tmp, "data"));
-    for (const s of store.skipped) console.error(`claimbench publish: skipped ${s}`);
+    for (const s of store.skipped) {
+      console.error(`claimbench publish: skipped ${terminalSafe(s, { oneLine: true })}`);
+    }
     if (!store.runs.length) {
       console.error(`claimbench publish: no readable run under ${dir}`);
       return 1;
