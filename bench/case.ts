@@ -37,6 +37,35 @@ export interface CaseContext {
   readonly signal: AbortSignal;
 }
 
+/**
+ * What a judge may use besides the measurement: seeds for its resampling, derived from the run's
+ * base seed by name (so `--base-seed` reaches them and a re-judge draws the same resamples).
+ */
+export interface JudgeContext {
+  /** The run's base seed. */
+  readonly baseSeed: number;
+  /** A 31-bit integer seed for the resampling step `name` (with optional integer ids). */
+  seed(name: string, ...ids: number[]): number;
+}
+
+/**
+ * A declared alternative of one of our own choices (a config field tagged "ours"): values a
+ * careful reader could defend instead of the default. The report shows the verdict under each and
+ * labels the case "robust" or "depends on <choice>". Values the paper fixes are never varied.
+ */
+export interface Alternative<C> {
+  /** The config field of the choice. */
+  choice: keyof C & string;
+  /** The alternative values (the config's own value is the default row). */
+  values: readonly unknown[];
+  /** "judge": re-judged from the stored measurement; "run": the case is measured again. */
+  needs: "judge" | "run";
+  /** For "run": the profiles whose runs measure it (default: full only), to bound the cost. */
+  runIn?: readonly Profile[];
+  /** Why the alternatives are defensible. */
+  note: string;
+}
+
 /** What `judge` and `charts` get back: everything the case computed. */
 export interface CaseOutput<M, P> {
   measurement: M;
@@ -49,6 +78,19 @@ export interface Table {
   title: string;
   columns: string[];
   rows: (string | number | null)[][];
+}
+
+/**
+ * One tidy row of a measurement (for the `runs` table of `export`): one observable of one run.
+ * `point` names the grid point, e.g. `{ d: 32, ratio: 1.5 }`; `seed` is null for a quantity that
+ * is not per seed.
+ */
+export interface RunRow {
+  seed: number | null;
+  point: Record<string, string | number>;
+  observable: string;
+  value: number | null;
+  unit: string;
 }
 
 /** Where each hyperparameter of the config comes from. */
@@ -67,6 +109,20 @@ export interface Case<C extends Record<string, unknown>, M, P> {
   claim: string;
   /** Bumped when the meaning of the case changes. */
   version: number;
+  /**
+   * The claim's fixed part: tolerance bands, levels and similar constants that `judge` compares
+   * against. Not config: `--set`/`--config` cannot change them (a usage error naming the claim).
+   */
+  claimSpec?: Readonly<Record<string, unknown>>;
+  /**
+   * Zod schema of the measurement as stored in results.json (after `encodeMeasurement`, decoded
+   * again): validated on write and on read, so `rejudge` can recompute the verdict from it.
+   */
+  measurementSchema?: z.ZodType<M>;
+  /** Bumped when `judge` changes what it concludes from the same measurement (default 1). */
+  judgeVersion?: number;
+  /** Declared alternatives of our own choices, for the robustness table. */
+  alternatives?: readonly Alternative<C>[];
   /** Strict zod object schema of the config; every field described. */
   configSchema: z.ZodType<C>;
   /** Config defaults per profile (partial; validated through `configSchema`). */
@@ -81,8 +137,11 @@ export interface Case<C extends Record<string, unknown>, M, P> {
   run(ctx: CaseContext, config: C): Promise<M>;
   /** What the theory predicts for this config. */
   predict(config: C): P;
-  /** Measured against predicted: the verdict with its statistics. */
-  judge(out: CaseOutput<M, P>, config: C): Verdict;
+  /**
+   * Measured against predicted: the verdict with its statistics. A pure function of its
+   * arguments (resampling seeds come from `j.seed`), so `rejudge` can recompute it.
+   */
+  judge(out: CaseOutput<M, P>, config: C, j: JudgeContext): Verdict;
   /** Vega-Lite charts, each showing the measurement with CIs and the prediction. */
   charts(out: CaseOutput<M, P>, config: C, verdict: Verdict): Chart[];
   /**
@@ -90,6 +149,11 @@ export interface Case<C extends Record<string, unknown>, M, P> {
    * llvmpipe: "use" it (default) or run on the "cpu" path because it is faster there (measured).
    */
   onFallbackAdapter?: "use" | "cpu";
+  /**
+   * The measurement as tidy rows (one per seed × grid point × observable, with units), for the
+   * `runs` table that `export` writes beside results.json.
+   */
+  tidyRuns?(measurement: M, config: C): RunRow[];
   /** Optional tables for the report. */
   tables?(out: CaseOutput<M, P>, config: C, verdict: Verdict): Table[];
 }

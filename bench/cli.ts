@@ -8,7 +8,7 @@ import { cpuWorkerCount } from "../models/cpu/pool.ts";
 import type { ParseArgsOptionsConfig } from "node:util";
 import { outOption, parseCommandArgs } from "./cli_args.ts";
 import { dirname, join } from "node:path";
-import { selectCases } from "./registry.ts";
+import { findCase, selectCases } from "./registry.ts";
 import { type AnyCase, type Profile, PROFILES } from "./case.ts";
 import { checkOverrideKeys, parseOverrides, readConfigFile, resolveConfig } from "./config.ts";
 import { RESULTS_FILE, runPlan, shardCases } from "./runner.ts";
@@ -22,11 +22,17 @@ import { SUITE_VERSION } from "./version.ts";
 import { GpuUnavailableError } from "../models/gpu/device.ts";
 import { readResults, type Results, ResultsFileError } from "../reports/schema.ts";
 import { writeReport } from "../reports/write_report.ts";
-import { fmtStatistic } from "../reports/_format.ts";
+import { fmtStatistic, verdictLabels } from "../reports/_format.ts";
 import { checkBaselineName, saveBaseline } from "../reports/baselines.ts";
 import { cmdCompare, COMPARE_HELP } from "./cmd_compare.ts";
 import { cmdMerge, MERGE_HELP } from "./cmd_merge.ts";
 import { cmdHistory, HISTORY_HELP } from "./cmd_history.ts";
+import { cmdRejudge, REJUDGE_HELP } from "./cmd_rejudge.ts";
+import { cmdExport, EXPORT_HELP } from "./cmd_export.ts";
+import { cmdPublish, PUBLISH_HELP } from "./cmd_publish.ts";
+import { tidyTables } from "./export.ts";
+import { writeTidyTables } from "../reports/tidy_write.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
 
 const HELP: Record<string, string> = {
   main: `claimbench ${SUITE_VERSION} — executable claims of ML-theory papers
@@ -41,6 +47,9 @@ Commands:
   compare     compare two runs (or a run and a baseline); exit 1 on a regression
   merge       join the results of run --shard i/n into one run and its report
   history     trend charts of every claim check over many runs
+  rejudge     judge a results file again from its stored measurements (no retraining)
+  export      the tidy tables of a run (runs, checks, provenance) as CSV, Parquet, JSON Lines
+  publish     a static site over many runs: claims × machines × commits, trends, flips
 
 Run 'claimbench <command> --help' for a command's options.
 Exit codes: 0 ok; 1 a case ended in error (or --fail-on tripped), or a file or disk fault;
@@ -69,6 +78,9 @@ Options:
   compare: COMPARE_HELP,
   merge: MERGE_HELP,
   history: HISTORY_HELP,
+  rejudge: REJUDGE_HELP,
+  export: EXPORT_HELP,
+  publish: PUBLISH_HELP,
   report: `Usage: claimbench report <results.json> [--out <dir>]
 
 Writes report.html (offline), summary.md, junit.xml and one .vl.json + .svg per chart
@@ -155,8 +167,17 @@ async function finishReport(
   quiet: boolean,
   signal: AbortSignal,
 ): Promise<void> {
-  const { files } = await writeReport(results, outDir, { signal });
-  if (!quiet) console.error(`report: ${join(outDir, "report.html")} (${files.length} files)`);
+  const { files, warnings } = await writeReport(results, outDir, {
+    signal,
+    // the tidy tables (runs, checks, provenance) beside results.json, for pandas, R and DuckDB
+    alsoProduce: (dir) =>
+      writeTidyTables(tidyTables(results, (id) => findCase(id)), dir, ["csv", "parquet"]),
+  });
+  if (quiet) return;
+  for (const w of warnings) {
+    console.error(`claimbench report: warning: ${terminalSafe(w, { oneLine: true })}`);
+  }
+  console.error(`report: ${terminalSafe(join(outDir, "report.html"))} (${files.length} files)`);
 }
 
 function exitCodeFor(results: Results, failOn: string | undefined): number {
@@ -301,7 +322,11 @@ function runPlanChecks(
 function printVerdicts(results: Results): void {
   for (const c of Object.values(results.cases)) {
     const v = c.verdict;
-    console.log(`${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${fmtStatistic(v)}`);
+    const labels = verdictLabels(c);
+    const line = `${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${fmtStatistic(v)}${
+      labels.length ? ` [${labels.join("; ")}]` : ""
+    }`;
+    console.log(terminalSafe(line, { oneLine: true }));
   }
 }
 
@@ -353,11 +378,17 @@ export async function main(args: string[]): Promise<number> {
         return await withInterrupt(NOTHING_WRITTEN, (signal) => cmdMerge(rest, signal));
       case "history":
         return await withInterrupt(NOTHING_WRITTEN, (signal) => cmdHistory(rest, signal));
+      case "rejudge":
+        return await cmdRejudge(rest);
+      case "export":
+        return await cmdExport(rest);
+      case "publish":
+        return await cmdPublish(rest);
       default:
         throw new UsageError(
           `unknown command ${
             JSON.stringify(cmd)
-          }; allowed: list, run, report, reproduce, compare, merge, history`,
+          }; allowed: list, run, report, reproduce, compare, merge, history, rejudge, export, publish`,
         );
     }
   } catch (e) {
@@ -375,16 +406,16 @@ const NOTHING_WRITTEN = "the output folder is left as it was";
  */
 function reportError(e: unknown): number {
   if (e instanceof UsageError || e instanceof GpuUnavailableError) {
-    console.error(`claimbench: ${e.message}`);
+    console.error(`claimbench: ${terminalSafe(e.message)}`);
     return 2;
   }
   if (e instanceof ResultsFileError) {
-    console.error(`claimbench: ${e.message}`);
+    console.error(`claimbench: ${terminalSafe(e.message)}`);
     return 1;
   }
   const fs = describeOsError(e);
   if (fs) {
-    console.error(`claimbench: ${fs.message}`);
+    console.error(`claimbench: ${terminalSafe(fs.message, { oneLine: true })}`);
     return 1;
   }
   const err = e instanceof Error ? e : new Error(String(e));
@@ -392,7 +423,7 @@ function reportError(e: unknown): number {
     ? " (out of memory or stack: the input is too large or too deeply nested)"
     : "";
   console.error(
-    `claimbench: unexpected ${err.name}: ${err.message.split("\n")[0]}${resource}; ` +
+    `claimbench: unexpected ${err.name}: ${terminalSafe(err.message.split("\n")[0])}${resource}; ` +
       "run again with CLAIMBENCH_DEBUG=1 for the stack trace, and report it",
   );
   if (debugEnabled()) console.error(err.stack);

@@ -10,6 +10,7 @@ import { fsStep } from "../reports/fs_error.ts";
 import { mergeShards, type ShardInput } from "../reports/merge.ts";
 import { resultsFileOf } from "../reports/results_path.ts";
 import { readResults } from "../reports/schema.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
 import { writeReport } from "../reports/write_report.ts";
 
 /** `merge --help`. */
@@ -78,13 +79,15 @@ export async function cmdMerge(args: string[], signal?: AbortSignal): Promise<nu
       signal,
       alsoWrite: { "results.json": text },
     });
-    for (const w of warnings) console.error(`claimbench merge: warning: ${w}`);
+    for (const w of warnings) {
+      console.error(`claimbench merge: warning: ${terminalSafe(w, { oneLine: true })}`);
+    }
   }
   if (!values.quiet) {
     console.error(
       `merged ${shards.length} shard(s), ${Object.keys(merged.cases).length} case(s)${
         merged.complete ? "" : " (incomplete)"
-      }: ${target}`,
+      }: ${terminalSafe(target)}`,
     );
   }
   return 0;

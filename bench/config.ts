@@ -110,6 +110,7 @@ export function resolveConfig(
   profile: Profile,
   overrides: Record<string, unknown>,
 ): Record<string, unknown> {
+  rejectClaimOverrides([c], overrides);
   const shape = configShape(c);
   const mine = Object.fromEntries(Object.entries(overrides).filter(([k]) => k in shape));
   const input = { ...c.profiles[profile], ...mine };
@@ -134,8 +135,29 @@ export function resolveConfig(
   throw new UsageError(`invalid config for ${c.id} (profile ${profile}):\n  ${lines.join("\n  ")}`);
 }
 
+/**
+ * Reject overrides of a claim's fixed part (bands, levels): the claim is not config. The message
+ * names the case whose claim it is and the fixed value.
+ */
+export function rejectClaimOverrides(
+  cases: readonly AnyCase[],
+  overrides: Record<string, unknown>,
+): void {
+  for (const key of Object.keys(overrides)) {
+    const owner = cases.find((c) => c.claimSpec && Object.hasOwn(c.claimSpec, key));
+    if (owner) {
+      throw new UsageError(
+        `--set ${key}: '${key}' is part of the claim of ${owner.id} (fixed: ${
+          JSON.stringify(owner.claimSpec![key])
+        }), not config; a claim's bands and levels cannot be overridden`,
+      );
+    }
+  }
+}
+
 /** Check that every override key belongs to at least one selected case. */
 export function checkOverrideKeys(cases: AnyCase[], overrides: Record<string, unknown>): void {
+  rejectClaimOverrides(cases, overrides);
   const known = new Set(cases.flatMap((c) => Object.keys(configShape(c))));
   const unknown = Object.keys(overrides).filter((k) => !known.has(k));
   if (unknown.length) {

@@ -28,3 +28,32 @@ Deno.test("configHash is canonical (key order does not matter) and sensitive to 
   assert.equal(await configHash({ a: 1, b: [1, 2] }), await configHash({ b: [1, 2], a: 1 }));
   assert.notEqual(await configHash({ a: 1 }), await configHash({ a: 2 }));
 });
+
+Deno.test("a claim's fixed part cannot be overridden: usage error naming the claim", async () => {
+  const { defineCase } = await import("./case.ts");
+  const { z } = await import("../deps.ts");
+  const { rejectClaimOverrides } = await import("./config.ts");
+  const c = defineCase({
+    id: "t.claim",
+    paper: "p",
+    claim: "c",
+    version: 1,
+    claimSpec: { band: [0.5, 2] },
+    configSchema: z.object({ k: z.number().default(1).describe("k") }).strict(),
+    profiles: { smoke: {}, quick: {}, full: {} },
+    params: {},
+    estimateSeconds: () => 0,
+    defaultSeeds: () => 1,
+    run: () => Promise.resolve(0),
+    predict: () => 0,
+    judge: () => {
+      throw new Error("unused");
+    },
+    charts: () => [],
+  });
+  assert.throws(
+    () => rejectClaimOverrides([c], { band: [0, 100] }),
+    /'band' is part of the claim of t\.claim \(fixed: \[0.5,2\]\), not config/,
+  );
+  rejectClaimOverrides([c], { k: 3 }); // config is free
+});

@@ -2,6 +2,8 @@
  * Reliability: every case is deterministic on the CPU, kills at random points lose nothing,
  * and bad results files give clear errors without overwriting anything.
  */
+import { decodeStored, judgeContext, judgeMeasurement, storeMeasurement } from "./judge.ts";
+import { lintChart } from "../reports/chart_lint.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ALL_CASES } from "./registry.ts";
@@ -20,10 +22,23 @@ for (const c of ALL_CASES) {
       return JSON.stringify({
         measurement,
         prediction,
-        verdict: c.judge({ measurement, prediction }, cfg),
+        verdict: c.judge({ measurement, prediction }, cfg, judgeContext(0)),
       });
     };
-    assert.equal(await once(), await once());
+    const first = await once();
+    assert.equal(first, await once());
+    // the charts a reader sees, through the runner's path (stored measurement, schema, judge)
+    const { measurement } = JSON.parse(first);
+    const stored = storeMeasurement(c, measurement);
+    const { charts } = judgeMeasurement(c, decodeStored(c, stored), cfg, {
+      baseSeed: 0,
+      alternatives: [],
+      profile: "smoke",
+    });
+    for (const ch of charts) {
+      const defects = await lintChart(ch.spec);
+      assert.deepEqual(defects, [], `${c.id}, chart ${ch.id}: ${JSON.stringify(defects)}`);
+    }
   });
 }
 
@@ -72,7 +87,7 @@ Deno.test("truncated, corrupt or wrong-version results: report, compare, merge a
   const variants: Record<string, string> = {
     truncated: text.slice(0, Math.floor(text.length / 2)),
     corrupt: text.replace('"schema": "claimbench.results"', '"schema": 42'),
-    "wrong-version": text.replace('"schemaVersion": 1', '"schemaVersion": 99'),
+    "wrong-version": text.replace('"schemaVersion": 2', '"schemaVersion": 99'),
   };
   for (const [name, body] of Object.entries(variants)) {
     const sub = join(dir, name);

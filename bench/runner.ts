@@ -6,8 +6,11 @@
  */
 import { join } from "node:path";
 import type { AnyCase, CaseContext, Profile } from "./case.ts";
-import { configHash, resolveConfig } from "./config.ts";
+import { configHash, configShape, resolveConfig } from "./config.ts";
+import { SUITE_VERSION } from "./version.ts";
 import { errorVerdict } from "./verdict.ts";
+import { decodeStored, judgeMeasurement, measureAlternatives, storeMeasurement } from "./judge.ts";
+import { rejudgeCaseResult } from "./rejudge.ts";
 import { collectProvenance } from "./provenance.ts";
 import { progressFor } from "./progress.ts";
 import { UsageError } from "./usage_error.ts";
@@ -19,6 +22,7 @@ import {
   CaseResultSchema,
   jsonSafe,
   type Plan,
+  type Provenance,
   readResults,
   type Results,
   RESULTS_SCHEMA_VERSION,
@@ -38,6 +42,8 @@ export interface RunOptions {
   shard: { index: number; count: number };
   command: string[];
   quiet?: boolean;
+  /** Claim packs the cases came from (recorded in provenance). */
+  packs?: Provenance["packs"];
   /** For tests: simulate the absence of WebGPU. */
   gpu?: GPU | null;
   signal?: AbortSignal;
@@ -55,6 +61,21 @@ export function prefersCpuPath(
   choice: Pick<BackendChoice, "adapter">,
 ): boolean {
   return choice.adapter?.isFallbackAdapter === true && c.onFallbackAdapter === "cpu";
+}
+
+/**
+ * The config fields of `c` that the user set (`--set`, `--config`, `--seeds`): a run with any of
+ * them is labelled "modified config" in every report.
+ */
+export function modifiedFields(
+  c: AnyCase,
+  overrides: Record<string, unknown>,
+  seeds: number | null,
+): string[] {
+  const shape = configShape(c);
+  const keys = Object.keys(overrides).filter((k) => k in shape);
+  if (seeds !== null) keys.push("seeds");
+  return keys.sort();
 }
 
 /** The cases of shard `index` of `count` (1-based), by position in the selection. */
@@ -102,6 +123,10 @@ export async function runCase(
     quiet?: boolean;
     signal?: AbortSignal;
     backendReason?: string | null;
+    /** Config fields set by --set/--config/--seeds for this case ("modified config"). */
+    configModified?: string[];
+    /** The commit that judges (from provenance). */
+    commit?: string | null;
   },
 ): Promise<CaseResult> {
   const startedAt = new Date();
@@ -134,31 +159,30 @@ export async function runCase(
     params: c.params,
     seeds: opts.seeds,
     startedAt: startedAt.toISOString(),
+    claimSpec: { ...(c.claimSpec ?? {}) },
+    configModified: opts.configModified ?? [],
+    judge: { suiteVersion: SUITE_VERSION, commit: opts.commit ?? null, rejudgedAt: null },
   };
   let result: CaseResult;
   try {
-    const measurement = await c.run(ctx, config);
-    const prediction = c.predict(config);
-    const out = { measurement, prediction };
-    const verdict = c.judge(out, config);
-    const charts = c.charts(out, config, verdict);
-    const tables = c.tables?.(out, config, verdict) ?? [];
-    if (opts.backendReason) verdict.findings.push(`Backend: ${opts.backendReason}.`);
-    if (runErrors.length) {
-      verdict.findings.push(
-        `${runErrors.length} individual run(s) failed and were excluded (see run errors)`,
-      );
-    }
+    // judged from the stored form of the measurement, exactly as `rejudge` will read it
+    const stored = storeMeasurement(c, await c.run(ctx, config));
+    const alternatives = await measureAlternatives(c, ctx, config, opts.profile);
+    const judged = judgeMeasurement(c, decodeStored(c, stored), config, {
+      baseSeed: opts.baseSeed,
+      alternatives,
+      profile: opts.profile,
+      backendReason: opts.backendReason,
+      runErrorCount: runErrors.length,
+    });
     result = {
       ...base,
       status: "done",
       endedAt: new Date().toISOString(),
       durationS: (performance.now() - t0) / 1000,
-      measurement,
-      prediction,
-      verdict,
-      charts,
-      tables,
+      measurement: stored,
+      alternatives,
+      ...judged,
       runErrors,
       error: null,
       timings,
@@ -171,6 +195,7 @@ export async function runCase(
       endedAt: new Date().toISOString(),
       durationS: (performance.now() - t0) / 1000,
       measurement: null,
+      alternatives: [],
       prediction: null,
       verdict: errorVerdict(err.message),
       charts: [],
@@ -245,7 +270,7 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       `claimbench: no WebGPU device (${choice.fallbackReason}); running on the CPU path.`,
     );
   }
-  const provenance = await collectProvenance(opts.backend, choice, opts.command);
+  const provenance = await collectProvenance(opts.backend, choice, opts.command, opts.packs);
   const now = new Date().toISOString();
   const results: Results = previous
     ? { ...previous, plan, provenance, updatedAt: now, complete: false }
@@ -267,9 +292,18 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
     const hash = await configHash({ id: c.id, version: c.version, config });
     const prior = results.cases[c.id];
     if (prior && prior.status === "done" && prior.configHash === hash) {
+      // a stored verdict is never trusted: it is judged again from the stored measurement
+      results.cases[c.id] = rejudgeCaseResult(c, prior, {
+        baseSeed: opts.baseSeed,
+        commit: provenance.git.commit,
+      });
       if (!opts.quiet) {
         console.error(
-          `[${i + 1}/${opts.cases.length}] ${c.id}: kept from the earlier run (--resume)`,
+          `[${
+            i + 1
+          }/${opts.cases.length}] ${c.id}: measurement kept from the earlier run (--resume), re-judged: ${
+            results.cases[c.id].verdict.status
+          }`,
         );
       }
       continue;
@@ -306,6 +340,8 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       ? { backend: "cpu", device: null, adapter: null, fallbackReason: backendReason }
       : choice;
     const result = await runCase(c, config, {
+      configModified: modifiedFields(c, opts.overrides, opts.seeds),
+      commit: provenance.git.commit,
       profile: opts.profile,
       seeds: seedSets[i],
       choice: caseChoice,

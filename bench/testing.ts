@@ -2,7 +2,7 @@
  * A {@link CaseContext} for tests and benches: CPU or WebGPU, fixed seeds, silent progress.
  * @module
  */
-import type { CaseContext } from "./case.ts";
+import type { CaseContext, Profile } from "./case.ts";
 import type { RunError } from "../reports/schema.ts";
 import { detachedContext } from "./detached_context.ts";
 
@@ -18,4 +18,22 @@ export function makeTestContext(
   opts: TestContextOptions = {},
 ): CaseContext & { runErrors: RunError[]; timings: Record<string, number> } {
   return detachedContext(opts);
+}
+
+/**
+ * Synthetic measurements for the mutation tests of one case's judge (`judge_mutation_test.ts`):
+ * one that satisfies the claim, and for each primary check one that violates it.
+ */
+export interface JudgeFixture {
+  /** The case's id. */
+  caseId: string;
+  /** The profile whose config the measurements are built for (default "quick"). */
+  profile?: Profile;
+  /** A measurement that satisfies the claim: the judge must say "reproduced". */
+  satisfying(config: Record<string, unknown>): unknown;
+  /**
+   * Per primary check (its name matched by `check`), a measurement that violates it: the judge
+   * must say "not reproduced", with every matching primary check "not reproduced".
+   */
+  violating: { check: RegExp; measurement(config: Record<string, unknown>): unknown }[];
 }

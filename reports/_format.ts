@@ -143,18 +143,61 @@ export interface TextTable {
   rows: string[][];
 }
 
-/** The checks of a case; the Verdict column holds the check's status. */
+/**
+ * The status a check shows: its own for a primary check; `info` for the others, which never
+ * carry a verdict badge.
+ */
+export function shownCheckStatus(k: Pick<Check, "primary" | "status">): VerdictStatus | "info" {
+  return k.primary ? k.status : "info";
+}
+
+/** The checks of a case; the Verdict column holds the shown status ({@link shownCheckStatus}). */
 export function checksTable(c: CaseResult): TextTable {
   return {
     header: ["Check", "Primary", "Verdict", "Value", "95% CI", "Band", "Note"],
     rows: c.verdict.checks.map((k) => [
       k.name,
       k.primary ? "yes" : "no",
-      k.status,
+      shownCheckStatus(k),
       fmtNum(k.value),
       fmtInterval(k.ci),
       fmtBand(k.band),
-      k.note,
+      [k.reason ? `inconclusive: ${k.reason}.` : "", k.note].filter(Boolean).join(" "),
+    ]),
+  };
+}
+
+/**
+ * The robustness label of a case: `robust`, `depends on <choice>`, or empty when the case
+ * declares no alternatives (or failed).
+ */
+export function robustnessLabel(c: CaseResult): string {
+  return caseStatus(c) === "error" ? "" : c.verdict.robustness?.label ?? "";
+}
+
+/** `modified config (a, b)` when the user set config fields of this case, else empty. */
+export function modifiedLabel(c: CaseResult): string {
+  return c.configModified.length ? `modified config (${c.configModified.join(", ")})` : "";
+}
+
+/** The labels of a case's verdict for a one-line display: robustness and modified config. */
+export function verdictLabels(c: CaseResult): string[] {
+  return [robustnessLabel(c), modifiedLabel(c)].filter(Boolean);
+}
+
+/** The robustness table of a case: the verdict under each declared alternative of our choices. */
+export function robustnessTable(c: CaseResult): TextTable {
+  const rows = c.verdict.robustness?.rows ?? [];
+  return {
+    header: ["Choice", "Value", "", "Evaluated by", "Verdict", "Headline statistic", "95% CI"],
+    rows: rows.map((r) => [
+      r.choice,
+      fmtValue(r.value),
+      r.isDefault ? "default" : "alternative",
+      r.needs === "judge" ? "re-judging the measurement" : "a run with this value",
+      r.status,
+      `${r.statistic} = ${fmtNum(r.estimate)}`,
+      r.note ? `${fmtInterval(r.ci)} (${r.note})` : fmtInterval(r.ci),
     ]),
   };
 }
@@ -247,10 +290,18 @@ export function statusCounts(results: Results): Record<VerdictStatus, number> {
 export function claimsTable(results: Results): TextTable {
   const rows = orderedCaseIds(results).map((id) => {
     const c = results.cases[id];
-    return [id, c.paper, c.claim, caseStatus(c), fmtCaseHeadline(c), keyFindings(c).join("\n")];
+    return [
+      id,
+      c.paper,
+      c.claim,
+      caseStatus(c),
+      fmtCaseHeadline(c),
+      keyFindings(c).join("\n"),
+      verdictLabels(c).join("; "),
+    ];
   });
   for (const id of missingCaseIds(results)) {
-    rows.push([id, "", "", "not run", "n/a", "no result in this document"]);
+    rows.push([id, "", "", "not run", "n/a", "no result in this document", ""]);
   }
   return {
     header: [
@@ -260,6 +311,7 @@ export function claimsTable(results: Results): TextTable {
       "Verdict",
       "Headline statistic (95% CI; band)",
       "Key findings",
+      "Robustness to our choices; config",
     ],
     rows,
   };

@@ -1,11 +1,16 @@
 /**
  * Shared pieces of the HTML pages (`report.html`, `compare.html`, `history.html`): a
  * self-contained shell that inlines the vega builds (offline), embeds each chart from a
- * `<script type="application/json">`, and falls back to a pre-rendered SVG. Internal to
- * `reports/`.
+ * `<script type="application/json">`, and falls back to a pre-rendered SVG. Every page
+ * carries a strict Content-Security-Policy ({@link contentSecurityPolicy}): no request of any
+ * kind, only the inlined scripts (by hash), Vega's expressions interpreted (no `eval`), chart
+ * specs sanitized ({@link safeSpec}) and vega-embed's menu limited to the image exports (no
+ * action writes spec text as HTML). Internal to `reports/`.
  * @module
  */
+import { createHash } from "node:crypto";
 import { escapeHtml as h, jsonForHtmlScript, slug } from "./escape.ts";
+import { safeSpec } from "./sanitize_spec.ts";
 import type { VegaBundles } from "./vega_bundles.ts";
 import type { VerdictStatus } from "./schema.ts";
 
@@ -38,9 +43,25 @@ figure.chart figcaption{color:var(--muted);font-size:12px;max-width:900px}
 `;
 
 // Our own page script: embeds each chart; on failure shows the pre-rendered SVG instead.
+// Expressions are interpreted (ast), the loader refuses every URL, and the actions menu only
+// exports images: "View Source"/"View Compiled" would write spec text into a popup as HTML.
 const INIT = `
 (function () {
   var embed = window.vegaEmbed;
+  var loader = null;
+  if (window.vega && typeof window.vega.loader === "function") {
+    loader = window.vega.loader();
+    loader.load = loader.http = loader.file = function () {
+      return Promise.reject(new Error("offline: charts carry their data inline"));
+    };
+    loader.sanitize = function () { return Promise.resolve({ href: "" }); };
+  }
+  var options = {
+    renderer: "svg",
+    ast: true,
+    actions: { export: true, source: false, compiled: false, editor: false },
+  };
+  if (loader) options.loader = loader;
   var targets = document.querySelectorAll("[data-vl-spec]");
   Array.prototype.forEach.call(targets, function (el) {
     var fig = el.parentNode;
@@ -54,7 +75,7 @@ const INIT = `
     var spec;
     try { spec = JSON.parse(document.getElementById(el.getAttribute("data-vl-spec")).textContent); }
     catch (e) { fail("unreadable spec: " + e.message); return; }
-    embed(el, spec, { renderer: "svg", actions: { export: true, source: true, compiled: true, editor: false } })
+    embed(el, spec, options)
       .catch(function (e) { fail(e && e.message ? e.message : String(e)); });
   });
 })();
@@ -63,6 +84,36 @@ const INIT = `
 /** Text inside an inline `<script>`: a `</script` sequence cannot end the element early. */
 function scriptText(js: string): string {
   return js.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+/** A CSP source expression for an inline script: `'sha256-<base64>'` of its exact text. */
+function scriptHash(text: string): string {
+  return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+}
+
+/**
+ * The Content-Security-Policy of a page whose only scripts are the inline `scripts` (their
+ * exact text): nothing may be fetched, framed, submitted or loaded; scripts run only when
+ * their hash matches (so no injected script, no `eval`); inline styles are allowed (vega-embed
+ * injects its CSS and Vega sets style attributes: with no request allowed, CSS cannot send
+ * anything out); images only from `data:` (the pre-rendered SVG fallbacks).
+ */
+export function contentSecurityPolicy(scripts: string[]): string {
+  return [
+    "default-src 'none'",
+    `script-src ${scripts.length ? scripts.map(scriptHash).join(" ") : "'none'"}`,
+    "style-src 'unsafe-inline'",
+    "img-src data:",
+    "connect-src 'none'",
+    "font-src 'none'",
+    "media-src 'none'",
+    "object-src 'none'",
+    "frame-src 'none'",
+    "worker-src 'none'",
+    "manifest-src 'none'",
+    "form-action 'none'",
+    "base-uri 'none'",
+  ].join("; ");
 }
 
 function base64Utf8(text: string): string {
@@ -119,7 +170,10 @@ export interface ChartFigureOptions {
   files?: { dir: string; stem: string };
 }
 
-/** A chart figure: interactive embed (when bundles are inlined) plus the static SVG fallback. */
+/**
+ * A chart figure: interactive embed (when bundles are inlined) plus the static SVG fallback.
+ * The embedded spec is sanitized ({@link safeSpec}) here, whoever built it.
+ */
 export function chartFigure(
   spec: Record<string, unknown>,
   caption: string,
@@ -135,7 +189,9 @@ export function chartFigure(
     : `<p class="chart-failed">No pre-rendered SVG of this chart.</p>`;
   const live = opts.interactive
     ? `<div class="chart-live" data-vl-spec="${specId}"></div>\n` +
-      `<script type="application/json" id="${specId}">${jsonForHtmlScript(spec)}</script>\n`
+      `<script type="application/json" id="${specId}">${
+        jsonForHtmlScript(safeSpec(spec))
+      }</script>\n`
     : "";
   const f = opts.files;
   const at = f && `${h(f.dir)}/${encodeURIComponent(f.stem)}`;
@@ -173,10 +229,12 @@ export function pageHtml(
   bundles: VegaBundles | null,
   opts: PageOptions = {},
 ): string {
-  const scripts = bundles
-    ? [bundles.vega, bundles.vegaLite, bundles.vegaEmbed, INIT]
-      .map((js) => `<script>${scriptText(js)}</script>`).join("\n")
-    : "";
+  const marker = `document.documentElement.className = "js";`;
+  const inline = bundles
+    ? [bundles.vega, bundles.vegaLite, bundles.vegaEmbed, INIT].map(scriptText)
+    : [];
+  const scripts = inline.map((js) => `<script>${js}</script>`).join("\n");
+  const csp = contentSecurityPolicy(bundles ? [marker, ...inline] : []);
   const notices = opts.ownNotices
     ? ""
     : pageNotices(bundles ? "" : "Interactive charts are unavailable; static SVGs are shown.") +
@@ -185,11 +243,12 @@ export function pageHtml(
 <html lang="en" class="no-js">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${h(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="claimbench">
 <title>${h(title)}</title>
 <style>${PAGE_CSS}${opts.css ?? ""}</style>
-${bundles ? `<script>document.documentElement.className = "js";</script>` : ""}
+${bundles ? `<script>${marker}</script>` : ""}
 </head>
 <body>
 ${notices}${body}

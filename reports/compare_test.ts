@@ -15,6 +15,7 @@ const chk = (over: Partial<Check>): Check => ({
   band: [0.5, 1.5],
   primary: true,
   note: "",
+  reason: "",
   ...over,
 });
 

@@ -22,10 +22,13 @@ import {
   orderedCaseIds,
   paramsTable,
   provenanceRows,
+  robustnessLabel,
+  robustnessTable,
   runErrorsTable,
   statusTally,
   type TextTable,
   timingsTable,
+  verdictLabels,
 } from "./_format.ts";
 import {
   badge,
@@ -117,6 +120,10 @@ function caseSection(
     } &middot; config hash <span class="mono">${h(c.configHash)}</span></p>`,
     `<p><strong>Headline:</strong> ${h(fmtCaseHeadline(c))}</p>`,
   ];
+  const labels = verdictLabels(c);
+  if (labels.length) {
+    out.push(`<p class="labels"><strong>Verdict labels:</strong> ${h(labels.join("; "))}</p>`);
+  }
   if (st === "error") {
     out.push(
       `<div class="errorbox"><strong>The case failed:</strong> ${h(caseErrorMessage(c))}${
@@ -128,8 +135,27 @@ function caseSection(
   if (checks.rows.length) {
     out.push(
       "<h3>Checks</h3>",
-      textTableHtml(checks, { numCols: [3, 4, 5], cols: { 2: (s) => badge(s as VerdictStatus) } }),
+      textTableHtml(checks, {
+        numCols: [3, 4, 5],
+        cols: {
+          2: (s) => (s === "info" ? `<span class="meta">info</span>` : badge(s as VerdictStatus)),
+        },
+      }),
     );
+  }
+  const robust = robustnessTable(c);
+  if (robust.rows.length || c.verdict.robustness?.skipped.length) {
+    out.push(
+      `<h3>Robustness to our own choices: ${h(robustnessLabel(c))}</h3>`,
+      `<p class="meta">The verdict under each declared alternative of a choice tagged "ours"; the claim's bands and levels are never varied.</p>`,
+      `<div class="scroll">${
+        textTableHtml(robust, { cols: { 4: (s) => badge(s as VerdictStatus) } })
+      }</div>`,
+    );
+    const skipped = c.verdict.robustness?.skipped ?? [];
+    if (skipped.length) {
+      out.push(`<p class="meta">Not evaluated here: ${h(skipped.join("; "))}</p>`);
+    }
   }
   const findings = caseFindings(c);
   if (findings.length) {

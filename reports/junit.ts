@@ -16,6 +16,9 @@ import {
   missingCaseIds,
   orderedCaseIds,
   provenanceRows,
+  robustnessLabel,
+  shownCheckStatus,
+  verdictLabels,
 } from "./_format.ts";
 import type { CaseResult, Results } from "./schema.ts";
 
@@ -34,12 +37,25 @@ function details(c: CaseResult): string {
   const lines = [
     `${c.claim}`,
     "",
-    `verdict: ${caseStatus(c)}`,
+    `verdict: ${caseStatus(c)}${
+      verdictLabels(c).length ? ` (${verdictLabels(c).join("; ")})` : ""
+    }`,
     `headline: ${fmtHeadline(c.verdict)}`,
   ];
+  for (const r of c.verdict.robustness?.rows ?? []) {
+    if (!r.isDefault) {
+      lines.push(
+        `robustness ${r.choice}=${JSON.stringify(r.value)}: ${r.status}; ${r.statistic} = ${
+          fmtNum(r.estimate)
+        }, 95% CI ${fmtInterval(r.ci)}`,
+      );
+    }
+  }
   for (const k of c.verdict.checks) {
     lines.push(
-      `check ${k.primary ? "(primary) " : ""}${k.name}: ${k.status}; value ${fmtNum(k.value)}; ` +
+      `check ${k.primary ? "(primary) " : ""}${k.name}: ${shownCheckStatus(k)}; value ${
+        fmtNum(k.value)
+      }; ` +
         `95% CI ${fmtInterval(k.ci)}; band ${fmtBand(k.band)}${k.note ? `; ${k.note}` : ""}`,
     );
   }
@@ -67,6 +83,11 @@ function testcase(c: CaseResult, indent: string): string {
     property("band.lo", numProp(v.band[0])),
     property("band.hi", numProp(v.band[1])),
     property("claim", c.claim),
+    property("robustness", robustnessLabel(c)),
+    property(
+      "config",
+      c.configModified.length ? `modified (${c.configModified.join(", ")})` : "as the profile",
+    ),
     property("backend", c.backend),
     property("profile", c.profile),
     property("version", c.version),

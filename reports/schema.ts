@@ -8,7 +8,7 @@ import { z } from "../deps.ts";
 import { jsonShapeProblem, readRegularTextFile, UnsafeJsonError } from "./safe_json.ts";
 
 /** Bumped when the document's shape changes incompatibly. */
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
 
 /** The four verdicts. */
 export const VerdictStatusSchema = z.enum([
@@ -32,9 +32,41 @@ export const CheckSchema = z.object({
   band: z.tuple([num, num]).describe("tolerance band; null stands for -inf/+inf"),
   primary: z.boolean().describe("whether this check decides the case's verdict"),
   note: z.string().default(""),
+  reason: z.string().default("").describe(
+    "why the check could not decide (open band, degenerate statistic, failed runs); empty otherwise",
+  ),
 });
 /** One check. */
 export type Check = z.infer<typeof CheckSchema>;
+
+/** The verdict under one declared alternative of one of our own choices. */
+export const RobustnessRowSchema = z.object({
+  choice: z.string().describe("config field of the choice (tagged 'ours')"),
+  value: z.unknown().describe("the alternative value (the default row holds the config's value)"),
+  isDefault: z.boolean(),
+  needs: z.enum(["judge", "run"]).describe(
+    "judge: re-judged from the stored measurement; run: measured again with this value",
+  ),
+  status: VerdictStatusSchema,
+  statistic: z.string(),
+  estimate: num,
+  ci: z.tuple([num, num]),
+  note: z.string().default(""),
+});
+/** One row of a robustness table. */
+export type RobustnessRow = z.infer<typeof RobustnessRowSchema>;
+
+/** Whether a verdict holds under every declared alternative of our own choices. */
+export const RobustnessSchema = z.object({
+  label: z.string().describe("'robust', or 'depends on <choice>[, <choice>]'"),
+  dependsOn: z.array(z.string()),
+  rows: z.array(RobustnessRowSchema),
+  skipped: z.array(z.string()).default([]).describe(
+    "alternatives not evaluated in this profile (they need a run; the budget is stated)",
+  ),
+});
+/** The robustness of a verdict. */
+export type Robustness = z.infer<typeof RobustnessSchema>;
 
 /** A case's verdict: the combined status of its primary checks, with all checks listed. */
 export const VerdictSchema = z.object({
@@ -46,6 +78,9 @@ export const VerdictSchema = z.object({
   checks: z.array(CheckSchema),
   findings: z.array(z.string()).describe(
     "plain-language observations (monotonicity, censoring, ...)",
+  ),
+  robustness: RobustnessSchema.nullable().default(null).describe(
+    "the verdict under the declared alternatives of our own choices (null: none declared)",
   ),
 });
 /** A verdict. */
@@ -95,7 +130,25 @@ export const CaseResultSchema = z.object({
   startedAt: z.string(),
   endedAt: z.string(),
   durationS: z.number(),
-  measurement: z.unknown(),
+  measurement: z.unknown().describe(
+    "raw measurement as the case's measurement schema stores it (non-finite numbers as the strings 'NaN', 'Infinity', '-Infinity')",
+  ),
+  alternatives: z.array(z.object({
+    choice: z.string(),
+    value: z.unknown(),
+    measurement: z.unknown(),
+  })).default([]).describe("measurements taken again under a declared alternative ('run' kind)"),
+  claimSpec: z.record(z.string(), z.unknown()).default({}).describe(
+    "the claim's fixed part (bands, levels) the verdict was judged against",
+  ),
+  configModified: z.array(z.string()).default([]).describe(
+    "config fields set by --set/--config/--seeds for this case; non-empty = 'modified config'",
+  ),
+  judge: z.object({
+    suiteVersion: z.string(),
+    commit: z.string().nullable(),
+    rejudgedAt: z.string().nullable(),
+  }).nullable().default(null).describe("which code judged the stored measurement"),
   prediction: z.unknown(),
   verdict: VerdictSchema,
   charts: z.array(ChartSchema),
@@ -115,6 +168,13 @@ export type CaseResult = z.infer<typeof CaseResultSchema>;
 /** Machine, software and adapter facts recorded with every run. */
 export const ProvenanceSchema = z.object({
   suiteVersion: z.string(),
+  apiVersion: z.string().optional().describe("version of the public API (mod.ts) packs build on"),
+  packs: z.array(z.object({
+    name: z.string(),
+    location: z.string().describe("the path or URL the pack was loaded from"),
+    sha256: z.string().describe("hash of the pack module's source"),
+    cases: z.array(z.string()),
+  })).default([]).describe("claim packs loaded next to the built-in cases"),
   git: z.object({
     commit: z.string().nullable(),
     dirty: z.boolean().nullable(),

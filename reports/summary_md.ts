@@ -19,11 +19,14 @@ import {
   orderedCaseIds,
   paramsTable,
   provenanceRows,
+  robustnessLabel,
+  robustnessTable,
   runErrorsTable,
   statusTally,
   type TextTable,
   timingsTable,
   verdictLabel,
+  verdictLabels,
 } from "./_format.ts";
 import type { CaseResult, Results, VerdictStatus } from "./schema.ts";
 
@@ -64,6 +67,7 @@ function caseDetail(c: CaseResult, opts: SummaryMarkdownOptions): string[] {
       md(c.backend)
     }`,
     `- Headline: ${status === "error" ? "n/a" : md(fmtHeadline(c.verdict))}`,
+    ...(verdictLabels(c).length ? [`- Labels: ${md(verdictLabels(c).join("; "))}`] : []),
     `- Seeds (${c.seeds.length}): ${md(fmtSeeds(c.seeds)) || "none"}`,
     `- Config hash: ${md(c.configHash)}; started ${md(c.startedAt)}; took ${
       fmtDuration(c.durationS)
@@ -81,9 +85,25 @@ function caseDetail(c: CaseResult, opts: SummaryMarkdownOptions): string[] {
     out.push(
       "#### Checks",
       "",
-      ...textTable(checks, { 2: (s) => verdictLabel(s as VerdictStatus), 3: raw, 4: raw, 5: raw }),
+      ...textTable(checks, {
+        2: (s) => (s === "info" ? "info" : verdictLabel(s as VerdictStatus)),
+        3: raw,
+        4: raw,
+        5: raw,
+      }),
       "",
     );
+  }
+  const robust = robustnessTable(c);
+  if (robust.rows.length) {
+    out.push(
+      `#### Robustness to our own choices: ${md(robustnessLabel(c))}`,
+      "",
+      ...textTable(robust, { 4: (s) => verdictLabel(s as VerdictStatus), 6: (s) => s }),
+      "",
+    );
+    const skipped = c.verdict.robustness?.skipped ?? [];
+    if (skipped.length) out.push(`Not evaluated here: ${md(skipped.join("; "))}`, "");
   }
   const findings = caseFindings(c);
   if (findings.length) {

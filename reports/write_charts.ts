@@ -6,12 +6,13 @@
  * `reports/`.
  * @module
  */
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { atomicWriteTextFile } from "./atomic_write.ts";
 import { faultPoint } from "./fault_seam.ts";
 import { FsError, fsStep } from "./fs_error.ts";
 import { StagedDir } from "./staged_dir.ts";
 import { renderSvg } from "./render_svg.ts";
+import { sanitizeSpec } from "./sanitize_spec.ts";
 import { loadVegaBundles, type VegaBundles } from "./vega_bundles.ts";
 
 /**
@@ -32,7 +33,11 @@ export interface ChartFile {
   spec: Record<string, unknown>;
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** An error's message on one line, at most 300 characters. */
+const message = (e: unknown) => {
+  const m = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, " ");
+  return m.length > 300 ? `${m.slice(0, 300)}…` : m;
+};
 
 /**
  * An output folder written in full or not at all: files go into a {@link StagedDir} and
@@ -87,6 +92,16 @@ export class ReportFolder implements WrittenReport {
     }
   }
 
+  /**
+   * Let `produce` write files of its own into the staging folder (given as its argument): they
+   * are committed with the rest. Returns the final paths of the files it reports.
+   */
+  async alsoProduce(produce: (stagingDir: string) => Promise<string[]>): Promise<void> {
+    this.signal?.throwIfAborted();
+    const made = await produce(this.stage.path);
+    for (const f of made) this.files.push(join(this.outDir, relative(this.stage.path, f)));
+  }
+
   /** Write `text` to `rel` (relative to the folder) atomically. */
   async write(rel: string, text: string): Promise<void> {
     this.signal?.throwIfAborted();
@@ -100,9 +115,10 @@ export class ReportFolder implements WrittenReport {
   }
 
   /**
-   * Write each chart's spec to `<chartDir>/<stem>.vl.json` and, when `svg` is true, render it
-   * to `<chartDir>/<stem>.svg`. A chart that fails to render, and each distinct Vega-Lite
-   * warning, becomes a warning. Returns the SVGs by chart key.
+   * Write each chart's spec, sanitized ({@link sanitizeSpec}), to `<chartDir>/<stem>.vl.json`
+   * and, when `svg` is true, render it to `<chartDir>/<stem>.svg`. What the sanitizer removed,
+   * a chart that fails to render, and each distinct Vega-Lite warning become warnings (one
+   * line each); a chart that fails does not stop the others. Returns the SVGs by chart key.
    */
   async writeCharts(
     chartDir: string,
@@ -110,7 +126,15 @@ export class ReportFolder implements WrittenReport {
     svg: boolean,
   ): Promise<Record<string, string>> {
     const svgs: Record<string, string> = {};
-    for (const { key, stem, spec } of charts) {
+    for (const chart of charts) {
+      const { key, stem } = chart;
+      const { spec, notes } = sanitizeSpec(chart.spec);
+      if (notes.length) {
+        this.warnings.push(
+          `chart ${key}: ${notes.length}${notes.length >= 100 ? "+" : ""} unsafe part(s) removed ` +
+            `(first: ${notes[0].path}: ${notes[0].what})`,
+        );
+      }
       await this.write(`${chartDir}/${stem}.vl.json`, JSON.stringify(spec, null, 2) + "\n");
       if (!svg) continue;
       try {

@@ -23,6 +23,11 @@ export interface WriteReportOptions {
   signal?: AbortSignal;
   /** More files to write into the same folder, by relative path (e.g. merge's results.json). */
   alsoWrite?: Record<string, string>;
+  /**
+   * Writes more files into the staging folder it is given (e.g. the tidy tables) and returns
+   * their paths; they reach `outDir` with the report, or not at all.
+   */
+  alsoProduce?: (stagingDir: string) => Promise<string[]>;
 }
 
 /**
@@ -44,6 +49,7 @@ export function writeReport(
   const chartDir = "charts";
   return ReportFolder.produce(outDir, chartDir, opts.signal, async (dir) => {
     for (const [rel, text] of Object.entries(opts.alsoWrite ?? {})) await dir.write(rel, text);
+    if (opts.alsoProduce) await dir.alsoProduce(opts.alsoProduce);
     const svgs = await dir.writeCharts(
       chartDir,
       orderedCaseIds(results).flatMap((id) =>

@@ -42,12 +42,22 @@ Deno.test("writeReport reports a chart that cannot render and still writes the r
   const dir = await Deno.makeTempDir();
   try {
     const r = fixtureResults();
-    r.cases["fl.crossing"].charts[0].spec = { data: { url: "x.json" }, mark: "point" };
+    r.cases["fl.crossing"].charts[0].spec = {
+      $schema: "https://vega.github.io/schema/vega/v6.json",
+      marks: [{ type: "no-such-mark" }],
+    };
+    r.cases["fl.balance"].charts[0].spec.usermeta = { embedOptions: { sourceFooter: "<b>" } };
     const { files, warnings } = await writeReport(r, dir, { html: { bundles: null } });
+    const failed = warnings.filter((w) => w.startsWith("chart fl.crossing--crossing did not"));
+    assert.equal(failed.length, 1, warnings.join("\n"));
+    assert(!failed[0].includes("\n"), "one line per failed chart");
     assert(
-      warnings.some((w) => w.startsWith("chart fl.crossing--crossing did not render")),
+      warnings.some((w) =>
+        w.startsWith("chart fl.balance--scaling: 1 unsafe part(s) removed (first: spec.usermeta")
+      ),
       warnings.join("\n"),
     );
+    assert(files.includes(`${dir}/charts/fl.balance--scaling.svg`));
     assert(files.includes(`${dir}/report.html`));
     assert(!files.includes(`${dir}/charts/fl.crossing--crossing.svg`));
   } finally {

@@ -1,3 +1,4 @@
+import { judgeContext } from "../judge.ts";
 import assert from "node:assert/strict";
 import { pairwiseLinear } from "./pairwise_linear.ts";
 import { quarticCubic } from "./quartic_cubic.ts";
@@ -17,7 +18,7 @@ Deno.test("cum cases: same seeds on the CPU give bit-identical measurements and 
       const ctx = makeTestContext({ seeds: [0, 1, 2, 3] });
       const measurement = await c.run(ctx, cfg as never);
       const prediction = c.predict(cfg as never);
-      const verdict = c.judge({ measurement, prediction }, cfg as never);
+      const verdict = c.judge({ measurement, prediction }, cfg as never, judgeContext(0));
       const charts = c.charts({ measurement, prediction }, cfg as never, verdict);
       return {
         measurement,

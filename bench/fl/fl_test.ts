@@ -1,3 +1,4 @@
+import { judgeContext } from "../judge.ts";
 import assert from "node:assert/strict";
 import { balance } from "./balance.ts";
 import { jump } from "./jump.ts";
@@ -18,7 +19,11 @@ Deno.test("fl cases: same seeds on the CPU give bit-identical measurements and v
       const { seconds: _s, ...rest } = measurement;
       return {
         measurement: rest,
-        verdict: c.judge({ measurement, prediction: c.predict(cfg as never) }, cfg as never),
+        verdict: c.judge(
+          { measurement, prediction: c.predict(cfg as never) },
+          cfg as never,
+          judgeContext(0),
+        ),
       };
     };
     const a = await run(), b = await run();
@@ -36,6 +41,7 @@ Deno.test("fl cases: the two cases share one training run and report their check
   const vb = balance.judge(
     { measurement: mb, prediction: balance.predict(cb as never) },
     cb as never,
+    judgeContext(0),
   );
   assert.deepEqual(vb.checks.filter((c) => c.primary).map((c) => c.name.split(":")[0]), [
     "balance",
@@ -44,7 +50,11 @@ Deno.test("fl cases: the two cases share one training run and report their check
   ]);
   assert.match(vb.findings[0], /balance verdict: .*; proportionality verdict: /);
   assert.equal(vb.statistic, "proportionality: slope of ln(S/N) vs ln(n·SNR²), diffusion");
-  const vj = jump.judge({ measurement: mj, prediction: jump.predict(cj as never) }, cj as never);
+  const vj = jump.judge(
+    { measurement: mj, prediction: jump.predict(cj as never) },
+    cj as never,
+    judgeContext(0),
+  );
   assert.equal(vj.checks.filter((c) => c.primary).length, 2 * (cj as { ns: number[] }).ns.length);
   for (const [c, m, cfg, v] of [[balance, mb, cb, vb], [jump, mj, cj, vj]] as const) {
     const charts = (c as AnyCase).charts(

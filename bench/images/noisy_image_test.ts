@@ -1,3 +1,4 @@
+import { judgeContext } from "../judge.ts";
 import assert from "node:assert/strict";
 import { makeTestContext } from "../testing.ts";
 import { noisyImage } from "./noisy_image.ts";
@@ -19,7 +20,11 @@ Deno.test("noisy-image: smoke run on the fixture is deterministic and judged", a
     assert.equal(a.runs.length, 16);
     const ten = a.runs.find((r) => r.variant === "10-class")!;
     assert.equal(ten.S[0].length, 10, "S per class");
-    const v = noisyImage.judge({ measurement: a, prediction: noisyImage.predict(c) }, c);
+    const v = noisyImage.judge(
+      { measurement: a, prediction: noisyImage.predict(c) },
+      c,
+      judgeContext(0),
+    );
     assert.equal(v.checks.length, 8);
     const charts = noisyImage.charts({ measurement: a, prediction: noisyImage.predict(c) }, c, v);
     assert.deepEqual(charts.map((x) => x.id), ["final", "training"]);

@@ -216,7 +216,6 @@ export const simplicityBias = defineCase<
           est[i] ?? est[0],
           prediction.firstPhaseBand,
           {
-            status: "not reproduced",
             note:
               "no first phase: every seed's gap is positive beyond its CI from the first logged step",
           },

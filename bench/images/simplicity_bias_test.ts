@@ -1,3 +1,4 @@
+import { judgeContext } from "../judge.ts";
 import assert from "node:assert/strict";
 import { makeTestContext } from "../testing.ts";
 import { simplicityBias } from "./simplicity_bias.ts";
@@ -24,7 +25,7 @@ Deno.test("simplicity-bias: smoke run on the fixture is deterministic and judged
     const other = await simplicityBias.run(makeTestContext({ seeds: [5] }), c);
     assert.notDeepEqual(other.seeds[0].real, a.seeds[0].real, "other seeds → other curves");
     const prediction = simplicityBias.predict(c);
-    const v = simplicityBias.judge({ measurement: a, prediction }, c);
+    const v = simplicityBias.judge({ measurement: a, prediction }, c, judgeContext(0));
     assert.ok(["reproduced", "not reproduced", "inconclusive"].includes(v.status));
     assert.ok(v.checks.length >= 2);
     const charts = simplicityBias.charts({ measurement: a, prediction }, c, v);

@@ -1,3 +1,4 @@
+import { judgeContext } from "../judge.ts";
 import assert from "node:assert/strict";
 import { makeTestContext } from "../testing.ts";
 import { cases } from "./mod.ts";
@@ -11,7 +12,7 @@ for (const c of cases) {
     const m2 = await c.run(makeTestContext({ seeds }), cfg);
     assert.deepEqual(JSON.stringify(m1), JSON.stringify(m2));
     const out = { measurement: m1, prediction: c.predict(cfg) };
-    const v = c.judge(out, cfg);
+    const v = c.judge(out, cfg, judgeContext(0));
     VerdictSchema.parse(JSON.parse(JSON.stringify(v))); // the results file stores ±Infinity as null
     assert.ok(v.checks.length >= 1);
     for (const ch of c.charts(out, cfg, v)) ChartSchema.parse(JSON.parse(JSON.stringify(ch)));

@@ -1,3 +1,4 @@
+import { judgeContext } from "../judge.ts";
 import assert from "node:assert/strict";
 import { transition } from "./transition.ts";
 import { hellingerOnset } from "./hellinger_onset.ts";
@@ -17,7 +18,11 @@ Deno.test("mem cases: same seeds on the CPU give bit-identical measurements and 
       const measurement = await c.run(ctx, cfg as never);
       return {
         measurement,
-        verdict: c.judge({ measurement, prediction: c.predict(cfg as never) }, cfg as never),
+        verdict: c.judge(
+          { measurement, prediction: c.predict(cfg as never) },
+          cfg as never,
+          judgeContext(0),
+        ),
       };
     };
     const a = await run(), b = await run();
@@ -55,6 +60,7 @@ Deno.test("mem.transition verdict has the crossing, width and monotonicity check
   const v = transition.judge(
     { measurement: m, prediction: transition.predict(cfg as never) },
     cfg as never,
+    judgeContext(0),
   );
   const names = v.checks.map((c) => c.name).join("\n");
   for (

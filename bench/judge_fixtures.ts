@@ -1,0 +1,9 @@
+/**
+ * The synthetic measurements of every case's judge mutation tests, gathered from each paper's
+ * folder (`bench/<paper>/judge_fixtures.ts`).
+ * @module
+ */
+import type { JudgeFixture } from "./testing.ts";
+
+/** All judge fixtures (one per case). */
+export const JUDGE_FIXTURES: readonly JudgeFixture[] = [];
