@@ -9,7 +9,7 @@
 import { join, relative } from "node:path";
 import { atomicWriteTextFile } from "./atomic_write.ts";
 import { faultPoint } from "./fault_seam.ts";
-import { FsError, fsStep } from "./fs_error.ts";
+import { describeOsError, FsError, fsStep } from "./fs_error.ts";
 import { StagedDir } from "./staged_dir.ts";
 import { renderSvg } from "./render_svg.ts";
 import { sanitizeSpec } from "./sanitize_spec.ts";
@@ -98,7 +98,13 @@ export class ReportFolder implements WrittenReport {
    */
   async alsoProduce(produce: (stagingDir: string) => Promise<string[]>): Promise<void> {
     this.signal?.throwIfAborted();
-    const made = await produce(this.stage.path);
+    const made = await produce(this.stage.path).catch((e) => {
+      // an OS error names a file in the staging folder: name the output folder instead
+      const fs = describeOsError(e);
+      throw fs
+        ? new FsError("cannot write the file", this.outDir, fs.code, fs.reason, fs.advice)
+        : e;
+    });
     for (const f of made) this.files.push(join(this.outDir, relative(this.stage.path, f)));
   }
 
