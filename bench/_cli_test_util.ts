@@ -50,9 +50,15 @@ export function smokeRunArgs(cases: string, ...extra: string[]): string[] {
   return ["run", "--case", cases, "--profile", "smoke", "--backend", "cpu", ...extra];
 }
 
-/** A case result without timestamps, durations and timings: what must be equal across runs. */
+/**
+ * A case result without timestamps (started, ended, re-judged), durations and timings: what
+ * must be equal across runs.
+ */
 export function comparable(caseResult: Record<string, unknown>): Record<string, unknown> {
   const { startedAt: _a, endedAt: _b, durationS: _c, timings: _d, ...rest } = caseResult;
+  // a case kept by --resume is judged again: when is a timestamp too
+  const judge = rest.judge as Record<string, unknown> | undefined;
+  if (judge) rest.judge = { ...judge, rejudgedAt: null };
   return rest;
 }
 
