@@ -49,3 +49,8 @@ export async function loadDuckDB(): Promise<typeof import("@duckdb/node-api")> {
 export async function loadHyparquet(): Promise<typeof import("hyparquet")> {
   return await import("hyparquet");
 }
+
+/** yaml (eemeli/yaml), a maintained YAML parser: the engine examples' YAML is linted with it. */
+export async function loadYaml(): Promise<typeof import("yaml")> {
+  return await import("yaml");
+}

@@ -8,8 +8,9 @@
  * action writes spec text as HTML). Internal to `reports/`.
  * @module
  */
+import { gzipSync } from "node:zlib";
 import { createHash } from "node:crypto";
-import { escapeHtml as h, jsonForHtmlScript, slug } from "./escape.ts";
+import { escapeHtml as h, slug } from "./escape.ts";
 import { safeSpec } from "./sanitize_spec.ts";
 import type { VegaBundles } from "./vega_bundles.ts";
 import type { VerdictStatus } from "./schema.ts";
@@ -39,6 +40,7 @@ figure.chart{margin:8px 0 16px;display:inline-block;vertical-align:top;max-width
 figure.chart figcaption{color:var(--muted);font-size:12px;max-width:900px}
 .chart-static img{max-width:100%;height:auto}
 .js .chart-static{display:none}.js .chart-static.show{display:block}
+.js .chart-live:empty{min-height:320px}
 .chart-failed{color:var(--fail);font-size:12px}
 `;
 
@@ -62,22 +64,44 @@ const INIT = `
     actions: { export: true, source: false, compiled: false, editor: false },
   };
   if (loader) options.loader = loader;
-  var targets = document.querySelectorAll("[data-vl-spec]");
-  Array.prototype.forEach.call(targets, function (el) {
+  // specs are stored gzip-compressed (base64): decompressed here, with no request
+  function specOf(el) {
+    var text = document.getElementById(el.getAttribute("data-vl-spec")).textContent;
+    if (el.getAttribute("data-encoding") !== "gzip") return Promise.resolve(JSON.parse(text));
+    var bin = atob(JSON.parse(text));
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+  function render(el) {
+    if (el.getAttribute("data-rendering")) return;
+    el.setAttribute("data-rendering", "1");
     var fig = el.parentNode;
     var still = fig.querySelector(".chart-static");
     function fail(msg) {
       el.className += " chart-failed";
-      el.textContent = "Interactive chart unavailable (" + msg + ")" + (still ? "; showing the static SVG." : ".");
+      el.textContent = "Interactive chart unavailable (" + msg + ")" + (still ? "; showing the static SVG." : "; the caption links the static SVG.");
       if (still) still.className += " show";
     }
     if (typeof embed !== "function") { fail("vega-embed not loaded"); return; }
-    var spec;
-    try { spec = JSON.parse(document.getElementById(el.getAttribute("data-vl-spec")).textContent); }
-    catch (e) { fail("unreadable spec: " + e.message); return; }
-    embed(el, spec, options)
+    specOf(el).then(function (spec) { return embed(el, spec, options); })
       .catch(function (e) { fail(e && e.message ? e.message : String(e)); });
-  });
+  }
+  var targets = Array.prototype.slice.call(document.querySelectorAll("[data-vl-spec]"));
+  function renderAll() { targets.forEach(render); }
+  // charts are drawn as they scroll into view (all of them before printing)
+  window.addEventListener("beforeprint", renderAll);
+  if (typeof IntersectionObserver === "function") {
+    var io = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.isIntersecting) { io.unobserve(e.target); render(e.target); }
+      });
+    }, { rootMargin: "600px 0px" });
+    targets.forEach(function (el) { io.observe(el); });
+  } else {
+    renderAll();
+  }
 })();
 `;
 
@@ -123,6 +147,11 @@ function base64Utf8(text: string): string {
     bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   }
   return btoa(bin);
+}
+
+/** Text gzip-compressed, as base64 (the page's script decompresses it with no request). */
+function gzipBase64(text: string): string {
+  return gzipSync(new TextEncoder().encode(text), { level: 9 }).toString("base64");
 }
 
 /** A verdict badge. */
@@ -180,21 +209,26 @@ export function chartFigure(
   opts: ChartFigureOptions,
 ): string {
   const specId = `vl-spec-${opts.counter.n++}`;
-  const still = opts.svg !== undefined
-    ? `<div class="chart-static"><img alt="${h(caption)}" src="data:image/svg+xml;base64,${
-      base64Utf8(opts.svg)
-    }"></div>`
-    : opts.interactive
-    ? `<noscript><p class="chart-failed">No pre-rendered SVG of this chart; enable JavaScript to see it.</p></noscript>`
-    : `<p class="chart-failed">No pre-rendered SVG of this chart.</p>`;
-  const live = opts.interactive
-    ? `<div class="chart-live" data-vl-spec="${specId}"></div>\n` +
-      `<script type="application/json" id="${specId}">${
-        jsonForHtmlScript(safeSpec(spec))
-      }</script>\n`
-    : "";
   const f = opts.files;
   const at = f && `${h(f.dir)}/${encodeURIComponent(f.stem)}`;
+  // an interactive page keeps its weight down: the static SVG stays in its file (linked from
+  // the caption) unless there is no file; the spec is stored gzip-compressed
+  const inlineSvg = opts.svg !== undefined && (!opts.interactive || !at);
+  const still = inlineSvg
+    ? `<div class="chart-static"><img alt="${h(caption)}" src="data:image/svg+xml;base64,${
+      base64Utf8(opts.svg!)
+    }"></div>`
+    : opts.interactive
+    ? `<noscript><p class="chart-failed">JavaScript is off: ${
+      opts.svg !== undefined && at ? "the caption links the static SVG" : "no static SVG"
+    }.</p></noscript>`
+    : `<p class="chart-failed">No pre-rendered SVG of this chart.</p>`;
+  const live = opts.interactive
+    ? `<div class="chart-live" data-vl-spec="${specId}" data-encoding="gzip"></div>\n` +
+      `<script type="application/json" id="${specId}">${
+        JSON.stringify(gzipBase64(JSON.stringify(safeSpec(spec))))
+      }</script>\n`
+    : "";
   const links = at
     ? ` (<a href="${at}.vl.json">Vega-Lite spec</a>${
       opts.svg !== undefined ? `, <a href="${at}.svg">SVG</a>` : ""

@@ -14,6 +14,7 @@ import {
   ALL_CHARTS_SETTLED,
   ARTIFACTS,
   chromiumOrWarn,
+  drawAllCharts,
   launchChromium,
 } from "./_browser_test_util.ts";
 
@@ -89,6 +90,7 @@ Deno.test({
         const total = await page.locator("[data-vl-spec]").count();
         assert(total > 0, `${page_}: no chart containers`);
         // vega-embed renders asynchronously: wait until every container holds an svg/canvas or failed
+        await drawAllCharts(page);
         await page.waitForFunction(ALL_CHARTS_SETTLED, undefined, { timeout: 20_000 });
         const failed = await page.locator("[data-vl-spec].chart-failed").count();
         const rendered = await page.locator("[data-vl-spec] svg, [data-vl-spec] canvas").count();

@@ -21,6 +21,7 @@ import {
   ALL_CHARTS_SETTLED,
   ARTIFACTS,
   chromiumOrWarn,
+  drawAllCharts,
   launchChromium,
 } from "./_browser_test_util.ts";
 
@@ -159,6 +160,7 @@ Deno.test({
         const want = expected[name];
         assert(want > 0);
         assert.equal(total, want, `${name}: chart containers`);
+        await drawAllCharts(page);
         await page.waitForFunction(ALL_CHARTS_SETTLED, undefined, { timeout: 30_000 });
         const failed = await page.locator("[data-vl-spec].chart-failed").allTextContents();
         const rendered = await page.locator("[data-vl-spec] svg.marks, [data-vl-spec] canvas")

@@ -6,6 +6,7 @@
  * writer and the folder writer (charts rendered to SVG) never throw, every spec that reaches
  * the page is sanitized, and every warning is one line.
  */
+import { embeddedSpecMap } from "./_page_test_util.ts";
 import assert from "node:assert/strict";
 import { loadFastCheck } from "../deps.ts";
 import { reportHtml } from "./html.ts";
@@ -162,8 +163,7 @@ function read(text: string): Results | null {
 
 /** The spec JSON blocks of a page. */
 function embeddedSpecs(html: string): unknown[] {
-  const re = /<script type="application\/json" id="vl-spec-\d+">([^<]*)<\/script>/g;
-  return [...html.matchAll(re)].map((m) => JSON.parse(m[1]));
+  return [...embeddedSpecMap(html).values()];
 }
 
 let tried = 0, valid = 0;

@@ -37,6 +37,7 @@ export async function writeTidyTables(
   formats: readonly TidyFormat[] = TIDY_FORMATS,
 ): Promise<string[]> {
   const files: string[] = [];
+  await Deno.mkdir(dir, { recursive: true });
   const tmpDir = await Deno.makeTempDir({ dir, prefix: ".tidy-" });
   try {
     const needDb = formats.includes("csv") || formats.includes("parquet");
