@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { ALL_CASES, findCase } from "./registry.ts";
+import {
+  CALIBRATION,
+  type Calibration,
+  calibrationFrom,
+  estimateSelection,
+  REUSES,
+  withinFactor,
+} from "./estimate.ts";
+import { MEASURED_RUNS, measuredRunOf } from "./estimate_reference.ts";
+import { resolveConfig } from "./config.ts";
+import type { Profile } from "./case.ts";
+import { fixtureResults } from "../reports/_fixture_test_util.ts";
+import type { CaseResult, Results } from "../reports/schema.ts";
+
+Deno.test("every registered case has a calibration factor measured on a run", () => {
+  for (const c of ALL_CASES) {
+    const k = CALIBRATION.cases[c.id];
+    assert(k, `${c.id} has no factor in bench/calibration.json: run deno task calibrate`);
+    assert(Number.isFinite(k.factor) && k.factor > 0, `${c.id}: factor ${k.factor}`);
+  }
+});
+
+// The acceptance check of issue 16: list's estimate within 2× of the measured time of every
+// case, against every measured run of the reference (bench/estimate_reference.json). It fails
+// when a cost model or a profile's defaults change without recalibration, or when a new
+// measured run disagrees with the calibration.
+for (const run of MEASURED_RUNS.runs) {
+  Deno.test(`calibrated ${run.profile} estimates are within 2× of the run measured ${run.createdAt.slice(0, 10)} (${run.runId})`, () => {
+    const cases = Object.keys(run.durations).map((id) => findCase(id)).filter((c) =>
+      c !== undefined
+    );
+    const est = estimateSelection(cases, run.profile as Profile);
+    const off = est.filter((e) => !withinFactor(e.seconds, run.durations[e.id])).map((e) =>
+      `${e.id}: estimated ${e.seconds.toFixed(1)} s, measured ${run.durations[e.id]} s`
+    );
+    assert.deepEqual(off, [], `load ${run.load}`);
+    const total = est.reduce((s, e) => s + e.seconds, 0);
+    const measured = Object.values(run.durations).reduce((s, x) => s + x, 0);
+    assert(withinFactor(total, measured), `total ${total} vs ${measured}`);
+  });
+}
+
+Deno.test("calibrationFrom: factor = recorded duration / estimateSeconds of the recorded config", () => {
+  const r = structuredClone(fixtureResults()) as Results;
+  const bal = findCase("fl.balance")!, jump = findCase("fl.jump")!;
+  const mk = (id: string, startedAt: string, durationS: number): CaseResult => ({
+    ...r.cases["fl.balance"],
+    id,
+    profile: "smoke",
+    status: "done",
+    config: resolveConfig(findCase(id)!, "smoke", {}),
+    startedAt,
+    durationS,
+  });
+  r.cases = {
+    "fl.balance": mk("fl.balance", "2025-01-01T00:00:00Z", 10),
+    "fl.jump": mk("fl.jump", "2025-01-01T00:00:10Z", 0.05),
+  };
+  const { calibration, skipped } = calibrationFrom(r, ALL_CASES, { load: "0.1 0.1 0.1" });
+  assert.deepEqual(skipped, []);
+  const raw = bal.estimateSeconds(resolveConfig(bal, "smoke", {}));
+  assert.equal(calibration.cases["fl.balance"].factor, 10 / raw);
+  // fl.jump ran after fl.balance: it reused the training, keeps balance's factor
+  assert.equal(calibration.cases["fl.jump"].reusedFrom, "fl.balance");
+  assert.equal(calibration.cases["fl.jump"].factor, 10 / raw);
+  assert.equal(calibration.run.load, "0.1 0.1 0.1");
+  // estimates from it: jump alone costs the training; after balance only its judging
+  const alone = estimateSelection([jump], "smoke", calibration)[0];
+  assert.equal(alone.seconds, jump.estimateSeconds(resolveConfig(jump, "smoke", {})) * 10 / raw);
+  const both = estimateSelection([bal, jump], "smoke", calibration);
+  assert.equal(both[1].seconds, 0.05);
+  assert.match(both[1].note, /reuses fl\.balance/);
+  // and the measured run records the reuse
+  assert.deepEqual(measuredRunOf(r, "x.json", "n/a").reused, { "fl.jump": "fl.balance" });
+  assert.deepEqual(Object.keys(REUSES), ["fl.jump"]);
+});
+
+Deno.test("calibrationFrom skips errored cases and keeps earlier factors for cases not run", () => {
+  const r = structuredClone(fixtureResults()) as Results;
+  const prev: Calibration = structuredClone(CALIBRATION);
+  const { calibration, skipped } = calibrationFrom(r, ALL_CASES, { load: "x", previous: prev });
+  // the fixture's cases are not registered ids, or ended in error
+  assert(skipped.length >= Object.keys(r.cases).length - 1, skipped.join("\n"));
+  assert.deepEqual(calibration.cases["mem.transition"], prev.cases["mem.transition"]);
+});
+
+Deno.test("an uncalibrated case falls back to its raw estimate and says so", () => {
+  const c = findCase("mem.hellinger-onset")!;
+  const empty: Calibration = { ...CALIBRATION, cases: {} };
+  const [e] = estimateSelection([c], "quick", empty);
+  assert.equal(e.seconds, e.rawSeconds);
+  assert.equal(e.note, "not calibrated");
+});
+
+Deno.test("withinFactor: 2× both ways, floored at 1 s", () => {
+  assert(withinFactor(20, 10) && withinFactor(5, 10) && !withinFactor(21, 10));
+  assert(!withinFactor(4.9, 10) && withinFactor(0, 0.4) && withinFactor(1.9, 0));
+});
