@@ -28,7 +28,7 @@ export type BandValue = unknown;
 /**
  * A case's tolerance bands, by name. Reads the case's fixed claim object when it has one
  * (`c.claim.bands`), else the config defaults of the quick profile whose field names end in
- * `band` or `tolerance` (e.g. `slopeBand`, `band`, `tailTolerance`). Non-finite ends become
+ * `band`, `tolerance` or `ratioMin` (e.g. `slopeBand`, `band`, `tailTolerance`, `sharpnessRatioMin`). Non-finite ends become
  * null, as in results files.
  */
 export function claimBands(c: AnyCase): Record<string, BandValue> {
@@ -39,7 +39,7 @@ export function claimBands(c: AnyCase): Record<string, BandValue> {
   }
   const cfg = resolveConfig(c, "quick", {});
   return jsonSafe(
-    Object.fromEntries(Object.entries(cfg).filter(([k]) => /(band|tolerance)$/i.test(k))),
+    Object.fromEntries(Object.entries(cfg).filter(([k]) => /(band|tolerance|ratioMin)$/i.test(k))),
   );
 }
 
@@ -171,7 +171,11 @@ if (import.meta.main) {
     const doc = await Deno.readTextFile(path);
     const missing = ALL_CASES.filter((c) => docFileOf(c.id) === f && sectionOf(doc, c.id) === null);
     for (const c of missing) {
-      console.error(`claims-doc: ${f} has no block for ${c.id}; add:\n  ${markers(c.id).start}\n  ${markers(c.id).end}`);
+      console.error(
+        `claims-doc: ${f} has no block for ${c.id}; add:\n  ${markers(c.id).start}\n  ${
+          markers(c.id).end
+        }`,
+      );
     }
     await Deno.writeTextFile(path, regenerate(doc, ALL_CASES));
     written.push(path);
