@@ -21,7 +21,7 @@ import { checkBaselineName, saveBaseline } from "../reports/baselines.ts";
 import { cmdCompare, COMPARE_HELP } from "./cmd_compare.ts";
 import { cmdMerge, MERGE_HELP } from "./cmd_merge.ts";
 import { cmdHistory, HISTORY_HELP } from "./cmd_history.ts";
-import { CALIBRATION, estimateSelection } from "./estimate.ts";
+import { busyMachineNote, CALIBRATION, estimateSelection } from "./estimate.ts";
 
 const HELP: Record<string, string> = {
   main: `claimbench ${SUITE_VERSION} — executable claims of ML-theory papers
@@ -164,6 +164,8 @@ function cmdList(args: string[]): number {
         `on ${run.machine} (backend and load: bench/calibration.json).` +
         (profile === run.profile ? "" : ` At --profile ${profile} they are extrapolated.`),
     );
+    const busy = busyMachineNote();
+    if (busy) console.log(`note: ${busy}`);
   }
   return 0;
 }

@@ -223,6 +223,28 @@ export function calibrationFrom(
   return { calibration: r.calibration, skipped: [...skipped, ...r.skipped] };
 }
 
+/**
+ * A warning when the machine is busy now (1-minute load average above the core count): the
+ * calibration run's machine was otherwise idle, so the estimates are too low under load. Null
+ * when it is not busy or the load average is unavailable.
+ */
+export function busyMachineNote(
+  load: number[] | null = safeLoadavg(),
+  cores = navigator.hardwareConcurrency,
+): string | null {
+  if (!load || !(load[0] > cores)) return null;
+  return `the load average is ${load[0].toFixed(1)} on ${cores} cores now: ` +
+    "expect longer than estimated (the calibration run's machine was not shared)";
+}
+
+function safeLoadavg(): number[] | null {
+  try {
+    return Deno.loadavg();
+  } catch {
+    return null;
+  }
+}
+
 /** `a` within a factor `k` of `b`, both floored at `floor` seconds (timings round to seconds). */
 export function withinFactor(a: number, b: number, k = 2, floor = 1): boolean {
   const x = Math.max(a, floor), y = Math.max(b, floor);

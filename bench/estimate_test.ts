@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ALL_CASES, findCase } from "./registry.ts";
 import {
+  busyMachineNote,
   CALIBRATION,
   type Calibration,
   calibrationFrom,
@@ -97,4 +98,26 @@ Deno.test("an uncalibrated case falls back to its raw estimate and says so", () 
 Deno.test("withinFactor: 2× both ways, floored at 1 s", () => {
   assert(withinFactor(20, 10) && withinFactor(5, 10) && !withinFactor(21, 10));
   assert(!withinFactor(4.9, 10) && withinFactor(0, 0.4) && withinFactor(1.9, 0));
+});
+
+Deno.test("busyMachineNote: only when the 1-minute load exceeds the cores", () => {
+  assert.equal(busyMachineNote([1.5, 1, 1], 2), null);
+  assert.match(busyMachineNote([9.3, 5, 2], 2)!, /load average is 9\.3 on 2 cores/);
+  assert.equal(busyMachineNote(null, 2), null);
+});
+
+Deno.test("list prints calibrated estimates, says so, and counts fl.jump's reuse once", async () => {
+  const { runCli } = await import("./_cli_test_util.ts");
+  const all = await runCli(["list"]);
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(all.stdout, /Estimates are calibrated/);
+  assert.match(
+    all.stdout,
+    /fl\.jump {2}v\d+ {2}~\d+s \(quick, \d+ seeds; reuses fl\.balance's work\)/,
+  );
+  const alone = await runCli(["list", "--case", "fl.jump", "--json"]);
+  const [row] = JSON.parse(alone.stdout);
+  const bal = CALIBRATION.cases["fl.balance"];
+  assert.equal(row.calibrationFactor, bal.factor);
+  assert(row.estimatedSeconds > 10, "fl.jump alone trains: it costs what fl.balance costs");
 });
