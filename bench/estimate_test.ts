@@ -12,8 +12,8 @@ import {
 import { MEASURED_RUNS, measuredRunOf } from "./estimate_reference.ts";
 import { resolveConfig } from "./config.ts";
 import type { Profile } from "./case.ts";
-import { fixtureResults } from "../reports/_fixture_test_util.ts";
-import type { CaseResult, Results } from "../reports/schema.ts";
+import { readResults, type Results } from "../reports/schema.ts";
+import { runCli } from "./_cli_test_util.ts";
 
 Deno.test("every registered case has a calibration factor measured on a run", () => {
   for (const c of ALL_CASES) {
@@ -43,47 +43,61 @@ for (const run of MEASURED_RUNS.runs) {
   });
 }
 
+// A real smoke run of fl.balance then fl.jump (a few seconds): real durations, real reuse.
+const smokeDir = await Deno.makeTempDir({ prefix: "claimbench-estimate-" });
+const smokeRun = await runCli([
+  "run",
+  "--case",
+  "fl.balance,fl.jump",
+  "--profile",
+  "smoke",
+  "--backend",
+  "cpu",
+  "--no-report",
+  "--quiet",
+  "--out",
+  smokeDir,
+]);
+const smoke: Results = await readResults(`${smokeDir}/results.json`);
+
 Deno.test("calibrationFrom: factor = recorded duration / estimateSeconds of the recorded config", () => {
-  const r = structuredClone(fixtureResults()) as Results;
+  assert.equal(smokeRun.code, 0, smokeRun.stderr);
   const bal = findCase("fl.balance")!, jump = findCase("fl.jump")!;
-  const mk = (id: string, startedAt: string, durationS: number): CaseResult => ({
-    ...r.cases["fl.balance"],
-    id,
-    profile: "smoke",
-    status: "done",
-    config: resolveConfig(findCase(id)!, "smoke", {}),
-    startedAt,
-    durationS,
-  });
-  r.cases = {
-    "fl.balance": mk("fl.balance", "2025-01-01T00:00:00Z", 10),
-    "fl.jump": mk("fl.jump", "2025-01-01T00:00:10Z", 0.05),
-  };
-  const { calibration, skipped } = calibrationFrom(r, ALL_CASES, { load: "0.1 0.1 0.1" });
+  const { calibration, skipped } = calibrationFrom(smoke, ALL_CASES, { load: "0.1 0.1 0.1" });
   assert.deepEqual(skipped, []);
   const raw = bal.estimateSeconds(resolveConfig(bal, "smoke", {}));
-  assert.equal(calibration.cases["fl.balance"].factor, 10 / raw);
+  const measured = smoke.cases["fl.balance"].durationS;
+  assert.equal(calibration.cases["fl.balance"].factor, measured / raw);
+  assert.equal(calibration.run.runId, smoke.runId);
+  assert.equal(calibration.run.load, "0.1 0.1 0.1");
   // fl.jump ran after fl.balance: it reused the training, keeps balance's factor
   assert.equal(calibration.cases["fl.jump"].reusedFrom, "fl.balance");
-  assert.equal(calibration.cases["fl.jump"].factor, 10 / raw);
-  assert.equal(calibration.run.load, "0.1 0.1 0.1");
+  assert.equal(calibration.cases["fl.jump"].factor, measured / raw);
+  assert(smoke.cases["fl.jump"].durationS < measured, "the reuse is real: judging only");
   // estimates from it: jump alone costs the training; after balance only its judging
   const alone = estimateSelection([jump], "smoke", calibration)[0];
-  assert.equal(alone.seconds, jump.estimateSeconds(resolveConfig(jump, "smoke", {})) * 10 / raw);
+  assert.equal(
+    alone.seconds,
+    jump.estimateSeconds(resolveConfig(jump, "smoke", {})) * measured / raw,
+  );
   const both = estimateSelection([bal, jump], "smoke", calibration);
-  assert.equal(both[1].seconds, 0.05);
+  assert.equal(both[0].seconds, measured);
+  assert.equal(both[1].seconds, smoke.cases["fl.jump"].durationS);
   assert.match(both[1].note, /reuses fl\.balance/);
-  // and the measured run records the reuse
-  assert.deepEqual(measuredRunOf(r, "x.json", "n/a").reused, { "fl.jump": "fl.balance" });
+  // and the measured run records the reuse and the durations as recorded
+  const m = measuredRunOf(smoke, "x.json", "n/a");
+  assert.deepEqual(m.reused, { "fl.jump": "fl.balance" });
+  assert.equal(m.durations["fl.balance"], Number(measured.toFixed(2)));
   assert.deepEqual(Object.keys(REUSES), ["fl.jump"]);
 });
 
 Deno.test("calibrationFrom skips errored cases and keeps earlier factors for cases not run", () => {
-  const r = structuredClone(fixtureResults()) as Results;
+  const r = structuredClone(smoke);
+  r.cases["fl.jump"].status = "error";
   const prev: Calibration = structuredClone(CALIBRATION);
   const { calibration, skipped } = calibrationFrom(r, ALL_CASES, { load: "x", previous: prev });
-  // the fixture's cases are not registered ids, or ended in error
-  assert(skipped.length >= Object.keys(r.cases).length - 1, skipped.join("\n"));
+  assert.deepEqual(skipped, ["fl.jump: ended in error (its time is not the case's cost)"]);
+  assert.deepEqual(calibration.cases["fl.jump"], prev.cases["fl.jump"]);
   assert.deepEqual(calibration.cases["mem.transition"], prev.cases["mem.transition"]);
 });
 
@@ -107,7 +121,6 @@ Deno.test("busyMachineNote: only when the 1-minute load exceeds the cores", () =
 });
 
 Deno.test("list prints calibrated estimates, says so, and counts fl.jump's reuse once", async () => {
-  const { runCli } = await import("./_cli_test_util.ts");
   const all = await runCli(["list"]);
   assert.equal(all.code, 0, all.stderr);
   assert.match(all.stdout, /Estimates are calibrated/);
@@ -120,4 +133,8 @@ Deno.test("list prints calibrated estimates, says so, and counts fl.jump's reuse
   const bal = CALIBRATION.cases["fl.balance"];
   assert.equal(row.calibrationFactor, bal.factor);
   assert(row.estimatedSeconds > 10, "fl.jump alone trains: it costs what fl.balance costs");
+});
+
+Deno.test("cleanup", async () => {
+  await Deno.remove(smokeDir, { recursive: true });
 });
