@@ -26,7 +26,8 @@ const HELP = `Usage: deno task calibrate <results.json | run dir> [--load "<1-mi
 
 Recomputes bench/calibration.json (per case: recorded durationS / estimateSeconds of the
 config it ran) from a run, and records that run's measured durations in
-bench/estimate_reference.json. --load: the load average while the run ran (uptime), kept
+bench/estimate_reference.json. Quick runs only; cases the run lacks keep their factors.
+--load: the load average while the run ran (uptime), kept
 beside the numbers; "not recorded" when absent. --reference: recompute the factors from a
 run already in bench/estimate_reference.json (its profile's default configs).`;
 
@@ -67,6 +68,12 @@ export async function calibrate(args: string[]): Promise<number> {
     if (positionals.length !== 1) throw new UsageError(`calibrate needs one run\n\n${HELP}`);
     const file = await resultsFileOf(positionals[0]);
     const results: Results = await readResults(file);
+    if (results.plan.profile !== "quick") {
+      throw new UsageError(
+        `${file} is a ${results.plan.profile} run; calibrate from a quick run (list's estimates ` +
+          "are calibrated and checked at the quick profile)",
+      );
+    }
     const load = values.load ?? "not recorded";
     ({ calibration, skipped } = calibrationFrom(results, ALL_CASES, {
       load,

@@ -27,12 +27,14 @@ export interface CaseCalibration {
   factor: number;
   /** Set when the case reused another case's work in that run (its factor is that case's). */
   reusedFrom?: string;
+  /** The run it was measured in (cases a run lacks keep their factors from an earlier run). */
+  runId: string;
 }
 
 /** The calibration file. */
 export interface Calibration {
   about: string;
-  /** The run the factors were measured on. */
+  /** The run the factors were last measured on (each case names its own run). */
   run: {
     runId: string;
     createdAt: string;
@@ -146,10 +148,16 @@ export function calibrationOf(
           measuredSeconds: t.seconds,
           factor: out[partner].factor,
           reusedFrom: partner,
+          runId: run.runId,
         };
       } else skipped.push(`${t.id}: reused ${partner}'s work, which has no factor`);
     } else if (raw > 0) {
-      out[t.id] = { rawSeconds: raw, measuredSeconds: t.seconds, factor: t.seconds / raw };
+      out[t.id] = {
+        rawSeconds: raw,
+        measuredSeconds: t.seconds,
+        factor: t.seconds / raw,
+        runId: run.runId,
+      };
     } else skipped.push(`${t.id}: its raw estimate is ${raw} s`);
   }
   return {
