@@ -81,6 +81,23 @@ Deno.test("history: runs of another profile or case version are separate series,
   assert.match(spec.title.subtitle, /profile quick, case v1/);
 });
 
+Deno.test("history: another case version starts a separate series of that case only", () => {
+  const h = buildHistory([
+    { source: "a.json", results: run("a", "2025-01-01T00:00:00Z") },
+    {
+      source: "v.json",
+      results: run("v", "2025-01-02T00:00:00Z", (r) => void (r.cases["fl.balance"].version = 2)),
+    },
+  ]);
+  const groups = (
+    id: string,
+  ) => [...new Set(h.series.filter((s) => s.caseId === id).map((s) => s.group))];
+  assert.deepEqual(groups("fl.balance"), ["profile smoke, case v1", "profile smoke, case v2"]);
+  const other = h.cases.find((id) => id !== "fl.balance")!;
+  assert.deepEqual(groups(other), ["profile smoke, case v1"]);
+  assert.equal(h.notes.length, 1);
+});
+
 Deno.test("history: one profile and version gives one series per check and no note", () => {
   const h = buildHistory([
     { source: "a.json", results: run("a", "2025-01-01T00:00:00Z") },
