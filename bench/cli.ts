@@ -33,6 +33,7 @@ import { cmdPublish, PUBLISH_HELP } from "./cmd_publish.ts";
 import { tidyTables } from "./export.ts";
 import { writeTidyTables } from "../reports/tidy_write.ts";
 import { terminalSafe } from "../reports/terminal_safe.ts";
+import { busyMachineNote, CALIBRATION, estimateSelection } from "./estimate.ts";
 
 const HELP: Record<string, string> = {
   main: `claimbench ${SUITE_VERSION} — executable claims of ML-theory papers
@@ -56,7 +57,9 @@ Exit codes: 0 ok; 1 a case ended in error (or --fail-on tripped), or a file or d
 2 usage error, or the --out folder is in use by another run; 130 interrupted (Ctrl-C).`,
   list: `Usage: claimbench list [--case <id|glob>] [--profile smoke|quick|full] [--json]
 
-Lists the cases with their paper, claim, version, config fields and estimated CPU time.`,
+Lists the cases with their paper, claim, version, config fields and estimated time: each
+case's own cost model times a factor measured on a real run (bench/calibration.json;
+'deno task calibrate <results.json>' recomputes it from a run's recorded durations).`,
   run: `Usage: claimbench run [options]
 
 Options:
@@ -135,8 +138,10 @@ function cmdList(args: string[]): number {
     );
   }
   const cases = selectCases(values.case as string | undefined);
-  const rows = cases.map((c) => {
+  const estimates = estimateSelection(cases, profile);
+  const rows = cases.map((c, i) => {
     const cfg = resolveConfig(c, profile, {});
+    const e = estimates[i];
     return {
       id: c.id,
       version: c.version,
@@ -144,20 +149,37 @@ function cmdList(args: string[]): number {
       claim: c.claim,
       profiles: PROFILES,
       seeds: c.defaultSeeds(cfg),
-      estimatedSeconds: Math.round(c.estimateSeconds(cfg)),
+      estimatedSeconds: Math.round(e.seconds),
+      rawEstimateSeconds: Math.round(e.rawSeconds),
+      calibrationFactor: e.factor,
+      estimateNote: e.note,
       fields: Object.keys((c.configSchema as unknown as { shape: object }).shape ?? {}),
     };
   });
   if (values.json) return console.log(JSON.stringify(rows, null, 2)), 0;
   for (const r of rows) {
     console.log(
-      `${r.id}  v${r.version}  ~${r.estimatedSeconds}s on the CPU path (${profile}, ${r.seeds} seeds)`,
+      `${r.id}  v${r.version}  ~${r.estimatedSeconds}s (${profile}, ${r.seeds} seeds${
+        r.estimateNote ? `; ${r.estimateNote}` : ""
+      })`,
     );
     console.log(`  paper: ${r.paper}`);
     console.log(`  claim: ${r.claim}`);
     console.log(`  profiles: ${r.profiles.join(", ")}; fields: ${r.fields.join(", ")}`);
   }
   if (!rows.length) console.log("no case matches");
+  else {
+    const run = CALIBRATION.run;
+    const total = Math.round(estimates.reduce((s, e) => s + e.seconds, 0));
+    console.log(
+      `\nestimated total ~${total}s. Estimates are calibrated: each case's cost model times a ` +
+        `factor measured on the ${run.profile} run of ${run.createdAt.slice(0, 10)} ` +
+        `on ${run.machine} (backend and load: bench/calibration.json).` +
+        (profile === run.profile ? "" : ` At --profile ${profile} they are extrapolated.`),
+    );
+    const busy = busyMachineNote();
+    if (busy) console.log(`note: ${busy}`);
+  }
   return 0;
 }
 

@@ -12,6 +12,7 @@ import { gateLine } from "../reports/compare_md.ts";
 import { resultsFileOf } from "../reports/results_path.ts";
 import { readResults, type Results } from "../reports/schema.ts";
 import { terminalSafe } from "../reports/terminal_safe.ts";
+import { describeMismatch, printable, runMismatches } from "../reports/run_match.ts";
 import { writeCompare } from "../reports/write_compare.ts";
 
 /** `compare --help`. */
@@ -29,12 +30,15 @@ Options:
   --threshold <case=x>       regression threshold of a case (id or glob; repeatable): an
                              absolute change (0.2) or a percentage of the band width, else
                              of |A value| (15%). Default 10%.
+  --allow-mismatch           compare runs of different profiles or case versions anyway
+                             (refused by default: their numbers are not the same statistic)
   --no-svg                   skip the static SVG of each chart
   --quiet                    do not print the Markdown (the gate line is still printed)
 
 Exit codes: 0 no regression; 1 a regression (a primary check's verdict got worse and its
 change clears the noise and the threshold, or a case errors in B but not in A), or an
-unreadable results file; 2 usage error.`;
+unreadable results file; 2 usage error, or runs of different profiles or case versions
+(without --allow-mismatch).`;
 
 /** Parse `case=x` / `case=x%` threshold options. */
 export function parseThresholds(items: string[]): Record<string, Threshold> {
@@ -69,6 +73,7 @@ export async function cmdCompare(args: string[], signal?: AbortSignal): Promise<
       baseline: { type: "string" },
       out: { type: "string" },
       threshold: { type: "string", multiple: true },
+      "allow-mismatch": { type: "boolean" },
       "no-svg": { type: "boolean" },
       quiet: { type: "boolean" },
     },
@@ -88,8 +93,9 @@ export async function cmdCompare(args: string[], signal?: AbortSignal): Promise<
   const thresholds = parseThresholds(values.threshold ?? []);
   const outOpt = outOption(values.out);
   // Read and validate both inputs before writing anything.
-  let a: Results, b: Results, fileB: string;
+  let a: Results, b: Results, fileA: string, fileB: string;
   if (values.baseline !== undefined) {
+    fileA = `baseline ${values.baseline}`;
     try {
       a = (await readBaseline(values.baseline)).results;
     } catch (e) {
@@ -99,11 +105,26 @@ export async function cmdCompare(args: string[], signal?: AbortSignal): Promise<
     fileB = await resultsFileOf(positionals[0]);
     b = await readResults(fileB);
   } else {
-    a = await readResults(await resultsFileOf(positionals[0]));
+    fileA = await resultsFileOf(positionals[0]);
+    a = await readResults(fileA);
     fileB = await resultsFileOf(positionals[1]);
     b = await readResults(fileB);
   }
+  const mismatches = runMismatches(a, b).map(describeMismatch);
+  if (mismatches.length && !values["allow-mismatch"]) {
+    throw new UsageError(
+      `refusing to compare A (${printable(fileA)}, run ${printable(a.runId)}) with B (${
+        printable(fileB)
+      }, run ${printable(b.runId)}): not the same measurement:\n  ${mismatches.join("\n  ")}\n` +
+        "Compare runs of one profile and case version, or pass --allow-mismatch to compare anyway.",
+    );
+  }
   const cmp = compareResults(a, b, { thresholds });
+  if (mismatches.length) {
+    cmp.notes.unshift(
+      ...mismatches.map((m) => `compared despite a mismatch (--allow-mismatch): ${m}`),
+    );
+  }
   const outDir = outOpt ?? (dirname(fileB) || ".");
   const { markdown, warnings } = await writeCompare(cmp, outDir, {
     svg: !values["no-svg"],

@@ -8,6 +8,7 @@ import { UsageError } from "./usage_error.ts";
 import { buildHistory, loadHistoryRuns } from "../reports/history.ts";
 import { terminalSafe } from "../reports/terminal_safe.ts";
 import { writeHistory } from "../reports/write_history.ts";
+import { printable } from "../reports/run_match.ts";
 
 /** `history --help`. */
 export const HISTORY_HELP = `Usage: claimbench history <dir> [--out <dir>] [--no-svg]
@@ -15,7 +16,8 @@ export const HISTORY_HELP = `Usage: claimbench history <dir> [--out <dir>] [--no
 Finds every results document under <dir> (recursively; baselines too, duplicates kept
 once), orders the runs by createdAt, and writes history.md, history.html and one trend
 chart per claim check (value with 95% CI per run, band, verdict changes marked) under
-history-charts/.
+history-charts/. Runs of different profiles or case versions are not paired: each forms
+its own series, with a note saying so.
 
 Options:
   --out <dir>     output folder (default <dir>/history)
@@ -55,6 +57,7 @@ export async function cmdHistory(args: string[], signal?: AbortSignal): Promise<
   for (const w of warnings) {
     console.error(`claimbench history: warning: ${terminalSafe(w, { oneLine: true })}`);
   }
+  for (const note of hist.notes) console.error(`claimbench history: note: ${printable(note, 400)}`);
   console.error(
     `history: ${hist.runs.length} run(s), ${hist.series.length} series: ${
       terminalSafe(join(outDir, "history.html"))

@@ -64,6 +64,7 @@ export function siteSeries(checks: readonly StoreCheck[]): SiteSeries[] {
       s = {
         caseId: k.caseId,
         check: many ? `${k.check} [${k.profile}, case v${k.caseVersion}]` : k.check,
+        group: `profile ${k.profile}, case v${k.caseVersion}`,
         primary: true,
         points: [],
         changes: [],
