@@ -8,7 +8,10 @@ import { cpuWorkerCount } from "../models/cpu/pool.ts";
 import type { ParseArgsOptionsConfig } from "node:util";
 import { outOption, parseCommandArgs } from "./cli_args.ts";
 import { dirname, join } from "node:path";
-import { findCase, selectCases } from "./registry.ts";
+import { ALL_CASES, findCase, selectCases } from "./registry.ts";
+import { type LoadedPack, packRecords, suiteWithPacks } from "./packs.ts";
+import { cmdNew, NEW_HELP } from "./cmd_new.ts";
+import { BASELINE_HELP, cmdBaseline } from "./cmd_baseline.ts";
 import { type AnyCase, type Profile, PROFILES } from "./case.ts";
 import { checkOverrideKeys, parseOverrides, readConfigFile, resolveConfig } from "./config.ts";
 import { RESULTS_FILE, runPlan, shardCases } from "./runner.ts";
@@ -51,11 +54,18 @@ Commands:
   rejudge     judge a results file again from its stored measurements (no retraining)
   export      the tidy tables of a run (runs, checks, provenance) as CSV, Parquet, JSON Lines
   publish     a static site over many runs: claims × machines × commits, trends, flips
+  baseline    save a results file as a named baseline for compare --baseline; list them
+  new         write a claim pack (your paper's claims) to start from
+
+Claim packs: --pack <path or URL of a pack's mod.ts> (repeatable) on list, run, rejudge and
+export loads its cases next to the built-in ones (ids <pack>:<id>); a claimbench.json in
+the working folder ({"packs": [...]}) lists packs for every command.
 
 Run 'claimbench <command> --help' for a command's options.
 Exit codes: 0 ok; 1 a case ended in error (or --fail-on tripped), or a file or disk fault;
 2 usage error, or the --out folder is in use by another run; 130 interrupted (Ctrl-C).`,
-  list: `Usage: claimbench list [--case <id|glob>] [--profile smoke|quick|full] [--json]
+  list:
+    `Usage: claimbench list [--case <id|glob>] [--profile smoke|quick|full] [--json] [--pack <mod.ts>]...
 
 Lists the cases with their paper, claim, version, config fields and estimated time: each
 case's own cost model times a factor measured on a real run (bench/calibration.json;
@@ -72,7 +82,10 @@ Options:
   --backend <b>             auto (default: WebGPU if an adapter is found, else CPU) | webgpu | cpu
   --out <dir>               output directory (default results/<timestamp>-<profile>)
   --resume                  continue an interrupted run in --out: finished cases are kept
-  --shard <i/n>             run only shard i of n (cases split round-robin)
+  --shard <i/n|auto>        run only shard i of n (cases split round-robin); auto reads
+                            SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (1-based) or a Kubernetes
+                            Indexed Job's JOB_COMPLETION_INDEX (0-based) and CLAIMBENCH_SHARD_COUNT
+  --pack <mod.ts>           also load the cases of a claim pack (repeatable; ids <pack>:<id>)
   --fail-on <what>          also exit 1 when a case is 'not-reproduced' (or 'inconclusive')
   --no-report               write results.json only
   --quiet                   no progress output
@@ -84,6 +97,8 @@ Options:
   rejudge: REJUDGE_HELP,
   export: EXPORT_HELP,
   publish: PUBLISH_HELP,
+  baseline: BASELINE_HELP,
+  new: NEW_HELP,
   report: `Usage: claimbench report <results.json> [--out <dir>]
 
 Writes report.html (offline), summary.md, junit.xml and one .vl.json + .svg per chart
@@ -104,8 +119,30 @@ function timestamp(): string {
 /** The most shards a run may be split into. */
 const MAX_SHARDS = 10_000;
 
+/**
+ * `--shard auto`: the shard from a SLURM job array (1-based task ids) or a Kubernetes Indexed
+ * Job (0-based completion index plus CLAIMBENCH_SHARD_COUNT).
+ */
+export function shardFromEnv(
+  env: (k: string) => string | undefined = (k) => Deno.env.get(k),
+): string {
+  const task = env("SLURM_ARRAY_TASK_ID"), count = env("SLURM_ARRAY_TASK_COUNT");
+  if (task !== undefined && count !== undefined) {
+    // an array --array=1-N numbers its tasks from SLURM_ARRAY_TASK_MIN
+    const min = Number(env("SLURM_ARRAY_TASK_MIN") ?? "1");
+    return `${Number(task) - min + 1}/${count}`;
+  }
+  const index = env("JOB_COMPLETION_INDEX"), total = env("CLAIMBENCH_SHARD_COUNT");
+  if (index !== undefined && total !== undefined) return `${Number(index) + 1}/${total}`;
+  throw new UsageError(
+    "--shard auto: set SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (a SLURM job array), or " +
+      "JOB_COMPLETION_INDEX and CLAIMBENCH_SHARD_COUNT (a Kubernetes Indexed Job)",
+  );
+}
+
 function parseShard(s: string | undefined): { index: number; count: number } {
   if (s === undefined) return { index: 1, count: 1 };
+  if (s === "auto") s = shardFromEnv();
   const m = /^(\d{1,6})\/(\d{1,6})$/.exec(s);
   if (!m || +m[1] < 1 || +m[1] > +m[2] || +m[2] > MAX_SHARDS) {
     throw new UsageError(
@@ -124,11 +161,17 @@ function parse(args: string[], options: ParseArgsOptionsConfig, cmd: string): Pa
   return parseCommandArgs(args, options, HELP[cmd]) as Parsed;
 }
 
-function cmdList(args: string[]): number {
+/** The suite: built-in cases plus those of `--pack` and claimbench.json. */
+async function suite(values: Record<string, unknown>) {
+  return await suiteWithPacks(ALL_CASES, (values.pack as string[] | undefined) ?? []);
+}
+
+async function cmdList(args: string[]): Promise<number> {
   const { values } = parse(args, {
     case: { type: "string" },
     profile: { type: "string", default: "quick" },
     json: { type: "boolean" },
+    pack: { type: "string", multiple: true },
   }, "list");
   if (values.help) return console.log(HELP.list), 0;
   const profile = String(values.profile);
@@ -137,7 +180,7 @@ function cmdList(args: string[]): number {
       `--profile ${JSON.stringify(profile)}: allowed values are ${PROFILES.join(", ")}`,
     );
   }
-  const cases = selectCases(values.case as string | undefined);
+  const cases = selectCases(values.case as string | undefined, (await suite(values)).cases);
   const estimates = estimateSelection(cases, profile);
   const rows = cases.map((c, i) => {
     const cfg = resolveConfig(c, profile, {});
@@ -183,17 +226,23 @@ function cmdList(args: string[]): number {
   return 0;
 }
 
+/** The packs that `cases` come from. */
+function usedPacks(packs: LoadedPack[], cases: AnyCase[]): LoadedPack[] {
+  return packs.filter((p) => p.cases.some((c) => cases.some((x) => x.id === c.id)));
+}
+
 async function finishReport(
   results: Results,
   outDir: string,
   quiet: boolean,
   signal: AbortSignal,
+  cases: readonly AnyCase[] = ALL_CASES,
 ): Promise<void> {
   const { files, warnings } = await writeReport(results, outDir, {
     signal,
     // the tidy tables (runs, checks, provenance) beside results.json, for pandas, R and DuckDB
     alsoProduce: (dir) =>
-      writeTidyTables(tidyTables(results, (id) => findCase(id)), dir, ["csv", "parquet"]),
+      writeTidyTables(tidyTables(results, (id) => findCase(id, cases)), dir, ["csv", "parquet"]),
   });
   if (quiet) return;
   for (const w of warnings) {
@@ -238,6 +287,7 @@ async function cmdRun(
     "no-report": { type: "boolean" },
     quiet: { type: "boolean" },
     "save-baseline": { type: "string" },
+    pack: { type: "string", multiple: true },
   }, cmd);
   if (values.help) return console.log(HELP[cmd]), 0;
   if (positionals.length) {
@@ -277,7 +327,8 @@ async function cmdRun(
     }
   }
   const pattern = values.case as string | undefined;
-  const selected = selectCases(pattern);
+  const { cases: all, packs } = await suite(values);
+  const selected = selectCases(pattern, all);
   const overrides = {
     ...(values.config ? await readConfigFile(String(values.config)) : {}),
     ...parseOverrides((values.set as string[] | undefined) ?? []),
@@ -312,10 +363,13 @@ async function cmdRun(
       command: ["claimbench", cmd, ...args],
       quiet: Boolean(values.quiet),
       signal,
+      packs: packRecords(usedPacks(packs, cases)),
     });
     if (signal.aborted) return INTERRUPTED_EXIT;
     if (!values.quiet) console.error(`results: ${path}`);
-    if (!values["no-report"]) await finishReport(results, outDir, Boolean(values.quiet), signal);
+    if (!values["no-report"]) {
+      await finishReport(results, outDir, Boolean(values.quiet), signal, all);
+    }
     printVerdicts(results);
     // after the report, so that a baseline that cannot be saved does not cost the report
     if (baselineName !== undefined) {
@@ -385,7 +439,7 @@ export async function main(args: string[]): Promise<number> {
         console.log(SUITE_VERSION);
         return 0;
       case "list":
-        return cmdList(rest);
+        return await cmdList(rest);
       case "run":
       case "reproduce":
         return await withInterrupt(
@@ -401,16 +455,29 @@ export async function main(args: string[]): Promise<number> {
       case "history":
         return await withInterrupt(NOTHING_WRITTEN, (signal) => cmdHistory(rest, signal));
       case "rejudge":
-        return await cmdRejudge(rest);
-      case "export":
-        return await cmdExport(rest);
+      case "export": {
+        const { values } = parse(
+          rest.filter((a, i) => a === "--pack" || rest[i - 1] === "--pack"),
+          {
+            pack: { type: "string", multiple: true },
+          },
+          cmd,
+        );
+        const { cases } = await suite(values);
+        const others = rest.filter((a, i) => a !== "--pack" && rest[i - 1] !== "--pack");
+        return cmd === "rejudge" ? await cmdRejudge(others, cases) : await cmdExport(others, cases);
+      }
+      case "baseline":
+        return await cmdBaseline(rest);
+      case "new":
+        return await cmdNew(rest);
       case "publish":
         return await cmdPublish(rest);
       default:
         throw new UsageError(
           `unknown command ${
             JSON.stringify(cmd)
-          }; allowed: list, run, report, reproduce, compare, merge, history, rejudge, export, publish`,
+          }; allowed: list, run, report, reproduce, compare, merge, history, rejudge, export, publish, baseline, new`,
         );
     }
   } catch (e) {

@@ -7,6 +7,8 @@ import { dirname } from "node:path";
 import { parseCommandArgs } from "./cli_args.ts";
 import { UsageError } from "./usage_error.ts";
 import { ALL_CASES, findCase } from "./registry.ts";
+import { suiteWithPacks } from "./packs.ts";
+import type { AnyCase } from "./case.ts";
 import { tidyTables } from "./export.ts";
 import { resultsFileOf } from "../reports/results_path.ts";
 import { readResults } from "../reports/schema.ts";
@@ -26,7 +28,8 @@ documented in docs/tidy-tables.md. 'run' already writes CSV and Parquet beside r
 
 Options:
   --format <f[,f]>  csv, parquet and/or jsonl (default: all three)
-  --out <dir>       where to write (default: beside the results file)`;
+  --out <dir>       where to write (default: beside the results file)
+  --pack <mod.ts>   load a claim pack's cases, for their tidy rows (repeatable)`;
 
 /** Parse `--format`. */
 export function parseFormats(s: string | undefined): TidyFormat[] {
@@ -44,11 +47,16 @@ export function parseFormats(s: string | undefined): TidyFormat[] {
 }
 
 /** Run `export`; returns the exit code. */
-export async function cmdExport(args: string[]): Promise<number> {
+export async function cmdExport(
+  args: string[],
+  builtIn: readonly AnyCase[] = ALL_CASES,
+): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     format: { type: "string" },
     out: { type: "string" },
+    pack: { type: "string", multiple: true },
   }, EXPORT_HELP);
+  const { cases } = await suiteWithPacks(builtIn, (values.pack as string[] | undefined) ?? []);
   if (values.help) return console.log(EXPORT_HELP), 0;
   if (positionals.length !== 1) {
     throw new UsageError(`export needs exactly one results.json\n\n${EXPORT_HELP}`);
@@ -60,7 +68,7 @@ export async function cmdExport(args: string[]): Promise<number> {
   if (!outDir) throw new UsageError("--out must not be empty");
   await Deno.mkdir(outDir, { recursive: true });
   const files = await writeTidyTables(
-    tidyTables(results, (id) => findCase(id, ALL_CASES)),
+    tidyTables(results, (id) => findCase(id, cases)),
     outDir,
     formats,
   );
