@@ -201,7 +201,8 @@ export const ltParams: ParamSources = {
   igdBatch: { source: "ours", note: "16 draws per class per IGD step, indices shared by every β" },
   igdLr: {
     source: "ours",
-    note: "η_t = igdLr/(L_y √(t+1)) with igdLr = 1, L_y from the largest β so every β takes the same steps",
+    note:
+      "η_t = igdLr/(L_y √(t+1)) with igdLr = 1, L_y from the largest β so every β takes the same steps",
   },
   resamples: { source: "ours", note: "2000 percentile-bootstrap resamples over seeds" },
 };
@@ -259,7 +260,9 @@ export function robustDiff(
   const infl = influentialSeeds(d.length, stat, est);
   if (infl.length) {
     findings.push(
-      `${label}: leaving out ${seedList(infl.map((h) => seedIds[h.index]))} alone moves the ${estimator} ` +
+      `${label}: leaving out ${
+        seedList(infl.map((h) => seedIds[h.index]))
+      } alone moves the ${estimator} ` +
         `(${fmt(est.value)}) outside its CI [${fmt(est.lo)}, ${fmt(est.hi)}] (to ${
           infl.map((h) => fmt(h.without)).join(", ")
         })`,
@@ -274,7 +277,9 @@ export function robustDiff(
       );
       const top = order.slice(0, Math.max(1, Math.floor(0.1 * order.length)));
       findings.push(
-        `${label}: the plain mean (${fmt(m)}) lies outside the ${estimator}'s CI; the most extreme seeds: ${
+        `${label}: the plain mean (${
+          fmt(m)
+        }) lies outside the ${estimator}'s CI; the most extreme seeds: ${
           top.map((i) => `seed ${seedIds[i]} (${fmt(d[i])})`).join(", ")
         }`,
       );

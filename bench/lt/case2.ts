@@ -201,9 +201,14 @@ export const case2 = defineCase<
     const ci = (rows: number[][], k: number, name: string) =>
       fmtEst(columnCI(rows, k, c.resamples, j.seed(name, k)));
     return verdict([
-      check(`head FD(τ=0) − head FD(τ=1) (${c.estimator} of paired differences)`, headDrop.est, CLAIM.headDropBand, {
-        note: "> 0: mutual learning helps the head",
-      }),
+      check(
+        `head FD(τ=0) − head FD(τ=1) (${c.estimator} of paired differences)`,
+        headDrop.est,
+        CLAIM.headDropBand,
+        {
+          note: "> 0: mutual learning helps the head",
+        },
+      ),
       check(`tail FD relative change τ: 0 → 1 (${c.estimator})`, tailRel, p.tailBand, {
         note: `within ±${CLAIM.tailTolerance * 100}%: tail about the same`,
       }),

@@ -283,7 +283,13 @@ export const nashGap = defineCase<Config, Measurement, { exponent: number; floor
     return m.seeds.flatMap((seed, s) =>
       m.betas.flatMap((beta, b) =>
         m.checkpoints.flatMap((T, k) => [
-          { seed, point: { beta, T }, observable: "best Nash gap", value: m.best[s][b][k], unit: "" },
+          {
+            seed,
+            point: { beta, T },
+            observable: "best Nash gap",
+            value: m.best[s][b][k],
+            unit: "",
+          },
           { seed, point: { beta, T }, observable: "Nash gap", value: m.gap[s][b][k], unit: "" },
         ])
       )
@@ -321,7 +327,11 @@ export const nashGap = defineCase<Config, Measurement, { exponent: number; floor
       series: { field: "beta", title: "β" },
       predicted,
       predictedLabel: "∝ 1/√T (predicted rate)",
-      xBand: { lo: c.fitWindow[0], hi: Math.min(c.fitWindow[1], m.checkpoints[m.checkpoints.length - 1]), label: "fit window" },
+      xBand: {
+        lo: c.fitWindow[0],
+        hi: Math.min(c.fitWindow[1], m.checkpoints[m.checkpoints.length - 1]),
+        label: "fit window",
+      },
     });
     return [{ id: "gap-vs-t", title: "Nash gap vs T", spec: concat("Nash gap vs T", [spec]) }];
   },

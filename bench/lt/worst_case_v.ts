@@ -23,19 +23,13 @@ import {
   estimatorField,
   estimatorParam,
   fmt,
-  fmtEst,
   LT_PAPER,
   ltModelFields,
   ltParams,
   robustDiff,
   samplingProfiles,
 } from "./_common.ts";
-import {
-  betaAxisValue,
-  type SamplePreview,
-  samplePreviewFields,
-  samplesChart,
-} from "./_charts.ts";
+import { betaAxisValue, type SamplePreview, samplePreviewFields, samplesChart } from "./_charts.ts";
 
 /** The claim's fixed part: not config, so `--set` cannot change it. */
 const CLAIM = {
@@ -148,7 +142,8 @@ export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
       choice: "ridge",
       values: [1e-3],
       needs: "run",
-      note: "a weaker ridge lets tail samples extrapolate more (full profile only: doubles the cost)",
+      note:
+        "a weaker ridge lets tail samples extrapolate more (full profile only: doubles the cost)",
     },
     {
       choice: "width",
@@ -250,9 +245,14 @@ export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
       check(`left arm: worst(β=0) − worst(β*) (${how})`, left.est, CLAIM.armBand, {
         note: "> 0: some β* strictly inside the grid beats vanilla",
       }),
-      check(`right arm: worst(β=${m.betas[B - 1]}) − worst(β*) (${how})`, right.est, CLAIM.armBand, {
-        note: "> 0: large β is worse again",
-      }),
+      check(
+        `right arm: worst(β=${m.betas[B - 1]}) − worst(β*) (${how})`,
+        right.est,
+        CLAIM.armBand,
+        {
+          note: "> 0: large β is worse again",
+        },
+      ),
       check("β* (argmin of mean worst-class FD over the whole grid, bootstrap over seeds)", bStar, [
         Number.MIN_VALUE,
         m.betas[B - 1],
