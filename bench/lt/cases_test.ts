@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { makeTestContext } from "../testing.ts";
 import { cases } from "./mod.ts";
 import { ChartSchema, VerdictSchema } from "../../reports/schema.ts";
+import { rejectClaimOverrides } from "../config.ts";
+import { UsageError } from "../usage_error.ts";
 
 for (const c of cases) {
   Deno.test(`${c.id}: smoke run is bit-identical across runs and yields a valid verdict, charts and tables`, async () => {
@@ -30,4 +32,19 @@ Deno.test("lt configs are strict and every field is described", () => {
     }
     for (const p of ["smoke", "quick", "full"] as const) c.configSchema.parse(c.profiles[p]);
   }
+});
+
+Deno.test("lt params declare every config field and nothing else", () => {
+  for (const c of cases) {
+    const shape = (c.configSchema as unknown as { shape: Record<string, unknown> }).shape;
+    assert.deepEqual(Object.keys(shape).filter((k) => !c.params[k]), [], `${c.id}: undeclared`);
+    assert.deepEqual(Object.keys(c.params).filter((k) => !(k in shape)), [], `${c.id}: not config`);
+  }
+});
+
+Deno.test("lt claims are fixed: their bands cannot be overridden and state the β convention", () => {
+  for (const key of ["exponentBand", "armBand", "tailTolerance", "differenceBand"]) {
+    assert.throws(() => rejectClaimOverrides(cases, { [key]: [0, 100] }), UsageError);
+  }
+  for (const c of cases) assert.match(String(c.claimSpec?.betaConvention), /β\/K per other class/);
 });
