@@ -17,7 +17,6 @@ import {
   argmin,
   BETA_CONVENTION,
   BETA_CONVENTION_FINDING,
-  columnCI,
   columnMeans,
   estimatorAlternative,
   estimatorField,
@@ -287,35 +286,45 @@ export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
     );
   },
   charts({ measurement: m }, c) {
+    // chart CIs use fixed resampling seeds (charts get no judge context)
+    const locCI = (xs: number[], seed: number) => {
+      const e = bootstrap(xs.length, (idx) => location(xs, c.estimator, idx), {
+        resamples: Math.min(c.resamples, 1000),
+        seed,
+      });
+      return { fd: e.value, lo: e.lo, hi: e.hi };
+    };
     const xs = m.betas.map((b) => betaAxisValue(b, m.betas));
-    const worstRows = m.betas.map((b, i) => {
-      const e = columnCI(m.worst, i, c.resamples, 11 + i); // chart only
-      return { beta: xs[i], betaLabel: String(b), fd: e.value, lo: e.lo, hi: e.hi };
-    });
+    const worstRows = m.betas.map((b, i) => ({
+      beta: xs[i],
+      betaLabel: String(b),
+      ...locCI(m.worst.map((r) => r[i]), 11 + i),
+    }));
     const base = worstRows[0].fd;
-    const bs = argmin(worstRows.map((r) => r.fd));
+    const bs = pickStar(m.worst, interior(m.betas), c.estimator);
     const perClass = m.classNames.flatMap((name, y) =>
-      m.betas.map((_b, i) => {
-        const rows = m.fd.map((r) => r[i]);
-        const e = columnCI(rows, y, c.resamples, 31 + i);
-        return { beta: xs[i], cls: name, fd: e.value, lo: e.lo, hi: e.hi };
-      })
+      m.betas.map((_b, i) => ({
+        beta: xs[i],
+        cls: name,
+        ...locCI(m.fd.map((r) => r[i][y]), 31 + i + 100 * y),
+      }))
     );
     const v = measuredVsPredicted({
-      title: "Worst-class FD vs β (β = 0 drawn a decade left of the grid)",
-      x: { field: "beta", title: "β", log: true },
-      y: { field: "fd", title: "worst-class FD (mean, 95% CI)" },
+      title:
+        `Worst-class FD vs β (${c.estimator} over seeds; β = 0 drawn a decade left of the grid)`,
+      x: { field: "beta", title: "β (β/K per other class)", log: true },
+      y: { field: "fd", title: `worst-class FD (${c.estimator}, 95% CI)` },
       measured: worstRows,
       ci: { lo: "lo", hi: "hi" },
       rules: [{ y: base, label: "β = 0 level (V predicts a dip below)" }, {
         x: xs[bs],
-        label: `β* = ${m.betas[bs]}`,
+        label: `interior β* = ${m.betas[bs]}`,
       }],
     });
     const pc = measuredVsPredicted({
       title: "Per-class FD vs β",
       x: { field: "beta", title: "β", log: true },
-      y: { field: "fd", title: "FD (mean, 95% CI)" },
+      y: { field: "fd", title: `FD (${c.estimator}, 95% CI)` },
       measured: perClass,
       ci: { lo: "lo", hi: "hi" },
       series: { field: "cls", title: "class" },
