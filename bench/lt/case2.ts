@@ -288,7 +288,7 @@ export const case2 = defineCase<
     const chart = measuredVsPredicted({
       title: "Case 2: FD vs τ (ours, 95% CI) with the rebuttal's τ = 0 and 1 values dashed",
       x: { field: "tau", title: "τ (β = τ · best β)" },
-      y: { field: "fd", title: "class FD" },
+      y: { field: "fd", title: "class FD (mean, 95% CI)" },
       measured: ours,
       ci: { lo: "lo", hi: "hi" },
       series: { field: "cls", title: "class" },
