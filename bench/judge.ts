@@ -181,6 +181,33 @@ export function robustnessOf(
       }
     }
   }
+  // each measured ("run") alternative judged again under every judge-only alternative: our
+  // choices can interact (a step rule whose verdict changes only in another fit window)
+  for (const alt of alternatives) {
+    if (!decls.some((a) => a.choice === alt.choice && a.needs === "run")) continue;
+    const m = decodeStored(c, alt.measurement);
+    const base = alternativeConfig(c, config, alt.choice, alt.value);
+    for (const a of decls.filter((d) => d.needs === "judge" && d.choice !== alt.choice)) {
+      for (const value of a.values) {
+        if (sameValue(config[a.choice], value)) continue;
+        const choice = `${alt.choice} × ${a.choice}`;
+        const both = { [alt.choice]: alt.value, [a.choice]: value };
+        try {
+          const cfg = alternativeConfig(c, base, a.choice, value);
+          const v = c.judge({ measurement: m, prediction: c.predict(cfg) }, cfg, j);
+          rows.push(rowOf(choice, both, false, "run", v));
+        } catch (e) {
+          rows.push({
+            ...rowOf(choice, both, false, "run", verdict),
+            status: "error",
+            estimate: null,
+            ci: [null, null],
+            note: e instanceof Error ? e.message : String(e),
+          });
+        }
+      }
+    }
+  }
   const dependsOn = [
     ...new Set(
       rows.filter((r) => !r.isDefault && r.status !== verdict.status).map((r) => r.choice),
