@@ -149,7 +149,10 @@ export function robustnessOf(
   const rows: RobustnessRow[] = [];
   const skipped: string[] = [];
   for (const a of decls) {
-    rows.push(rowOf(a.choice, config[a.choice], true, a.needs, verdict));
+    // one default row per choice, even when its alternatives are declared in several groups
+    if (!rows.some((r) => r.isDefault && r.choice === a.choice)) {
+      rows.push(rowOf(a.choice, config[a.choice], true, a.needs, verdict));
+    }
     for (const value of a.values) {
       if (sameValue(config[a.choice], value)) continue;
       const label = `${a.choice}=${JSON.stringify(value)}`;
