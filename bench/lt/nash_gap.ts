@@ -338,7 +338,7 @@ export const nashGap = defineCase<Config, Measurement, { exponent: number; floor
       ci: { lo: "lo", hi: "hi" },
       series: { field: "beta", title: "β" },
       predicted,
-      predictedLabel: "∝ 1/√T (predicted rate)",
+      predictedLabel: "∝ 1/√T",
       xBand: {
         lo: c.fitWindow[0],
         hi: Math.min(c.fitWindow[1], m.checkpoints[m.checkpoints.length - 1]),
