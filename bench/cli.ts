@@ -1,16 +1,25 @@
 /**
  * The claimbench command line: `list`, `run`, `report`, `reproduce`.
- * Exit codes: 0 ok, 1 a case ended in `error` (or `--fail-on` tripped), 2 usage error.
+ * Exit codes: 0 ok, 1 a case ended in `error` (or `--fail-on` tripped) or a file-system fault,
+ * 2 usage error (or a busy --out), 130 interrupted.
  * @module
  */
 import { cpuWorkerCount } from "../models/cpu/pool.ts";
 import type { ParseArgsOptionsConfig } from "node:util";
-import { parseCommandArgs } from "./cli_args.ts";
-import { join } from "node:path";
-import { ALL_CASES, selectCases } from "./registry.ts";
-import { type Profile, PROFILES } from "./case.ts";
+import { outOption, parseCommandArgs } from "./cli_args.ts";
+import { dirname, join } from "node:path";
+import { ALL_CASES, findCase, selectCases } from "./registry.ts";
+import { type LoadedPack, packRecords, suiteWithPacks } from "./packs.ts";
+import { cmdNew, NEW_HELP } from "./cmd_new.ts";
+import { BASELINE_HELP, cmdBaseline } from "./cmd_baseline.ts";
+import { type AnyCase, type Profile, PROFILES } from "./case.ts";
 import { checkOverrideKeys, parseOverrides, readConfigFile, resolveConfig } from "./config.ts";
 import { RESULTS_FILE, runPlan, shardCases } from "./runner.ts";
+import { parseBaseSeed, parseSeedsOption, planSeeds } from "./seeds.ts";
+import { lockOutDir, releaseAllLocksSync } from "./out_lock.ts";
+import { StagedDir } from "../reports/staged_dir.ts";
+import { Interrupted, INTERRUPTED_EXIT, withInterrupt } from "./interrupt.ts";
+import { describeOsError } from "../reports/fs_error.ts";
 import { UsageError } from "./usage_error.ts";
 import { SUITE_VERSION } from "./version.ts";
 import { GpuUnavailableError } from "../models/gpu/device.ts";
@@ -22,6 +31,12 @@ import { cmdCompare, COMPARE_HELP } from "./cmd_compare.ts";
 import { cmdMerge, MERGE_HELP } from "./cmd_merge.ts";
 import { cmdHistory, HISTORY_HELP } from "./cmd_history.ts";
 import { cmdRejudge, REJUDGE_HELP } from "./cmd_rejudge.ts";
+import { cmdExport, EXPORT_HELP } from "./cmd_export.ts";
+import { cmdPublish, PUBLISH_HELP } from "./cmd_publish.ts";
+import { tidyTables } from "./export.ts";
+import { writeTidyTables } from "../reports/tidy_write.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
+import { busyMachineNote, CALIBRATION, estimateSelection } from "./estimate.ts";
 
 const HELP: Record<string, string> = {
   main: `claimbench ${SUITE_VERSION} — executable claims of ML-theory papers
@@ -37,12 +52,24 @@ Commands:
   merge       join the results of run --shard i/n into one run and its report
   history     trend charts of every claim check over many runs
   rejudge     judge a results file again from its stored measurements (no retraining)
+  export      the tidy tables of a run (runs, checks, provenance) as CSV, Parquet, JSON Lines
+  publish     a static site over many runs: claims × machines × commits, trends, flips
+  baseline    save a results file as a named baseline for compare --baseline; list them
+  new         write a claim pack (your paper's claims) to start from
+
+Claim packs: --pack <path or URL of a pack's mod.ts> (repeatable) on list, run, rejudge and
+export loads its cases next to the built-in ones (ids <pack>:<id>); a claimbench.json in
+the working folder ({"packs": [...]}) lists packs for every command.
 
 Run 'claimbench <command> --help' for a command's options.
-Exit codes: 0 ok, 1 a case ended in error (or --fail-on tripped), 2 usage error.`,
-  list: `Usage: claimbench list [--case <id|glob>] [--profile smoke|quick|full] [--json]
+Exit codes: 0 ok; 1 a case ended in error (or --fail-on tripped), or a file or disk fault;
+2 usage error, or the --out folder is in use by another run; 130 interrupted (Ctrl-C).`,
+  list:
+    `Usage: claimbench list [--case <id|glob>] [--profile smoke|quick|full] [--json] [--pack <mod.ts>]...
 
-Lists the cases with their paper, claim, version, config fields and estimated CPU time.`,
+Lists the cases with their paper, claim, version, config fields and estimated time: each
+case's own cost model times a factor measured on a real run (bench/calibration.json;
+'deno task calibrate <results.json>' recomputes it from a run's recorded durations).`,
   run: `Usage: claimbench run [options]
 
 Options:
@@ -55,7 +82,10 @@ Options:
   --backend <b>             auto (default: WebGPU if an adapter is found, else CPU) | webgpu | cpu
   --out <dir>               output directory (default results/<timestamp>-<profile>)
   --resume                  continue an interrupted run in --out: finished cases are kept
-  --shard <i/n>             run only shard i of n (cases split round-robin)
+  --shard <i/n|auto>        run only shard i of n (cases split round-robin); auto reads
+                            SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (1-based) or a Kubernetes
+                            Indexed Job's JOB_COMPLETION_INDEX (0-based) and CLAIMBENCH_SHARD_COUNT
+  --pack <mod.ts>           also load the cases of a claim pack (repeatable; ids <pack>:<id>)
   --fail-on <what>          also exit 1 when a case is 'not-reproduced' (or 'inconclusive')
   --no-report               write results.json only
   --quiet                   no progress output
@@ -65,6 +95,10 @@ Options:
   merge: MERGE_HELP,
   history: HISTORY_HELP,
   rejudge: REJUDGE_HELP,
+  export: EXPORT_HELP,
+  publish: PUBLISH_HELP,
+  baseline: BASELINE_HELP,
+  new: NEW_HELP,
   report: `Usage: claimbench report <results.json> [--out <dir>]
 
 Writes report.html (offline), summary.md, junit.xml and one .vl.json + .svg per chart
@@ -82,24 +116,40 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, "-").replace(/-\d\dZ$/, "Z");
 }
 
+/** The most shards a run may be split into. */
+const MAX_SHARDS = 10_000;
+
+/**
+ * `--shard auto`: the shard from a SLURM job array (1-based task ids) or a Kubernetes Indexed
+ * Job (0-based completion index plus CLAIMBENCH_SHARD_COUNT).
+ */
+export function shardFromEnv(
+  env: (k: string) => string | undefined = (k) => Deno.env.get(k),
+): string {
+  const task = env("SLURM_ARRAY_TASK_ID"), count = env("SLURM_ARRAY_TASK_COUNT");
+  if (task !== undefined && count !== undefined) {
+    // an array --array=1-N numbers its tasks from SLURM_ARRAY_TASK_MIN
+    const min = Number(env("SLURM_ARRAY_TASK_MIN") ?? "1");
+    return `${Number(task) - min + 1}/${count}`;
+  }
+  const index = env("JOB_COMPLETION_INDEX"), total = env("CLAIMBENCH_SHARD_COUNT");
+  if (index !== undefined && total !== undefined) return `${Number(index) + 1}/${total}`;
+  throw new UsageError(
+    "--shard auto: set SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (a SLURM job array), or " +
+      "JOB_COMPLETION_INDEX and CLAIMBENCH_SHARD_COUNT (a Kubernetes Indexed Job)",
+  );
+}
+
 function parseShard(s: string | undefined): { index: number; count: number } {
   if (s === undefined) return { index: 1, count: 1 };
-  const m = /^(\d+)\/(\d+)$/.exec(s);
-  if (!m || +m[1] < 1 || +m[1] > +m[2]) {
+  if (s === "auto") s = shardFromEnv();
+  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(s);
+  if (!m || +m[1] < 1 || +m[1] > +m[2] || +m[2] > MAX_SHARDS) {
     throw new UsageError(
-      `--shard ${JSON.stringify(s)}: expected i/n with 1 ≤ i ≤ n, e.g. --shard 1/4`,
+      `--shard ${JSON.stringify(s)}: expected i/n with 1 ≤ i ≤ n ≤ ${MAX_SHARDS}, e.g. --shard 1/4`,
     );
   }
   return { index: +m[1], count: +m[2] };
-}
-
-function parsePositiveInt(name: string, s: string | undefined, min: number): number | null {
-  if (s === undefined) return null;
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < min) {
-    throw new UsageError(`--${name} ${JSON.stringify(s)}: expected an integer ≥ ${min}`);
-  }
-  return n;
 }
 
 type Parsed = {
@@ -111,11 +161,17 @@ function parse(args: string[], options: ParseArgsOptionsConfig, cmd: string): Pa
   return parseCommandArgs(args, options, HELP[cmd]) as Parsed;
 }
 
-function cmdList(args: string[]): number {
+/** The suite: built-in cases plus those of `--pack` and claimbench.json. */
+async function suite(values: Record<string, unknown>) {
+  return await suiteWithPacks(ALL_CASES, (values.pack as string[] | undefined) ?? []);
+}
+
+async function cmdList(args: string[]): Promise<number> {
   const { values } = parse(args, {
     case: { type: "string" },
     profile: { type: "string", default: "quick" },
     json: { type: "boolean" },
+    pack: { type: "string", multiple: true },
   }, "list");
   if (values.help) return console.log(HELP.list), 0;
   const profile = String(values.profile);
@@ -124,9 +180,11 @@ function cmdList(args: string[]): number {
       `--profile ${JSON.stringify(profile)}: allowed values are ${PROFILES.join(", ")}`,
     );
   }
-  const cases = selectCases(values.case as string | undefined);
-  const rows = cases.map((c) => {
+  const cases = selectCases(values.case as string | undefined, (await suite(values)).cases);
+  const estimates = estimateSelection(cases, profile);
+  const rows = cases.map((c, i) => {
     const cfg = resolveConfig(c, profile, {});
+    const e = estimates[i];
     return {
       id: c.id,
       version: c.version,
@@ -134,26 +192,63 @@ function cmdList(args: string[]): number {
       claim: c.claim,
       profiles: PROFILES,
       seeds: c.defaultSeeds(cfg),
-      estimatedSeconds: Math.round(c.estimateSeconds(cfg)),
+      estimatedSeconds: Math.round(e.seconds),
+      rawEstimateSeconds: Math.round(e.rawSeconds),
+      calibrationFactor: e.factor,
+      estimateNote: e.note,
       fields: Object.keys((c.configSchema as unknown as { shape: object }).shape ?? {}),
     };
   });
   if (values.json) return console.log(JSON.stringify(rows, null, 2)), 0;
   for (const r of rows) {
     console.log(
-      `${r.id}  v${r.version}  ~${r.estimatedSeconds}s on the CPU path (${profile}, ${r.seeds} seeds)`,
+      `${r.id}  v${r.version}  ~${r.estimatedSeconds}s (${profile}, ${r.seeds} seeds${
+        r.estimateNote ? `; ${r.estimateNote}` : ""
+      })`,
     );
     console.log(`  paper: ${r.paper}`);
     console.log(`  claim: ${r.claim}`);
     console.log(`  profiles: ${r.profiles.join(", ")}; fields: ${r.fields.join(", ")}`);
   }
   if (!rows.length) console.log("no case matches");
+  else {
+    const run = CALIBRATION.run;
+    const total = Math.round(estimates.reduce((s, e) => s + e.seconds, 0));
+    console.log(
+      `\nestimated total ~${total}s. Estimates are calibrated: each case's cost model times a ` +
+        `factor measured on the ${run.profile} run of ${run.createdAt.slice(0, 10)} ` +
+        `on ${run.machine} (backend and load: bench/calibration.json).` +
+        (profile === run.profile ? "" : ` At --profile ${profile} they are extrapolated.`),
+    );
+    const busy = busyMachineNote();
+    if (busy) console.log(`note: ${busy}`);
+  }
   return 0;
 }
 
-async function finishReport(results: Results, outDir: string, quiet: boolean): Promise<void> {
-  const { files } = await writeReport(results, outDir);
-  if (!quiet) console.error(`report: ${join(outDir, "report.html")} (${files.length} files)`);
+/** The packs that `cases` come from. */
+function usedPacks(packs: LoadedPack[], cases: AnyCase[]): LoadedPack[] {
+  return packs.filter((p) => p.cases.some((c) => cases.some((x) => x.id === c.id)));
+}
+
+async function finishReport(
+  results: Results,
+  outDir: string,
+  quiet: boolean,
+  signal: AbortSignal,
+  cases: readonly AnyCase[] = ALL_CASES,
+): Promise<void> {
+  const { files, warnings } = await writeReport(results, outDir, {
+    signal,
+    // the tidy tables (runs, checks, provenance) beside results.json, for pandas, R and DuckDB
+    alsoProduce: (dir) =>
+      writeTidyTables(tidyTables(results, (id) => findCase(id, cases)), dir, ["csv", "parquet"]),
+  });
+  if (quiet) return;
+  for (const w of warnings) {
+    console.error(`claimbench report: warning: ${terminalSafe(w, { oneLine: true })}`);
+  }
+  console.error(`report: ${terminalSafe(join(outDir, "report.html"))} (${files.length} files)`);
 }
 
 function exitCodeFor(results: Results, failOn: string | undefined): number {
@@ -167,7 +262,11 @@ function exitCodeFor(results: Results, failOn: string | undefined): number {
   return 0;
 }
 
-async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number> {
+async function cmdRun(
+  args: string[],
+  cmd: "run" | "reproduce",
+  signal: AbortSignal,
+): Promise<number> {
   try {
     cpuWorkerCount(); // a bad CLAIMBENCH_CPU_WORKERS is a usage error, before any work
   } catch (e) {
@@ -188,6 +287,7 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
     "no-report": { type: "boolean" },
     quiet: { type: "boolean" },
     "save-baseline": { type: "string" },
+    pack: { type: "string", multiple: true },
   }, cmd);
   if (values.help) return console.log(HELP[cmd]), 0;
   if (positionals.length) {
@@ -214,6 +314,10 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
       `--fail-on ${JSON.stringify(failOn)}: allowed values are not-reproduced, inconclusive`,
     );
   }
+  // numbers first: a bad one is a usage error before any work
+  const seeds = parseSeedsOption(values.seeds as string | undefined);
+  const baseSeed = parseBaseSeed(values["base-seed"] as string | undefined);
+  const outOpt = outOption(values.out);
   const baselineName = values["save-baseline"] as string | undefined;
   if (baselineName !== undefined) {
     try {
@@ -223,14 +327,8 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
     }
   }
   const pattern = values.case as string | undefined;
-  const selected = selectCases(pattern);
-  if (!selected.length) {
-    throw new UsageError(
-      `--case ${JSON.stringify(pattern)} matches no case. Known cases: ${
-        ALL_CASES.map((c) => c.id).join(", ")
-      }`,
-    );
-  }
+  const { cases: all, packs } = await suite(values);
+  const selected = selectCases(pattern, all);
   const overrides = {
     ...(values.config ? await readConfigFile(String(values.config)) : {}),
     ...parseOverrides((values.set as string[] | undefined) ?? []),
@@ -238,28 +336,25 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
   checkOverrideKeys(selected, overrides);
   const shard = parseShard(values.shard as string | undefined);
   const cases = shardCases(selected, shard.index, shard.count);
-  if (values.resume && !values.out) {
+  if (values.resume && outOpt === undefined) {
     throw new UsageError("--resume needs --out <dir> of the run to continue");
   }
   const outDir = String(
-    values.out ??
+    outOpt ??
       join(
         "results",
         `${timestamp()}-${profile}${shard.count > 1 ? `-shard${shard.index}of${shard.count}` : ""}`,
       ),
   );
-  const controller = new AbortController();
-  const onSig = () => {
-    console.error("\nclaimbench: interrupted; finished cases are saved, continue with --resume");
-    controller.abort();
-  };
-  Deno.addSignalListener("SIGINT", onSig);
+  // configs and seed sets are checked before the lock, so that a usage error creates nothing
+  runPlanChecks(cases, profile, overrides, seeds, baseSeed);
+  const lock = await lockOutDir(outDir);
   try {
     const { results, path } = await runPlan({
       cases,
       profile,
-      seeds: parsePositiveInt("seeds", values.seeds as string | undefined, 2),
-      baseSeed: parsePositiveInt("base-seed", values["base-seed"] as string | undefined, 0) ?? 0,
+      seeds,
+      baseSeed,
       overrides,
       backend,
       outDir,
@@ -267,36 +362,53 @@ async function cmdRun(args: string[], cmd: "run" | "reproduce"): Promise<number>
       shard,
       command: ["claimbench", cmd, ...args],
       quiet: Boolean(values.quiet),
-      signal: controller.signal,
+      signal,
+      packs: packRecords(usedPacks(packs, cases)),
     });
-    if (controller.signal.aborted) return 130;
+    if (signal.aborted) return INTERRUPTED_EXIT;
     if (!values.quiet) console.error(`results: ${path}`);
+    if (!values["no-report"]) {
+      await finishReport(results, outDir, Boolean(values.quiet), signal, all);
+    }
+    printVerdicts(results);
+    // after the report, so that a baseline that cannot be saved does not cost the report
     if (baselineName !== undefined) {
+      signal.throwIfAborted();
       const saved = await saveBaseline(path, baselineName);
       if (!values.quiet) console.error(`baseline ${baselineName}: ${saved}`);
     }
-    if (!values["no-report"]) await finishReport(results, outDir, Boolean(values.quiet));
-    printVerdicts(results);
     return exitCodeFor(results, failOn);
   } finally {
-    Deno.removeSignalListener("SIGINT", onSig);
+    await lock.release();
   }
+}
+
+/** Resolve every case's config and seed set (usage errors) without running anything. */
+function runPlanChecks(
+  cases: AnyCase[],
+  profile: Profile,
+  overrides: Record<string, unknown>,
+  seeds: number | null,
+  baseSeed: number,
+): void {
+  const configs = cases.map((c) => resolveConfig(c, profile, overrides));
+  planSeeds(cases, configs, seeds, baseSeed);
 }
 
 function printVerdicts(results: Results): void {
   for (const c of Object.values(results.cases)) {
     const v = c.verdict;
     const labels = verdictLabels(c);
-    console.log(
-      `${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${fmtStatistic(v)}${
-        labels.length ? ` [${labels.join("; ")}]` : ""
-      }`,
-    );
+    const line = `${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${fmtStatistic(v)}${
+      labels.length ? ` [${labels.join("; ")}]` : ""
+    }`;
+    console.log(terminalSafe(line, { oneLine: true }));
   }
 }
 
-async function cmdReport(args: string[]): Promise<number> {
+async function cmdReport(args: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parse(args, { out: { type: "string" } }, "report");
+  const outOpt = outOption(values.out);
   if (values.help) return console.log(HELP.report), 0;
   if (positionals.length !== 1) {
     throw new UsageError(`report needs exactly one results.json\n\n${HELP.report}`);
@@ -306,8 +418,8 @@ async function cmdReport(args: string[]): Promise<number> {
     file = join(file, RESULTS_FILE);
   }
   const results = await readResults(file);
-  const outDir = String(values.out ?? file.replace(/[^/]*$/, "") ?? ".") || ".";
-  await finishReport(results, outDir, false);
+  const outDir = outOpt ?? (dirname(file) || ".");
+  await finishReport(results, outDir, false, signal);
   printVerdicts(results);
   return 0;
 }
@@ -327,39 +439,112 @@ export async function main(args: string[]): Promise<number> {
         console.log(SUITE_VERSION);
         return 0;
       case "list":
-        return cmdList(rest);
+        return await cmdList(rest);
       case "run":
-        return await cmdRun(rest, "run");
       case "reproduce":
-        return await cmdRun(rest, "reproduce");
+        return await withInterrupt(
+          "finished cases are saved, continue with --resume",
+          (signal) => cmdRun(rest, cmd, signal),
+        );
       case "report":
-        return await cmdReport(rest);
+        return await withInterrupt(NOTHING_WRITTEN, (signal) => cmdReport(rest, signal));
       case "compare":
-        return await cmdCompare(rest);
+        return await withInterrupt(NOTHING_WRITTEN, (signal) => cmdCompare(rest, signal));
       case "merge":
-        return await cmdMerge(rest);
+        return await withInterrupt(NOTHING_WRITTEN, (signal) => cmdMerge(rest, signal));
       case "history":
-        return await cmdHistory(rest);
+        return await withInterrupt(NOTHING_WRITTEN, (signal) => cmdHistory(rest, signal));
       case "rejudge":
-        return await cmdRejudge(rest);
+      case "export": {
+        const { values } = parse(
+          rest.filter((a, i) => a === "--pack" || rest[i - 1] === "--pack"),
+          {
+            pack: { type: "string", multiple: true },
+          },
+          cmd,
+        );
+        const { cases } = await suite(values);
+        const others = rest.filter((a, i) => a !== "--pack" && rest[i - 1] !== "--pack");
+        return cmd === "rejudge" ? await cmdRejudge(others, cases) : await cmdExport(others, cases);
+      }
+      case "baseline":
+        return await cmdBaseline(rest);
+      case "new":
+        return await cmdNew(rest);
+      case "publish":
+        return await cmdPublish(rest);
       default:
         throw new UsageError(
           `unknown command ${
             JSON.stringify(cmd)
-          }; allowed: list, run, report, reproduce, compare, merge, history, rejudge`,
+          }; allowed: list, run, report, reproduce, compare, merge, history, rejudge, export, publish, baseline, new`,
         );
     }
   } catch (e) {
-    if (
-      e instanceof UsageError || e instanceof ResultsFileError || e instanceof GpuUnavailableError
-    ) {
-      console.error(`claimbench: ${e.message}`);
-      return e instanceof UsageError ? 2 : e instanceof GpuUnavailableError ? 2 : 1;
-    }
-    throw e;
+    return reportError(e);
   }
 }
 
+/** The message stopping an interrupted report, compare, merge or history. */
+const NOTHING_WRITTEN = "the output folder is left as it was";
+
+/**
+ * Print an error that stopped a command as one line and return the exit code: 2 for usage
+ * errors (and a busy --out), 1 for unreadable results, file-system and resource faults and
+ * anything unexpected (whose stack `CLAIMBENCH_DEBUG=1` prints).
+ */
+function reportError(e: unknown): number {
+  if (e instanceof UsageError || e instanceof GpuUnavailableError) {
+    console.error(`claimbench: ${terminalSafe(e.message)}`);
+    return 2;
+  }
+  if (e instanceof ResultsFileError) {
+    console.error(`claimbench: ${terminalSafe(e.message)}`);
+    return 1;
+  }
+  const fs = describeOsError(e);
+  if (fs) {
+    console.error(`claimbench: ${terminalSafe(fs.message, { oneLine: true })}`);
+    return 1;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const resource = err instanceof RangeError
+    ? " (out of memory or stack: the input is too large or too deeply nested)"
+    : "";
+  console.error(
+    `claimbench: unexpected ${err.name}: ${terminalSafe(err.message.split("\n")[0])}${resource}; ` +
+      "run again with CLAIMBENCH_DEBUG=1 for the stack trace, and report it",
+  );
+  if (debugEnabled()) console.error(err.stack);
+  return 1;
+}
+
+function debugEnabled(): boolean {
+  try {
+    return Boolean(Deno.env.get("CLAIMBENCH_DEBUG"));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The last resort for an error thrown where no command can catch it (a rejected promise
+ * inside a library): one line, staging folders and locks removed, exit 1.
+ */
+function fatal(e: unknown): never {
+  StagedDir.discardAllSync();
+  releaseAllLocksSync();
+  Deno.exit(e instanceof Interrupted ? INTERRUPTED_EXIT : reportError(e));
+}
+
 if (import.meta.main) {
+  globalThis.addEventListener("unhandledrejection", (ev) => {
+    ev.preventDefault();
+    fatal(ev.reason);
+  });
+  globalThis.addEventListener("error", (ev) => {
+    ev.preventDefault();
+    fatal(ev.error);
+  });
   Deno.exit(await main(Deno.args));
 }

@@ -25,3 +25,13 @@ export function parseCommandArgs<const T extends ParseArgsOptionsConfig>(
     throw new UsageError(`${e instanceof Error ? e.message : e}\n\n${help}`);
   }
 }
+
+/** `--out`: undefined when absent; an empty value is a usage error (it is not "here"). */
+export function outOption(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v);
+  if (!s.trim()) {
+    throw new UsageError(`--out ${JSON.stringify(s)}: give a folder name (use --out . for here)`);
+  }
+  return s;
+}

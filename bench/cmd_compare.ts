@@ -3,7 +3,7 @@
  * compare.md / compare.html / compare.json, print the Markdown, and gate on regressions.
  * @module
  */
-import { parseCommandArgs } from "./cli_args.ts";
+import { outOption, parseCommandArgs } from "./cli_args.ts";
 import { dirname } from "node:path";
 import { UsageError } from "./usage_error.ts";
 import { BaselineNameError, readBaseline } from "../reports/baselines.ts";
@@ -11,6 +11,8 @@ import { compareResults, type Threshold } from "../reports/compare.ts";
 import { gateLine } from "../reports/compare_md.ts";
 import { resultsFileOf } from "../reports/results_path.ts";
 import { readResults, type Results } from "../reports/schema.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
+import { describeMismatch, printable, runMismatches } from "../reports/run_match.ts";
 import { writeCompare } from "../reports/write_compare.ts";
 
 /** `compare --help`. */
@@ -28,18 +30,23 @@ Options:
   --threshold <case=x>       regression threshold of a case (id or glob; repeatable): an
                              absolute change (0.2) or a percentage of the band width, else
                              of |A value| (15%). Default 10%.
+  --allow-mismatch           compare runs of different profiles or case versions anyway
+                             (refused by default: their numbers are not the same statistic)
   --no-svg                   skip the static SVG of each chart
   --quiet                    do not print the Markdown (the gate line is still printed)
 
 Exit codes: 0 no regression; 1 a regression (a primary check's verdict got worse and its
 change clears the noise and the threshold, or a case errors in B but not in A), or an
-unreadable results file; 2 usage error.`;
+unreadable results file; 2 usage error, or runs of different profiles or case versions
+(without --allow-mismatch).`;
 
 /** Parse `case=x` / `case=x%` threshold options. */
 export function parseThresholds(items: string[]): Record<string, Threshold> {
   const out: Record<string, Threshold> = {};
   for (const item of items) {
-    const m = /^([^=]+)=\s*([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*(%?)$/i.exec(item);
+    const m = item.length > 300
+      ? null
+      : /^([^=]+)=\s*([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*(%?)$/i.exec(item);
     if (!m) {
       throw new UsageError(
         `--threshold ${JSON.stringify(item)}: expected <case id or glob>=<number or percent>, ` +
@@ -47,6 +54,9 @@ export function parseThresholds(items: string[]): Record<string, Threshold> {
       );
     }
     const x = Number(m[2]);
+    if (!Number.isFinite(x) || (m[3] && x > 1e6)) {
+      throw new UsageError(`--threshold ${JSON.stringify(item)}: the number is out of range`);
+    }
     out[m[1].trim()] = m[3] ? { kind: "relative", fraction: x / 100 } : {
       kind: "absolute",
       value: x,
@@ -56,13 +66,14 @@ export function parseThresholds(items: string[]): Record<string, Threshold> {
 }
 
 /** Run `compare`; returns the exit code (usage errors are thrown as {@link UsageError}). */
-export async function cmdCompare(args: string[]): Promise<number> {
+export async function cmdCompare(args: string[], signal?: AbortSignal): Promise<number> {
   const parsed = parseCommandArgs(
     args,
     {
       baseline: { type: "string" },
       out: { type: "string" },
       threshold: { type: "string", multiple: true },
+      "allow-mismatch": { type: "boolean" },
       "no-svg": { type: "boolean" },
       quiet: { type: "boolean" },
     },
@@ -80,9 +91,11 @@ export async function cmdCompare(args: string[]): Promise<number> {
     );
   }
   const thresholds = parseThresholds(values.threshold ?? []);
+  const outOpt = outOption(values.out);
   // Read and validate both inputs before writing anything.
-  let a: Results, b: Results, fileB: string;
+  let a: Results, b: Results, fileA: string, fileB: string;
   if (values.baseline !== undefined) {
+    fileA = `baseline ${values.baseline}`;
     try {
       a = (await readBaseline(values.baseline)).results;
     } catch (e) {
@@ -92,16 +105,36 @@ export async function cmdCompare(args: string[]): Promise<number> {
     fileB = await resultsFileOf(positionals[0]);
     b = await readResults(fileB);
   } else {
-    a = await readResults(await resultsFileOf(positionals[0]));
+    fileA = await resultsFileOf(positionals[0]);
+    a = await readResults(fileA);
     fileB = await resultsFileOf(positionals[1]);
     b = await readResults(fileB);
   }
+  const mismatches = runMismatches(a, b).map(describeMismatch);
+  if (mismatches.length && !values["allow-mismatch"]) {
+    throw new UsageError(
+      `refusing to compare A (${printable(fileA)}, run ${printable(a.runId)}) with B (${
+        printable(fileB)
+      }, run ${printable(b.runId)}): not the same measurement:\n  ${mismatches.join("\n  ")}\n` +
+        "Compare runs of one profile and case version, or pass --allow-mismatch to compare anyway.",
+    );
+  }
   const cmp = compareResults(a, b, { thresholds });
-  const outDir = values.out ?? (dirname(fileB) || ".");
-  const { markdown, warnings } = await writeCompare(cmp, outDir, { svg: !values["no-svg"] });
-  if (!values.quiet) console.log(markdown);
-  for (const w of warnings) console.error(`claimbench compare: warning: ${w}`);
-  console.error(`compare: ${outDir}/compare.html`);
-  console.error(`gate: ${gateLine(cmp)}`);
+  if (mismatches.length) {
+    cmp.notes.unshift(
+      ...mismatches.map((m) => `compared despite a mismatch (--allow-mismatch): ${m}`),
+    );
+  }
+  const outDir = outOpt ?? (dirname(fileB) || ".");
+  const { markdown, warnings } = await writeCompare(cmp, outDir, {
+    svg: !values["no-svg"],
+    signal,
+  });
+  if (!values.quiet) console.log(terminalSafe(markdown));
+  for (const w of warnings) {
+    console.error(`claimbench compare: warning: ${terminalSafe(w, { oneLine: true })}`);
+  }
+  console.error(`compare: ${terminalSafe(`${outDir}/compare.html`)}`);
+  console.error(`gate: ${terminalSafe(gateLine(cmp))}`);
   return cmp.regressions.length ? 1 : 0;
 }

@@ -38,16 +38,73 @@ async function quietly<T>(f: () => Promise<T>): Promise<{ value: T; out: string;
 }
 
 // The runs every test below reads (spawned in parallel: ~2 s in all).
-const [runA, runB, runLevel, runBand, shard1, shard2, full, shardOtherSeed] = await Promise.all([
+const [runA, runB, shard1, shard2, full, shardOtherSeed] = await Promise.all([
   run("a", "--case", "mem.*"),
   run("b", "--case", "mem.*", "--base-seed", "1"),
-  run("level", "--case", "mem.hellinger-onset", "--set", "level=0.01"),
-  run("band", "--case", "mem.*", "--set", "band=[5,6]"),
   run("s1", "--case", "mem.*,lt.nash-gap", "--shard", "1/2"),
   run("s2", "--case", "mem.*,lt.nash-gap", "--shard", "2/2"),
   run("full", "--case", "mem.*,lt.nash-gap"),
   run("s2seed", "--case", "mem.*,lt.nash-gap", "--shard", "2/2", "--base-seed", "3"),
 ]);
+
+/**
+ * A copy of run A with mem.hellinger-onset's first primary check rewritten by `edit` (the claim
+ * cannot be changed by config any more, so a regression is made by editing a stored result).
+ */
+let forgedCount = 0;
+async function forged(
+  name: string,
+  edit: (k: Results["cases"][string]["verdict"]["checks"][number]) => void,
+): Promise<string> {
+  const r = await readResults(join(runA, "results.json"));
+  // another run: its own id and a later time (history keeps one copy of the same run)
+  r.runId = name;
+  const later = new Date(Date.parse(r.createdAt) + 1000 * (1 + forgedCount++)).toISOString();
+  [r.createdAt, r.updatedAt] = [later, later];
+  const c = r.cases["mem.hellinger-onset"];
+  const k = c.verdict.checks.find((x) => x.primary)!;
+  edit(k);
+  c.verdict.status = k.status;
+  if (c.verdict.statistic === k.name) {
+    [c.verdict.value, c.verdict.ci, c.verdict.band] = [k.value, k.ci, k.band];
+  }
+  const dir = join(tmp, name);
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(join(dir, "results.json"), JSON.stringify(r, null, 1));
+  return dir;
+}
+// run A as it would be with the onset check reproduced, then the same run with the statistic
+// moved out of the band (a significant change), and with the band itself changed
+const bandOf = (k: { band: [number | null, number | null] }) =>
+  [k.band[0] ?? 0, k.band[1] ?? (k.band[0] ?? 0) + 1] as const;
+const runGood = await forged("good", (k) => {
+  const [lo, hi] = bandOf(k);
+  const mid = (lo + hi) / 2, w = (hi - lo) / 10;
+  [k.value, k.ci, k.status, k.reason] = [mid, [mid - w, mid + w], "reproduced", ""];
+});
+const runLevel = await forged("level", (k) => {
+  const [lo, hi] = bandOf(k);
+  const mid = (lo + hi) / 2, w = (hi - lo) / 10;
+  k.status = "reproduced";
+  [k.value, k.ci, k.status, k.reason] = [
+    hi + 5 * w,
+    [hi + 4 * w, hi + 6 * w],
+    "not reproduced",
+    "",
+  ];
+  void mid;
+});
+const runBand = await forged("band", (k) => {
+  const [lo, hi] = bandOf(k);
+  const mid = (lo + hi) / 2, w = (hi - lo) / 10;
+  [k.value, k.ci, k.band, k.status, k.reason] = [
+    mid,
+    [mid - w, mid + w],
+    [hi + 10, hi + 20],
+    "not reproduced",
+    "",
+  ];
+});
 
 Deno.test("compare: the same config with other seeds is not a regression (exit 0)", async () => {
   const out = join(tmp, "cmp-seeds");
@@ -82,7 +139,7 @@ Deno.test("compare: a run whose config breaks the claim is a regression naming t
     ]] as const
   ) {
     const out = join(tmp, `cmp-${b.split("/").pop()}`);
-    const { value, out: stdout } = await quietly(() => cmdCompare([runA, b, "--out", out]));
+    const { value, out: stdout } = await quietly(() => cmdCompare([runGood, b, "--out", out]));
     assert.equal(value, 1);
     assert.match(stdout, /Gate: FAIL: 1 regression\(s\) in mem\.hellinger-onset/);
     assert.match(stdout, why);
@@ -93,13 +150,15 @@ Deno.test("compare: a run whose config breaks the claim is a regression naming t
   }
 });
 
-Deno.test("compare --threshold: parsed per case; a non-finite change exceeds any finite threshold", async () => {
+Deno.test("compare --threshold: parsed per case; a change below a case's threshold is noise", async () => {
   const out = join(tmp, "cmp-threshold");
-  const { value } = await quietly(() =>
-    cmdCompare([runA, runLevel, "--out", out, "--quiet", "--no-svg", "--threshold", "mem.*=1e12"])
-  );
-  // the change is non-finite: any finite threshold is exceeded, so it still fails
-  assert.equal(value, 1);
+  const gate = async (t: string) =>
+    (await quietly(() =>
+      cmdCompare([runGood, runLevel, "--out", out, "--quiet", "--no-svg", "--threshold", t])
+    )).value;
+  assert.equal(await gate("mem.*=1e12"), 0, "a change far below the threshold does not fail");
+  assert.equal(await gate("mem.*=0.01"), 1);
+  assert.equal(await gate("lt.*=1e12"), 1, "another case's threshold does not apply");
   await assert.rejects(
     () => cmdCompare([runA, runB, "--threshold", "mem.transition"]),
     UsageError,
@@ -110,11 +169,11 @@ Deno.test("compare --baseline: saved baselines are compared against; a missing o
   const dir = join(tmp, "baselines");
   Deno.env.set("CLAIMBENCH_BASELINES", dir);
   try {
-    const path = await saveBaseline(runA, "nightly");
+    const path = await saveBaseline(runGood, "nightly");
     assert.equal(path, join(dir, "nightly.json"));
     assert.equal(
       await Deno.readTextFile(path),
-      await Deno.readTextFile(join(runA, "results.json")),
+      await Deno.readTextFile(join(runGood, "results.json")),
     );
     const out = join(tmp, "cmp-baseline");
     const ok = await quietly(() =>
@@ -232,7 +291,7 @@ Deno.test({
   fn: async () => {
     const out = join(tmp, "cli");
     assert.equal((await runCli(["compare", runA, runB, "--out", out, "--no-svg"])).code, 0);
-    const bad = await runCli(["compare", runA, runBand, "--out", out, "--no-svg"]);
+    const bad = await runCli(["compare", runGood, runBand, "--out", out, "--no-svg"]);
     assert.equal(bad.code, 1);
     assert.match(bad.stdout, /mem\.hellinger-onset/);
     const corrupt = await runCli(["compare", runA, join(tmp, "truncated"), "--out", out]);

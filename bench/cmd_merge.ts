@@ -2,13 +2,15 @@
  * `claimbench merge`: join the results of `run --shard i/n` into one results.json and report.
  * @module
  */
-import { parseCommandArgs } from "./cli_args.ts";
+import { outOption, parseCommandArgs } from "./cli_args.ts";
 import { basename, join, resolve } from "node:path";
 import { UsageError } from "./usage_error.ts";
 import { atomicWriteTextFile } from "../reports/atomic_write.ts";
+import { fsStep } from "../reports/fs_error.ts";
 import { mergeShards, type ShardInput } from "../reports/merge.ts";
 import { resultsFileOf } from "../reports/results_path.ts";
 import { readResults } from "../reports/schema.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
 import { writeReport } from "../reports/write_report.ts";
 
 /** `merge --help`. */
@@ -31,7 +33,7 @@ Options:
 Exit codes: 0 merged; 1 unreadable or incompatible shards; 2 usage error.`;
 
 /** Run `merge`; returns the exit code. */
-export async function cmdMerge(args: string[]): Promise<number> {
+export async function cmdMerge(args: string[], signal?: AbortSignal): Promise<number> {
   const parsed = parseCommandArgs(
     args,
     {
@@ -44,9 +46,9 @@ export async function cmdMerge(args: string[]): Promise<number> {
   );
   const { values, positionals } = parsed;
   if (values.help) return console.log(MERGE_HELP), 0;
-  if (!values.out) throw new UsageError(`merge needs --out <dir>\n\n${MERGE_HELP}`);
+  const outDir = outOption(values.out);
+  if (outDir === undefined) throw new UsageError(`merge needs --out <dir>\n\n${MERGE_HELP}`);
   if (!positionals.length) throw new UsageError(`merge needs shard results\n\n${MERGE_HELP}`);
-  const outDir = values.out;
   const target = join(outDir, "results.json");
   const files = await Promise.all(positionals.map(resultsFileOf));
   // Validate every input, and the plan as a whole, before touching the output.
@@ -62,17 +64,30 @@ export async function cmdMerge(args: string[]): Promise<number> {
   if (!values.force && await Deno.stat(target).then(() => true, () => false)) {
     throw new UsageError(`${target} already exists: choose another --out, or pass --force`);
   }
-  await Deno.mkdir(outDir, { recursive: true });
-  await atomicWriteTextFile(target, JSON.stringify(merged, null, 1));
-  if (!values["no-report"]) {
-    const { warnings } = await writeReport(merged, outDir);
-    for (const w of warnings) console.error(`claimbench merge: warning: ${w}`);
+  const text = JSON.stringify(merged, null, 1);
+  if (values["no-report"]) {
+    signal?.throwIfAborted();
+    await fsStep(
+      "cannot create the output folder",
+      outDir,
+      () => Deno.mkdir(outDir, { recursive: true }),
+    );
+    await atomicWriteTextFile(target, text);
+  } else {
+    // results.json and the report appear together, or not at all
+    const { warnings } = await writeReport(merged, outDir, {
+      signal,
+      alsoWrite: { "results.json": text },
+    });
+    for (const w of warnings) {
+      console.error(`claimbench merge: warning: ${terminalSafe(w, { oneLine: true })}`);
+    }
   }
   if (!values.quiet) {
     console.error(
       `merged ${shards.length} shard(s), ${Object.keys(merged.cases).length} case(s)${
         merged.complete ? "" : " (incomplete)"
-      }: ${target}`,
+      }: ${terminalSafe(target)}`,
     );
   }
   return 0;

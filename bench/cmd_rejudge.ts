@@ -9,12 +9,14 @@ import { parseCommandArgs } from "./cli_args.ts";
 import { UsageError } from "./usage_error.ts";
 import type { AnyCase } from "./case.ts";
 import { ALL_CASES, findCase } from "./registry.ts";
+import { suiteWithPacks } from "./packs.ts";
 import { rejudgeResults, type VerdictChange } from "./rejudge.ts";
 import { gitInfo } from "./provenance.ts";
 import { atomicWriteTextFile } from "../reports/atomic_write.ts";
 import { resultsFileOf } from "../reports/results_path.ts";
 import { readResults } from "../reports/schema.ts";
 import { writeReport } from "../reports/write_report.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
 
 /** `rejudge --help`. */
 export const REJUDGE_HELP =
@@ -29,6 +31,7 @@ Options:
                   (default: <run dir>/rejudged)
   --no-report     write results.json only
   --quiet         no list of changes
+  --pack <mod.ts> load a claim pack's cases to judge its results with (repeatable)
 
 Exit codes: 0 done; 1 unreadable results file; 2 usage error.`;
 
@@ -45,13 +48,15 @@ export function changeLines(changes: VerdictChange[], cases: number): string[] {
 /** Run `rejudge`; `cases` is the suite to judge with (the registry; tests pass others). */
 export async function cmdRejudge(
   args: string[],
-  cases: readonly AnyCase[] = ALL_CASES,
+  builtIn: readonly AnyCase[] = ALL_CASES,
 ): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     out: { type: "string" },
     "no-report": { type: "boolean" },
     quiet: { type: "boolean" },
+    pack: { type: "string", multiple: true },
   }, REJUDGE_HELP);
+  const { cases } = await suiteWithPacks(builtIn, (values.pack as string[] | undefined) ?? []);
   if (values.help) return console.log(REJUDGE_HELP), 0;
   if (positionals.length !== 1) {
     throw new UsageError(`rejudge needs exactly one results.json\n\n${REJUDGE_HELP}`);
@@ -74,9 +79,15 @@ export async function cmdRejudge(
   await atomicWriteTextFile(target, JSON.stringify(results, null, 1));
   if (!values["no-report"]) await writeReport(results, outDir);
   if (!values.quiet) {
-    for (const line of changeLines(changes, Object.keys(results.cases).length)) console.log(line);
+    for (const line of changeLines(changes, Object.keys(results.cases).length)) {
+      console.log(terminalSafe(line, { oneLine: true }));
+    }
     if (unknown.length) {
-      console.log(`not in this suite, kept as they were: ${unknown.join(", ")}`);
+      console.log(
+        terminalSafe(`not in this suite, kept as they were: ${unknown.join(", ")}`, {
+          oneLine: true,
+        }),
+      );
     }
     console.error(`rejudged results: ${target}`);
   }

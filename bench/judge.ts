@@ -149,7 +149,10 @@ export function robustnessOf(
   const rows: RobustnessRow[] = [];
   const skipped: string[] = [];
   for (const a of decls) {
-    rows.push(rowOf(a.choice, config[a.choice], true, a.needs, verdict));
+    // one default row per choice, even when its alternatives are declared in several groups
+    if (!rows.some((r) => r.isDefault && r.choice === a.choice)) {
+      rows.push(rowOf(a.choice, config[a.choice], true, a.needs, verdict));
+    }
     for (const value of a.values) {
       if (sameValue(config[a.choice], value)) continue;
       const label = `${a.choice}=${JSON.stringify(value)}`;
@@ -178,6 +181,33 @@ export function robustnessOf(
           ci: [null, null],
           note: e instanceof Error ? e.message : String(e),
         });
+      }
+    }
+  }
+  // each measured ("run") alternative judged again under every judge-only alternative: our
+  // choices can interact (a step rule whose verdict changes only in another fit window)
+  for (const alt of alternatives) {
+    if (!decls.some((a) => a.choice === alt.choice && a.needs === "run")) continue;
+    const m = decodeStored(c, alt.measurement);
+    const base = alternativeConfig(c, config, alt.choice, alt.value);
+    for (const a of decls.filter((d) => d.needs === "judge" && d.choice !== alt.choice)) {
+      for (const value of a.values) {
+        if (sameValue(config[a.choice], value)) continue;
+        const choice = `${alt.choice} × ${a.choice}`;
+        const both = { [alt.choice]: alt.value, [a.choice]: value };
+        try {
+          const cfg = alternativeConfig(c, base, a.choice, value);
+          const v = c.judge({ measurement: m, prediction: c.predict(cfg) }, cfg, j);
+          rows.push(rowOf(choice, both, false, "run", v));
+        } catch (e) {
+          rows.push({
+            ...rowOf(choice, both, false, "run", verdict),
+            status: "error",
+            estimate: null,
+            ci: [null, null],
+            note: e instanceof Error ? e.message : String(e),
+          });
+        }
       }
     }
   }

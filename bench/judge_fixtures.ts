@@ -5,6 +5,7 @@
  */
 import type { JudgeFixture } from "./testing.ts";
 import { fixtures as cum } from "./cum/judge_fixtures.ts";
+import { fixtures as lt } from "./lt/judge_fixtures.ts";
 
 /** All judge fixtures (one per case). */
-export const JUDGE_FIXTURES: readonly JudgeFixture[] = [...cum];
+export const JUDGE_FIXTURES: readonly JudgeFixture[] = [...cum, ...lt];

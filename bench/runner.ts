@@ -15,12 +15,14 @@ import { collectProvenance } from "./provenance.ts";
 import { progressFor } from "./progress.ts";
 import { UsageError } from "./usage_error.ts";
 import { detachedContext } from "./detached_context.ts";
+import { planSeeds } from "./seeds.ts";
 import { acquireBackend, type BackendChoice, type BackendRequest } from "../models/gpu/device.ts";
 import {
   type CaseResult,
   CaseResultSchema,
   jsonSafe,
   type Plan,
+  type Provenance,
   readResults,
   type Results,
   RESULTS_SCHEMA_VERSION,
@@ -40,6 +42,8 @@ export interface RunOptions {
   shard: { index: number; count: number };
   command: string[];
   quiet?: boolean;
+  /** Claim packs the cases came from (recorded in provenance). */
+  packs?: Provenance["packs"];
   /** For tests: simulate the absence of WebGPU. */
   gpu?: GPU | null;
   signal?: AbortSignal;
@@ -95,6 +99,17 @@ function samePlan(a: Plan, b: Plan): string | null {
   return null;
 }
 
+/** `p`, or the abort reason of `signal` as soon as it is aborted (the adapter probe can take 15 s). */
+function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 /** Run one case to a result (never throws for a failure inside the case). */
 export async function runCase(
   c: AnyCase,
@@ -126,7 +141,10 @@ export async function runCase(
   const ctx: CaseContext = {
     ...rest,
     backend: opts.choice.backend,
-    progress: (done, total, label) => progress.update(done, total, label),
+    progress: (done, total, label) => {
+      opts.signal?.throwIfAborted(); // Ctrl-C stops a case at its next progress report
+      progress.update(done, total, label);
+    },
   };
   const base = {
     id: c.id,
@@ -208,11 +226,13 @@ export async function runCase(
 }
 
 /**
- * Run a plan. Configs are resolved (and rejected with a {@link UsageError}) before any work;
+ * Run a plan. Configs and seed sets are resolved (and rejected with a {@link UsageError})
+ * before any work;
  * the results document is rewritten atomically after each case.
  */
 export async function runPlan(opts: RunOptions): Promise<{ results: Results; path: string }> {
   const configs = opts.cases.map((c) => resolveConfig(c, opts.profile, opts.overrides));
+  const seedSets = planSeeds(opts.cases, configs, opts.seeds, opts.baseSeed);
   const plan: Plan = {
     profile: opts.profile,
     cases: opts.cases.map((c) => c.id),
@@ -239,7 +259,7 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       );
     }
   }
-  let choice = await acquireBackend(opts.backend, { gpu: opts.gpu });
+  let choice = await untilAborted(acquireBackend(opts.backend, { gpu: opts.gpu }), opts.signal);
   let lost = false, finished = false, prevFailed = false;
   // any loss before the run's own destroy() at the end (driver reset, a case destroying it)
   // means the next case needs a fresh device
@@ -250,7 +270,7 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       `claimbench: no WebGPU device (${choice.fallbackReason}); running on the CPU path.`,
     );
   }
-  const provenance = await collectProvenance(opts.backend, choice, opts.command);
+  const provenance = await collectProvenance(opts.backend, choice, opts.command, opts.packs);
   const now = new Date().toISOString();
   const results: Results = previous
     ? { ...previous, plan, provenance, updatedAt: now, complete: false }
@@ -319,13 +339,11 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
     const caseChoice: BackendChoice = onCpu
       ? { backend: "cpu", device: null, adapter: null, fallbackReason: backendReason }
       : choice;
-    const nSeeds = opts.seeds ?? c.defaultSeeds(config);
-    const seeds = Array.from({ length: nSeeds }, (_, k) => opts.baseSeed + k);
-    results.cases[c.id] = await runCase(c, config, {
+    const result = await runCase(c, config, {
       configModified: modifiedFields(c, opts.overrides, opts.seeds),
       commit: provenance.git.commit,
       profile: opts.profile,
-      seeds,
+      seeds: seedSets[i],
       choice: caseChoice,
       backendReason,
       baseSeed: opts.baseSeed,
@@ -333,11 +351,16 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       quiet: opts.quiet,
       signal: opts.signal,
     });
-    prevFailed = results.cases[c.id].status === "error";
+    // a case that was running when the run was interrupted is not kept: --resume reruns it
+    if (opts.signal?.aborted) break;
+    results.cases[c.id] = result;
+    prevFailed = result.status === "error";
     results.updatedAt = new Date().toISOString();
     await atomicWriteTextFile(path, JSON.stringify(results, null, 1));
   }
-  results.complete = opts.cases.every((c) => results.cases[c.id]);
+  // an interrupted run is never complete, even when the interrupt came during its last case
+  results.complete = !opts.signal?.aborted &&
+    opts.cases.every((c) => Object.hasOwn(results.cases, c.id));
   results.updatedAt = new Date().toISOString();
   await atomicWriteTextFile(path, JSON.stringify(results, null, 1));
   finished = true;

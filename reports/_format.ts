@@ -265,14 +265,14 @@ export function runInfo(r: Results, label?: string): RunInfo {
 
 /** Case ids in report order: the plan's order first, then any other results, then nothing else. */
 export function orderedCaseIds(results: Results): string[] {
-  const ids = results.plan.cases.filter((id) => id in results.cases);
+  const ids = results.plan.cases.filter((id) => Object.hasOwn(results.cases, id));
   for (const id of Object.keys(results.cases)) if (!ids.includes(id)) ids.push(id);
   return ids;
 }
 
 /** Planned cases that have no result yet (an incomplete or interrupted run). */
 export function missingCaseIds(results: Results): string[] {
-  return results.plan.cases.filter((id) => !(id in results.cases));
+  return results.plan.cases.filter((id) => !Object.hasOwn(results.cases, id));
 }
 
 /** Counts of each verdict over the results' cases. */

@@ -2,8 +2,11 @@
  * Atomic file writes: write `<file>.tmp-<random>` beside the target, flush it to disk, then
  * rename it over the target. A reader sees the old file or the new one, never half of one;
  * an interrupted write leaves at most a stray temp file, never a truncated target.
+ * OS errors become `FsError`s naming the target file.
  * @module
  */
+import { faultPoint } from "./fault_seam.ts";
+import { toFsError } from "./fs_error.ts";
 
 function tempPath(path: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(6));
@@ -23,9 +26,11 @@ function tempPath(path: string): string {
 export async function atomicWriteFile(path: string, data: Uint8Array): Promise<void> {
   const tmp = tempPath(path);
   try {
+    faultPoint("open", tmp);
     const file = await Deno.open(tmp, { write: true, createNew: true });
     try {
       let written = 0;
+      faultPoint("write", tmp);
       while (written < data.length) written += await file.write(data.subarray(written));
       await file.sync();
     } finally {
@@ -34,7 +39,7 @@ export async function atomicWriteFile(path: string, data: Uint8Array): Promise<v
     await Deno.rename(tmp, path);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
-    throw e;
+    throw toFsError(e, "cannot write the file", path) ?? e;
   }
 }
 

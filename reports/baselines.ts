@@ -8,8 +8,10 @@
  */
 import { join } from "node:path";
 import { atomicWriteTextFile } from "./atomic_write.ts";
+import { faultPoint } from "./fault_seam.ts";
+import { FsError, fsStep } from "./fs_error.ts";
 import { resultsFileOf } from "./results_path.ts";
-import { parseResults, type Results, ResultsFileError } from "./schema.ts";
+import { parseResults, readResultsText, type Results, ResultsFileError } from "./schema.ts";
 
 /** A baseline name that cannot be a file name (the CLI reports it as a usage error). */
 export class BaselineNameError extends Error {
@@ -56,6 +58,8 @@ export async function listBaselines(dir: string = baselinesDir()): Promise<strin
  * Save the results at `resultsPath` (a file or a run folder) as baseline `name`. The document
  * is validated first (a corrupt run never becomes a baseline); the copy is byte-identical and
  * written atomically, replacing an older baseline of that name. Returns the baseline's path.
+ * A folder that cannot be written is an {@link FsError} whose advice names
+ * `CLAIMBENCH_BASELINES`.
  *
  * @example
  * ```ts ignore
@@ -70,15 +74,18 @@ export async function saveBaseline(
 ): Promise<string> {
   const target = baselinePath(name, dir);
   const file = await resultsFileOf(resultsPath);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch (e) {
-    throw new ResultsFileError(`cannot read ${file}: ${e instanceof Error ? e.message : e}`);
-  }
+  const text = await readResultsText(file);
   parseResults(text, file);
-  await Deno.mkdir(dir, { recursive: true });
-  await atomicWriteTextFile(target, text);
+  const opt = "CLAIMBENCH_BASELINES";
+  await fsStep("cannot create the baselines folder", dir, async () => {
+    faultPoint("mkdir", dir);
+    await Deno.mkdir(dir, { recursive: true });
+  }, opt);
+  await atomicWriteTextFile(target, text).catch((e) => {
+    throw e instanceof FsError
+      ? new FsError("cannot save the baseline", target, e.code, e.reason, "").withOption(opt)
+      : e;
+  });
   return target;
 }
 
@@ -88,10 +95,7 @@ export async function readBaseline(
   dir: string = baselinesDir(),
 ): Promise<{ results: Results; path: string }> {
   const path = baselinePath(name, dir);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch {
+  if (!(await Deno.lstat(path).then(() => true, () => false))) {
     const known = await listBaselines(dir);
     throw new ResultsFileError(
       `no baseline named ${JSON.stringify(name)} in ${dir} (${
@@ -99,5 +103,5 @@ export async function readBaseline(
       }); save one with run --save-baseline ${name}`,
     );
   }
-  return { results: parseResults(text, path), path };
+  return { results: parseResults(await readResultsText(path), path), path };
 }

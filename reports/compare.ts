@@ -28,6 +28,8 @@
  */
 import { caseStatus, orderedCaseIds, type RunInfo, runInfo } from "./_format.ts";
 import { type OverlayMode, overlaySpecs } from "./compare_charts.ts";
+import { globMatch } from "./glob.ts";
+import { safeSpec } from "./sanitize_spec.ts";
 import type { CaseResult, Check, Results, VerdictStatus } from "./schema.ts";
 
 /** A per-case regression threshold: an absolute change, or a fraction of the scale. */
@@ -170,17 +172,12 @@ const RANK: Record<VerdictStatus, number> = {
   "error": 3,
 };
 
-function globMatch(glob: string, id: string): boolean {
-  const esc = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${esc}$`).test(id);
-}
-
 /** The threshold for `caseId`: the first matching entry of `thresholds`, else the default. */
 export function thresholdFor(
   caseId: string,
   thresholds: Record<string, Threshold> = {},
 ): Threshold {
-  if (caseId in thresholds) return thresholds[caseId];
+  if (Object.hasOwn(thresholds, caseId)) return thresholds[caseId];
   for (const [k, t] of Object.entries(thresholds)) if (globMatch(k, caseId)) return t;
   return DEFAULT_THRESHOLD;
 }
@@ -529,7 +526,9 @@ function chartsOf(
   for (const c of b?.charts ?? []) if (!ids.includes(c.id)) ids.push(c.id);
   return ids.map((id) => {
     const ca = a?.charts.find((c) => c.id === id), cb = b?.charts.find((c) => c.id === id);
-    const { mode, spec, note } = overlaySpecs(ca?.spec ?? null, cb?.spec ?? null, { labels });
+    // Sanitized before they are combined (and again when written: see write_charts/_page).
+    const [sa, sb] = [ca, cb].map((c) => (c ? safeSpec(c.spec) : null));
+    const { mode, spec, note } = overlaySpecs(sa, sb, { labels });
     return { id, title: (cb ?? ca)!.title, mode, note, spec };
   });
 }
@@ -653,8 +652,8 @@ export function compareResults(a: Results, b: Results, opts: CompareOptions = {}
   const cases = ids.map((id) =>
     compareCase(
       id,
-      a.cases[id],
-      b.cases[id],
+      Object.hasOwn(a.cases, id) ? a.cases[id] : undefined,
+      Object.hasOwn(b.cases, id) ? b.cases[id] : undefined,
       thresholdFor(id, opts.thresholds),
       sameCommit,
       labels,

@@ -8,7 +8,10 @@
  */
 import { join } from "node:path";
 import { caseStatus, type RunInfo, runInfo } from "./_format.ts";
+import { readRegularTextFile } from "./safe_json.ts";
+import { STAGING_PREFIX } from "./staged_dir.ts";
 import { parseResults, type Results, ResultsFileError, type VerdictStatus } from "./schema.ts";
+import { seriesGroup } from "./run_match.ts";
 
 /** A run found on disk. */
 export interface HistoryInput {
@@ -39,6 +42,11 @@ export interface HistorySeries {
   caseId: string;
   /** The check's name. */
   check: string;
+  /**
+   * The profile and case version of its runs, e.g. `profile quick, case v1`: runs of another
+   * profile or case version measure another statistic and form a separate series.
+   */
+  group: string;
   primary: boolean;
   points: HistoryPoint[];
   /** Runs where the status differs from the previous run that has this check. */
@@ -53,6 +61,8 @@ export interface History {
   /** Each case's verdict per run index (absent = not in that run). */
   verdicts: Record<string, Record<number, VerdictStatus>>;
   series: HistorySeries[];
+  /** Visible notes: cases whose runs were split into separate series (profiles, versions). */
+  notes: string[];
   /** Files skipped (unreadable, not a results document, duplicates). */
   skipped: string[];
 }
@@ -84,9 +94,10 @@ export async function loadHistoryRuns(
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
       const p = join(d, e.name);
-      if (e.isDirectory && !SKIP_DIRS.has(e.name)) await walk(p);
-      else if (e.isFile && e.name.endsWith(".json") && !e.name.endsWith(".vl.json")) {
-        const text = await Deno.readTextFile(p).catch(() => "");
+      if (e.isDirectory && !SKIP_DIRS.has(e.name) && !e.name.startsWith(STAGING_PREFIX)) {
+        await walk(p);
+      } else if (e.isFile && e.name.endsWith(".json") && !e.name.endsWith(".vl.json")) {
+        const text = await readRegularTextFile(p).catch(() => "");
         if (!/"schema"\s*:\s*"claimbench\.results"/.test(text.slice(0, 4096))) {
           if (e.name === "results.json") skipped.push(`${p}: not a claimbench results document`);
           continue;
@@ -139,19 +150,23 @@ export function buildHistory(inputs: HistoryInput[]): History {
   const cases: string[] = [];
   const verdicts: History["verdicts"] = {};
   const byKey = new Map<string, HistorySeries>();
+  const groups = new Map<string, string[]>();
   kept.forEach((s, i) => {
     for (const [id, c] of Object.entries(s.results.cases)) {
       if (!cases.includes(id)) cases.push(id);
       (verdicts[id] ??= {})[i] = caseStatus(c);
+      const group = seriesGroup(c).label;
+      const seen = groups.get(id) ?? [];
+      if (!seen.includes(group)) groups.set(id, [...seen, group]);
       const names = new Map<string, number>();
       for (const k of c.verdict.checks) {
         const n = names.get(k.name) ?? 0;
         names.set(k.name, n + 1);
         const name = n ? `${k.name} #${n + 1}` : k.name;
-        const key = `${id}\u0000${name}`;
+        const key = `${id}\u0000${group}\u0000${name}`;
         let series = byKey.get(key);
         if (!series) {
-          series = { caseId: id, check: name, primary: k.primary, points: [], changes: [] };
+          series = { caseId: id, check: name, group, primary: k.primary, points: [], changes: [] };
           byKey.set(key, series);
         }
         series.primary ||= k.primary;
@@ -174,7 +189,16 @@ export function buildHistory(inputs: HistoryInput[]): History {
       if (p.status !== q.status) s.changes.push({ run: q.run, from: p.status, to: q.status });
     }
   }
-  return { runs, cases, verdicts, series, skipped };
+  const notes = cases.flatMap((id) => {
+    const g = groups.get(id) ?? [];
+    return g.length > 1
+      ? [
+        `${id}: runs of ${g.join("; ")} are separate series (another profile or case version ` +
+        "is another statistic: not paired, no verdict change across them)",
+      ]
+      : [];
+  });
+  return { runs, cases, verdicts, series, notes, skipped };
 }
 
 /** Colours of the verdicts (as in the HTML report). */
@@ -302,7 +326,10 @@ export function historyChart(s: HistorySeries, runs: HistoryRun[]): Record<strin
   }
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: s.check, subtitle: `${s.caseId}${s.primary ? " · primary" : ""}` },
+    title: {
+      text: s.check,
+      subtitle: `${s.caseId} · ${s.group}${s.primary ? " · primary" : ""}`,
+    },
     data: { values: rows },
     width: Math.max(260, Math.min(900, 60 * runs.length)),
     height: 200,

@@ -31,6 +31,13 @@ export function historyHtml(
     "<header><h1>claimbench history</h1>",
     `<p class="meta">${hist.runs.length} run(s), ${hist.cases.length} case(s), ${hist.series.length} check series; time order by createdAt.</p></header>`,
     "<main>",
+    ...(hist.notes.length
+      ? [
+        '<h2>Separate series</h2><ul class="notes">',
+        ...hist.notes.map((x) => `<li>${h(x)}</li>`),
+        "</ul>",
+      ]
+      : []),
     "<h2>Runs</h2>",
     tableHtml(
       ["#", "Created", "Run", "Commit", "Backend", "Profile", "File"],
@@ -69,7 +76,7 @@ export function historyHtml(
       body.push(
         chartFigure(
           historyChart(s, hist.runs),
-          `${s.check}${s.primary ? " (primary)" : ""}${changes}`,
+          `${s.check}${s.primary ? " (primary)" : ""} [${s.group}]${changes}`,
           {
             svg: svgs[stem],
             interactive: bundles !== null,

@@ -29,6 +29,7 @@ export function historyMarkdown(h: History, opts: { chartDir?: string } = {}): s
     "",
     `${h.runs.length} run(s), ${h.cases.length} case(s), ${h.series.length} check series.`,
     "",
+    ...(h.notes.length ? ["## Separate series", "", ...h.notes.map((n) => `- ${md(n)}`), ""] : []),
     "## Runs",
     "",
     ...table(
@@ -62,9 +63,9 @@ export function historyMarkdown(h: History, opts: { chartDir?: string } = {}): s
   ];
   const changes = h.series.flatMap((s) =>
     s.changes.map((c) =>
-      `- run #${c.run + 1} (${md(h.runs[c.run].label)}): \`${md(s.caseId)}\` ${md(s.check)}${
-        s.primary ? " (primary)" : ""
-      }: ${c.from} → ${c.to}`
+      `- run #${c.run + 1} (${md(h.runs[c.run].label)}) [${md(s.group)}]: \`${md(s.caseId)}\` ${
+        md(s.check)
+      }${s.primary ? " (primary)" : ""}: ${c.from} → ${c.to}`
     )
   );
   out.push(...(changes.length ? changes : ["None."]), "");
@@ -72,7 +73,9 @@ export function historyMarkdown(h: History, opts: { chartDir?: string } = {}): s
   h.series.forEach((s, k) => {
     const last = s.points.at(-1)!;
     out.push(
-      `- \`${md(s.caseId)}\` ${md(s.check)}${s.primary ? " (primary)" : ""}: latest ${
+      `- \`${md(s.caseId)}\` ${md(s.check)}${s.primary ? " (primary)" : ""} [${
+        md(s.group)
+      }]: latest ${
         md(fmtNum(last.value))
       } (${last.status}), ${s.points.length} run(s), ${s.changes.length} change(s)` +
         (opts.chartDir !== undefined

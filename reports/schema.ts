@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "../deps.ts";
+import { jsonShapeProblem, readRegularTextFile, UnsafeJsonError } from "./safe_json.ts";
 
 /** Bumped when the document's shape changes incompatibly. */
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -167,6 +168,13 @@ export type CaseResult = z.infer<typeof CaseResultSchema>;
 /** Machine, software and adapter facts recorded with every run. */
 export const ProvenanceSchema = z.object({
   suiteVersion: z.string(),
+  apiVersion: z.string().optional().describe("version of the public API (mod.ts) packs build on"),
+  packs: z.array(z.object({
+    name: z.string(),
+    location: z.string().describe("the path or URL the pack was loaded from"),
+    sha256: z.string().describe("hash of the pack module's source"),
+    cases: z.array(z.string()),
+  })).default([]).describe("claim packs loaded next to the built-in cases"),
   git: z.object({
     commit: z.string().nullable(),
     dirty: z.boolean().nullable(),
@@ -256,6 +264,8 @@ export function parseResults(text: string, source = "results"): Results {
       `${source} is not valid JSON (truncated or corrupt?): ${e instanceof Error ? e.message : e}`,
     );
   }
+  const problem = jsonShapeProblem(raw);
+  if (problem) throw new ResultsFileError(`${source} is refused: ${problem}`);
   const obj = raw as { schema?: unknown; schemaVersion?: unknown };
   if (
     obj && typeof obj === "object" && obj.schema === "claimbench.results" &&
@@ -279,13 +289,20 @@ export function parseResults(text: string, source = "results"): Results {
   return parsed.data;
 }
 
-/** Read and validate a results file. */
-export async function readResults(path: string): Promise<Results> {
-  let text: string;
+/**
+ * The text of a results file, checked to be a regular file of bounded size first (a FIFO
+ * would block); any failure is a {@link ResultsFileError} naming the file.
+ */
+export async function readResultsText(path: string): Promise<string> {
   try {
-    text = await Deno.readTextFile(path);
+    return await readRegularTextFile(path);
   } catch (e) {
+    if (e instanceof UnsafeJsonError) throw new ResultsFileError(e.message);
     throw new ResultsFileError(`cannot read ${path}: ${e instanceof Error ? e.message : e}`);
   }
-  return parseResults(text, path);
+}
+
+/** Read and validate a results file. */
+export async function readResults(path: string): Promise<Results> {
+  return parseResults(await readResultsText(path), path);
 }

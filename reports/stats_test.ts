@@ -6,7 +6,9 @@ import {
   classifyAgainstBand,
   combineStatuses,
   crossing,
+  influentialSeeds,
   linearFit,
+  location,
   logLogFit,
   makeResampleRng,
   mean,
@@ -15,6 +17,7 @@ import {
   normalQuantile,
   pairedDifference,
   quantile,
+  robustPairedDifference,
   studentTQuantile,
   variance,
   wilson,
@@ -502,4 +505,37 @@ Deno.test("bootstrap with keepInfinite keeps censored (+Infinity) statistics in 
   assert.equal(kept.hi, Infinity);
   assert.ok(kept.lo >= 1 && kept.lo <= 3);
   assert.ok(dropped.finiteFraction < 0.5 && Number.isNaN(dropped.hi));
+});
+
+Deno.test("location: mean, 20% trimmed mean and median; NaN dropped", () => {
+  const xs = [5, 1, 2, 3, 4, 100, 6, 7, 8, 9, NaN];
+  assert.equal(location(xs, "mean"), 145 / 10);
+  assert.equal(location(xs, "trimmed20"), (3 + 4 + 5 + 6 + 7 + 8) / 6); // 2 dropped per end
+  assert.equal(location(xs, "median"), 5.5);
+  assert.equal(location(xs, "median", [1, 2, 3]), 2);
+  assert.ok(Number.isNaN(location([NaN], "trimmed20")));
+});
+
+Deno.test("robustPairedDifference resists a runaway pair that moves the mean", () => {
+  const a = Array.from({ length: 30 }, (_, i) => 1 + 0.01 * i);
+  const b = a.map((x, i) => x + (i < 2 ? 25 : 0.1));
+  const mean = robustPairedDifference(a, b, "mean", { resamples: 500, seed: 3 });
+  const trim = robustPairedDifference(a, b, "trimmed20", { resamples: 500, seed: 3 });
+  assert.ok(mean.value > 1.5);
+  assert.ok(Math.abs(trim.value - 0.1) < 1e-9 && trim.hi - trim.lo < 0.05);
+  assert.throws(() => robustPairedDifference([1], [1, 2], "median"), RangeError);
+});
+
+Deno.test("influentialSeeds names exactly the units whose removal leaves the CI", () => {
+  const xs = [1, 1.2, 0.8, 1.1, 0.9, 1, 30];
+  const m = (idx: Int32Array) => location(xs, "mean", idx);
+  // the mean is 5.14; without unit 6 it is 1, outside [4, 6]; without any other unit ≈ 5.8
+  const hits = influentialSeeds(xs.length, m, { lo: 4, hi: 6 });
+  assert.deepEqual(hits.map((h) => h.index), [6]);
+  assert.ok(Math.abs(hits[0].without - 1) < 1e-12);
+  assert.deepEqual(influentialSeeds(xs.length, m, { lo: 0, hi: 10 }), []);
+  const t = (idx: Int32Array) => location(xs, "median", idx);
+  const et = bootstrap(xs.length, t, { resamples: 500, seed: 1 });
+  assert.deepEqual(influentialSeeds(xs.length, t, et), []);
+  assert.deepEqual(influentialSeeds(1, m, { lo: 0, hi: 1 }), []);
 });

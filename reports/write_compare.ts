@@ -1,7 +1,8 @@
 /**
  * Write a comparison into a folder: `compare.md`, `compare.html`, `compare.json` (the
  * {@link Comparison}, for machines) and per chart `compare-charts/<caseId>--<chartId>.vl.json`
- * and `.svg` (both runs overlaid). Every file is written atomically.
+ * and `.svg` (both runs overlaid). Every file is written atomically, and the folder is staged:
+ * it is updated whole or not at all.
  * @module
  */
 import { chartFileStem, chartKey } from "./_format.ts";
@@ -18,6 +19,8 @@ export interface WriteCompareOptions {
   svg?: boolean;
   /** Browser builds to inline (default: read from node_modules); `null` = static only. */
   bundles?: VegaBundles | null;
+  /** Stops the writer between files; the folder is then left as it was. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -29,28 +32,29 @@ export interface WriteCompareOptions {
  * const { files } = await writeCompare(cmp, "results/compare");
  * ```
  */
-export async function writeCompare(
+export function writeCompare(
   cmp: Comparison,
   outDir: string,
   opts: WriteCompareOptions = {},
 ): Promise<WrittenReport & { markdown: string }> {
   const chartDir = "compare-charts";
-  const dir = await ReportFolder.open(outDir, chartDir);
-  const svgs = await dir.writeCharts(
-    chartDir,
-    cmp.cases.flatMap((c) =>
-      c.charts.map((ch) => ({
-        key: chartKey(c.id, ch.id),
-        stem: chartFileStem(c.id, ch.id),
-        spec: ch.spec,
-      }))
-    ),
-    opts.svg !== false,
-  );
-  const markdown = compareMarkdown(cmp, { chartDir: opts.svg === false ? undefined : chartDir });
-  await dir.write("compare.md", markdown);
-  await dir.write("compare.json", JSON.stringify(jsonSafe(cmp), null, 1) + "\n");
-  const bundles = await dir.bundles("compare.html", opts.bundles);
-  await dir.write("compare.html", compareHtml(cmp, { svgs, chartDir, bundles }));
-  return { ...dir.result(), markdown };
+  return ReportFolder.produce(outDir, chartDir, opts.signal, async (dir) => {
+    const svgs = await dir.writeCharts(
+      chartDir,
+      cmp.cases.flatMap((c) =>
+        c.charts.map((ch) => ({
+          key: chartKey(c.id, ch.id),
+          stem: chartFileStem(c.id, ch.id),
+          spec: ch.spec,
+        }))
+      ),
+      opts.svg !== false,
+    );
+    const markdown = compareMarkdown(cmp, { chartDir: opts.svg === false ? undefined : chartDir });
+    await dir.write("compare.md", markdown);
+    await dir.write("compare.json", JSON.stringify(jsonSafe(cmp), null, 1) + "\n");
+    const bundles = await dir.bundles("compare.html", opts.bundles);
+    await dir.write("compare.html", compareHtml(cmp, { svgs, chartDir, bundles }));
+    return { ...dir.result(), markdown };
+  });
 }

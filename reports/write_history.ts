@@ -1,6 +1,7 @@
 /**
  * Write a history into a folder: `history.md`, `history.html`, and per check series
- * `history-charts/<stem>.vl.json` and `.svg`. Every file is written atomically.
+ * `history-charts/<stem>.vl.json` and `.svg`. Every file is written atomically, and the folder
+ * is staged: it is updated whole or not at all.
  * @module
  */
 import { type History, historyChart } from "./history.ts";
@@ -19,26 +20,27 @@ import { ReportFolder, type WrittenReport } from "./write_charts.ts";
  * await writeHistory(buildHistory((await loadHistoryRuns("results")).inputs), "results/history");
  * ```
  */
-export async function writeHistory(
+export function writeHistory(
   hist: History,
   outDir: string,
-  opts: { svg?: boolean; bundles?: VegaBundles | null } = {},
+  opts: { svg?: boolean; bundles?: VegaBundles | null; signal?: AbortSignal } = {},
 ): Promise<WrittenReport> {
   const chartDir = "history-charts";
-  const dir = await ReportFolder.open(outDir, chartDir);
-  const svgs = await dir.writeCharts(
-    chartDir,
-    hist.series.map((s, k) => {
-      const stem = seriesStem(hist, k);
-      return { key: stem, stem, spec: historyChart(s, hist.runs) };
-    }),
-    opts.svg !== false,
-  );
-  await dir.write(
-    "history.md",
-    historyMarkdown(hist, { chartDir: opts.svg === false ? undefined : chartDir }),
-  );
-  const bundles = await dir.bundles("history.html", opts.bundles);
-  await dir.write("history.html", historyHtml(hist, svgs, bundles, chartDir));
-  return dir.result();
+  return ReportFolder.produce(outDir, chartDir, opts.signal, async (dir) => {
+    const svgs = await dir.writeCharts(
+      chartDir,
+      hist.series.map((s, k) => {
+        const stem = seriesStem(hist, k);
+        return { key: stem, stem, spec: historyChart(s, hist.runs) };
+      }),
+      opts.svg !== false,
+    );
+    await dir.write(
+      "history.md",
+      historyMarkdown(hist, { chartDir: opts.svg === false ? undefined : chartDir }),
+    );
+    const bundles = await dir.bundles("history.html", opts.bundles);
+    await dir.write("history.html", historyHtml(hist, svgs, bundles, chartDir));
+    return dir.result();
+  });
 }

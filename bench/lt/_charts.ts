@@ -3,6 +3,8 @@
  * and the mapping of β = 0 onto a log axis.
  * @module
  */
+import { z } from "../../deps.ts";
+import { anyNumber } from "../../reports/measurement_codec.ts";
 import type { Spec } from "../../reports/charts.ts";
 import type { Chart } from "../../reports/schema.ts";
 import { type LtModelConfig, specOf } from "./_experiment.ts";
@@ -54,6 +56,13 @@ export function sampleScatter(
     height: 180,
   };
 }
+
+/** Zod fields of a stored {@link SamplePreview}. */
+export const samplePreviewFields = {
+  classNames: z.array(z.string()),
+  preview: z.array(z.array(z.array(anyNumber))),
+  previewTrue: z.array(z.array(anyNumber)),
+};
 
 /** The first seed's samples of a measurement, as {@link sampleScatter} draws them. */
 export interface SamplePreview {

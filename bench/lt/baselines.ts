@@ -8,27 +8,47 @@
 import { z } from "../../deps.ts";
 import { defineCase } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
-import { concat, measuredVsPredicted } from "../../reports/charts.ts";
+import { robustPairedDifference } from "../../reports/stats.ts";
+import { anyNumber } from "../../reports/measurement_codec.ts";
+import { concat } from "../../reports/charts.ts";
 import { evaluateMethods, type Method, methodLabel, specOf, worstClass } from "./_experiment.ts";
 import {
+  BETA_CONVENTION,
+  BETA_CONVENTION_FINDING,
   columnCI,
+  estimatorAlternative,
+  estimatorField,
+  estimatorParam,
   fmt,
   fmtEst,
   LT_PAPER,
   ltModelFields,
   ltParams,
-  pairedCI,
+  robustDiff,
   tune,
   tuneBeta,
   tunedProfiles,
   type Tuning,
   tuningFields,
+  tuningParams,
+  tuningSchema,
 } from "./_common.ts";
-import { type SamplePreview, samplesChart } from "./_charts.ts";
+import { type SamplePreview, samplePreviewFields, samplesChart } from "./_charts.ts";
+
+/** The claim's fixed part: not config, so `--set` cannot change it. */
+const CLAIM = {
+  /** Paper's ordering by worst-class FD: mutual < CBDM < vanilla, each paired difference > 0. */
+  differenceBand: [0, Infinity] as [number, number],
+  primary: "worst(CBDM) − worst(mutual) and worst(vanilla) − worst(CBDM)",
+  cbdm:
+    "CBDM loss of Qin et al. 2023 (official code): w_t = τ t/T, ¼ weight on the reverse term, y' ~ class frequencies; per-class networks, its training fixed point solved exactly",
+  betaConvention: BETA_CONVENTION,
+};
 
 const schema = z.object({
   ...ltModelFields,
   ...tuningFields,
+  ...estimatorField,
   cbdmTaus: z.array(z.number().positive().max(100)).min(1).default([0.1, 0.3, 1, 3]).describe(
     "CBDM τ grid searched on the tuning replicates (w_t = τ t/T)",
   ),
@@ -37,6 +57,7 @@ const schema = z.object({
 type Config = z.infer<typeof schema>;
 
 interface Measurement extends SamplePreview {
+  seeds: number[];
   methods: string[];
   betaTuning: Tuning;
   tauTuning: Tuning;
@@ -45,13 +66,35 @@ interface Measurement extends SamplePreview {
   worst: number[][];
 }
 
+const measurementSchema = z.object({
+  ...samplePreviewFields,
+  seeds: z.array(z.number().int()),
+  methods: z.array(z.string()),
+  betaTuning: tuningSchema,
+  tauTuning: tuningSchema,
+  fd: z.array(z.array(z.array(anyNumber))),
+  worst: z.array(z.array(anyNumber)),
+});
+
 /** The case. */
 export const baselines = defineCase<Config, Measurement, { ordering: string[] }>({
   id: "lt.baselines",
   paper: LT_PAPER,
   claim:
     "Mutual learning at its best β has lower worst-class error than the CBDM regularizer, which beats vanilla training.",
-  version: 1,
+  version: 2,
+  claimSpec: CLAIM,
+  measurementSchema: measurementSchema as unknown as z.ZodType<Measurement>,
+  judgeVersion: 2,
+  alternatives: [
+    estimatorAlternative,
+    {
+      choice: "tuneSeeds",
+      values: [30],
+      needs: "run",
+      note: "a 3× larger tuning budget for β and CBDM's τ (full profile only)",
+    },
+  ],
   // measured: sampling on llvmpipe takes about twice as long as the CPU path
   onFallbackAdapter: "cpu",
   configSchema: schema,
@@ -62,20 +105,13 @@ export const baselines = defineCase<Config, Measurement, { ordering: string[] }>
   },
   params: {
     ...ltParams,
-    cbdm: {
-      source: "claims",
-      note:
-        "CBDM loss of Qin et al. 2023 (official code): w_t = τ t/T, ¼ weight on the reverse term, y' ~ class frequencies; " +
-        "per-class networks, its training fixed point solved exactly",
-    },
+    ...tuningParams,
+    ...estimatorParam,
     cbdmTaus: {
       source: "ours",
       note: "CBDM's τ tuned like β (same selection, same budget of tuning replicates)",
     },
-    tuneSeeds: {
-      source: "ours",
-      note: "selection on 10 independent replicates keeps the evaluation seeds unbiased",
-    },
+    seeds: { source: "ours", note: "30 paired evaluation replicates (100 at full)" },
   },
   estimateSeconds: (c) =>
     (c.seeds * 3 + c.tuneSeeds * (c.tuneBetas.length + c.cbdmTaus.length)) * c.particles * c.width *
@@ -95,6 +131,7 @@ export const baselines = defineCase<Config, Measurement, { ordering: string[] }>
     ctx.progress(2, 3, "evaluation");
     const r = await evaluateMethods(ctx, c, ctx.seeds, methods);
     return {
+      seeds: [...ctx.seeds],
       classNames: specOf(c).classes.map((x) => x.name),
       methods: methods.map(methodLabel),
       betaTuning,
@@ -106,20 +143,27 @@ export const baselines = defineCase<Config, Measurement, { ordering: string[] }>
     };
   },
   predict: () => ({ ordering: ["mutual learning", "CBDM", "vanilla"] }),
-  judge({ measurement: m }, c) {
-    const mlVsCbdm = pairedCI(m.worst, 2, 1, c.resamples, 5); // CBDM − ML
-    const cbdmVsVan = pairedCI(m.worst, 1, 0, c.resamples, 6); // vanilla − CBDM
-    const mlVsVan = pairedCI(m.worst, 2, 0, c.resamples, 7); // vanilla − ML
+  judge({ measurement: m }, c, j) {
+    const col = (k: number) => m.worst.map((r) => r[k]);
+    const diff = (label: string, a: number, b: number) =>
+      robustDiff(label, col(a), col(b), m.seeds, c.estimator, c.resamples, j.seed(label));
+    const mlVsCbdm = diff("CBDM − mutual", 2, 1);
+    const cbdmVsVan = diff("vanilla − CBDM", 1, 0);
+    const mlVsVan = diff("vanilla − mutual", 2, 0);
     const wins = m.worst.filter((r) => r[2] < r[1]).length;
-    const means = [0, 1, 2].map((k) => columnCI(m.worst, k, c.resamples, 20 + k));
+    const means = [0, 1, 2].map((k) => columnCI(m.worst, k, c.resamples, j.seed("mean", k)));
+    const est = `${c.estimator} of paired differences`;
     return verdict([
-      check("worst(CBDM) − worst(mutual) (paired)", mlVsCbdm, [0, Infinity], {
+      check(`worst(CBDM) − worst(mutual) (${est})`, mlVsCbdm.est, CLAIM.differenceBand, {
         note: "> 0: mutual learning beats CBDM",
       }),
-      check("worst(vanilla) − worst(CBDM) (paired)", cbdmVsVan, [0, Infinity], {
+      check(`worst(vanilla) − worst(CBDM) (${est})`, cbdmVsVan.est, CLAIM.differenceBand, {
         note: "> 0: CBDM beats vanilla",
       }),
-      check("worst(vanilla) − worst(mutual) (paired)", mlVsVan, [0, Infinity], { primary: false }),
+      check(`worst(vanilla) − worst(mutual) (${est})`, mlVsVan.est, CLAIM.differenceBand, {
+        primary: false,
+        note: "info: implied by the two primary checks",
+      }),
     ], [
       `methods: ${
         m.methods.join(", ")
@@ -132,35 +176,63 @@ export const baselines = defineCase<Config, Measurement, { ordering: string[] }>
       `τ tuning (mean worst FD): ${
         m.tauTuning.grid.map((b, i) => `${b}: ${fmt(m.tauTuning.meanWorst[i])}`).join(", ")
       }`,
+      ...mlVsCbdm.findings,
+      ...cbdmVsVan.findings,
+      ...mlVsVan.findings,
+      BETA_CONVENTION_FINDING,
     ]);
   },
+  tidyRuns(m) {
+    return m.seeds.flatMap((seed, s) =>
+      m.methods.flatMap((method, k) =>
+        m.classNames.map((cls, y) => ({
+          seed,
+          point: { method, class: cls },
+          observable: "FD",
+          value: m.fd[s][k][y],
+          unit: "",
+        }))
+      )
+    );
+  },
   charts({ measurement: m }, c) {
+    // chart CIs use fixed resampling seeds (charts get no judge context); the verdict's are named
     const rows = m.methods.map((name, k) => {
       const e = columnCI(m.worst, k, c.resamples, 20 + k);
-      return { rank: k, method: name, fd: e.value, lo: e.lo, hi: e.hi };
+      return { method: name, fd: e.value, lo: e.lo, hi: e.hi };
     });
+    const col = (k: number) => m.worst.map((r) => r[k]);
     const diffs = [
-      { rank: 0, comparison: "vanilla − CBDM", ...pairedCI(m.worst, 1, 0, c.resamples, 6) },
-      { rank: 1, comparison: "CBDM − mutual", ...pairedCI(m.worst, 2, 1, c.resamples, 5) },
-      { rank: 2, comparison: "vanilla − mutual", ...pairedCI(m.worst, 2, 0, c.resamples, 7) },
-    ].map((r) => ({ rank: r.rank, comparison: r.comparison, diff: r.value, lo: r.lo, hi: r.hi }));
+      { comparison: "vanilla − CBDM", a: 1, b: 0 },
+      { comparison: "CBDM − mutual", a: 2, b: 1 },
+      { comparison: "vanilla − mutual", a: 2, b: 0 },
+    ].map((d, i) => {
+      const e = robustPairedDifference(col(d.a), col(d.b), c.estimator, {
+        resamples: c.resamples,
+        seed: 30 + i,
+      });
+      return { comparison: d.comparison, diff: e.value, lo: e.lo, hi: e.hi, source: "measured" };
+    });
+    const x = {
+      field: "comparison",
+      type: "nominal",
+      sort: diffs.map((d) => d.comparison),
+      title: "comparison",
+    };
     const bars = {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       title: "Worst-class FD by method (mean, 95% CI); paper's ordering: mutual < CBDM < vanilla",
       data: { values: rows },
+      encoding: { x: { field: "method", type: "nominal", sort: null, title: "method" } },
       layer: [
         {
           mark: "bar",
-          encoding: {
-            x: { field: "method", type: "nominal", sort: null },
-            y: { field: "fd", type: "quantitative", title: "worst-class FD" },
-          },
+          encoding: { y: { field: "fd", type: "quantitative", title: "worst-class FD (mean)" } },
         },
         {
           mark: { type: "errorbar", ticks: true },
           encoding: {
-            x: { field: "method", type: "nominal", sort: null },
-            y: { field: "lo", type: "quantitative" },
+            y: { field: "lo", type: "quantitative", title: "worst-class FD (mean)" },
             y2: { field: "hi" },
           },
         },
@@ -168,15 +240,39 @@ export const baselines = defineCase<Config, Measurement, { ordering: string[] }>
       width: 260,
       height: 220,
     };
-    const pd = measuredVsPredicted({
-      title: "Paired differences (predicted > 0 for all three)",
-      x: { field: "rank", title: "0: vanilla−CBDM, 1: CBDM−mutual, 2: vanilla−mutual" },
-      y: { field: "diff", title: "worst-class FD difference (95% CI)" },
-      measured: diffs,
-      ci: { lo: "lo", hi: "hi" },
-      pointsOnly: true,
-      rules: [{ y: 0, label: "0 (predicted: above)" }],
-    });
+    const pd = {
+      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+      title: `Paired differences (${c.estimator}, 95% CI); predicted: > 0 for all three`,
+      data: { values: diffs },
+      layer: [
+        {
+          mark: { type: "rule", strokeDash: [4, 3] },
+          encoding: {
+            y: { datum: 0, type: "quantitative" },
+            color: { datum: "prediction: above 0", type: "nominal", title: "" },
+          },
+        },
+        {
+          mark: { type: "errorbar", ticks: true },
+          encoding: {
+            x,
+            y: { field: "lo", type: "quantitative", title: "worst-class FD difference" },
+            y2: { field: "hi" },
+            color: { field: "source", type: "nominal", title: "" },
+          },
+        },
+        {
+          mark: { type: "point", filled: true, size: 60 },
+          encoding: {
+            x,
+            y: { field: "diff", type: "quantitative", title: "worst-class FD difference" },
+            color: { field: "source", type: "nominal", title: "" },
+          },
+        },
+      ],
+      width: 260,
+      height: 220,
+    };
     return [
       {
         id: "methods",

@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { makeTestContext } from "../testing.ts";
 import { cases } from "./mod.ts";
 import { ChartSchema, VerdictSchema } from "../../reports/schema.ts";
+import { rejectClaimOverrides } from "../config.ts";
+import { UsageError } from "../usage_error.ts";
+import { fixtures } from "./judge_fixtures.ts";
 
 for (const c of cases) {
   Deno.test(`${c.id}: smoke run is bit-identical across runs and yields a valid verdict, charts and tables`, async () => {
@@ -29,5 +32,33 @@ Deno.test("lt configs are strict and every field is described", () => {
       assert.ok(f.description, `${c.id}.${k} lacks a description`);
     }
     for (const p of ["smoke", "quick", "full"] as const) c.configSchema.parse(c.profiles[p]);
+  }
+});
+
+Deno.test("lt params declare every config field and nothing else", () => {
+  for (const c of cases) {
+    const shape = (c.configSchema as unknown as { shape: Record<string, unknown> }).shape;
+    assert.deepEqual(Object.keys(shape).filter((k) => !c.params[k]), [], `${c.id}: undeclared`);
+    assert.deepEqual(Object.keys(c.params).filter((k) => !(k in shape)), [], `${c.id}: not config`);
+  }
+});
+
+Deno.test("lt claims are fixed: their bands cannot be overridden and state the β convention", () => {
+  for (const key of ["exponentBand", "armBand", "tailTolerance", "differenceBand"]) {
+    assert.throws(() => rejectClaimOverrides(cases, { [key]: [0, 100] }), UsageError);
+  }
+  for (const c of cases) assert.match(String(c.claimSpec?.betaConvention), /β\/K per other class/);
+});
+
+Deno.test("lt judges: when every run failed (all NaN) the verdict is inconclusive, never a decision", () => {
+  const nanify = (v: unknown): unknown =>
+    typeof v === "number" ? NaN : Array.isArray(v) ? v.map(nanify) : v;
+  for (const f of fixtures) {
+    const c = cases.find((x) => x.id === f.caseId)!;
+    const cfg = c.configSchema.parse(c.profiles.quick);
+    const m = f.satisfying(cfg) as Record<string, unknown>;
+    for (const k of ["best", "gap", "fd", "worst"]) if (k in m) m[k] = nanify(m[k]);
+    const v = c.judge({ measurement: m, prediction: c.predict(cfg) }, cfg, judgeContext(0));
+    assert.equal(v.status, "inconclusive", `${c.id}: ${JSON.stringify(v.checks)}`);
   }
 });

@@ -130,6 +130,35 @@ Deno.test("IGD drives the exact gap down and is deterministic", () => {
   for (let k = 1; k < a.best.length; k++) assert.ok(a.best[k] <= a.best[k - 1]);
 });
 
+Deno.test("full-batch IGD with a constant step 1/L converges to the exact Nash point", () => {
+  const { pool, stats } = smallGame();
+  const sys = mutualSystem(stats, 0.1, 1e-2);
+  const m = sys.m;
+  // L_y ≥ 2 λ_max(H_y)/m² by Gershgorin (largest absolute row sum)
+  const L = sys.H.map((h) => {
+    let mx = 0;
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let j = 0; j < m; j++) s += Math.abs(h[i * m + j]);
+      mx = Math.max(mx, s);
+    }
+    return 2 * mx / (m * m);
+  });
+  const r = runIgd(pool, bestResponder(sys), {
+    beta: 0.1,
+    ridge: 1e-2,
+    steps: 4096,
+    batch: 1,
+    fullBatch: true,
+    lr: 1,
+    smoothness: L,
+    schedule: "constant",
+    checkpoints: [0, 4096],
+    stream: new PhiloxStream(5, "igd"),
+  });
+  assert.ok(r.gap[1] < 1e-6 * r.gap[0], `gap ${r.gap[0]} → ${r.gap[1]}`);
+});
+
 Deno.test("CBDM regularizer matches a hand-computed value", () => {
   // s_y = (1, 2), s_y' = (0, 0.5): ‖Δ‖² = 1 + 2.25 = 3.25; w = τ t/T = 0.5 · 1/2 = 0.25
   // L_reg = 0.25 · 3.25 + 0.25 · 0.25 · 3.25 = 0.8125 + 0.203125 = 1.015625
