@@ -4,6 +4,9 @@
  * @module
  */
 import type { JudgeFixture } from "./testing.ts";
+import { fixtures as fl } from "./fl/judge_fixtures.ts";
 
 /** All judge fixtures (one per case). */
-export const JUDGE_FIXTURES: readonly JudgeFixture[] = [];
+export const JUDGE_FIXTURES: readonly JudgeFixture[] = [
+  ...fl,
+];
