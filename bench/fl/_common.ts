@@ -173,7 +173,8 @@ export const flParams: ParamSources = {
     note: "standard Gaussian noise (as the paper's Noisy-MNIST noise patch), chosen before any " +
       "verdict was seen; SNR is set through ‖μ‖ = sqrt(n·SNR²/n)·σ_ξ·√d. The data scale matters: " +
       "σ_ξ = 1/16 (‖ξ‖ ≈ 1, init overlaps ≪ learned ones) with lrDiffusion = 1, 500 steps gave a " +
-      "diffusion slope 0.74 [0.73, 0.74] at the quick profile (σ_ξ = 1: 0.42 [0.40, 0.44])",
+      "diffusion slope 0.74 [0.73, 0.74] at the quick profile (σ_ξ = 1: 0.42 [0.40, 0.44]); " +
+      "neither the paper nor CLAIMS.md fixes σ_ξ, so 1/16 is a declared alternative (full profile)",
   },
   sigma0: {
     source: "claims",

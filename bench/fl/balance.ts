@@ -84,6 +84,14 @@ export const balance = defineCase<BalanceConfig, FlMeasurement, BalancePredictio
         "spread, against which balance is judged. Only the classifier is retrained",
     },
     {
+      choice: "sigmaXi",
+      values: [0.0625],
+      needs: "run",
+      note: "σ_ξ = 1/16 (‖ξ‖ ≈ 1 at d = 256; ‖μ‖ follows, so n·SNR² is unchanged): the data's " +
+        "scale against the diffusion noise and the inits. The step sizes are not rescaled " +
+        "with it (with lrDiffusion = 1 the diffusion slope was 0.74 at the quick profile)",
+    },
+    {
       choice: "diffusionTime",
       values: [1, 2],
       needs: "run",
