@@ -52,6 +52,9 @@ export interface BalancePrediction {
   spreadSmallerThanClassifier: true;
 }
 
+/** "at the end of training" or "at 0.25 of training". */
+const readAt = (f: number) => (f >= 1 ? "at the end of training" : `at ${fmt(f)} of training`);
+
 const SLOPE = "proportionality: slope of ln(S/N) vs ln(n·SNR²), diffusion";
 const BAL = "balance: max |log10 S/N| of diffusion over the paper's grid";
 const SPREAD = "balance: spread(diffusion) − spread(classifier), decades";
@@ -79,9 +82,10 @@ export const balance = defineCase<BalanceConfig, FlMeasurement, BalancePredictio
       choice: "sigma0Classifier",
       values: [0.01, 0.1],
       needs: "run",
+      runIn: ["quick", "full"],
       note:
         "the classifier's init scale 0.01 and 0.1 (CLAIMS.md's range); moves the classifier's " +
-        "spread, against which balance is judged. Only the classifier is retrained",
+        "spread, against which balance is judged. Only the classifier is retrained (quick: ≈ SECS s per value; the two cases share it)",
     },
     {
       choice: "sigmaXi",
@@ -170,10 +174,10 @@ export const balance = defineCase<BalanceConfig, FlMeasurement, BalancePredictio
     });
     const balStatus = combineStatuses([checks[0].status, checks[1].status]);
     const when = c.measureAt >= 1
-      ? "at the end of training"
-      : `at ${fmt(c.measureAt)} of training (log point ${
-        logIndexAt(stored.diffusion.steps, c.measureAt)
-      } of ${stored.diffusion.steps.length - 1})`;
+      ? readAt(1)
+      : `${readAt(c.measureAt)} (log point ${logIndexAt(stored.diffusion.steps, c.measureAt)} of ${
+        stored.diffusion.steps.length - 1
+      })`;
     const findings = [
       `balance: ${balStatus}; proportionality: ${checks[2].status} (two verdicts, CLAIMS.md; ` +
       `the case's status combines them).`,
@@ -205,7 +209,11 @@ export const balance = defineCase<BalanceConfig, FlMeasurement, BalancePredictio
       {
         id: "ratio",
         title: `S/N vs n·SNR² — verdict: ${v.status}`,
-        spec: ratioChart(m, slope ?? NaN, [...BALANCE_CLAIM.balanceBand]),
+        spec: ratioChart(m, {
+          slope,
+          band: [...BALANCE_CLAIM.balanceBand],
+          when: readAt(c.measureAt),
+        }),
       },
       { id: "training", title: "S and N over training", spec: trainingCurves(stored) },
     ];
@@ -215,9 +223,7 @@ export const balance = defineCase<BalanceConfig, FlMeasurement, BalancePredictio
     const m = atFraction(stored, c.measureAt);
     return [{
       id: "ratios",
-      title: c.measureAt >= 1
-        ? "Geometric-mean S/N at the end of training"
-        : `Geometric-mean S/N at ${fmt(c.measureAt)} of training`,
+      title: `Geometric-mean S/N ${readAt(c.measureAt)}`,
       columns: ["model", "n", "n·SNR²", "S/N"],
       rows: [...curveRows(m, "diffusion"), ...curveRows(m, "classifier")],
     }];
