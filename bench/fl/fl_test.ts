@@ -150,4 +150,12 @@ Deno.test("fl: claim constants are not config (--set cannot change them)", () =>
       assert.ok(k in shape, `${c.id}: param ${k} is not config`);
     }
   }
+  assert.throws(
+    () => resolveConfig(balance, "quick", { slopeBand: [0, 100] }),
+    /part of the claim of fl\.balance/,
+  );
+  assert.throws(
+    () => resolveConfig(jump, "quick", { sharpnessRatioMin: 1 }),
+    /part of the claim of fl\.jump/,
+  );
 });

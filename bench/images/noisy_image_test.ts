@@ -4,6 +4,7 @@ import { makeTestContext } from "../testing.ts";
 import { finalLogRatios, noisyImage } from "./noisy_image.ts";
 import { syntheticNoisyImage } from "./noisy_image_judge_fixtures.ts";
 import { decodeStored, storeMeasurement } from "../judge.ts";
+import { resolveConfig } from "../config.ts";
 import { withFixtureDir, withMissingData } from "./_test_util.ts";
 import { PhiloxStream } from "../../models/gpu/philox.ts";
 import { multiClassLossGrad } from "../../models/images/noisy_image_models.ts";
@@ -90,6 +91,10 @@ Deno.test("noisy-image: config is strict and the quick profile fits in 10 minute
 Deno.test("noisy-image: the claim's bands are not config; S/N can be read earlier in training", () => {
   const shape = (noisyImage.configSchema as unknown as { shape: Record<string, unknown> }).shape;
   for (const k of Object.keys(shape)) assert.ok(k in noisyImage.params, `${k} undeclared`);
+  assert.throws(
+    () => resolveConfig(noisyImage, "quick", { diffusionLog10Band: [-5, 5] }),
+    /part of the claim of fl\.noisy-image/,
+  );
   const cfg = noisyImage.configSchema.parse(noisyImage.profiles.quick);
   const m = syntheticNoisyImage(cfg, (model, s) => (model === "diffusion" ? 0 : s > 3 ? 2 : -2));
   const end = finalLogRatios(m, "2-class", 0.75, "classifier");
