@@ -156,7 +156,10 @@ function trainMemoised(
  * only one model (e.g. the classifier's init), reuse what was trained already.
  */
 export async function runFlExperiment(ctx: CaseContext, c: FlConfig): Promise<FlMeasurement> {
-  const progress = new Progress(ctx, c);
+  const toTrain = (["diffusion", "classifier"] as const).filter((model) =>
+    !memo.has(modelKey(ctx, c, model))
+  );
+  const progress = new Progress(ctx, c, toTrain);
   const diffusion = await trainMemoised(ctx, c, "diffusion", progress);
   const classifier = await trainMemoised(ctx, c, "classifier", progress);
   return {
@@ -226,19 +229,19 @@ function emptyRuns(c: FlConfig, seeds: number, steps: number): ModelRuns {
   };
 }
 
-/** Progress over both models' training (work units ∝ multiply-adds). */
+/** Progress over the training of the models not memoised yet (work units ∝ multiply-adds). */
 class Progress {
   done = 0;
   readonly total: number;
   readonly perRun: Record<FlModel, number>;
-  constructor(readonly ctx: CaseContext, readonly c: FlConfig) {
+  constructor(readonly ctx: CaseContext, readonly c: FlConfig, models: readonly FlModel[]) {
     this.perRun = {
       diffusion: c.stepsDiffusion * c.m * 2,
       classifier: c.stepsClassifier * c.m * 2,
     };
     this.total = c.ns.reduce(
       (s, n) =>
-        s + n * c.grid.length * ctx.seeds.length * (this.perRun.diffusion + this.perRun.classifier),
+        s + n * c.grid.length * ctx.seeds.length * models.reduce((a, k) => a + this.perRun[k], 0),
       0,
     );
   }
