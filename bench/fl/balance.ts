@@ -85,7 +85,7 @@ export const balance = defineCase<BalanceConfig, FlMeasurement, BalancePredictio
       runIn: ["quick", "full"],
       note:
         "the classifier's init scale 0.01 and 0.1 (CLAIMS.md's range); moves the classifier's " +
-        "spread, against which balance is judged. Only the classifier is retrained (quick: per value about 1/7 of fl.balance's training, ≈ 7 s on an idle 2-core machine by that share, 95 s measured at load average 20; the two cases share it)",
+        "spread, against which balance is judged. Only the classifier is retrained (quick: per value about 1/8 of fl.balance's training, ≈ 6 s on an idle 2-core machine by that share, 95 s measured at load average 20; the two cases share it)",
     },
     {
       choice: "sigmaXi",

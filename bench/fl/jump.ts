@@ -81,7 +81,7 @@ export const jump = defineCase<JumpConfig, FlMeasurement, JumpPrediction>({
       needs: "run",
       runIn: ["quick", "full"],
       note: "the classifier's init scale 0.01 and 0.1 (CLAIMS.md: at 0.1 the ≥ 3× sharpness " +
-        "ratio fails). Only the classifier is retrained (quick: per value about 1/7 of fl.balance's training, ≈ 7 s on an idle 2-core machine by that share, 95 s measured at load average 20; the two cases share it)",
+        "ratio fails). Only the classifier is retrained (quick: per value about 1/8 of fl.balance's training, ≈ 6 s on an idle 2-core machine by that share, 95 s measured at load average 20; the two cases share it)",
     },
     {
       choice: "sigmaXi",
