@@ -5,6 +5,7 @@
  * @module
  */
 import { concat, measuredVsPredicted, type Row, type Spec } from "../../reports/charts.ts";
+import { withFullLegends } from "../../reports/chart_legends.ts";
 import { meanCI } from "../../reports/stats.ts";
 import type { FlMeasurement } from "./_experiment.ts";
 import {
@@ -61,53 +62,6 @@ export function trainingCurves(m: FlMeasurement): Spec {
     panels,
     "v",
   );
-}
-
-/**
- * Legends for every layer of a measured-vs-predicted spec: the measured/prediction key drawn as
- * strokes (solid, dashed) in grey rather than as dots, labels never cut, and the shaded
- * tolerance band as its own legend entry.
- */
-export function withFullLegends(spec: Spec): Spec {
-  for (const l of (spec.layer as Spec[] | undefined) ?? []) {
-    const enc = l.encoding as Record<string, Spec> | undefined;
-    const mark = l.mark as Spec | undefined;
-    if (!enc) continue;
-    if (enc.strokeDash && "field" in enc.strokeDash) {
-      enc.strokeDash = {
-        ...enc.strokeDash,
-        legend: {
-          title: null,
-          symbolType: "stroke",
-          symbolStrokeWidth: 2,
-          symbolStrokeColor: "#444",
-          labelLimit: 0,
-          // the measured layer's filled points would otherwise draw the key as black dots
-          encode: {
-            symbols: {
-              update: {
-                stroke: { value: "#444" },
-                fill: { value: "transparent" },
-                strokeWidth: { value: 2 },
-              },
-            },
-          },
-        },
-      };
-    }
-    if (mark?.type === "rect" && enc.tooltip) {
-      enc.fill = {
-        field: "label",
-        type: "nominal",
-        scale: { range: ["#2a9d8f"] },
-        legend: { title: null, symbolType: "square", symbolOpacity: 0.3, labelLimit: 0 },
-      };
-    }
-    if (enc.color && "field" in enc.color) {
-      enc.color = { ...enc.color, legend: { labelLimit: 0 } };
-    }
-  }
-  return spec;
 }
 
 /** Options of {@link ratioChart}. */
@@ -167,6 +121,8 @@ export function ratioChart(m: FlMeasurement, opts: RatioChartOptions = {}): Spec
   }));
 }
 
+const ACC_HEIGHT = 240;
+
 /** Classifier test accuracy (seed mean, t-CI) against n·SNR², threshold (S/N = 1) marked per n. */
 export function accuracyChart(m: FlMeasurement, level: number): Spec {
   const rows: Row[] = [];
@@ -193,12 +149,14 @@ export function accuracyChart(m: FlMeasurement, level: number): Spec {
     title: "classifier test accuracy vs n·SNR² (prediction: crosses 0.75 at the S/N = 1 threshold)",
     x: { field: "kappa", title: "n·SNR²", log: true },
     y: { field: "acc", title: "test accuracy", domain: [0.4, 1] },
+    height: ACC_HEIGHT,
     measured: rows,
     ci: { lo: "lo", hi: "hi" },
     series: { field: "n", title: "n", type: "ordinal" },
     rules: [{ y: level, label: `accuracy ${level}` }],
   }));
-  // the S/N = 1 thresholds of the different n lie close together: one label row each
+  // the S/N = 1 thresholds of the different n lie close together: one label row each, at the
+  // bottom of the plot, where accuracy is at chance left of the jump
   thresholds.forEach(({ x, n }, i) => {
     (spec.layer as Spec[]).push(
       {
@@ -214,7 +172,7 @@ export function accuracyChart(m: FlMeasurement, level: number): Spec {
         mark: { type: "text", color: "#e76f51", align: "left", dx: 3, fontSize: 10 },
         encoding: {
           x: { datum: x, type: "quantitative" },
-          y: { value: 10 + 13 * i },
+          y: { value: ACC_HEIGHT - 8 - 13 * (thresholds.length - 1 - i) },
           text: { value: `S/N = 1 at n = ${n}` },
         },
       },

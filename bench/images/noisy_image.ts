@@ -10,6 +10,7 @@ import { defineCase } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
 import { type Estimate, mean, meanCI } from "../../reports/stats.ts";
 import { concat, measuredVsPredicted, type Row } from "../../reports/charts.ts";
+import { withFullLegends } from "../../reports/chart_legends.ts";
 import type { Check } from "../../reports/schema.ts";
 import { anyNumber } from "../../reports/measurement_codec.ts";
 import { type NoisyImageMeasurement, runNoisyImage } from "./_noisy_image_experiment.ts";
@@ -340,7 +341,7 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
           }
         }
       }
-      const finalSpec = measuredVsPredicted({
+      const finalSpec = withFullLegends(measuredVsPredicted({
         title: `S/N ${when}`,
         x: { field: "nSnr2", title: "n·SNR²", log: true },
         y: { field: "ratio", title: "S/N", log: true },
@@ -349,7 +350,7 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
         series: { field: "setting", title: "variant, model" },
         yBand: { lo: 0.1, hi: 10, label: "diffusion: S/N within [0.1, 10]; classifier: outside" },
         pointsOnly: false,
-      });
+      }));
       const specs = c.variants.map((variant) => {
         const tr: Row[] = [];
         for (const s of c.nSnr2) {
@@ -372,7 +373,7 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
             });
           }
         }
-        return measuredVsPredicted({
+        return withFullLegends(measuredVsPredicted({
           title: `${variant}: S/N over training`,
           x: { field: "step", title: "fraction of training steps" },
           y: { field: "ratio", title: "S/N", log: true },
@@ -380,7 +381,7 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
           ci: { lo: "lo", hi: "hi" },
           series: { field: "series", title: "model, setting" },
           yBand: { lo: 0.1, hi: 10, label: "[0.1, 10]" },
-        });
+        }));
       });
       return [
         {
