@@ -14,43 +14,35 @@ import { fashionMnistAvailable } from "../datasets/fashion_mnist.ts";
 import { writeFashionMnistFixture } from "../datasets/fashion_mnist_fixture.ts";
 
 /**
- * Cases that read Fashion-MNIST through a `dataDir` config field: on a machine without the data
- * set, their determinism test runs on a generated fixture instead (a DatasetMissingError
- * otherwise).
+ * fl.noisy-image reads Fashion-MNIST: without the installed data set its determinism is tested
+ * on the generated fixture (a temporary directory, passed as its `dataDir`).
  */
-const FIXTURE_DATA_CASES = new Set(["fl.noisy-image"]);
-
-/** Run `f` with the case's smoke data: the real data set, or a fixture where it is missing. */
-async function withSmokeData(
-  id: string,
-  cfg: Record<string, unknown>,
-  f: (cfg: Record<string, unknown>) => Promise<void>,
-) {
-  if (!FIXTURE_DATA_CASES.has(id) || await fashionMnistAvailable()) return f(cfg);
+async function noisyImageDataDir(): Promise<string | null> {
+  if (await fashionMnistAvailable()) return null;
   const dir = await Deno.makeTempDir({ prefix: "claimbench_fmnist_" });
-  try {
-    await writeFashionMnistFixture(dir, { train: 120, test: 60 });
-    await f({ ...cfg, dataDir: dir });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await writeFashionMnistFixture(dir, { train: 120, test: 60 });
+  return dir;
 }
 
 for (const c of ALL_CASES) {
   Deno.test(`determinism: ${c.id} gives bit-identical CPU results for the same seeds (smoke)`, async () => {
-    await withSmokeData(c.id, resolveConfig(c, "smoke", {}), async (cfg) => {
-      const seeds = Array.from({ length: c.defaultSeeds(cfg) }, (_, i) => i);
-      const once = async () => {
-        const measurement = await c.run(makeTestContext({ seeds }), cfg);
-        const prediction = c.predict(cfg);
-        return JSON.stringify({
-          measurement,
-          prediction,
-          verdict: c.judge({ measurement, prediction }, cfg, judgeContext(0)),
-        });
-      };
+    const fixtureDir = c.id === "fl.noisy-image" ? await noisyImageDataDir() : null;
+    const cfg = resolveConfig(c, "smoke", fixtureDir ? { dataDir: fixtureDir } : {});
+    const seeds = Array.from({ length: c.defaultSeeds(cfg) }, (_, i) => i);
+    const once = async () => {
+      const measurement = await c.run(makeTestContext({ seeds }), cfg);
+      const prediction = c.predict(cfg);
+      return JSON.stringify({
+        measurement,
+        prediction,
+        verdict: c.judge({ measurement, prediction }, cfg, judgeContext(0)),
+      });
+    };
+    try {
       assert.equal(await once(), await once());
-    });
+    } finally {
+      if (fixtureDir) await Deno.remove(fixtureDir, { recursive: true });
+    }
   });
 }
 
