@@ -6,13 +6,21 @@
 export { z } from "zod";
 export type { ZodType } from "zod";
 
-/** Vega, Vega-Lite and their types, loaded on first use (they take ~1 s to parse). */
+/**
+ * Vega, Vega-Lite and their types, loaded on first use (they take ~1 s to parse), with Vega's
+ * CSP-safe expression interpreter (evaluates expressions from their AST, never compiles them).
+ */
 export async function loadVega(): Promise<{
   vega: typeof import("vega");
   vl: typeof import("vega-lite");
+  expressionInterpreter: typeof import("vega-interpreter").expressionInterpreter;
 }> {
-  const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
-  return { vega, vl };
+  const [vega, vl, interp] = await Promise.all([
+    import("vega"),
+    import("vega-lite"),
+    import("vega-interpreter"),
+  ]);
+  return { vega, vl, expressionInterpreter: interp.expressionInterpreter };
 }
 
 /** tfjs (full bundle, with gradients) plus its WebGPU backend, loaded on first use. */
@@ -30,4 +38,14 @@ export async function loadFastCheck(): Promise<typeof import("fast-check")> {
 /** playwright-core (no bundled browsers), for the headless-Chromium report test (loaded on first use). */
 export async function loadPlaywright(): Promise<typeof import("playwright-core")> {
   return await import("playwright-core");
+}
+
+/** DuckDB (embedded, no server), for the tidy tables and queries over many runs (loaded on first use). */
+export async function loadDuckDB(): Promise<typeof import("@duckdb/node-api")> {
+  return await import("@duckdb/node-api");
+}
+
+/** hyparquet, an independent Parquet reader (tests read back what DuckDB wrote). */
+export async function loadHyparquet(): Promise<typeof import("hyparquet")> {
+  return await import("hyparquet");
 }

@@ -7,7 +7,7 @@ import { cpuWorkerCount } from "../models/cpu/pool.ts";
 import type { ParseArgsOptionsConfig } from "node:util";
 import { parseCommandArgs } from "./cli_args.ts";
 import { join } from "node:path";
-import { ALL_CASES, selectCases } from "./registry.ts";
+import { ALL_CASES, findCase, selectCases } from "./registry.ts";
 import { type Profile, PROFILES } from "./case.ts";
 import { checkOverrideKeys, parseOverrides, readConfigFile, resolveConfig } from "./config.ts";
 import { RESULTS_FILE, runPlan, shardCases } from "./runner.ts";
@@ -22,6 +22,11 @@ import { cmdCompare, COMPARE_HELP } from "./cmd_compare.ts";
 import { cmdMerge, MERGE_HELP } from "./cmd_merge.ts";
 import { cmdHistory, HISTORY_HELP } from "./cmd_history.ts";
 import { cmdRejudge, REJUDGE_HELP } from "./cmd_rejudge.ts";
+import { cmdExport, EXPORT_HELP } from "./cmd_export.ts";
+import { cmdPublish, PUBLISH_HELP } from "./cmd_publish.ts";
+import { tidyTables } from "./export.ts";
+import { writeTidyTables } from "../reports/tidy_write.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
 
 const HELP: Record<string, string> = {
   main: `claimbench ${SUITE_VERSION} — executable claims of ML-theory papers
@@ -37,6 +42,8 @@ Commands:
   merge       join the results of run --shard i/n into one run and its report
   history     trend charts of every claim check over many runs
   rejudge     judge a results file again from its stored measurements (no retraining)
+  export      the tidy tables of a run (runs, checks, provenance) as CSV, Parquet, JSON Lines
+  publish     a static site over many runs: claims × machines × commits, trends, flips
 
 Run 'claimbench <command> --help' for a command's options.
 Exit codes: 0 ok, 1 a case ended in error (or --fail-on tripped), 2 usage error.`,
@@ -65,6 +72,8 @@ Options:
   merge: MERGE_HELP,
   history: HISTORY_HELP,
   rejudge: REJUDGE_HELP,
+  export: EXPORT_HELP,
+  publish: PUBLISH_HELP,
   report: `Usage: claimbench report <results.json> [--out <dir>]
 
 Writes report.html (offline), summary.md, junit.xml and one .vl.json + .svg per chart
@@ -152,8 +161,14 @@ function cmdList(args: string[]): number {
 }
 
 async function finishReport(results: Results, outDir: string, quiet: boolean): Promise<void> {
-  const { files } = await writeReport(results, outDir);
-  if (!quiet) console.error(`report: ${join(outDir, "report.html")} (${files.length} files)`);
+  // the tidy tables (runs, checks, provenance) beside results.json, for pandas, R and DuckDB
+  await writeTidyTables(tidyTables(results, (id) => findCase(id)), outDir, ["csv", "parquet"]);
+  const { files, warnings } = await writeReport(results, outDir);
+  if (quiet) return;
+  for (const w of warnings) {
+    console.error(`claimbench report: warning: ${terminalSafe(w, { oneLine: true })}`);
+  }
+  console.error(`report: ${terminalSafe(join(outDir, "report.html"))} (${files.length} files)`);
 }
 
 function exitCodeFor(results: Results, failOn: string | undefined): number {
@@ -287,11 +302,10 @@ function printVerdicts(results: Results): void {
   for (const c of Object.values(results.cases)) {
     const v = c.verdict;
     const labels = verdictLabels(c);
-    console.log(
-      `${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${fmtStatistic(v)}${
-        labels.length ? ` [${labels.join("; ")}]` : ""
-      }`,
-    );
+    const line = `${c.id.padEnd(24)} ${v.status.padEnd(15)} ${v.statistic} = ${fmtStatistic(v)}${
+      labels.length ? ` [${labels.join("; ")}]` : ""
+    }`;
+    console.log(terminalSafe(line, { oneLine: true }));
   }
 }
 
@@ -342,18 +356,22 @@ export async function main(args: string[]): Promise<number> {
         return await cmdHistory(rest);
       case "rejudge":
         return await cmdRejudge(rest);
+      case "export":
+        return await cmdExport(rest);
+      case "publish":
+        return await cmdPublish(rest);
       default:
         throw new UsageError(
           `unknown command ${
             JSON.stringify(cmd)
-          }; allowed: list, run, report, reproduce, compare, merge, history, rejudge`,
+          }; allowed: list, run, report, reproduce, compare, merge, history, rejudge, export, publish`,
         );
     }
   } catch (e) {
     if (
       e instanceof UsageError || e instanceof ResultsFileError || e instanceof GpuUnavailableError
     ) {
-      console.error(`claimbench: ${e.message}`);
+      console.error(`claimbench: ${terminalSafe(e.message)}`);
       return e instanceof UsageError ? 2 : e instanceof GpuUnavailableError ? 2 : 1;
     }
     throw e;

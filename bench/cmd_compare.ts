@@ -11,6 +11,7 @@ import { compareResults, type Threshold } from "../reports/compare.ts";
 import { gateLine } from "../reports/compare_md.ts";
 import { resultsFileOf } from "../reports/results_path.ts";
 import { readResults, type Results } from "../reports/schema.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
 import { writeCompare } from "../reports/write_compare.ts";
 
 /** `compare --help`. */
@@ -99,9 +100,11 @@ export async function cmdCompare(args: string[]): Promise<number> {
   const cmp = compareResults(a, b, { thresholds });
   const outDir = values.out ?? (dirname(fileB) || ".");
   const { markdown, warnings } = await writeCompare(cmp, outDir, { svg: !values["no-svg"] });
-  if (!values.quiet) console.log(markdown);
-  for (const w of warnings) console.error(`claimbench compare: warning: ${w}`);
-  console.error(`compare: ${outDir}/compare.html`);
-  console.error(`gate: ${gateLine(cmp)}`);
+  if (!values.quiet) console.log(terminalSafe(markdown));
+  for (const w of warnings) {
+    console.error(`claimbench compare: warning: ${terminalSafe(w, { oneLine: true })}`);
+  }
+  console.error(`compare: ${terminalSafe(`${outDir}/compare.html`)}`);
+  console.error(`gate: ${terminalSafe(gateLine(cmp))}`);
   return cmp.regressions.length ? 1 : 0;
 }

@@ -6,6 +6,7 @@ import { parseCommandArgs } from "./cli_args.ts";
 import { join } from "node:path";
 import { UsageError } from "./usage_error.ts";
 import { buildHistory, loadHistoryRuns } from "../reports/history.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
 import { writeHistory } from "../reports/write_history.ts";
 
 /** `history --help`. */
@@ -39,19 +40,23 @@ export async function cmdHistory(args: string[]): Promise<number> {
   }
   const dir = positionals[0];
   const { inputs, skipped } = await loadHistoryRuns(dir);
-  for (const s of skipped) console.error(`claimbench history: skipped ${s}`);
+  for (const s of skipped) console.error(`claimbench history: skipped ${terminalSafe(s)}`);
   if (!inputs.length) {
-    console.error(`claimbench history: no readable results document under ${dir}`);
+    console.error(
+      `claimbench history: no readable results document under ${terminalSafe(dir)}`,
+    );
     return 1;
   }
   const hist = buildHistory(inputs);
   hist.skipped.unshift(...skipped);
   const outDir = values.out ?? join(dir, "history");
   const { warnings } = await writeHistory(hist, outDir, { svg: !values["no-svg"] });
-  for (const w of warnings) console.error(`claimbench history: warning: ${w}`);
+  for (const w of warnings) {
+    console.error(`claimbench history: warning: ${terminalSafe(w, { oneLine: true })}`);
+  }
   console.error(
     `history: ${hist.runs.length} run(s), ${hist.series.length} series: ${
-      join(outDir, "history.html")
+      terminalSafe(join(outDir, "history.html"))
     }`,
   );
   return 0;

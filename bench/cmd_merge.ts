@@ -9,6 +9,7 @@ import { atomicWriteTextFile } from "../reports/atomic_write.ts";
 import { mergeShards, type ShardInput } from "../reports/merge.ts";
 import { resultsFileOf } from "../reports/results_path.ts";
 import { readResults } from "../reports/schema.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
 import { writeReport } from "../reports/write_report.ts";
 
 /** `merge --help`. */
@@ -66,13 +67,15 @@ export async function cmdMerge(args: string[]): Promise<number> {
   await atomicWriteTextFile(target, JSON.stringify(merged, null, 1));
   if (!values["no-report"]) {
     const { warnings } = await writeReport(merged, outDir);
-    for (const w of warnings) console.error(`claimbench merge: warning: ${w}`);
+    for (const w of warnings) {
+      console.error(`claimbench merge: warning: ${terminalSafe(w, { oneLine: true })}`);
+    }
   }
   if (!values.quiet) {
     console.error(
       `merged ${shards.length} shard(s), ${Object.keys(merged.cases).length} case(s)${
         merged.complete ? "" : " (incomplete)"
-      }: ${target}`,
+      }: ${terminalSafe(target)}`,
     );
   }
   return 0;

@@ -15,6 +15,7 @@ import { atomicWriteTextFile } from "../reports/atomic_write.ts";
 import { resultsFileOf } from "../reports/results_path.ts";
 import { readResults } from "../reports/schema.ts";
 import { writeReport } from "../reports/write_report.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
 
 /** `rejudge --help`. */
 export const REJUDGE_HELP =
@@ -74,9 +75,15 @@ export async function cmdRejudge(
   await atomicWriteTextFile(target, JSON.stringify(results, null, 1));
   if (!values["no-report"]) await writeReport(results, outDir);
   if (!values.quiet) {
-    for (const line of changeLines(changes, Object.keys(results.cases).length)) console.log(line);
+    for (const line of changeLines(changes, Object.keys(results.cases).length)) {
+      console.log(terminalSafe(line, { oneLine: true }));
+    }
     if (unknown.length) {
-      console.log(`not in this suite, kept as they were: ${unknown.join(", ")}`);
+      console.log(
+        terminalSafe(`not in this suite, kept as they were: ${unknown.join(", ")}`, {
+          oneLine: true,
+        }),
+      );
     }
     console.error(`rejudged results: ${target}`);
   }

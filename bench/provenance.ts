@@ -6,7 +6,7 @@ import * as os from "node:os";
 import { cpuWorkerCount } from "../models/cpu/pool.ts";
 import type { Provenance } from "../reports/schema.ts";
 import type { BackendChoice, BackendRequest } from "../models/gpu/device.ts";
-import { SUITE_VERSION } from "./version.ts";
+import { API_VERSION, SUITE_VERSION } from "./version.ts";
 
 async function git(args: string[]): Promise<string | null> {
   try {
@@ -17,16 +17,17 @@ async function git(args: string[]): Promise<string | null> {
   }
 }
 
-/** Collect provenance for a run on `choice` started with `command`. */
 /** The commit of the working tree (null outside a git checkout). */
 export async function gitInfo(): Promise<{ commit: string | null }> {
   return { commit: await git(["rev-parse", "HEAD"]) };
 }
 
+/** Collect provenance for a run on `choice` started with `command`, with the packs it loaded. */
 export async function collectProvenance(
   request: BackendRequest,
   choice: BackendChoice,
   command: string[],
+  packs: Provenance["packs"] = [],
 ): Promise<Provenance> {
   const [commit, status, branch] = await Promise.all([
     git(["rev-parse", "HEAD"]),
@@ -36,6 +37,8 @@ export async function collectProvenance(
   const cpus = os.cpus();
   return {
     suiteVersion: SUITE_VERSION,
+    apiVersion: API_VERSION,
+    packs,
     git: { commit, dirty: status === null ? null : status.length > 0, branch },
     deno: Deno.version.deno,
     v8: Deno.version.v8,

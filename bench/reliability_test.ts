@@ -2,7 +2,8 @@
  * Reliability: every case is deterministic on the CPU, kills at random points lose nothing,
  * and bad results files give clear errors without overwriting anything.
  */
-import { judgeContext } from "./judge.ts";
+import { decodeStored, judgeContext, judgeMeasurement, storeMeasurement } from "./judge.ts";
+import { lintChart } from "../reports/chart_lint.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ALL_CASES } from "./registry.ts";
@@ -39,7 +40,20 @@ for (const c of ALL_CASES) {
       });
     };
     try {
-      assert.equal(await once(), await once());
+      const first = await once();
+      assert.equal(first, await once());
+      // the charts a reader sees, through the runner's path (stored measurement, schema, judge)
+      const { measurement } = JSON.parse(first);
+      const stored = storeMeasurement(c, measurement);
+      const { charts } = judgeMeasurement(c, decodeStored(c, stored), cfg, {
+        baseSeed: 0,
+        alternatives: [],
+        profile: "smoke",
+      });
+      for (const ch of charts) {
+        const defects = await lintChart(ch.spec);
+        assert.deepEqual(defects, [], `${c.id}, chart ${ch.id}: ${JSON.stringify(defects)}`);
+      }
     } finally {
       if (fixtureDir) await Deno.remove(fixtureDir, { recursive: true });
     }

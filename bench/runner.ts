@@ -21,6 +21,7 @@ import {
   CaseResultSchema,
   jsonSafe,
   type Plan,
+  type Provenance,
   readResults,
   type Results,
   RESULTS_SCHEMA_VERSION,
@@ -40,6 +41,8 @@ export interface RunOptions {
   shard: { index: number; count: number };
   command: string[];
   quiet?: boolean;
+  /** Claim packs the cases came from (recorded in provenance). */
+  packs?: Provenance["packs"];
   /** For tests: simulate the absence of WebGPU. */
   gpu?: GPU | null;
   signal?: AbortSignal;
@@ -250,7 +253,7 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       `claimbench: no WebGPU device (${choice.fallbackReason}); running on the CPU path.`,
     );
   }
-  const provenance = await collectProvenance(opts.backend, choice, opts.command);
+  const provenance = await collectProvenance(opts.backend, choice, opts.command, opts.packs);
   const now = new Date().toISOString();
   const results: Results = previous
     ? { ...previous, plan, provenance, updatedAt: now, complete: false }

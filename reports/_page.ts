@@ -1,11 +1,17 @@
 /**
  * Shared pieces of the HTML pages (`report.html`, `compare.html`, `history.html`): a
  * self-contained shell that inlines the vega builds (offline), embeds each chart from a
- * `<script type="application/json">`, and falls back to a pre-rendered SVG. Internal to
- * `reports/`.
+ * `<script type="application/json">`, and falls back to a pre-rendered SVG. Every page
+ * carries a strict Content-Security-Policy ({@link contentSecurityPolicy}): no request of any
+ * kind, only the inlined scripts (by hash), Vega's expressions interpreted (no `eval`), chart
+ * specs sanitized ({@link safeSpec}) and vega-embed's menu limited to the image exports (no
+ * action writes spec text as HTML). Internal to `reports/`.
  * @module
  */
-import { escapeHtml as h, jsonForHtmlScript, slug } from "./escape.ts";
+import { gzipSync } from "node:zlib";
+import { createHash } from "node:crypto";
+import { escapeHtml as h, slug } from "./escape.ts";
+import { safeSpec } from "./sanitize_spec.ts";
 import type { VegaBundles } from "./vega_bundles.ts";
 import type { VerdictStatus } from "./schema.ts";
 
@@ -34,35 +40,104 @@ figure.chart{margin:8px 0 16px;display:inline-block;vertical-align:top;max-width
 figure.chart figcaption{color:var(--muted);font-size:12px;max-width:900px}
 .chart-static img{max-width:100%;height:auto}
 .js .chart-static{display:none}.js .chart-static.show{display:block}
+.js .chart-live:empty{min-height:320px}
 .chart-failed{color:var(--fail);font-size:12px}
 `;
 
 // Our own page script: embeds each chart; on failure shows the pre-rendered SVG instead.
+// Expressions are interpreted (ast), the loader refuses every URL, and the actions menu only
+// exports images: "View Source"/"View Compiled" would write spec text into a popup as HTML.
 const INIT = `
 (function () {
   var embed = window.vegaEmbed;
-  var targets = document.querySelectorAll("[data-vl-spec]");
-  Array.prototype.forEach.call(targets, function (el) {
+  var loader = null;
+  if (window.vega && typeof window.vega.loader === "function") {
+    loader = window.vega.loader();
+    loader.load = loader.http = loader.file = function () {
+      return Promise.reject(new Error("offline: charts carry their data inline"));
+    };
+    loader.sanitize = function () { return Promise.resolve({ href: "" }); };
+  }
+  var options = {
+    renderer: "svg",
+    ast: true,
+    actions: { export: true, source: false, compiled: false, editor: false },
+  };
+  if (loader) options.loader = loader;
+  // specs are stored gzip-compressed (base64): decompressed here, with no request
+  function specOf(el) {
+    var text = document.getElementById(el.getAttribute("data-vl-spec")).textContent;
+    if (el.getAttribute("data-encoding") !== "gzip") return Promise.resolve(JSON.parse(text));
+    var bin = atob(JSON.parse(text));
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+  function render(el) {
+    if (el.getAttribute("data-rendering")) return;
+    el.setAttribute("data-rendering", "1");
     var fig = el.parentNode;
     var still = fig.querySelector(".chart-static");
     function fail(msg) {
       el.className += " chart-failed";
-      el.textContent = "Interactive chart unavailable (" + msg + ")" + (still ? "; showing the static SVG." : ".");
+      el.textContent = "Interactive chart unavailable (" + msg + ")" + (still ? "; showing the static SVG." : "; the caption links the static SVG.");
       if (still) still.className += " show";
     }
     if (typeof embed !== "function") { fail("vega-embed not loaded"); return; }
-    var spec;
-    try { spec = JSON.parse(document.getElementById(el.getAttribute("data-vl-spec")).textContent); }
-    catch (e) { fail("unreadable spec: " + e.message); return; }
-    embed(el, spec, { renderer: "svg", actions: { export: true, source: true, compiled: true, editor: false } })
+    specOf(el).then(function (spec) { return embed(el, spec, options); })
       .catch(function (e) { fail(e && e.message ? e.message : String(e)); });
-  });
+  }
+  var targets = Array.prototype.slice.call(document.querySelectorAll("[data-vl-spec]"));
+  function renderAll() { targets.forEach(render); }
+  // charts are drawn as they scroll into view (all of them before printing)
+  window.addEventListener("beforeprint", renderAll);
+  if (typeof IntersectionObserver === "function") {
+    var io = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.isIntersecting) { io.unobserve(e.target); render(e.target); }
+      });
+    }, { rootMargin: "600px 0px" });
+    targets.forEach(function (el) { io.observe(el); });
+  } else {
+    renderAll();
+  }
 })();
 `;
 
 /** Text inside an inline `<script>`: a `</script` sequence cannot end the element early. */
 function scriptText(js: string): string {
   return js.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+/** A CSP source expression for an inline script: `'sha256-<base64>'` of its exact text. */
+function scriptHash(text: string): string {
+  return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+}
+
+/**
+ * The Content-Security-Policy of a page whose only scripts are the inline `scripts` (their
+ * exact text): nothing may be fetched, framed, submitted or loaded; scripts run only when
+ * their hash matches (so no injected script, no `eval`); inline styles are allowed (vega-embed
+ * injects its CSS and Vega sets style attributes: with no request allowed, CSS cannot send
+ * anything out); images only from `data:` (the pre-rendered SVG fallbacks).
+ */
+export function contentSecurityPolicy(scripts: string[]): string {
+  return [
+    "default-src 'none'",
+    `script-src ${scripts.length ? scripts.map(scriptHash).join(" ") : "'none'"}`,
+    "style-src 'unsafe-inline'",
+    "img-src data:",
+    "connect-src 'none'",
+    "font-src 'none'",
+    "media-src 'none'",
+    "object-src 'none'",
+    "frame-src 'none'",
+    "worker-src 'none'",
+    "manifest-src 'none'",
+    "form-action 'none'",
+    "base-uri 'none'",
+  ].join("; ");
 }
 
 function base64Utf8(text: string): string {
@@ -72,6 +147,11 @@ function base64Utf8(text: string): string {
     bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   }
   return btoa(bin);
+}
+
+/** Text gzip-compressed, as base64 (the page's script decompresses it with no request). */
+function gzipBase64(text: string): string {
+  return gzipSync(new TextEncoder().encode(text), { level: 9 }).toString("base64");
 }
 
 /** A verdict badge. */
@@ -119,26 +199,36 @@ export interface ChartFigureOptions {
   files?: { dir: string; stem: string };
 }
 
-/** A chart figure: interactive embed (when bundles are inlined) plus the static SVG fallback. */
+/**
+ * A chart figure: interactive embed (when bundles are inlined) plus the static SVG fallback.
+ * The embedded spec is sanitized ({@link safeSpec}) here, whoever built it.
+ */
 export function chartFigure(
   spec: Record<string, unknown>,
   caption: string,
   opts: ChartFigureOptions,
 ): string {
   const specId = `vl-spec-${opts.counter.n++}`;
-  const still = opts.svg !== undefined
-    ? `<div class="chart-static"><img alt="${h(caption)}" src="data:image/svg+xml;base64,${
-      base64Utf8(opts.svg)
-    }"></div>`
-    : opts.interactive
-    ? `<noscript><p class="chart-failed">No pre-rendered SVG of this chart; enable JavaScript to see it.</p></noscript>`
-    : `<p class="chart-failed">No pre-rendered SVG of this chart.</p>`;
-  const live = opts.interactive
-    ? `<div class="chart-live" data-vl-spec="${specId}"></div>\n` +
-      `<script type="application/json" id="${specId}">${jsonForHtmlScript(spec)}</script>\n`
-    : "";
   const f = opts.files;
   const at = f && `${h(f.dir)}/${encodeURIComponent(f.stem)}`;
+  // an interactive page keeps its weight down: the static SVG stays in its file (linked from
+  // the caption) unless there is no file; the spec is stored gzip-compressed
+  const inlineSvg = opts.svg !== undefined && (!opts.interactive || !at);
+  const still = inlineSvg
+    ? `<div class="chart-static"><img alt="${h(caption)}" src="data:image/svg+xml;base64,${
+      base64Utf8(opts.svg!)
+    }"></div>`
+    : opts.interactive
+    ? `<noscript><p class="chart-failed">JavaScript is off: ${
+      opts.svg !== undefined && at ? "the caption links the static SVG" : "no static SVG"
+    }.</p></noscript>`
+    : `<p class="chart-failed">No pre-rendered SVG of this chart.</p>`;
+  const live = opts.interactive
+    ? `<div class="chart-live" data-vl-spec="${specId}" data-encoding="gzip"></div>\n` +
+      `<script type="application/json" id="${specId}">${
+        JSON.stringify(gzipBase64(JSON.stringify(safeSpec(spec))))
+      }</script>\n`
+    : "";
   const links = at
     ? ` (<a href="${at}.vl.json">Vega-Lite spec</a>${
       opts.svg !== undefined ? `, <a href="${at}.svg">SVG</a>` : ""
@@ -173,10 +263,12 @@ export function pageHtml(
   bundles: VegaBundles | null,
   opts: PageOptions = {},
 ): string {
-  const scripts = bundles
-    ? [bundles.vega, bundles.vegaLite, bundles.vegaEmbed, INIT]
-      .map((js) => `<script>${scriptText(js)}</script>`).join("\n")
-    : "";
+  const marker = `document.documentElement.className = "js";`;
+  const inline = bundles
+    ? [bundles.vega, bundles.vegaLite, bundles.vegaEmbed, INIT].map(scriptText)
+    : [];
+  const scripts = inline.map((js) => `<script>${js}</script>`).join("\n");
+  const csp = contentSecurityPolicy(bundles ? [marker, ...inline] : []);
   const notices = opts.ownNotices
     ? ""
     : pageNotices(bundles ? "" : "Interactive charts are unavailable; static SVGs are shown.") +
@@ -185,11 +277,12 @@ export function pageHtml(
 <html lang="en" class="no-js">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${h(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="claimbench">
 <title>${h(title)}</title>
 <style>${PAGE_CSS}${opts.css ?? ""}</style>
-${bundles ? `<script>document.documentElement.className = "js";</script>` : ""}
+${bundles ? `<script>${marker}</script>` : ""}
 </head>
 <body>
 ${notices}${body}

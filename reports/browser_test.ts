@@ -7,33 +7,20 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadPlaywright } from "../deps.ts";
 import { compareResults } from "./compare.ts";
 import { readResults } from "./schema.ts";
 import { writeCompare } from "./write_compare.ts";
+import {
+  ALL_CHARTS_SETTLED,
+  ARTIFACTS,
+  chromiumOrWarn,
+  drawAllCharts,
+  launchChromium,
+} from "./_browser_test_util.ts";
 
-const CHROMIUM = Deno.env.get("CLAIMBENCH_CHROMIUM") ?? "/usr/bin/chromium";
-const ARTIFACTS = new URL("../results/artifacts/", import.meta.url).pathname;
 const CLI = new URL("../bench/cli.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-const hasChromium = await Deno.stat(CHROMIUM).then((s) => s.isFile, () => false);
-if (!hasChromium) {
-  console.warn(
-    `browser_test: SKIPPED: no Chromium at ${CHROMIUM}; run scripts/install_chromium.sh ` +
-      "(apt-get install chromium) or set CLAIMBENCH_CHROMIUM",
-  );
-}
+const hasChromium = await chromiumOrWarn("browser_test");
 
 async function smokeRun(out: string, ...extra: string[]): Promise<void> {
   const r = await new Deno.Command(Deno.execPath(), {
@@ -69,7 +56,6 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     const tmp = await Deno.makeTempDir({ prefix: "claimbench-browser-" });
-    const profile = await Deno.makeTempDir({ prefix: "claimbench-chromium-profile-" });
     const [a, b] = [join(tmp, "a"), join(tmp, "b")];
     await Promise.all([smokeRun(a), smokeRun(b, "--set", "level=0.01")]);
     const cmp = compareResults(
@@ -79,14 +65,7 @@ Deno.test({
     await writeCompare(cmp, join(tmp, "cmp"));
     await Deno.mkdir(ARTIFACTS, { recursive: true });
 
-    const { chromium } = await loadPlaywright();
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1280, height: 900 },
-      offline: true,
-    });
+    const { context, close } = await launchChromium();
     try {
       for (
         const [page_, file, shot] of [
@@ -111,12 +90,8 @@ Deno.test({
         const total = await page.locator("[data-vl-spec]").count();
         assert(total > 0, `${page_}: no chart containers`);
         // vega-embed renders asynchronously: wait until every container holds an svg/canvas or failed
-        await page.waitForFunction(
-          `Array.from(document.querySelectorAll("[data-vl-spec]")).every((el) =>
-            el.querySelector("svg, canvas") || el.classList.contains("chart-failed"))`,
-          undefined,
-          { timeout: 20_000 },
-        );
+        await drawAllCharts(page);
+        await page.waitForFunction(ALL_CHARTS_SETTLED, undefined, { timeout: 20_000 });
         const failed = await page.locator("[data-vl-spec].chart-failed").count();
         const rendered = await page.locator("[data-vl-spec] svg, [data-vl-spec] canvas").count();
         await page.screenshot({ path: join(ARTIFACTS, shot), fullPage: true });
@@ -127,8 +102,7 @@ Deno.test({
         await page.close();
       }
     } finally {
-      await context.close();
-      await Deno.remove(profile, { recursive: true }).catch(() => {});
+      await close();
       await Deno.remove(tmp, { recursive: true }).catch(() => {});
     }
   },

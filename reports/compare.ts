@@ -28,6 +28,7 @@
  */
 import { caseStatus, orderedCaseIds, type RunInfo, runInfo } from "./_format.ts";
 import { type OverlayMode, overlaySpecs } from "./compare_charts.ts";
+import { safeSpec } from "./sanitize_spec.ts";
 import type { CaseResult, Check, Results, VerdictStatus } from "./schema.ts";
 
 /** A per-case regression threshold: an absolute change, or a fraction of the scale. */
@@ -529,7 +530,9 @@ function chartsOf(
   for (const c of b?.charts ?? []) if (!ids.includes(c.id)) ids.push(c.id);
   return ids.map((id) => {
     const ca = a?.charts.find((c) => c.id === id), cb = b?.charts.find((c) => c.id === id);
-    const { mode, spec, note } = overlaySpecs(ca?.spec ?? null, cb?.spec ?? null, { labels });
+    // Sanitized before they are combined (and again when written: see write_charts/_page).
+    const [sa, sb] = [ca, cb].map((c) => (c ? safeSpec(c.spec) : null));
+    const { mode, spec, note } = overlaySpecs(sa, sb, { labels });
     return { id, title: (cb ?? ca)!.title, mode, note, spec };
   });
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Spec } from "./charts.ts";
+import { isVegaSpec } from "./render_svg.ts";
 
 /** How the two charts were combined. */
 export type OverlayMode = "overlay" | "side-by-side" | "single";
@@ -155,6 +156,16 @@ export function overlaySpecs(
   opts: OverlayOptions = {},
 ): { mode: OverlayMode; spec: Spec; note: string } {
   const labels = opts.labels ?? { a: "A", b: "B" };
+  const vega = [a, b].find((s) => s && isVegaSpec(s));
+  if (vega) {
+    // A Vega (not Vega-Lite) spec cannot be layered or concatenated by Vega-Lite: one run only.
+    const [spec, label] = b ? [b, labels.b] : [a!, labels.a];
+    return {
+      mode: "single",
+      spec,
+      note: `a Vega (not Vega-Lite) chart cannot be combined: run ${label} only`,
+    };
+  }
   if (!a || !b) {
     const only = (a ?? b)!;
     return {

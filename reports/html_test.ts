@@ -1,17 +1,10 @@
 import assert from "node:assert/strict";
 import { fixtureResults, XSS } from "./_fixture_test_util.ts";
 import { reportHtml } from "./html.ts";
+import { embeddedSpecMap } from "./_page_test_util.ts";
 import { loadVegaBundles } from "./vega_bundles.ts";
 
-function specScripts(html: string): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  for (
-    const m of html.matchAll(/<script type="application\/json" id="([^"]+)">([^<]*)<\/script>/g)
-  ) {
-    out.set(m[1], JSON.parse(m[2]));
-  }
-  return out;
-}
+const specScripts = embeddedSpecMap;
 
 Deno.test("reportHtml: self-contained page with inlined vega builds and embedded specs", async () => {
   const r = fixtureResults({ payload: XSS });
@@ -38,7 +31,9 @@ Deno.test("reportHtml: self-contained page with inlined vega builds and embedded
   assert.deepEqual(specs.get("vl-spec-1"), r.cases["fl.crossing"].charts[0].spec);
   assert(html.includes('data-vl-spec="vl-spec-0"'));
   // The pre-rendered SVG is the fallback of the chart that has one.
-  assert(html.includes(`src="data:image/svg+xml;base64,${btoa("<svg></svg>")}"`));
+  // the static SVG is linked from the caption, not inlined, on an interactive page
+  assert(!html.includes(`src="data:image/svg+xml;base64,${btoa("<svg></svg>")}"`));
+  assert(html.includes('href="charts/fl.balance--scaling.svg"'));
   assert(html.includes('href="charts/fl.balance--scaling.vl.json"'));
   // Claims table with badges, checks, findings, hyperparameter sources, run errors, provenance.
   assert.match(html, /<span class="badge s-reproduced">reproduced<\/span>/);

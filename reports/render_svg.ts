@@ -1,10 +1,13 @@
 /**
  * Headless SVG rendering of a chart spec: Vega-Lite is compiled to Vega, run in a `View`
  * without a renderer, and serialized with `toSVG()`. Works offline: the loader refuses every
- * URL, so a spec must carry its data inline (as the case charts do).
+ * URL, so a spec must carry its data inline (as the case charts do); links and images are
+ * refused too. Expressions are evaluated by Vega's interpreter, never compiled to code.
+ * Specs from a results file are sanitized first ({@link safeSpec}).
  * @module
  */
 import { loadVega } from "../deps.ts";
+import { safeSpec } from "./sanitize_spec.ts";
 
 /** Options of {@link renderSvg}. */
 export interface RenderSvgOptions {
@@ -38,7 +41,7 @@ export async function renderSvg(
   spec: Record<string, unknown>,
   opts: RenderSvgOptions = {},
 ): Promise<string> {
-  const { vega, vl } = await loadVega();
+  const { vega, vl, expressionInterpreter } = await loadVega();
   const errors: string[] = [];
   const text = (args: unknown[]) =>
     args.map((
@@ -50,8 +53,8 @@ export async function renderSvg(
     if (level === "ERROR") errors.push(text(args));
     else opts.onWarning?.(text(args));
   });
-  // Vega tags the inlined data rows in place: work on a copy so the caller's spec stays as it was.
-  const input = structuredClone(spec);
+  // A sanitized copy: Vega tags the inlined data rows in place, the caller's spec stays as it was.
+  const input = safeSpec(spec);
   // deno-lint-ignore no-explicit-any
   const vgSpec: any = isVegaSpec(input) ? input : vl.compile(input as any, { logger }).spec;
   const refuse = (uri: unknown) => {
@@ -62,7 +65,17 @@ export async function renderSvg(
   loader.load = refuse;
   loader.http = refuse;
   loader.file = refuse;
-  const view = new vega.View(vega.parse(vgSpec), { renderer: "none", loader, logger });
+  // Links and images: refused without a rejection (vega-scenegraph does not catch one).
+  loader.sanitize = (uri: unknown) => {
+    opts.onWarning?.(`link or image ${JSON.stringify(uri)} dropped (offline)`);
+    return Promise.resolve({ href: "" });
+  };
+  const view = new vega.View(vega.parse(vgSpec, undefined, { ast: true }), {
+    renderer: "none",
+    loader,
+    logger,
+    expr: expressionInterpreter,
+  });
   try {
     const svg = await view.toSVG(opts.scale ?? 1);
     if (errors.length) throw new Error(`chart did not render: ${errors.join("; ")}`);

@@ -39,13 +39,34 @@ Deno.test("renderSvg escapes text and refuses to load data from URLs", async () 
     encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
   });
   assert(!svg.includes("<script>"));
-  await assert.rejects(() =>
-    renderSvg({
-      data: { url: "https://example.invalid/data.json" },
-      mark: "point",
-      encoding: { x: { field: "x", type: "quantitative" } },
-    })
-  );
+  // The URL is sanitized away: the chart renders empty, nothing is loaded.
+  const empty = await renderSvg({
+    data: { url: "https://example.invalid/data.json" },
+    mark: "point",
+    encoding: { x: { field: "x", type: "quantitative" } },
+  });
+  assert(empty.startsWith("<svg") && !empty.includes("example.invalid"));
+});
+
+Deno.test("renderSvg survives javascript:/data: links and image URLs, and writes no link", async () => {
+  for (
+    const href of ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "#x"]
+  ) {
+    const svg = await renderSvg({
+      data: { values: [{ x: 1, y: 1, u: "https://example.invalid/i.png" }] },
+      layer: [
+        { mark: { type: "point", href }, encoding: { href: { value: href } } },
+        { mark: { type: "image", url: href }, encoding: { url: { field: "u" } } },
+      ],
+      encoding: {
+        x: { field: "x", type: "quantitative" },
+        y: { field: "x", type: "quantitative" },
+      },
+    });
+    assert(svg.startsWith("<svg"));
+    // image marks stay, empty (`xlink:href=""`): no link, no image address
+    assert(!/href="[^"]|javascript:|data:text|example\.invalid/.test(svg), svg.slice(-600));
+  }
 });
 
 Deno.test("isVegaSpec tells Vega from Vega-Lite", () => {

@@ -167,6 +167,13 @@ export type CaseResult = z.infer<typeof CaseResultSchema>;
 /** Machine, software and adapter facts recorded with every run. */
 export const ProvenanceSchema = z.object({
   suiteVersion: z.string(),
+  apiVersion: z.string().optional().describe("version of the public API (mod.ts) packs build on"),
+  packs: z.array(z.object({
+    name: z.string(),
+    location: z.string().describe("the path or URL the pack was loaded from"),
+    sha256: z.string().describe("hash of the pack module's source"),
+    cases: z.array(z.string()),
+  })).default([]).describe("claim packs loaded next to the built-in cases"),
   git: z.object({
     commit: z.string().nullable(),
     dirty: z.boolean().nullable(),

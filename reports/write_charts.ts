@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { atomicWriteTextFile } from "./atomic_write.ts";
 import { renderSvg } from "./render_svg.ts";
+import { sanitizeSpec } from "./sanitize_spec.ts";
 import { loadVegaBundles, type VegaBundles } from "./vega_bundles.ts";
 
 /**
@@ -28,7 +29,11 @@ export interface ChartFile {
   spec: Record<string, unknown>;
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** An error's message on one line, at most 300 characters. */
+const message = (e: unknown) => {
+  const m = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, " ");
+  return m.length > 300 ? `${m.slice(0, 300)}…` : m;
+};
 
 /** An output folder: writes files atomically and keeps the list of files and warnings. */
 export class ReportFolder implements WrittenReport {
@@ -51,9 +56,10 @@ export class ReportFolder implements WrittenReport {
   }
 
   /**
-   * Write each chart's spec to `<chartDir>/<stem>.vl.json` and, when `svg` is true, render it
-   * to `<chartDir>/<stem>.svg`. A chart that fails to render, and each distinct Vega-Lite
-   * warning, becomes a warning. Returns the SVGs by chart key.
+   * Write each chart's spec, sanitized ({@link sanitizeSpec}), to `<chartDir>/<stem>.vl.json`
+   * and, when `svg` is true, render it to `<chartDir>/<stem>.svg`. What the sanitizer removed,
+   * a chart that fails to render, and each distinct Vega-Lite warning become warnings (one
+   * line each); a chart that fails does not stop the others. Returns the SVGs by chart key.
    */
   async writeCharts(
     chartDir: string,
@@ -61,7 +67,15 @@ export class ReportFolder implements WrittenReport {
     svg: boolean,
   ): Promise<Record<string, string>> {
     const svgs: Record<string, string> = {};
-    for (const { key, stem, spec } of charts) {
+    for (const chart of charts) {
+      const { key, stem } = chart;
+      const { spec, notes } = sanitizeSpec(chart.spec);
+      if (notes.length) {
+        this.warnings.push(
+          `chart ${key}: ${notes.length}${notes.length >= 100 ? "+" : ""} unsafe part(s) removed ` +
+            `(first: ${notes[0].path}: ${notes[0].what})`,
+        );
+      }
       await this.write(`${chartDir}/${stem}.vl.json`, JSON.stringify(spec, null, 2) + "\n");
       if (!svg) continue;
       try {

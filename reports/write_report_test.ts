@@ -24,7 +24,9 @@ Deno.test("writeReport writes html, md, junit and each chart's spec and SVG", as
     assert.deepEqual(spec, r.cases["fl.balance"].charts[0].spec);
     assert((await Deno.readTextFile(`${out}/charts/fl.crossing--crossing.svg`)).startsWith("<svg"));
     const html = await Deno.readTextFile(`${out}/report.html`);
-    assert(html.includes("data:image/svg+xml;base64,"));
+    // the interactive page links each static SVG (kept in charts/) instead of inlining it
+    assert(html.includes('href="charts/fl.balance--scaling.svg"'));
+    assert(!html.includes("data:image/svg+xml;base64,"));
     assert(html.includes("vegaEmbed"));
     // No temp files left behind.
     const names: string[] = [];
@@ -42,12 +44,22 @@ Deno.test("writeReport reports a chart that cannot render and still writes the r
   const dir = await Deno.makeTempDir();
   try {
     const r = fixtureResults();
-    r.cases["fl.crossing"].charts[0].spec = { data: { url: "x.json" }, mark: "point" };
+    r.cases["fl.crossing"].charts[0].spec = {
+      $schema: "https://vega.github.io/schema/vega/v6.json",
+      marks: [{ type: "no-such-mark" }],
+    };
+    r.cases["fl.balance"].charts[0].spec.usermeta = { embedOptions: { sourceFooter: "<b>" } };
     const { files, warnings } = await writeReport(r, dir, { html: { bundles: null } });
+    const failed = warnings.filter((w) => w.startsWith("chart fl.crossing--crossing did not"));
+    assert.equal(failed.length, 1, warnings.join("\n"));
+    assert(!failed[0].includes("\n"), "one line per failed chart");
     assert(
-      warnings.some((w) => w.startsWith("chart fl.crossing--crossing did not render")),
+      warnings.some((w) =>
+        w.startsWith("chart fl.balance--scaling: 1 unsafe part(s) removed (first: spec.usermeta")
+      ),
       warnings.join("\n"),
     );
+    assert(files.includes(`${dir}/charts/fl.balance--scaling.svg`));
     assert(files.includes(`${dir}/report.html`));
     assert(!files.includes(`${dir}/charts/fl.crossing--crossing.svg`));
   } finally {
