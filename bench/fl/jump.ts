@@ -10,6 +10,7 @@ import { z } from "../../deps.ts";
 import { defineCase } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
 import type { Check } from "../../reports/schema.ts";
+import { combineStatuses } from "../../reports/stats.ts";
 import { FL_PAPER, type FlConfig, flFields, flParams, flProfiles, fmt } from "./_common.ts";
 import { type FlMeasurement, flMeasurementSchema, runFlExperiment } from "./_experiment.ts";
 import { experimentSeconds } from "./_cost.ts";
@@ -182,7 +183,9 @@ export const jump = defineCase<JumpConfig, FlMeasurement, JumpPrediction>({
       );
     }
     findings.push(`data variant: ${m.variant}; backend ${m.backend}.`);
-    return verdict(checks, findings);
+    // headline: the first primary check whose status is the verdict's (the one that decides it)
+    const status = combineStatuses(checks.filter((k) => k.primary).map((k) => k.status));
+    return verdict(checks, findings, checks.find((k) => k.primary && k.status === status)?.name);
   },
   tidyRuns: (m) => flTidyRuns(m),
   charts({ measurement: stored, prediction }, c, v) {

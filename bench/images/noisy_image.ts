@@ -8,7 +8,7 @@
 import { z } from "../../deps.ts";
 import { defineCase } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
-import { type Estimate, mean, meanCI } from "../../reports/stats.ts";
+import { combineStatuses, type Estimate, mean, meanCI } from "../../reports/stats.ts";
 import { concat, measuredVsPredicted, type Row } from "../../reports/charts.ts";
 import { withFullLegends } from "../../reports/chart_legends.ts";
 import type { Check } from "../../reports/schema.ts";
@@ -322,7 +322,9 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
           c.measureAt >= 1 ? "at the end of training" : `at ${c.measureAt} of training`
         }.`,
       );
-      return verdict(checks, findings);
+      // headline: the first primary check whose status is the verdict's (the one that decides it)
+      const status = combineStatuses(checks.filter((k) => k.primary).map((k) => k.status));
+      return verdict(checks, findings, checks.find((k) => k.primary && k.status === status)?.name);
     },
     charts({ measurement: m }, c, v) {
       const when = c.measureAt >= 1 ? "at the end of training" : `at ${c.measureAt} of training`;
