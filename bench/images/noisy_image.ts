@@ -118,6 +118,32 @@ export function finalLogRatios(
     .filter(Number.isFinite);
 }
 
+/**
+ * Leave-one-seed-out over the runs of a cell: the seeds whose runs, left out, move the mean
+ * log10(S/N) outside the CI `est` (a finding; empty when no seed alone does).
+ */
+export function influentialSeeds(
+  m: NoisyImageMeasurement,
+  variant: string,
+  setting: number,
+  model: "diffusion" | "classifier",
+  fraction: number,
+  est: Estimate,
+): { seed: number; without: number }[] {
+  const cell = m.runs.filter((r) =>
+    r.variant === variant && r.nSnr2 === setting && r.model === model && r.failedAt < 0
+  );
+  const seeds = [...new Set(cell.map((r) => r.seed))];
+  if (seeds.length < 3 || !(est.lo <= est.hi)) return [];
+  return seeds.flatMap((seed) => {
+    const rest = { ...m, runs: cell.filter((r) => r.seed !== seed) };
+    const without = mean(finalLogRatios(rest, variant, setting, model, fraction));
+    return Number.isFinite(without) && (without < est.lo || without > est.hi)
+      ? [{ seed, without }]
+      : [];
+  });
+}
+
 const f2 = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : String(x));
 const ci = (e: Estimate) => `${f2(10 ** e.value)} [${f2(10 ** e.lo)}, ${f2(10 ** e.hi)}]`;
 
@@ -291,6 +317,18 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
               ci(cl)
             }; classifier test accuracy ${meanCI(acc).value.toFixed(3)}.`,
           );
+          for (const [model, est] of [["diffusion", dl], ["classifier", cl]] as const) {
+            const hits = influentialSeeds(m, v, s, model, c.measureAt, est);
+            if (hits.length) {
+              findings.push(
+                `${v}, n·SNR² = ${s}, ${model} log10(S/N) = ${f2(est.value)} [${f2(est.lo)}, ${
+                  f2(est.hi)
+                }]: leaving out ${
+                  hits.map((h) => `seed ${h.seed} gives ${f2(h.without)}`).join(", ")
+                } (outside the CI: that seed alone moves it).`,
+              );
+            }
+          }
         }
         if (v === "10-class") {
           for (const model of ["diffusion", "classifier"] as const) {
