@@ -4,6 +4,7 @@
  * @module
  */
 import type { JudgeFixture } from "./testing.ts";
+import { fixtures as mem } from "./mem/judge_fixtures.ts";
 
 /** All judge fixtures (one per case). */
-export const JUDGE_FIXTURES: readonly JudgeFixture[] = [];
+export const JUDGE_FIXTURES: readonly JudgeFixture[] = [...mem];
