@@ -5,6 +5,7 @@
  */
 import type { JudgeFixture } from "./testing.ts";
 import { fixtures as mem } from "./mem/judge_fixtures.ts";
+import { fixtures as simplicity } from "./images/simplicity_judge_fixtures.ts";
 
 /** All judge fixtures (one per case). */
-export const JUDGE_FIXTURES: readonly JudgeFixture[] = [...mem];
+export const JUDGE_FIXTURES: readonly JudgeFixture[] = [...mem, ...simplicity];

@@ -10,10 +10,24 @@ import { resolveConfig } from "./config.ts";
 import { makeTestContext } from "./testing.ts";
 import { comparable, runCli, smokeRunArgs, spawnCli } from "./_cli_test_util.ts";
 import { readResults } from "../reports/schema.ts";
+import { fashionMnistAvailable } from "../datasets/fashion_mnist.ts";
+import { writeFashionMnistFixture } from "../datasets/fashion_mnist_fixture.ts";
+
+/**
+ * cum.simplicity-bias reads Fashion-MNIST: without the installed data set its determinism is
+ * tested on the generated fixture (a temporary directory, passed as its `dataDir`).
+ */
+async function simplicityDataDir(): Promise<string | null> {
+  if (await fashionMnistAvailable()) return null;
+  const dir = await Deno.makeTempDir({ prefix: "claimbench_fmnist_" });
+  await writeFashionMnistFixture(dir, { train: 120, test: 60 });
+  return dir;
+}
 
 for (const c of ALL_CASES) {
   Deno.test(`determinism: ${c.id} gives bit-identical CPU results for the same seeds (smoke)`, async () => {
-    const cfg = resolveConfig(c, "smoke", {});
+    const fixtureDir = c.id === "cum.simplicity-bias" ? await simplicityDataDir() : null;
+    const cfg = resolveConfig(c, "smoke", fixtureDir ? { dataDir: fixtureDir } : {});
     const seeds = Array.from({ length: c.defaultSeeds(cfg) }, (_, i) => i);
     const once = async () => {
       const measurement = await c.run(makeTestContext({ seeds }), cfg);
@@ -24,7 +38,11 @@ for (const c of ALL_CASES) {
         verdict: c.judge({ measurement, prediction }, cfg, judgeContext(0)),
       });
     };
-    assert.equal(await once(), await once());
+    try {
+      assert.equal(await once(), await once());
+    } finally {
+      if (fixtureDir) await Deno.remove(fixtureDir, { recursive: true });
+    }
   });
 }
 
