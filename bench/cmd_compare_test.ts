@@ -45,9 +45,13 @@ async function quietly<T>(f: () => Promise<T>): Promise<{ value: T; out: string;
 async function edited(
   from: string,
   out: string,
+  minutesLater: number,
   edit: (check: Record<string, unknown>) => void,
 ): Promise<string> {
   const r = JSON.parse(await Deno.readTextFile(join(from, "results.json")));
+  // another run, later (history orders runs by time and drops copies of the same run)
+  const later = new Date(Date.parse(r.createdAt) + minutesLater * 60_000).toISOString();
+  Object.assign(r, { runId: `${r.runId}-${out}`, createdAt: later, updatedAt: later });
   const v = r.cases["mem.hellinger-onset"].verdict;
   const k = v.checks.find((c: { primary: boolean }) => c.primary);
   edit(k);
@@ -67,16 +71,25 @@ const [runA, runB, shard1, shard2, full, shardOtherSeed] = await Promise.all([
   run("full", "--case", "mem.*,lt.nash-gap"),
   run("s2seed", "--case", "mem.*,lt.nash-gap", "--shard", "2/2", "--base-seed", "3"),
 ]);
-// the onset moved far out of its band (as a run with another onset level would give) ...
+// the onset moved far out of its band (as a run with another onset level would give), ...
 const runLevel = await edited(
   runA,
   "level",
+  1,
   (k) => Object.assign(k, { status: "not reproduced", value: 3.5, ci: [3.3, 3.7] }),
+);
+// ... moved beyond the grid (a censored, non-finite value: stored as null), ...
+const runCensored = await edited(
+  runA,
+  "censored",
+  2,
+  (k) => Object.assign(k, { status: "not reproduced", value: null, ci: [null, null] }),
 );
 // ... and the same measurement judged against another band
 const runBand = await edited(
   runA,
   "band",
+  3,
   (k) => Object.assign(k, { status: "not reproduced", band: [5, 6] }),
 );
 
@@ -127,7 +140,16 @@ Deno.test("compare: a run whose config breaks the claim is a regression naming t
 Deno.test("compare --threshold: parsed per case; a non-finite change exceeds any finite threshold", async () => {
   const out = join(tmp, "cmp-threshold");
   const { value } = await quietly(() =>
-    cmdCompare([runA, runLevel, "--out", out, "--quiet", "--no-svg", "--threshold", "mem.*=1e12"])
+    cmdCompare([
+      runA,
+      runCensored,
+      "--out",
+      out,
+      "--quiet",
+      "--no-svg",
+      "--threshold",
+      "mem.*=1e12",
+    ])
   );
   // the change is non-finite: any finite threshold is exceeded, so it still fails
   assert.equal(value, 1);
