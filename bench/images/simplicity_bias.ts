@@ -303,6 +303,11 @@ export const simplicityBias = defineCase<
     full: { side: 28, channels: 16, steps: 20000, nEval: 1000, logPoints: 24, seeds: 8 },
   },
   params: {
+    dataDir: {
+      source: "ours",
+      note:
+        "where Fashion-MNIST is read from (the Debian package's path by default); no modelling choice",
+    },
     side: {
       source: "ours",
       note:

@@ -144,3 +144,14 @@ Deno.test("mem.transition: the drop check's interval is simultaneous and never z
   assert.equal(worst.from, 1);
   assert.ok(worst.est.lo > 0.1, "a drop from 1 to 0.2 is beyond the tolerance");
 });
+
+Deno.test("mem: the schema's default original-set size N is the quick and full profiles' N", () => {
+  for (const c of [transition, hellingerOnset] as AnyCase[]) {
+    const shape =
+      (c.configSchema as unknown as { shape: Record<string, { parse(x: unknown): unknown }> })
+        .shape;
+    const N = shape.originalSize.parse(undefined);
+    assert.equal(N, c.profiles.quick.originalSize, c.id);
+    assert.equal(N, c.profiles.full.originalSize, c.id);
+  }
+});
