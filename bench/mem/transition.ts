@@ -421,7 +421,12 @@ export const transition = defineCase<TransitionConfig, DimMeasurement[], Transit
       checks.push(...r.checks);
       findings.push(...r.findings);
     }
-    return verdict(checks, findings);
+    // the headline is the check that decides the verdict: the first primary check that failed,
+    // else the first that could not decide, else the crossing
+    const primary = checks.filter((k) => k.primary);
+    const decisive = primary.find((k) => k.status === "not reproduced") ??
+      primary.find((k) => k.status !== "reproduced");
+    return verdict(checks, findings, decisive?.name);
   },
   tidyRuns: (m) => memTidyRuns(m, true),
   charts({ measurement: dims, prediction }, c, v) {
