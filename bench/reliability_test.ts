@@ -15,10 +15,10 @@ import { fashionMnistAvailable } from "../datasets/fashion_mnist.ts";
 import { writeFashionMnistFixture } from "../datasets/fashion_mnist_fixture.ts";
 
 /**
- * fl.noisy-image reads Fashion-MNIST: without the installed data set its determinism is tested
- * on the generated fixture (a temporary directory, passed as its `dataDir`).
+ * The image cases read Fashion-MNIST: without the installed data set their determinism is
+ * tested on the generated fixture (a temporary directory, passed as their `dataDir`).
  */
-async function noisyImageDataDir(): Promise<string | null> {
+async function imageDataDir(): Promise<string | null> {
   if (await fashionMnistAvailable()) return null;
   const dir = await Deno.makeTempDir({ prefix: "claimbench_fmnist_" });
   await writeFashionMnistFixture(dir, { train: 120, test: 60 });
@@ -27,7 +27,9 @@ async function noisyImageDataDir(): Promise<string | null> {
 
 for (const c of ALL_CASES) {
   Deno.test(`determinism: ${c.id} gives bit-identical CPU results for the same seeds (smoke)`, async () => {
-    const fixtureDir = c.id === "fl.noisy-image" ? await noisyImageDataDir() : null;
+    const fixtureDir = c.id === "fl.noisy-image" || c.id === "cum.simplicity-bias"
+      ? await imageDataDir()
+      : null;
     const cfg = resolveConfig(c, "smoke", fixtureDir ? { dataDir: fixtureDir } : {});
     const seeds = Array.from({ length: c.defaultSeeds(cfg) }, (_, i) => i);
     const once = async () => {
