@@ -26,16 +26,14 @@ export function docFileOf(id: string): string {
 export type BandValue = unknown;
 
 /**
- * A case's tolerance bands, by name. Reads the case's fixed claim object when it has one
- * (`c.claim.bands`), else the config defaults of the quick profile whose field names end in
+ * A case's tolerance bands, by name. Reads the case's fixed claim (`c.claimSpec`: bands, levels)
+ * when it has one, else the config defaults of the quick profile whose field names end in
  * `band`, `tolerance` or `ratioMin` (e.g. `slopeBand`, `band`, `tailTolerance`, `sharpnessRatioMin`). Non-finite ends become
  * null, as in results files.
  */
 export function claimBands(c: AnyCase): Record<string, BandValue> {
-  const claim = (c as unknown as { claim?: unknown }).claim;
-  if (claim && typeof claim === "object" && "bands" in claim) {
-    const bands = (claim as { bands?: unknown }).bands;
-    if (bands && typeof bands === "object") return jsonSafe(bands as Record<string, BandValue>);
+  if (c.claimSpec && Object.keys(c.claimSpec).length) {
+    return jsonSafe({ ...c.claimSpec } as Record<string, BandValue>);
   }
   const cfg = resolveConfig(c, "quick", {});
   return jsonSafe(

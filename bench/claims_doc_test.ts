@@ -52,22 +52,23 @@ for (const c of ALL_CASES) {
   });
 }
 
-Deno.test("claimBands: a fixed claim object's bands win over config defaults", () => {
+Deno.test("claimBands: a case's fixed claim (claimSpec) is what the doc records", () => {
   const c = ALL_CASES.find((k) => k.id === "mem.transition")!;
-  assert.deepEqual(claimBands(c), { band: [0.5, 2] });
-  const withClaim = { ...c, claim: { bands: { crossing: [0.5, Infinity] } } };
+  assert.deepEqual(claimBands(c), JSON.parse(JSON.stringify(c.claimSpec)));
+  const withClaim = { ...c, claimSpec: { crossing: [0.5, Infinity] } };
   assert.deepEqual(claimBands(withClaim as unknown as typeof c), { crossing: [0.5, null] });
 });
 
 Deno.test("a changed band or default is caught (the check can fail)", () => {
   const c = ALL_CASES.find((k) => k.id === "fl.balance")!;
   const block = claimBlock(c);
-  const drifted = {
-    ...c,
-    profiles: { ...c.profiles, quick: { ...c.profiles.quick, slopeBand: [0.5, 1.5] } },
-  };
+  const drifted = { ...c, claimSpec: { ...c.claimSpec, slopeBand: [0.5, 1.5] } };
   assert.notDeepEqual(claimBlock(drifted).bands, block.bands);
-  assert.notDeepEqual(claimBlock(drifted).defaults.quick, block.defaults.quick);
+  const resized = {
+    ...c,
+    profiles: { ...c.profiles, quick: { ...c.profiles.quick, seeds: 7 } },
+  };
+  assert.notDeepEqual(claimBlock(resized).defaults.quick, block.defaults.quick);
 });
 
 Deno.test("every doc cites its paper with a link and names no file outside the project", () => {

@@ -11,10 +11,26 @@ import { resolveConfig } from "./config.ts";
 import { makeTestContext } from "./testing.ts";
 import { comparable, runCli, smokeRunArgs, spawnCli } from "./_cli_test_util.ts";
 import { readResults } from "../reports/schema.ts";
+import { fashionMnistAvailable } from "../datasets/fashion_mnist.ts";
+import { writeFashionMnistFixture } from "../datasets/fashion_mnist_fixture.ts";
+
+/**
+ * The image cases read Fashion-MNIST: without the installed data set their determinism is
+ * tested on the generated fixture (a temporary directory, passed as their `dataDir`).
+ */
+async function imageDataDir(): Promise<string | null> {
+  if (await fashionMnistAvailable()) return null;
+  const dir = await Deno.makeTempDir({ prefix: "claimbench_fmnist_" });
+  await writeFashionMnistFixture(dir, { train: 120, test: 60 });
+  return dir;
+}
 
 for (const c of ALL_CASES) {
   Deno.test(`determinism: ${c.id} gives bit-identical CPU results for the same seeds (smoke)`, async () => {
-    const cfg = resolveConfig(c, "smoke", {});
+    const fixtureDir = c.id === "fl.noisy-image" || c.id === "cum.simplicity-bias"
+      ? await imageDataDir()
+      : null;
+    const cfg = resolveConfig(c, "smoke", fixtureDir ? { dataDir: fixtureDir } : {});
     const seeds = Array.from({ length: c.defaultSeeds(cfg) }, (_, i) => i);
     const once = async () => {
       const measurement = await c.run(makeTestContext({ seeds }), cfg);
@@ -25,19 +41,23 @@ for (const c of ALL_CASES) {
         verdict: c.judge({ measurement, prediction }, cfg, judgeContext(0)),
       });
     };
-    const first = await once();
-    assert.equal(first, await once());
-    // the charts a reader sees, through the runner's path (stored measurement, schema, judge)
-    const { measurement } = JSON.parse(first);
-    const stored = storeMeasurement(c, measurement);
-    const { charts } = judgeMeasurement(c, decodeStored(c, stored), cfg, {
-      baseSeed: 0,
-      alternatives: [],
-      profile: "smoke",
-    });
-    for (const ch of charts) {
-      const defects = await lintChart(ch.spec);
-      assert.deepEqual(defects, [], `${c.id}, chart ${ch.id}: ${JSON.stringify(defects)}`);
+    try {
+      const first = await once();
+      assert.equal(first, await once());
+      // the charts a reader sees, through the runner's path (stored measurement, schema, judge)
+      const { measurement } = JSON.parse(first);
+      const stored = storeMeasurement(c, measurement);
+      const { charts } = judgeMeasurement(c, decodeStored(c, stored), cfg, {
+        baseSeed: 0,
+        alternatives: [],
+        profile: "smoke",
+      });
+      for (const ch of charts) {
+        const defects = await lintChart(ch.spec);
+        assert.deepEqual(defects, [], `${c.id}, chart ${ch.id}: ${JSON.stringify(defects)}`);
+      }
+    } finally {
+      if (fixtureDir) await Deno.remove(fixtureDir, { recursive: true });
     }
   });
 }

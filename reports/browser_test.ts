@@ -57,7 +57,7 @@ Deno.test({
   fn: async () => {
     const tmp = await Deno.makeTempDir({ prefix: "claimbench-browser-" });
     const [a, b] = [join(tmp, "a"), join(tmp, "b")];
-    await Promise.all([smokeRun(a), smokeRun(b, "--set", "level=0.01")]);
+    await Promise.all([smokeRun(a), smokeRun(b, "--set", "interpolation=log")]);
     const cmp = compareResults(
       await readResults(join(a, "results.json")),
       await readResults(join(b, "results.json")),

@@ -64,16 +64,24 @@ function untitledAxes(vgSpec: unknown): number {
 
 function textItems(root: SceneItem): { text: string; b: NonNullable<SceneItem["bounds"]> }[] {
   const out: { text: string; b: NonNullable<SceneItem["bounds"]> }[] = [];
-  const stack: SceneItem[] = [root];
+  // bounds are local to each group: carry the groups' offsets down to page coordinates
+  const stack: { it: SceneItem; dx: number; dy: number }[] = [{ it: root, dx: 0, dy: 0 }];
   while (stack.length) {
-    const it = stack.pop()!;
+    const { it, dx, dy } = stack.pop()!;
     if (it.marktype === "text" && it.role === "mark") {
       for (const t of it.items ?? []) {
         const text = Array.isArray(t.text) ? t.text.join(" ") : String(t.text ?? "");
-        if (text.trim() && t.bounds && (t.opacity ?? 1) > 0) out.push({ text, b: t.bounds });
+        if (text.trim() && t.bounds && (t.opacity ?? 1) > 0) {
+          const b = t.bounds;
+          out.push({ text, b: { x1: b.x1 + dx, x2: b.x2 + dx, y1: b.y1 + dy, y2: b.y2 + dy } });
+        }
       }
     }
-    for (const c of it.items ?? []) stack.push(c);
+    for (const c of it.items ?? []) {
+      // a group item offsets its children by its own x/y
+      const g = it.marktype === "group" ? (c as SceneItem & { x?: number; y?: number }) : null;
+      stack.push({ it: c, dx: dx + (g?.x ?? 0), dy: dy + (g?.y ?? 0) });
+    }
   }
   return out;
 }

@@ -40,3 +40,16 @@ Deno.test("chart lint: NaN in a title, an untitled axis and overlapping labels a
   };
   assert.deepEqual((await lintChart(overlap)).map((d) => d.kind), ["overlapping text"]);
 });
+
+Deno.test("chart lint: labels in different panels of a concatenation do not overlap", async () => {
+  const panel = (t: string) => ({
+    data: { values: [{ x: 1, y: 1, t }] },
+    mark: { type: "text", fontSize: 14 },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: "x" },
+      y: { field: "y", type: "quantitative", title: "y" },
+      text: { field: "t" },
+    },
+  });
+  assert.deepEqual(await lintChart({ hconcat: [panel("β* = 0.1"), panel("β*")] }), []);
+});

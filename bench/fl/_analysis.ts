@@ -6,6 +6,7 @@
  */
 import { bootstrap, crossing, linearFit, meanCI } from "../../reports/stats.ts";
 import type { FlMeasurement, ModelRuns } from "./_experiment.ts";
+import type { RunRow } from "../case.ts";
 
 /** The two models. */
 export type ModelKey = "diffusion" | "classifier";
@@ -143,4 +144,103 @@ export function seedBootstrap(
 export function geoMeanCI(logs: number[]): { value: number; lo: number; hi: number } {
   const e = meanCI(logs.filter(Number.isFinite));
   return { value: Math.exp(e.value), lo: Math.exp(e.lo), hi: Math.exp(e.hi) };
+}
+
+/** Index of the log point nearest to `fraction` of training (0 = init, last = end). */
+export function logIndexAt(steps: readonly number[], fraction: number): number {
+  return Math.round(fraction * (steps.length - 1));
+}
+
+/**
+ * The measurement as if training had stopped at `fraction` of its steps (the nearest log point,
+ * for each model): S, N and the loss logs are cut there, so every "final" statistic reads that
+ * point. Test accuracy is measured at the end of training only and is kept as it is.
+ */
+export function atFraction(m: FlMeasurement, fraction: number): FlMeasurement {
+  if (fraction >= 1) return m;
+  const cut = (r: ModelRuns): ModelRuns => {
+    const l = logIndexAt(r.steps, fraction);
+    const f = (a: (number | null)[][][][]) =>
+      a.map((byK) => byK.map((byS) => byS.map((log) => log.slice(0, l + 1))));
+    return { steps: r.steps.slice(0, l + 1), S: f(r.S), N: f(r.N), loss: f(r.loss) };
+  };
+  return { ...m, diffusion: cut(m.diffusion), classifier: cut(m.classifier) };
+}
+
+/**
+ * Leave-one-seed-out: the seeds whose removal alone moves `stat` outside the CI `[lo, hi]` of
+ * its estimate, with the value without them (for the findings).
+ */
+export function influentialSeeds(
+  m: FlMeasurement,
+  stat: (idx: ArrayLike<number>) => number,
+  est: { lo: number; hi: number },
+): { seed: number; without: number }[] {
+  if (!(est.lo <= est.hi) || m.seeds.length < 3) return [];
+  const out: { seed: number; without: number }[] = [];
+  m.seeds.forEach((seed, s) => {
+    const idx = Int32Array.from(m.seeds.keys()).filter((i) => i !== s);
+    const without = stat(idx);
+    if (Number.isFinite(without) && (without < est.lo || without > est.hi)) {
+      out.push({ seed, without });
+    }
+  });
+  return out;
+}
+
+/** Findings naming the seeds that alone move a statistic outside its CI (leave-one-seed-out). */
+export function influenceFindings(
+  m: FlMeasurement,
+  stats: [string, (idx: ArrayLike<number>) => number, { value: number; lo: number; hi: number }][],
+): string[] {
+  return stats.flatMap(([name, stat, est]) => {
+    const hits = influentialSeeds(m, stat, est);
+    if (!hits.length) return [];
+    const f = (x: number) => Number(x.toPrecision(3)).toString();
+    return [
+      `${name} = ${f(est.value)} [${f(est.lo)}, ${f(est.hi)}]: leaving out ${
+        hits.map((h) => `seed ${h.seed} gives ${f(h.without)}`).join(", ")
+      } (outside the CI: that seed alone moves it).`,
+    ];
+  });
+}
+
+/**
+ * The measurement as tidy rows: per model, n, n·SNR² and seed, the final S, N and S/N, and the
+ * classifier's test accuracy (null where a run failed).
+ */
+export function flTidyRuns(m: FlMeasurement): RunRow[] {
+  const rows: RunRow[] = [];
+  m.ns.forEach((n, ni) => {
+    m.grid.forEach((nSnr2, ki) => {
+      m.seeds.forEach((seed, si) => {
+        const point = { n, nSnr2 };
+        for (const model of ["diffusion", "classifier"] as const) {
+          const r = m[model];
+          const S = r.S[ni][ki][si], N = r.N[ni][ki][si];
+          const s = S[S.length - 1] ?? null, nn = N[N.length - 1] ?? null;
+          const lr = finalLogRatio(r, ni, ki, si);
+          rows.push(
+            { seed, point, observable: `${model} S (end)`, value: s, unit: "overlap" },
+            { seed, point, observable: `${model} N (end)`, value: nn, unit: "overlap" },
+            {
+              seed,
+              point,
+              observable: `${model} S/N (end)`,
+              value: Number.isFinite(lr) ? Math.exp(lr) : null,
+              unit: "ratio",
+            },
+          );
+        }
+        rows.push({
+          seed,
+          point,
+          observable: "classifier test accuracy",
+          value: m.testAccuracy[ni][ki][si] ?? null,
+          unit: "fraction",
+        });
+      });
+    });
+  });
+  return rows;
 }

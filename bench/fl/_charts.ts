@@ -5,6 +5,7 @@
  * @module
  */
 import { concat, measuredVsPredicted, type Row, type Spec } from "../../reports/charts.ts";
+import { withFullLegends } from "../../reports/chart_legends.ts";
 import { meanCI } from "../../reports/stats.ts";
 import type { FlMeasurement } from "./_experiment.ts";
 import {
@@ -63,8 +64,21 @@ export function trainingCurves(m: FlMeasurement): Spec {
   );
 }
 
-/** Geometric-mean S/N against n·SNR² for both models, the slope-1 line anchored on the diffusion data. */
-export function ratioChart(m: FlMeasurement, slope: number, band: [number, number]): Spec {
+/** Options of {@link ratioChart}. */
+export interface RatioChartOptions {
+  /** The fitted diffusion slope for the title (omitted when null or not finite). */
+  slope?: number | null;
+  /** The balance band, shaded, with the slope-1 theory line (balance); none: both models only. */
+  band?: [number, number] | null;
+  /** When S/N was read, e.g. "at the end of training". */
+  when?: string;
+}
+
+/**
+ * Geometric-mean S/N against n·SNR² for both models; with a band, the balance band and the
+ * theory's slope-1 line anchored on the diffusion data.
+ */
+export function ratioChart(m: FlMeasurement, opts: RatioChartOptions = {}): Spec {
   const rows: Row[] = [];
   let anchor = 0, cnt = 0;
   for (const model of ["diffusion", "classifier"] as const) {
@@ -85,22 +99,29 @@ export function ratioChart(m: FlMeasurement, slope: number, band: [number, numbe
     });
   }
   const c = Math.exp(anchor / Math.max(1, cnt));
-  const predicted: Row[] = m.grid.map((kappa) => ({ kappa, ratio: c * kappa }));
-  return measuredVsPredicted({
-    title: `S/N at the end of training vs n·SNR² (diffusion slope fitted ${
-      slope.toFixed(2)
-    }, theory 1)`,
+  const band = opts.band ?? null;
+  const predicted: Row[] = band && cnt ? m.grid.map((kappa) => ({ kappa, ratio: c * kappa })) : [];
+  const slope = opts.slope ?? null;
+  const fitted = slope !== null && Number.isFinite(slope)
+    ? ` (diffusion slope fitted ${slope.toFixed(2)}, theory 1)`
+    : "";
+  return withFullLegends(measuredVsPredicted({
+    title: `S/N ${opts.when ?? "at the end of training"} vs n·SNR²${fitted}`,
     x: { field: "kappa", title: "n·SNR²", log: true },
     y: { field: "ratio", title: "S/N (geometric mean over seeds)", log: true },
     measured: rows,
     ci: { lo: "lo", hi: "hi" },
     series: { field: "series", title: "model, n" },
     predicted,
-    predictedLabel: "theory: S/N ∝ n·SNR² (slope 1, through the diffusion data)",
-    yBand: { lo: band[0], hi: band[1], label: "balance band [0.1, 10]" },
+    predictedLabel: "theory: S/N ∝ n·SNR² (slope 1)",
+    yBand: band
+      ? { lo: band[0], hi: band[1], label: `balance band [${band[0]}, ${band[1]}]` }
+      : undefined,
     rules: [{ y: 1, label: "S = N" }],
-  });
+  }));
 }
+
+const ACC_HEIGHT = 240;
 
 /** Classifier test accuracy (seed mean, t-CI) against n·SNR², threshold (S/N = 1) marked per n. */
 export function accuracyChart(m: FlMeasurement, level: number): Spec {
@@ -120,19 +141,44 @@ export function accuracyChart(m: FlMeasurement, level: number): Spec {
     });
   });
   const idx = allSeeds(m);
-  const rules = m.ns.flatMap((n, ni) => {
+  const thresholds = m.ns.flatMap((n, ni) => {
     const t = ratioThreshold(m, ni, idx);
-    return Number.isFinite(t) ? [{ x: t, label: `threshold S/N = 1, n = ${n}` }] : [];
+    return Number.isFinite(t) ? [{ x: t, n }] : [];
   });
-  return measuredVsPredicted({
+  const spec = withFullLegends(measuredVsPredicted({
     title: "classifier test accuracy vs n·SNR² (prediction: crosses 0.75 at the S/N = 1 threshold)",
     x: { field: "kappa", title: "n·SNR²", log: true },
     y: { field: "acc", title: "test accuracy", domain: [0.4, 1] },
+    height: ACC_HEIGHT,
     measured: rows,
     ci: { lo: "lo", hi: "hi" },
     series: { field: "n", title: "n", type: "ordinal" },
-    rules: [...rules, { y: level, label: `accuracy ${level}` }],
+    rules: [{ y: level, label: `accuracy ${level}` }],
+  }));
+  // the S/N = 1 thresholds of the different n lie close together: one label row each, at the
+  // bottom of the plot, where accuracy is at chance left of the jump
+  thresholds.forEach(({ x, n }, i) => {
+    (spec.layer as Spec[]).push(
+      {
+        data: { values: [{}] },
+        mark: { type: "rule", color: "#e76f51", strokeDash: [3, 3] },
+        encoding: {
+          x: { datum: x, type: "quantitative" },
+          tooltip: { value: `threshold S/N = 1, n = ${n}` },
+        },
+      },
+      {
+        data: { values: [{}] },
+        mark: { type: "text", color: "#e76f51", align: "left", dx: 3, fontSize: 10 },
+        encoding: {
+          x: { datum: x, type: "quantitative" },
+          y: { value: ACC_HEIGHT - 8 - 13 * (thresholds.length - 1 - i) },
+          text: { value: `S/N = 1 at n = ${n}` },
+        },
+      },
+    );
   });
+  return spec;
 }
 
 /** Seed-mean ln(S/N) of one model as a table row source (for tables). */

@@ -1,7 +1,10 @@
 import { judgeContext } from "../judge.ts";
 import assert from "node:assert/strict";
 import { makeTestContext } from "../testing.ts";
-import { noisyImage } from "./noisy_image.ts";
+import { finalLogRatios, influentialSeeds, noisyImage } from "./noisy_image.ts";
+import { syntheticNoisyImage } from "./noisy_image_judge_fixtures.ts";
+import { decodeStored, storeMeasurement } from "../judge.ts";
+import { resolveConfig } from "../config.ts";
 import { withFixtureDir, withMissingData } from "./_test_util.ts";
 import { PhiloxStream } from "../../models/gpu/philox.ts";
 import { multiClassLossGrad } from "../../models/images/noisy_image_models.ts";
@@ -26,6 +29,12 @@ Deno.test("noisy-image: smoke run on the fixture is deterministic and judged", a
       judgeContext(0),
     );
     assert.equal(v.checks.length, 8);
+    // the stored form validates, and a tampered one does not
+    const stored = storeMeasurement(noisyImage, a) as { runs: { model: string }[] };
+    assert.deepEqual(decodeStored(noisyImage, stored), a);
+    stored.runs[0].model = "oracle";
+    assert.throws(() => decodeStored(noisyImage, stored), /does not match its schema/);
+    assert.equal(noisyImage.tidyRuns!(a, c).length, 16 * 3 + 8);
     const charts = noisyImage.charts({ measurement: a, prediction: noisyImage.predict(c) }, c, v);
     assert.deepEqual(charts.map((x) => x.id), ["final", "training"]);
   });
@@ -77,4 +86,57 @@ Deno.test("noisy-image: config is strict and the quick profile fits in 10 minute
   assert.throws(() => noisyImage.configSchema.parse({ variants: ["3-class"] }));
   const q = noisyImage.configSchema.parse(noisyImage.profiles.quick);
   assert.ok(noisyImage.estimateSeconds(q) < 600);
+});
+
+Deno.test("noisy-image: the claim's bands are not config; S/N can be read earlier in training", () => {
+  const shape = (noisyImage.configSchema as unknown as { shape: Record<string, unknown> }).shape;
+  for (const k of Object.keys(shape)) assert.ok(k in noisyImage.params, `${k} undeclared`);
+  assert.throws(
+    () => resolveConfig(noisyImage, "quick", { diffusionLog10Band: [-5, 5] }),
+    /part of the claim of fl\.noisy-image/,
+  );
+  const cfg = noisyImage.configSchema.parse(noisyImage.profiles.quick);
+  const m = syntheticNoisyImage(cfg, (model, s) => (model === "diffusion" ? 0 : s > 3 ? 2 : -2));
+  const end = finalLogRatios(m, "2-class", 0.75, "classifier");
+  const half = finalLogRatios(m, "2-class", 0.75, "classifier", 0.5);
+  // S rises linearly over the 11 log points: at the middle one it is 6/11 of its final value
+  for (let i = 0; i < end.length; i++) {
+    assert.ok(Math.abs(half[i] - end[i] - Math.log10(6 / 11)) < 1e-12);
+  }
+  // every run failed: inconclusive, not a verdict
+  const dead = { ...m, runs: m.runs.map((r) => ({ ...r, failedAt: 3 })) };
+  const v = noisyImage.judge(
+    { measurement: dead, prediction: noisyImage.predict(cfg) },
+    cfg,
+    judgeContext(0),
+  );
+  assert.equal(v.status, "inconclusive");
+});
+
+Deno.test("noisy-image: leave-one-seed-out names a seed whose runs alone move the mean outside a CI", () => {
+  const cfg = noisyImage.configSchema.parse(noisyImage.profiles.quick);
+  const m = syntheticNoisyImage(cfg, (model, s) => (model === "diffusion" ? 0 : s > 3 ? 2 : -2));
+  // seed 4's diffusion runs at n·SNR² = 0.75 (2-class) learn the signal 50× more
+  for (const r of m.runs) {
+    if (r.seed === 4 && r.variant === "2-class" && r.nSnr2 === 0.75 && r.model === "diffusion") {
+      r.S = r.S.map((row) => row.map((x) => 50 * x));
+    }
+  }
+  const logs = finalLogRatios(m, "2-class", 0.75, "diffusion");
+  const value = logs.reduce((a, b) => a + b, 0) / logs.length;
+  // against a CI of ±0.15 around the mean only seed 4 moves it out; the t-CI of the mean over
+  // seeds is wide enough here that no seed alone leaves it (and the judge names none)
+  const hits = influentialSeeds(m, "2-class", 0.75, "diffusion", 1, {
+    value,
+    lo: value - 0.15,
+    hi: value + 0.15,
+  });
+  assert.deepEqual(hits.map((h) => h.seed), [4]);
+  assert.ok(hits[0].without < value - 0.15);
+  const v = noisyImage.judge(
+    { measurement: m, prediction: noisyImage.predict(cfg) },
+    cfg,
+    judgeContext(0),
+  );
+  assert.ok(!v.findings.some((f) => /leaving out/.test(f)));
 });

@@ -2,7 +2,8 @@ import { judgeContext } from "../judge.ts";
 import assert from "node:assert/strict";
 import { makeTestContext } from "../testing.ts";
 import { simplicityBias } from "./simplicity_bias.ts";
-import { crossingStep, openingIndex } from "./simplicity_bias.ts";
+import { crossingStep, decisivePoint, influentialSeeds, openingIndex } from "./simplicity_bias.ts";
+import { syntheticSimplicity } from "./simplicity_judge_fixtures.ts";
 import { logSteps } from "./_simplicity_experiment.ts";
 import { withFixtureDir, withMissingData } from "./_test_util.ts";
 
@@ -87,4 +88,44 @@ Deno.test("simplicity-bias: the tfjs/WebGPU engine agrees with the CPU kernels a
       assert.ok(Math.abs(g.gauss[i] - k.gauss[i]) < 1e-3 * k.gauss[i], `Gaussian loss at log ${i}`);
     }
   });
+});
+
+Deno.test("simplicity-bias: the gap-opening rules, the decisive first-phase point and leave-one-seed-out", () => {
+  const steps = [0, 10, 100, 1000];
+  const est = [0, 0.01, 0.05, 0.2].map((v) => ({ value: v, lo: v - 0.005, hi: v + 0.005 }));
+  assert.equal(openingIndex(steps, est, "ci"), 1);
+  assert.equal(openingIndex(steps, est, "band"), 2, "+2% is first exceeded at step 100");
+  const e = (value: number, h = 0.005) => ({ e: { value, lo: value - h, hi: value + h } });
+  // a point wholly outside ±2% decides, even if another point's CI reaches farther
+  assert.equal(decisivePoint([e(0, 0.05), e(0.04)], 0.02)!.e.value, 0.04);
+  assert.equal(decisivePoint([e(0, 0.015), e(0.01)], 0.02)!.e.value, 0, "widest reach");
+  assert.equal(decisivePoint([], 0.02), null);
+  const ci = { value: 0.1, lo: 0.09, hi: 0.11 };
+  assert.deepEqual(influentialSeeds([0.1, 0.1, 0.1, 0.1], [0, 1, 2, 3], ci), []);
+  assert.deepEqual(
+    influentialSeeds([0.1, 0.1, 0.1, 0.5], [0, 1, 2, 3], { value: 0.2, lo: 0.15, hi: 0.25 }).map((
+      x,
+    ) => x.seed),
+    [3],
+  );
+});
+
+Deno.test("simplicity-bias: no first phase is judged at the first logged step, within ±2% passing and beyond failing", () => {
+  const c = simplicityBias.configSchema.parse(simplicityBias.profiles.quick);
+  const judge = (gap: (t: number) => number) => {
+    const m = syntheticSimplicity(c, gap);
+    return simplicityBias.judge(
+      { measurement: m, prediction: simplicityBias.predict(c) },
+      c,
+      judgeContext(0),
+    );
+  };
+  const phase = (v: ReturnType<typeof judge>) => v.checks.find((k) => /first phase/.test(k.name))!;
+  const small = judge((t) => (t === 0 ? 0 : 0.01 + t / 4000));
+  assert.match(phase(small).note, /first logged step \(10\) is judged/);
+  assert.equal(phase(small).status, "reproduced");
+  assert.ok(small.findings.some((f) => /No first phase before the gap opens/.test(f)));
+  const big = judge((t) => (t === 0 ? 0 : 0.06 + t / 4000));
+  assert.equal(phase(big).status, "not reproduced");
+  assert.equal(big.status, "not reproduced");
 });
