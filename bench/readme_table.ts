@@ -8,7 +8,7 @@ import { ALL_CASES } from "./registry.ts";
 import type { AnyCase } from "./case.ts";
 import { readResults, type Results } from "../reports/schema.ts";
 import { escapeMarkdown } from "../reports/escape.ts";
-import { fmtStatistic } from "../reports/_format.ts";
+import { fmtStatistic, robustnessLabel } from "../reports/_format.ts";
 
 const START = "<!-- claims-table:start -->", END = "<!-- claims-table:end -->";
 
@@ -24,8 +24,8 @@ export function claimsTable(results: Results, cases: readonly AnyCase[] = ALL_CA
       results.createdAt.slice(0, 10)
     }, ${machine}, commit ${(p.git.commit ?? "unknown").slice(0, 10)}.`,
     "",
-    "| case | verdict | headline statistic (95% CI; band) | time |",
-    "|---|---|---|---|",
+    "| case | verdict | robustness to our choices | headline statistic (95% CI; band) | time |",
+    "|---|---|---|---|---|",
   ];
   for (const c of cases) {
     const r = results.cases[c.id];
@@ -36,9 +36,9 @@ export function claimsTable(results: Results, cases: readonly AnyCase[] = ALL_CA
       ? escapeMarkdown(r.error.message.slice(0, 120))
       : "—";
     lines.push(
-      `| \`${c.id}\` | ${v ? `**${v.status}**` : "not run"} | ${stat} | ${
-        r ? `${r.durationS.toFixed(0)} s` : "—"
-      } |`,
+      `| \`${c.id}\` | ${v ? `**${v.status}**` : "not run"} | ${
+        escapeMarkdown(r ? robustnessLabel(r) : "")
+      } | ${stat} | ${r ? `${r.durationS.toFixed(0)} s` : "—"} |`,
     );
   }
   return lines.join("\n");

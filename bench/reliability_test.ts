@@ -4,6 +4,7 @@
  */
 import { decodeStored, judgeContext, judgeMeasurement, storeMeasurement } from "./judge.ts";
 import { lintChart } from "../reports/chart_lint.ts";
+import { encodeMeasurement } from "../reports/measurement_codec.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ALL_CASES } from "./registry.ts";
@@ -35,18 +36,18 @@ for (const c of ALL_CASES) {
     const once = async () => {
       const measurement = await c.run(makeTestContext({ seeds }), cfg);
       const prediction = c.predict(cfg);
-      return JSON.stringify({
-        measurement,
+      const text = JSON.stringify({
+        measurement: encodeMeasurement(measurement),
         prediction,
         verdict: c.judge({ measurement, prediction }, cfg, judgeContext(0)),
       });
+      return { text, measurement };
     };
     try {
       const first = await once();
-      assert.equal(first, await once());
+      assert.equal(first.text, (await once()).text);
       // the charts a reader sees, through the runner's path (stored measurement, schema, judge)
-      const { measurement } = JSON.parse(first);
-      const stored = storeMeasurement(c, measurement);
+      const stored = storeMeasurement(c, first.measurement);
       const { charts } = judgeMeasurement(c, decodeStored(c, stored), cfg, {
         baseSeed: 0,
         alternatives: [],
