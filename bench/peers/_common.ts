@@ -5,7 +5,7 @@
  * @module
  */
 import type { PeerBenchmark } from "../perf/peer.ts";
-import { runPeer } from "../perf/peer.ts";
+import { runPeer, suitePrecision } from "../perf/peer.ts";
 import { acquireBackend } from "../../models/gpu/device.ts";
 import { torchStatus } from "./python.ts";
 
@@ -68,7 +68,13 @@ export async function peerScript(
   try {
     const work = await bench.setup(dir, size as "smoke" | "quick" | "full");
     const s = await work.suite(backend as "cpu" | "webgpu");
-    const p = await runPeer(work.peerCommand(st.cuda ? "cuda" : "cpu"));
+    const p = await runPeer(
+      work.peerCommand(
+        st.cuda ? "cuda" : "cpu",
+        suitePrecision(backend as "cpu" | "webgpu"),
+        navigator.hardwareConcurrency,
+      ),
+    );
     const agree = work.agree(s.checksum, p.checksum);
     console.log(
       `${bench.id} (${size}, ${work.units} ${work.unitName}): suite ${backend} ${
