@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { type PeerBenchmark, type PeerWork, torchDtype } from "../perf/peer.ts";
-import { packSets, pairSumsCpu, pairSumsGpu } from "../../models/gpu/kernel_sum.ts";
+import { packSets, pairSums } from "../../models/gpu/kernel_sum.ts";
 import { PhiloxStream } from "../../models/gpu/philox.ts";
 import { suiteDevice } from "./_common.ts";
 import { PYTHON } from "./python.ts";
@@ -43,9 +43,8 @@ export const memKernelPeer: PeerBenchmark = {
       bytesPerUnit: (8 * d * 2) / (n - 1),
       async suite(backend) {
         const t0 = performance.now();
-        const rows = backend === "cpu"
-          ? pairSumsCpu(packed)
-          : await pairSumsGpu(await suiteDevice(), packed);
+        // the case's own entry point: WebGPU, or the CPU path over every core
+        const rows = await pairSums(backend === "cpu" ? null : await suiteDevice(), packed);
         return { seconds: (performance.now() - t0) / 1000, checksum: Array.from(rows) };
       },
       peerCommand: (dev, precision, threads) => [
