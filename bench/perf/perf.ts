@@ -266,6 +266,7 @@ if (import.meta.main) {
           const error = e instanceof Error ? e.message : String(e);
           rows.push({ ...base, result: null, error, load: os.loadavg() });
         }
+        log(perfTable(rows.slice(-1), limits, !verdict.fair).split("\n")[2]);
       }
     }
   }
