@@ -68,13 +68,19 @@ export function torchDtype(p: Precision): "float32" | "float64" {
  * Run a peer command and parse its JSON line; `threads` also caps OpenBLAS's own thread pool
  * (OPENBLAS_NUM_THREADS), so torch's intra-op threads and BLAS threads do not oversubscribe.
  */
-export async function runPeer(cmd: string[], threads?: number): Promise<Timed> {
+export async function runPeer(
+  cmd: string[],
+  threads?: number,
+  signal?: AbortSignal,
+): Promise<Timed> {
   const out = await new Deno.Command(cmd[0], {
     args: cmd.slice(1),
     stdout: "piped",
     stderr: "piped",
     env: threads ? { OPENBLAS_NUM_THREADS: String(threads) } : {},
+    signal,
   }).output();
+  if (signal?.aborted) throw new Error(`peer stopped (${cmd.join(" ")}): ${signal.reason}`);
   const text = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
   if (!out.success) {
     throw new Error(
@@ -117,9 +123,11 @@ export interface SideBySide {
 }
 
 /**
- * Warm each side up once (untimed; the peer once per thread count it is tried with, all cores
- * and one, keeping the faster as an expert would tune it), then interleave `reps` runs of suite
- * and peer (suite, peer, suite, peer, …), checking agreement on every rep.
+ * Warm each side up once (untimed; the peer once per thread count it is tried with, one and all
+ * cores, keeping the faster as an expert would tune it; the all-core try is stopped once it takes
+ * 3× as long as the one-thread run plus 5 s, since OpenMP threads that spin on a loaded machine
+ * can be 10–40× slower), then interleave `reps` runs of suite and peer (suite, peer, suite, peer,
+ * …), checking agreement on every rep.
  */
 export async function sideBySide(
   work: PeerWork,
@@ -132,10 +140,21 @@ export async function sideBySide(
   await work.suite(backend);
   const cores = navigator.hardwareConcurrency || 1;
   let threads = cores, best = Infinity;
-  for (const t of peerDevice === "cpu" && cores > 1 ? [cores, 1] : [cores]) {
-    const w = await runPeer(work.peerCommand(peerDevice, precision, t), t);
-    log(`peer warm-up with ${t} thread(s): ${w.seconds.toPrecision(3)} s`);
-    if (w.seconds < best) (best = w.seconds, threads = t);
+  for (const t of peerDevice === "cpu" && cores > 1 ? [1, cores] : [cores]) {
+    const wall = performance.now();
+    const signal = Number.isFinite(best) ? AbortSignal.timeout(3 * best * 1000 + 5000) : undefined;
+    try {
+      const w = await runPeer(work.peerCommand(peerDevice, precision, t), t, signal);
+      log(`peer warm-up with ${t} thread(s): ${w.seconds.toPrecision(3)} s`);
+      if (w.seconds < best) (best = w.seconds, threads = t);
+    } catch (e) {
+      if (!signal?.aborted) throw e;
+      log(
+        `peer warm-up with ${t} thread(s): stopped after ${
+          ((performance.now() - wall) / 1000).toPrecision(3)
+        } s (> 3× the ${threads}-thread run + 5 s)`,
+      );
+    }
   }
   const cmd = work.peerCommand(peerDevice, precision, threads);
   const s: Timed[] = [], p: Timed[] = [];
