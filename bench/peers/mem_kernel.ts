@@ -43,7 +43,7 @@ export const memKernelPeer: PeerBenchmark = {
       bytesPerUnit: (8 * d * 2) / (n - 1),
       async suite(backend) {
         const t0 = performance.now();
-        // the case's own entry point: WebGPU, or the CPU path over every core
+        // the case's own entry point: WebGPU, or the CPU path
         const rows = await pairSums(backend === "cpu" ? null : await suiteDevice(), packed);
         return { seconds: (performance.now() - t0) / 1000, checksum: Array.from(rows) };
       },

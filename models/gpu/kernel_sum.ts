@@ -4,7 +4,8 @@
  * Every term is ≤ 1 and the N self terms equal 1 (the maximum of the log-sum-exp), so the sum
  * lies in [N, N²] and never overflows; the Gaussian normaliser is applied in log space by the
  * caller. Each unordered pair is evaluated once; {@link pairSumsCpu} (`models/cpu/pair_sums.ts`,
- * re-exported here) is the f64 reference, {@link pairSumsCpuParallel} the same over every core.
+ * re-exported here) is the f64 reference and the CPU path, {@link pairSumsCpuParallel} the same
+ * over every core (bit-identical; not the default: slower than serial where it was measured).
  *
  * The WebGPU kernel ({@link pairSumsGpu}) is tuned on llvmpipe, where loads, not FMAs, bounded
  * the one-point-per-invocation version (~40 M pairs/s at d = 32):
@@ -279,5 +280,7 @@ function gcd(a: number, b: number): number {
 
 /** Per-set log pair sums on the given backend. */
 export function pairSums(device: GPUDevice | null, p: PackedSets): Promise<Float64Array> {
-  return device ? pairSumsGpu(device, p) : pairSumsCpuParallel(p);
+  // serial: on the 2-core dev machine under load (7-20) the worker-pool version measured 1.1-2.2x
+  // slower than the blocked serial loop (cold workers per call); see pair_sums.ts
+  return device ? pairSumsGpu(device, p) : Promise.resolve(pairSumsCpu(p));
 }
