@@ -5,9 +5,10 @@
  * @module
  */
 import type { PeerBenchmark } from "../perf/peer.ts";
-import { runPeer } from "../perf/peer.ts";
+import { runPeer, suitePrecision } from "../perf/peer.ts";
 import { acquireBackend } from "../../models/gpu/device.ts";
 import { torchStatus } from "./python.ts";
+import { blasInfo, blasVerdict } from "../perf/limits.ts";
 
 let device: GPUDevice | null | undefined;
 
@@ -44,9 +45,9 @@ export function worstRelativeDiff(
 }
 
 /**
- * The script mode of a peer module: runs the suite once on `backend` and the torch peer once (on
- * CUDA when torch has it) on the same data at `size`, and prints the speed ratio and whether the
- * checksums agree. Prints `usage` and exits 2 on a bad size or backend; exits 2 when torch is
+ * The script mode of a peer module: prints torch's BLAS and its matmul GFLOP/s, runs the suite
+ * once on `backend` and the torch peer once (on CUDA when torch has it, in the suite's precision)
+ * on the same data at `size`, and prints the speed ratio and whether the checksums agree. Prints `usage` and exits 2 on a bad size or backend; exits 2 when torch is
  * missing.
  */
 export async function peerScript(
@@ -64,11 +65,23 @@ export async function peerScript(
     console.error(st.message + " (Debian: apt-get install python3-torch)");
     Deno.exit(2);
   }
+  const blas = await blasInfo(true);
+  const mm = blas.torchMatmul;
+  console.log(
+    `${blasVerdict(blas, true).message.split(";")[0]}; torch matmul (n = ${mm.n}): ` +
+      `${mm.gflops.f32.toPrecision(3)} GFLOP/s f32, ${mm.gflops.f64.toPrecision(3)} f64`,
+  );
   const dir = await Deno.makeTempDir({ prefix: `${bench.id}_` });
   try {
     const work = await bench.setup(dir, size as "smoke" | "quick" | "full");
     const s = await work.suite(backend as "cpu" | "webgpu");
-    const p = await runPeer(work.peerCommand(st.cuda ? "cuda" : "cpu"));
+    const p = await runPeer(
+      work.peerCommand(
+        st.cuda ? "cuda" : "cpu",
+        suitePrecision(backend as "cpu" | "webgpu"),
+        navigator.hardwareConcurrency,
+      ),
+    );
     const agree = work.agree(s.checksum, p.checksum);
     console.log(
       `${bench.id} (${size}, ${work.units} ${work.unitName}): suite ${backend} ${

@@ -6,10 +6,17 @@ vectorised.
 It consumes the SAME Philox4x32-10 stream as the suite (keys come from the suite; counter layout of
 datasets/mixed_cumulant.ts: block j < ceil(d/2) -> z and eps for coordinates 2j, 2j+1; block
 ceil(d/2) -> g and the Rademacher bit; initial weights from counter (j, 0, 1, 0)), so in f64 the
-trajectories agree with the suite's CPU reference. One implementation serves both array libraries
-through the small `Ops` adapters below (torch has no uint64: Philox runs on int64 holding u32
-values, where the 32x32-bit products wrap modulo 2^64 and the masks recover the same bits). Reads a
-JSON job file, prints one JSON line:
+trajectories agree with the suite's CPU reference. The samples do not depend on the weights, so
+they are generated for a chunk of steps at once (one vectorised Philox over runs x steps x blocks;
+the stream is identical), and each step does only the sequential part: two inner products (one
+batched matmul), the projected update (one batched matmul) and the normalisation. Crossings of
+|<w, u>| are found per chunk from the recorded first coordinates.
+
+One implementation serves both array libraries through the small `Ops` adapters below (torch has
+no uint64: Philox runs on int64 holding u32 values, where the 32x32-bit products wrap modulo 2^64
+and the masks recover the same bits). --dtype sets the floating-point precision (float64 matches
+the suite's CPU path, float32 its WebGPU path). Reads a JSON job file; warms up on a short run,
+then prints one JSON line:
 {"seconds": ..., "checksum": [first crossing steps..., final |<w,u>|...], "device", "impl", "threads"}.
 """
 import argparse
@@ -23,8 +30,11 @@ import torch
 
 class NumpyOps:
     name = "numpy"
+    lib = np
+    threads = 1
 
-    def __init__(self):
+    def __init__(self, dtype):
+        self.dtype = np.dtype(dtype)
         self.u = np.uint64
         self.version = np.__version__
 
@@ -32,37 +42,37 @@ class NumpyOps:
         return np.array(values, dtype=np.uint64)
 
     def arange(self, n):
-        return np.arange(n, dtype=np.uint64)[None, :]
+        return np.arange(n, dtype=np.uint64)
 
-    def f64(self, a):
-        return a.astype(np.float64)
+    def flt(self, a):
+        return a.astype(self.dtype)
+
+    def floats(self, values):
+        return np.array(values, dtype=self.dtype)
 
     def stack(self, parts, axis):
         return np.stack(parts, axis=axis)
 
     def norm_rows(self, w):
-        return np.linalg.norm(w, axis=1, keepdims=True)
-
-    def sum_rows(self, a):
-        return np.sum(a, axis=1, keepdims=True)
-
-    def floats(self, values):
-        return np.array(values, dtype=np.float64)
+        return np.sqrt(np.sum(w * w, axis=-1, keepdims=True))
 
     def zeros_int(self, n):
         return np.zeros(n, dtype=np.int64)
 
-    def to_list(self, a):
-        return a.tolist()
+    def empty(self, shape):
+        return np.empty(shape, dtype=self.dtype)
 
-    lib = np
-    threads = 1
+    def first_true(self, hits):
+        """Index of the first True along axis 1 and whether there is one."""
+        return np.argmax(hits, axis=1), hits.any(axis=1)
 
 
 class TorchOps:
     name = "torch"
+    lib = torch
 
-    def __init__(self):
+    def __init__(self, dtype):
+        self.dtype = getattr(torch, dtype)
         self.u = lambda x: torch.tensor(int(x), dtype=torch.int64)
         self.version = torch.__version__
 
@@ -70,37 +80,36 @@ class TorchOps:
         return torch.tensor(values, dtype=torch.int64)
 
     def arange(self, n):
-        return torch.arange(n, dtype=torch.int64)[None, :]
+        return torch.arange(n, dtype=torch.int64)
 
-    def f64(self, a):
-        return a.to(torch.float64)
+    def flt(self, a):
+        return a.to(self.dtype)
+
+    def floats(self, values):
+        return torch.tensor(values, dtype=self.dtype)
 
     def stack(self, parts, axis):
         return torch.stack(parts, dim=axis)
 
     def norm_rows(self, w):
-        return torch.linalg.norm(w, dim=1, keepdim=True)
-
-    def sum_rows(self, a):
-        return a.sum(dim=1, keepdim=True)
-
-    def floats(self, values):
-        return torch.tensor(values, dtype=torch.float64)
+        return torch.linalg.vector_norm(w, dim=-1, keepdim=True)
 
     def zeros_int(self, n):
         return torch.zeros(n, dtype=torch.int64)
 
-    def to_list(self, a):
-        return a.tolist()
+    def empty(self, shape):
+        return torch.empty(shape, dtype=self.dtype)
 
-    lib = torch
+    def first_true(self, hits):
+        h = hits.to(torch.uint8)
+        return torch.argmax(h, dim=1), hits.any(dim=1)
 
     @property
     def threads(self):
         return torch.get_num_threads()
 
 
-def run(ops, job):
+def run(ops, job, cap=None):
     u, lib = ops.u, ops.lib
     MASK = u(0xFFFFFFFF)
     M0, M1 = u(0xD2511F53), u(0xCD9E8D57)
@@ -117,65 +126,83 @@ def run(ops, job):
         return c0, c1, c2, c3
 
     def box_muller(a, b):
-        u1 = 1.0 - ops.f64(a >> S8) * 2.0**-24
-        u2 = ops.f64(b >> S8) * 2.0**-24
+        u1 = 1.0 - ops.flt(a >> S8) * 2.0**-24
+        u2 = ops.flt(b >> S8) * 2.0**-24
         rad = lib.sqrt(-2.0 * lib.log(u1))
-        th = 2.0 * math.pi * u2
+        th = (2.0 * math.pi) * u2
         return rad * lib.cos(th), rad * lib.sin(th)
 
-    d, cap, alpha = job["d"], job["cap"], job["alpha"]
+    def interleave(a, b, d):
+        """Coordinates 2j, 2j+1 from blocks j: (..., B) x 2 -> (..., d)."""
+        return ops.stack([a, b], -1).reshape(*a.shape[:-1], 2 * a.shape[-1])[..., :d]
+
+    d, alpha = job["d"], job["alpha"]
+    cap = job["cap"] if cap is None else cap
     bu, bv, thr = job["betaU"], job["betaV"], job["thresholdU"]
     keys = ops.ints(job["keys"])  # R x 2
-    eta = ops.floats(job["etas"])[:, None]
     R = keys.shape[0]
+    eta2 = 2 * ops.floats(job["etas"])[:, None]
     B = (d + 1) // 2
-    k0, k1 = keys[:, 0:1], keys[:, 1:2]
     s = math.sqrt(1 - alpha * alpha)
+    sbu, sbv, ibv = math.sqrt(bu), math.sqrt(bv), 1 / math.sqrt(1 + bv)
+    T = max(1, min(64, (1 << 18) // (R * (B + 1))))  # steps per chunk
     t0 = time.perf_counter()
-    j = ops.arange(B)
+    k0, k1 = keys[:, 0:1], keys[:, 1:2]
+    j = ops.arange(B)[None, :]
     zero = j * 0
     r = philox(j, zero, zero + u(1), zero, k0, k1)
-    a, b = box_muller(r[0], r[1])
-    w = ops.stack([a, b], 2).reshape(R, 2 * B)[:, :d]
+    w = interleave(*box_muller(r[0], r[1]), d)
     w = w / ops.norm_rows(w)
     cross = ops.zeros_int(R)
-    jb = ops.arange(B + 1)
-    zb = jb * 0
-    for t in range(1, cap + 1):
-        r = philox(jb, zb + u(t), zb, zb, k0, k1)
+    jb = ops.arange(B + 1)[None, None, :]
+    K0, K1 = keys[:, 0, None, None], keys[:, 1, None, None]
+    track = ops.empty((R, T))
+    for c in range(1, cap + 1, T):
+        n = min(T, cap + 1 - c)
+        ts = (ops.arange(n) + u(c))[None, :, None]
+        zb = jb * 0
+        r = philox(jb + ts * 0, ts + zb, zb + ts * 0, zb + ts * 0, K0, K1)  # R x n x (B+1)
         z0, z1 = box_muller(r[0], r[1])
         e0, e1 = box_muller(r[2], r[3])
-        x = ops.stack([z0[:, :B], z1[:, :B]], 2).reshape(R, 2 * B)[:, :d] * 1.0
-        eps = ops.stack([e0[:, :B], e1[:, :B]], 2).reshape(R, 2 * B)[:, :d]
-        g = z0[:, B]
-        nu = lib.where(((r[2][:, B] >> S31) & u(1)) == 1, -1.0, 1.0)
-        x[:, 0] += math.sqrt(bu) * g
-        x[:, 1] = (math.sqrt(bv) * nu + x[:, 1]) / math.sqrt(1 + bv)
+        x = interleave(z0[..., :B], z1[..., :B], d)  # R x n x d
+        eps = interleave(e0[..., :B], e1[..., :B], d)
+        nu = ops.flt(lib.where(((r[2][..., B] >> S31) & u(1)) == 1, -1.0, 1.0))
+        x[..., 0] += sbu * z0[..., B]
+        x[..., 1] = (sbv * nu + x[..., 1]) * ibv
         xt = alpha * x + s * eps
-        lam = ops.sum_rows(w * xt)
-        mu = ops.sum_rows(w * x)
-        sg = lib.tanh(lam)
-        sp = 1 - sg * sg
-        w = w - eta * 2 * (sg * (w * sg - x) + sp * (sg - mu) * xt)
-        w = w / ops.norm_rows(w)
-        hit = (cross == 0) & (abs(w[:, 0]) > thr)
-        cross[hit] = t
+        both = ops.stack([x, xt], 2)  # R x n x 2 x d: per step, [x; x~]
+        for i in range(n):
+            xx = both[:, i]  # R x 2 x d
+            mu_lam = (xx @ w[:, :, None])[:, :, 0]  # R x 2: <w, x>, <w, x~>
+            mu, lam = mu_lam[:, 0:1], mu_lam[:, 1:2]
+            sg = lib.tanh(lam)
+            # w - eta 2 (sg (w sg - x) + (1 - sg^2)(sg - mu) x~)
+            coef = ops.stack([eta2 * sg, eta2 * (sg * sg - 1) * (sg - mu)], 2)  # R x 1 x 2
+            w = (1 - eta2 * sg * sg) * w + (coef @ xx)[:, 0, :]
+            w = w / ops.norm_rows(w)
+            track[:, i] = w[:, 0]
+        first, any_hit = ops.first_true(abs(track[:, :n]) > thr)
+        new = (cross == 0) & any_hit
+        cross[new] = (first + c)[new]
     seconds = time.perf_counter() - t0
-    return seconds, [int(c) for c in ops.to_list(cross)] + [float(v) for v in ops.to_list(abs(w[:, 0]))]
+    return seconds, [int(v) for v in cross.tolist()] + [float(v) for v in abs(w[:, 0]).tolist()]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--input", required=True)
     ap.add_argument("--impl", default="torch", choices=["torch", "numpy"])
+    ap.add_argument("--dtype", default="float64", choices=["float32", "float64"])
     ap.add_argument("--threads", type=int, default=0)
     args = ap.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
-    ops = TorchOps() if args.impl == "torch" else NumpyOps()
-    seconds, out = run(ops, json.load(open(args.input)))
+    ops = TorchOps(args.dtype) if args.impl == "torch" else NumpyOps(args.dtype)
+    job = json.load(open(args.input))
+    run(ops, job, cap=min(job["cap"], 128))  # warm-up
+    seconds, out = run(ops, job)
     print(json.dumps({"seconds": seconds, "checksum": out, "device": "cpu", "impl": ops.name,
-                      "threads": ops.threads, "version": ops.version}))
+                      "dtype": args.dtype, "threads": ops.threads, "version": ops.version}))
 
 
 if __name__ == "__main__":

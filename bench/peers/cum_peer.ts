@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { PeerBenchmark, PeerWork } from "../perf/peer.ts";
+import { type PeerBenchmark, type PeerWork, torchDtype } from "../perf/peer.ts";
 import { runSgdCpuParallel, type SgdBatch } from "../../models/cum/sgd.ts";
 import { runSgdGpu } from "../../models/cum/sgd_kernel.ts";
 import { streamKey } from "../../models/gpu/philox.ts";
@@ -68,7 +68,8 @@ function cumPeerFor(impl: "torch" | "numpy"): PeerBenchmark {
         unitName: "run-steps",
         // per coordinate: half a Philox call (≈ 120 integer ops), one Box–Muller value, ≈ 12 flops
         flopsPerUnit: 100 * b.d,
-        bytesPerUnit: 16 * b.d,
+        // compulsory: a run's weights read and written once over its steps (samples are generated)
+        bytesPerUnit: (16 * b.d) / b.cap,
         async suite(backend) {
           const t0 = performance.now();
           const r = backend === "cpu"
@@ -79,12 +80,11 @@ function cumPeerFor(impl: "torch" | "numpy"): PeerBenchmark {
             checksum: [...Array.from(r.crossU), ...Array.from(r.logU)],
           };
         },
-        peerCommand: () => [
+        peerCommand: (_dev, precision, threads) => [
           PYTHON,
           new URL("./cum_pairwise_peer.py", import.meta.url).pathname,
-          "--input",
-          input,
-          ...["--impl", impl, "--threads", String(navigator.hardwareConcurrency)],
+          ...["--input", input, "--dtype", torchDtype(precision)],
+          ...["--impl", impl, "--threads", String(threads)],
         ],
         agree(a, p) {
           // first crossings: identical streams, so f64 runs agree to the step; f32 within a few %

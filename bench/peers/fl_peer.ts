@@ -1,15 +1,16 @@
 /**
  * Perf peer of Paper A (`fl.balance` / `fl.jump`): one batch of full-batch GD runs (every grid
  * point × seed of one n) of the diffusion model or the classifier, the suite (CPU f64 reference
- * or the WebGPU kernel) against PyTorch (`bench/peers/fl_peer.py`, autograd gradients) on the
- * same data and the same initial weights, written to files the Python reads. Units: run-steps.
+ * or the WebGPU kernel) against PyTorch in the same precision (`bench/peers/fl_peer.py`: the
+ * suite's closed-form gradients in batched matmul form) on the same data and the same initial
+ * weights, written to files the Python reads. Units: run-steps.
  *
  * As a script: `deno run -A bench/peers/fl_peer.ts [smoke|quick|full] [diffusion|classifier]
  * [cpu|webgpu]` prints the speed ratio and whether the final S and N agree.
  * @module
  */
 import { join } from "node:path";
-import type { PeerBenchmark, PeerWork } from "../perf/peer.ts";
+import { type PeerBenchmark, type PeerWork, torchDtype } from "../perf/peer.ts";
 import { buildBatch } from "../fl/_experiment.ts";
 import { resolveConfig } from "../config.ts";
 import { balance } from "../fl/balance.ts";
@@ -76,9 +77,16 @@ function flPeerFor(model: FlModel): PeerBenchmark {
       return {
         units: runs * b.steps,
         unitName: "run-steps",
-        // inner products + gradient (2 × M·R·d MACs), plus m²d for the diffusion model's Gram terms
-        flopsPerUnit: 4 * M * R * b.d + (model === "diffusion" ? 6 * b.m * b.m * b.d : 0),
-        bytesPerUnit: 8 * (R + M) * b.d,
+        // P = W Xᵀ and the row combination C X (2 × M·R·d MACs); the diffusion model adds the
+        // Gram matrix (m²d/2 MACs), H W (m²d MACs) and its m × m × R terms (GA, (G∘G)u, H: 4m²R)
+        flopsPerUnit: 4 * M * R * b.d +
+          (model === "diffusion" ? 3 * b.m * b.m * b.d + 8 * b.m * b.m * R : 0),
+        // the classifier skips zero ReLU′ coefficients in C X: M·R·d MACs at the active fraction
+        nonzeroFlopsPerUnit: model === "classifier"
+          ? (info) => 2 * M * R * b.d * (1 + Number(info.activeFraction ?? 1))
+          : undefined,
+        // compulsory: X and W0 read once per run, W written once, over the run's steps
+        bytesPerUnit: (8 * (R + 2 * M) * b.d) / b.steps,
         async suite(backend) {
           const t0 = performance.now();
           const r = backend === "cpu"
@@ -89,14 +97,11 @@ function flPeerFor(model: FlModel): PeerBenchmark {
             checksum: finalSN(r.logs, runs, r.logPoints),
           };
         },
-        peerCommand: (dev) => [
+        peerCommand: (dev, precision, threads) => [
           PYTHON,
           new URL("./fl_peer.py", import.meta.url).pathname,
-          "--input",
-          base,
-          "--device",
-          dev,
-          ...["--threads", String(navigator.hardwareConcurrency)],
+          ...["--input", base, "--device", dev, "--dtype", torchDtype(precision)],
+          ...["--threads", String(threads)],
         ],
         agree(a, p) {
           // f64 CPU vs torch f64: same arithmetic up to summation order; f32 GPU within 1e-3

@@ -12,7 +12,9 @@ the default is all slots at once.
 The suite draws Philox noise, which this peer does not reproduce: the timed run (in the batch's
 mode) draws its initial points and noise with torch.randn; the checksum comes from a separate,
 untimed ODE run of the first checkSlots x checkParticles of the batch from the suite's initial
-points (<input>.x0.bin), which the suite compares with its own ODE run.
+points (<input>.x0.bin), which the suite compares with its own ODE run; that run also measures
+the fraction of positive pre-activations (`activeFraction`, the suite skips the others' score
+terms).
 
 Reads <input>.json (meta) and <input>.{grid,W,tb,A,x0}.bin (little-endian f64, written by
 bench/peers/lt_peer.ts) and prints one JSON line:
@@ -28,17 +30,21 @@ import torch
 from _torch_common import parse_peer_args
 
 
-def sample(x, grid, WT, TB, AT, m, sde, gen, chunk):
+def sample(x, grid, WT, TB, AT, m, sde, gen, chunk, active=None):
     """The sampler from x (S x P x d) down the grid, `chunk` slots at a time (WT S x d x m,
-    TB S x nT x m, AT S x m x d)."""
+    TB S x nT x m, AT S x m x d). `active` (a 0-d tensor), when given, accumulates the count of
+    positive pre-activations."""
     return torch.cat([sample_chunk(x[c:c + chunk], grid, WT[c:c + chunk], TB[c:c + chunk],
-                                   AT[c:c + chunk], m, sde, gen) for c in range(0, x.shape[0], chunk)])
+                                   AT[c:c + chunk], m, sde, gen, active)
+                      for c in range(0, x.shape[0], chunk)])
 
 
-def sample_chunk(x, grid, WT, TB, AT, m, sde, gen):
+def sample_chunk(x, grid, WT, TB, AT, m, sde, gen, active):
     """The sampler for one chunk of slots, all of them in each batched op."""
     for k in range(len(grid) - 1, 0, -1):
         h = torch.baddbmm(TB[:, k:k + 1, :], x, WT).relu_()
+        if active is not None:
+            active += torch.count_nonzero(h)
         s = torch.bmm(h, AT)
         dt = grid[k] - grid[k - 1]
         if sde:
@@ -77,7 +83,9 @@ def main() -> None:
     # agreement run (untimed; also the warm-up): ODE from the suite's initial points
     C, Pc = meta["checkSlots"], meta["checkParticles"]
     x0 = load("x0", C, Pc, d)
-    xc = sample(x0, grid, WT[:C], TBs[:C], AT[:C], m, False, gen, chunk)
+    active = torch.zeros((), dtype=torch.float64)
+    xc = sample(x0, grid, WT[:C], TBs[:C], AT[:C], m, False, gen, chunk, active)
+    active_fraction = float(active) / (C * Pc * (nT - 1) * m)
     checksum = xc.reshape(-1).double().cpu().tolist()
 
     if dev.type == "cuda":
@@ -97,6 +105,7 @@ def main() -> None:
         "dtype": args.dtype,
         "threads": torch.get_num_threads(),
         "chunkSlots": chunk,
+        "activeFraction": active_fraction,
         "torch": torch.__version__,
         "impl": "torch",
     }))

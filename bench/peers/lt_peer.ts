@@ -23,7 +23,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { PeerBenchmark, PeerWork } from "../perf/peer.ts";
+import { type PeerBenchmark, type PeerWork, torchDtype } from "../perf/peer.ts";
 import { resolveConfig } from "../config.ts";
 import { worstCaseV } from "../lt/worst_case_v.ts";
 import { specOf } from "../lt/_experiment.ts";
@@ -133,8 +133,14 @@ export const ltSamplerPeer: PeerBenchmark = {
       unitName: "particle-steps",
       // pre-activations W x (2md) and score A h (2md); bias + ReLU (2m); the update and noise (~8d)
       flopsPerUnit: 4 * m * d + 2 * m + 8 * d,
-      // operands a particle-step reads: W, A (m·d each) and one U e(t) + b row (m), f64
-      bytesPerUnit: 8 * (2 * m * d + m),
+      // the suite skips the score terms of inactive ReLUs: A h costs 2md at the active fraction
+      // (measured by the peer on its untimed ODE check run)
+      nonzeroFlopsPerUnit: (info) =>
+        2 * m * d * (1 + Number(info.activeFraction ?? 1)) + 2 * m + 8 * d,
+      // compulsory: a slot's W, A (m·d each) and biases (nT·m) read once over its particles'
+      // steps, each particle's state (d) read and written once over its steps, f64
+      bytesPerUnit: (8 * (2 * m * d + b.grid.length * m)) / (b.particles * (b.grid.length - 1)) +
+        (16 * d) / (b.grid.length - 1),
       async suite(backend) {
         const t0 = performance.now();
         await sample(b, backend);
@@ -144,11 +150,11 @@ export const ltSamplerPeer: PeerBenchmark = {
         }
         return { seconds, checksum: checksums.get(backend)! };
       },
-      peerCommand: (dev) => [
+      peerCommand: (dev, precision, threads) => [
         PYTHON,
         new URL("./lt_peer.py", import.meta.url).pathname,
-        ...["--input", base, "--device", dev],
-        ...["--threads", String(navigator.hardwareConcurrency)],
+        ...["--input", base, "--device", dev, "--dtype", torchDtype(precision)],
+        ...["--threads", String(threads)],
       ],
       agree(a, p) {
         // f64 CPU vs torch f64: summation order only; f32 GPU (and f32 Box–Muller) within 1e-3

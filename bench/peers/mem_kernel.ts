@@ -1,11 +1,13 @@
 /**
  * Perf peer of Paper C's hot loop (`mem.transition`): the pairwise kernel row sums, suite
- * (CPU f64 / WebGPU f32) against PyTorch (`bench/peers/mem_kernel_peer.py`) on identical data.
+ * (CPU f64 / WebGPU f32) against PyTorch in the same precision (`bench/peers/mem_kernel_peer.py`,
+ * matmul form on the BLAS) on identical data. Work is counted in unordered pairs, as the suite
+ * evaluates them (each once); the peer's GEMM computes both triangles, its choice.
  * @module
  */
 import { join } from "node:path";
-import type { PeerBenchmark, PeerWork } from "../perf/peer.ts";
-import { packSets, pairSumsCpu, pairSumsGpu } from "../../models/gpu/kernel_sum.ts";
+import { type PeerBenchmark, type PeerWork, torchDtype } from "../perf/peer.ts";
+import { packSets, pairSums } from "../../models/gpu/kernel_sum.ts";
 import { PhiloxStream } from "../../models/gpu/philox.ts";
 import { suiteDevice } from "./_common.ts";
 import { PYTHON } from "./python.ts";
@@ -33,19 +35,19 @@ export const memKernelPeer: PeerBenchmark = {
     const input = join(dir, `mem_points_${sets}x${n}x${d}.f64`);
     await Deno.writeFile(input, new Uint8Array(packed.points.buffer as ArrayBuffer));
     return {
-      units: sets * n * n,
-      unitName: "pair distances",
-      flopsPerUnit: 2 * d + 6, // per evaluated pair (⟨x_i, x_j⟩ as d FMAs, norms, exp); each unordered pair once
-
-      bytesPerUnit: 4 * d,
+      units: (sets * n * (n - 1)) / 2,
+      unitName: "unordered pairs",
+      // per pair: ⟨x_i, x_j⟩ (or ‖x_i − x_j‖²) as d FMAs, norms, scale, exp, accumulate
+      flopsPerUnit: 2 * d + 6,
+      // compulsory traffic: each set's n·d f64 points read once, shared by its n(n−1)/2 pairs
+      bytesPerUnit: (8 * d * 2) / (n - 1),
       async suite(backend) {
         const t0 = performance.now();
-        const rows = backend === "cpu"
-          ? pairSumsCpu(packed)
-          : await pairSumsGpu(await suiteDevice(), packed);
+        // the case's own entry point: WebGPU, or the CPU path
+        const rows = await pairSums(backend === "cpu" ? null : await suiteDevice(), packed);
         return { seconds: (performance.now() - t0) / 1000, checksum: Array.from(rows) };
       },
-      peerCommand: (dev) => [
+      peerCommand: (dev, precision, threads) => [
         PYTHON,
         new URL("./mem_kernel_peer.py", import.meta.url).pathname,
         ...["--input", input, "--sets", String(sets), "--n", String(n), "--d", String(d)],
@@ -55,9 +57,9 @@ export const memKernelPeer: PeerBenchmark = {
           "--device",
           dev,
           "--dtype",
-          dev === "cpu" ? "float64" : "float32",
+          torchDtype(precision),
         ],
-        ...["--threads", String(navigator.hardwareConcurrency)],
+        ...["--threads", String(threads)],
       ],
       agree(a, b) {
         let worst = 0;

@@ -1,10 +1,14 @@
 /**
- * Side-by-side timing of the suite against a peer implementation (PyTorch) of the same work:
- * interleaved repetitions, work units per second for each, the ratio with a bootstrap CI, and
- * achieved GFLOP/s and GB/s from the work's declared FLOPs and bytes per unit.
+ * Side-by-side timing of the suite against a peer implementation (PyTorch) of the same work: one
+ * untimed warm-up of each side, then `reps` interleaved repetitions (suite, peer, suite, peer, …),
+ * medians of every figure (units/s, GFLOP/s), the ratio of medians with a paired percentile
+ * bootstrap CI over the repetitions, and the agreement of the two outputs checked on every rep.
  * @module
  */
 import { bootstrap, median } from "../../reports/stats.ts";
+
+/** Numeric precision of one side of a comparison. */
+export type Precision = "f32" | "f64";
 
 /** One timed execution. */
 export interface Timed {
@@ -18,12 +22,26 @@ export interface Timed {
 export interface PeerWork {
   units: number;
   unitName: string;
+  /** FLOPs of one unit as a dense implementation counts them. */
   flopsPerUnit: number;
+  /**
+   * FLOPs of one unit as the suite really does them where it skips zero terms (measured from
+   * the peer's report of the active fraction); absent where the dense count is the real one.
+   */
+  nonzeroFlopsPerUnit?(peerInfo: Record<string, unknown>): number;
+  /**
+   * Compulsory memory traffic of one unit in bytes (operands read once, outputs written once,
+   * amortised over the units that share them): the roofline's bandwidth side, so a row is only
+   * called bandwidth-bound when even perfect cache reuse would leave it so.
+   */
   bytesPerUnit: number;
   /** The suite's own implementation on a backend ("cpu" or "webgpu"). */
   suite(backend: "cpu" | "webgpu"): Promise<Timed>;
-  /** The peer command line (prints one JSON line {seconds, checksum, ...}). */
-  peerCommand(device: string): string[];
+  /**
+   * The peer command line at `precision` with `threads` intra-op threads (prints one JSON line
+   * {seconds, checksum, ...}).
+   */
+  peerCommand(device: string, precision: Precision, threads: number): string[];
   /** Whether two checksums agree, with a description of the tolerance. */
   agree(suite: number[], peer: number[]): { ok: boolean; detail: string };
 }
@@ -36,13 +54,33 @@ export interface PeerBenchmark {
   setup(dir: string, size: "smoke" | "quick" | "full"): Promise<PeerWork>;
 }
 
-/** Run a peer command and parse its JSON line. */
-export async function runPeer(cmd: string[]): Promise<Timed> {
+/** The precision the suite computes in on a backend: f64 on the CPU, f32 on WebGPU. */
+export function suitePrecision(backend: "cpu" | "webgpu"): Precision {
+  return backend === "cpu" ? "f64" : "f32";
+}
+
+/** The torch dtype name of a precision. */
+export function torchDtype(p: Precision): "float32" | "float64" {
+  return p === "f32" ? "float32" : "float64";
+}
+
+/**
+ * Run a peer command and parse its JSON line; `threads` also caps OpenBLAS's own thread pool
+ * (OPENBLAS_NUM_THREADS), so torch's intra-op threads and BLAS threads do not oversubscribe.
+ */
+export async function runPeer(
+  cmd: string[],
+  threads?: number,
+  signal?: AbortSignal,
+): Promise<Timed> {
   const out = await new Deno.Command(cmd[0], {
     args: cmd.slice(1),
     stdout: "piped",
     stderr: "piped",
+    env: threads ? { OPENBLAS_NUM_THREADS: String(threads) } : {},
+    signal,
   }).output();
+  if (signal?.aborted) throw new Error(`peer stopped (${cmd.join(" ")}): ${signal.reason}`);
   const text = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
   if (!out.success) {
     throw new Error(
@@ -55,48 +93,109 @@ export async function runPeer(cmd: string[]): Promise<Timed> {
   return { seconds: parsed.seconds, checksum: parsed.checksum, info: parsed };
 }
 
+/** The CI method of {@link sideBySide}, for reports. */
+export const CI_METHOD =
+  "95% paired percentile bootstrap over the interleaved reps (2000 resamples) of median(peer s) / median(suite s)";
+
 /** The result of one side-by-side comparison. */
 export interface SideBySide {
   suiteSeconds: number[];
   peerSeconds: number[];
+  /** Units per second at the median time of each side. */
   suiteRate: number;
   peerRate: number;
   /** suite rate / peer rate (> 1: the suite is faster), median-based, with a bootstrap CI. */
   speedup: { value: number; lo: number; hi: number };
+  /** The suite's GFLOP/s at its median time (non-zero FLOPs where the suite skips zeros). */
   gflops: number;
+  /** The FLOPs per unit behind {@link gflops}. */
+  flopsPerUnit: number;
+  /** The peer's GFLOP/s at its median time, on the same FLOP count. */
+  peerGflops: number;
+  /** Compulsory GB/s of the suite at its median time. */
   gbps: number;
-  agreement: { ok: boolean; detail: string };
+  /** Agreement of every rep (ok only when all agree); detail of the worst one. */
+  agreement: { ok: boolean; detail: string; reps: number; agreed: number };
   peerInfo: Record<string, unknown>;
+  /** The peer's precision and the thread count it ran with (the faster in its warm-up). */
+  precision: Precision;
+  peerThreads: number;
 }
 
-/** Interleave `reps` runs of suite and peer (suite, peer, suite, peer, …). */
+/**
+ * Warm each side up once (untimed; the peer once per thread count it is tried with, one and all
+ * cores, keeping the faster as an expert would tune it; the all-core try is stopped once it takes
+ * 3× as long as the one-thread run plus 5 s, since OpenMP threads that spin on a loaded machine
+ * can be 10–40× slower), then interleave `reps` runs of suite and peer (suite, peer, suite, peer,
+ * …), checking agreement on every rep.
+ */
 export async function sideBySide(
   work: PeerWork,
   backend: "cpu" | "webgpu",
   peerDevice: string,
   reps: number,
+  log: (line: string) => void = () => {},
 ): Promise<SideBySide> {
+  const precision = suitePrecision(backend);
+  await work.suite(backend);
+  const cores = navigator.hardwareConcurrency || 1;
+  let threads = cores, best = Infinity;
+  for (const t of peerDevice === "cpu" && cores > 1 ? [1, cores] : [cores]) {
+    const wall = performance.now();
+    const signal = Number.isFinite(best) ? AbortSignal.timeout(3 * best * 1000 + 5000) : undefined;
+    try {
+      const w = await runPeer(work.peerCommand(peerDevice, precision, t), t, signal);
+      log(`peer warm-up with ${t} thread(s): ${w.seconds.toPrecision(3)} s`);
+      if (w.seconds < best) (best = w.seconds, threads = t);
+    } catch (e) {
+      if (!signal?.aborted) throw e;
+      log(
+        `peer warm-up with ${t} thread(s): stopped after ${
+          ((performance.now() - wall) / 1000).toPrecision(3)
+        } s (> 3× the ${threads}-thread run + 5 s)`,
+      );
+    }
+  }
+  const cmd = work.peerCommand(peerDevice, precision, threads);
   const s: Timed[] = [], p: Timed[] = [];
   for (let r = 0; r < reps; r++) {
     s.push(await work.suite(backend));
-    p.push(await runPeer(work.peerCommand(peerDevice)));
+    p.push(await runPeer(cmd, threads));
+    log(
+      `rep ${r + 1}/${reps}: suite ${s[r].seconds.toPrecision(3)} s, peer ${
+        p[r].seconds.toPrecision(3)
+      } s`,
+    );
   }
   const ss = s.map((t) => t.seconds), ps = p.map((t) => t.seconds);
   const ratio = (idx: ArrayLike<number>) => {
     const a = Array.from(idx, (i) => ps[i]), b = Array.from(idx, (i) => ss[i]);
     return median(a) / median(b);
   };
-  const speedup = bootstrap(reps, ratio, { resamples: 1000, seed: 1 });
-  const best = Math.min(...ss);
+  const speedup = bootstrap(reps, ratio, { resamples: 2000, seed: 1 });
+  const checks = s.map((t, i) => work.agree(t.checksum, p[i].checksum));
+  const bad = checks.find((c) => !c.ok);
+  const peerInfo = p[p.length - 1].info ?? {};
+  const flops = work.nonzeroFlopsPerUnit?.(peerInfo) ?? work.flopsPerUnit;
+  const sm = median(ss), pm = median(ps);
   return {
     suiteSeconds: ss,
     peerSeconds: ps,
-    suiteRate: work.units / median(ss),
-    peerRate: work.units / median(ps),
-    speedup,
-    gflops: (work.units * work.flopsPerUnit) / best / 1e9,
-    gbps: (work.units * work.bytesPerUnit) / best / 1e9,
-    agreement: work.agree(s[0].checksum, p[0].checksum),
-    peerInfo: p[0].info ?? {},
+    suiteRate: work.units / sm,
+    peerRate: work.units / pm,
+    speedup: { value: speedup.value, lo: speedup.lo, hi: speedup.hi },
+    gflops: (work.units * flops) / sm / 1e9,
+    flopsPerUnit: flops,
+    peerGflops: (work.units * flops) / pm / 1e9,
+    gbps: (work.units * work.bytesPerUnit) / sm / 1e9,
+    agreement: {
+      ok: !bad,
+      detail: `${checks.filter((c) => c.ok).length}/${reps} reps; ${(bad ?? checks[0]).detail}`,
+      reps,
+      agreed: checks.filter((c) => c.ok).length,
+    },
+    peerInfo,
+    precision,
+    peerThreads: threads,
   };
 }

@@ -1,9 +1,14 @@
 /**
- * `deno task perf`: every case's hot loop, suite against its PyTorch peer on the same data,
- * interleaved repetitions; prints a table (units/s, ratio with CI, achieved GFLOP/s and GB/s
- * against the adapter's measured peak) and saves it as JSON + markdown.
+ * `deno task perf`: every case's hot loop, suite against its PyTorch peer on the same data in the
+ * same precision (f64 against the CPU path, f32 against WebGPU), ≥ 5 interleaved repetitions after
+ * a warm-up; prints a table (units/s and the ratio of medians with a bootstrap CI, agreement on
+ * every rep, achieved GFLOP/s as a fraction of the limit that binds the row on this machine's
+ * roofline) and saves it as JSON + markdown. The header names the peer's BLAS (the run stops on
+ * the netlib reference BLAS unless `--allow-slow-peer`), its matmul GFLOP/s, this CPU's measured
+ * achievable peaks and copy bandwidth, the adapter's measured peak, and the load average.
  *
- * Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--backends auto|cpu,webgpu] [--out dir]
+ * Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--backends auto|cpu,webgpu]
+ *                       [--allow-slow-peer] [--out dir]
  *
  * `--backends auto` (default): the CPU path always, and WebGPU where the case itself runs on it under
  * `--backend auto` (not on a software adapter for cases that declare `onFallbackAdapter: "cpu"`).
@@ -13,7 +18,8 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import * as os from "node:os";
 import { PEERS } from "./registry.ts";
-import { type SideBySide, sideBySide } from "./peer.ts";
+import { CI_METHOD, type SideBySide, sideBySide } from "./peer.ts";
+import { type BlasInfo, blasInfo, blasVerdict, roofline } from "./limits.ts";
 import { torchStatus } from "../peers/python.ts";
 import { acquireBackend } from "../../models/gpu/device.ts";
 import { type MeasuredPeak, measurePeak } from "../../models/gpu/peak.ts";
@@ -30,11 +36,20 @@ export interface PerfRow {
   peerDevice: string;
   units: number;
   unitName: string;
-  /** Useful FLOPs and operand bytes of one work unit (the roofline's numerator and denominator). */
+  /** Dense FLOPs and compulsory bytes of one work unit (the roofline's numerator and denominator). */
   flopsPerUnit: number;
   bytesPerUnit: number;
   result: SideBySide | null;
   error: string | null;
+  /** 1, 5 and 15 min load averages when the row finished. */
+  load: number[];
+}
+
+/** The machine's limits a table is judged against. */
+export interface PerfLimits {
+  /** This CPU's achievable compute peak per precision (GFLOP/s) and copy bandwidth (GB/s). */
+  cpuGflops: { f32: number; f64: number };
+  cpuGbps: number;
 }
 
 function fmt(x: number, digits = 3): string {
@@ -42,54 +57,123 @@ function fmt(x: number, digits = 3): string {
   return Math.abs(x) >= 1e5 || Math.abs(x) < 1e-2 ? x.toExponential(2) : x.toPrecision(digits);
 }
 
-/** The markdown table of a perf run. */
-export function perfTable(rows: PerfRow[], peak: MeasuredPeak | null): string {
+/**
+ * The markdown table of a perf run. Each row's achieved GFLOP/s is placed on this CPU's roofline
+ * (`limits`, at the row's precision; WebGPU rows on a software adapter run on the same CPU);
+ * `slowPeer` marks every row when the peer's BLAS is not optimised.
+ */
+export function perfTable(rows: PerfRow[], limits: PerfLimits | null, slowPeer = false): string {
   const lines = [
-    "| benchmark (case) | unit: FLOPs, bytes | suite backend | peer | suite units/s | peer units/s | speedup (suite/peer) [95% CI] | suite GFLOP/s (% of measured peak) | suite operand GB/s | agree |",
+    "| benchmark (case) | unit: FLOPs, compulsory bytes | suite backend | peer | suite units/s | peer units/s | speedup (suite/peer) [95% CI] | suite GFLOP/s | bound, % of limit | agree |",
     "|---|---|---|---|---|---|---|---|---|---|",
   ];
+  const mark = slowPeer ? " **SLOW PEER**" : "";
   for (const r of rows) {
-    const head = `| ${r.benchmark} (${r.caseId}) | ${r.unitName}: ${fmt(r.flopsPerUnit)}, ${
-      fmt(r.bytesPerUnit)
-    } B`;
+    const head = `| ${r.benchmark} (${r.caseId}) | ${r.unitName}: ${fmt(r.flopsPerUnit)}`;
     if (!r.result) {
-      lines.push(`${head} | ${r.backend} | ${r.peerDevice} | error: ${r.error} | | | | | |`);
+      lines.push(
+        `${head}, ${fmt(r.bytesPerUnit)} B | ${r.backend} | ${r.peerDevice}${mark} | error: ${
+          r.error?.replaceAll("|", "\\|").replaceAll("\n", " ")
+        } | | | | | |`,
+      );
       continue;
     }
     const s = r.result;
-    const roof = r.backend === "webgpu" && peak
-      ? ` (${fmt((100 * s.gflops) / peak.gflops, 2)}% of ${fmt(peak.gflops)})`
-      : "";
+    const nz = s.flopsPerUnit !== r.flopsPerUnit ? ` (${fmt(s.flopsPerUnit)} non-zero)` : "";
+    const roof = limits
+      ? roofline(
+        s.gflops,
+        s.flopsPerUnit,
+        r.bytesPerUnit,
+        limits.cpuGflops[s.precision],
+        limits.cpuGbps,
+      )
+      : null;
+    const bound = roof
+      ? `${roof.bound} (${fmt(roof.limitGflops)} GFLOP/s): ${fmt(100 * roof.fraction, 2)}%`
+      : "n/a";
     lines.push(
-      `${head} | ${r.backend} | ${s.peerInfo.impl ?? "torch"} ${r.peerDevice} (${
-        s.peerInfo.threads ?? "?"
-      } threads) | ${fmt(s.suiteRate)} | ${fmt(s.peerRate)} | ${fmt(s.speedup.value)} [${
-        fmt(s.speedup.lo)
-      }, ${fmt(s.speedup.hi)}] | ${fmt(s.gflops)}${roof} | ${fmt(s.gbps)} | ${
-        s.agreement.ok ? "yes" : "NO"
-      }: ${s.agreement.detail.replaceAll("|", "\\|")} |`,
+      `${head}${nz}, ${fmt(r.bytesPerUnit)} B | ${r.backend} ${s.precision} | ${
+        s.peerInfo.impl ?? "torch"
+      } ${r.peerDevice} ${s.precision} (${s.peerThreads} thr)${mark} | ${fmt(s.suiteRate)} | ${
+        fmt(s.peerRate)
+      } | ${fmt(s.speedup.value)} [${fmt(s.speedup.lo)}, ${fmt(s.speedup.hi)}] | ${
+        fmt(s.gflops)
+      } | ${bound} | ${s.agreement.ok ? "yes" : "NO"}: ${
+        s.agreement.detail.replaceAll("|", "\\|")
+      } |`,
     );
   }
   return lines.join("\n");
 }
 
+/** The header lines of a perf report: machine, peer BLAS, limits, adapter peak, load. */
+export function perfHeader(
+  m: {
+    cpu: string;
+    cores: number;
+    adapter: string;
+    peak: MeasuredPeak | null;
+    blas: BlasInfo;
+    size: string;
+    reps: number;
+    loadStart: number[];
+    loadEnd: number[];
+  },
+): string {
+  const b = m.blas, l = b.limits;
+  const tp = b.blas.threadpoolctl?.find((t) => t.internal_api === "openblas");
+  return [
+    `Machine: ${m.cpu} ×${m.cores}; size ${m.size}, ${m.reps} interleaved reps per row.`,
+    `Peer: torch ${b.torch} (BLAS_INFO=${b.blas.torchBlasInfo}), numpy ${b.numpy}; BLAS loaded: ` +
+    `**${b.blas.kind}**${
+      tp ? ` ${tp.version} (${tp.architecture}, ${tp.threading_layer})` : ""
+    }; ` +
+    `torch matmul (n = ${b.torchMatmul.n}, ${b.threads} threads): ${
+      fmt(b.torchMatmul.gflops.f32)
+    } GFLOP/s f32, ${fmt(b.torchMatmul.gflops.f64)} f64.`,
+    l
+      ? `CPU limits (measured; achievable peak = numpy/OpenBLAS sgemm/dgemm at n = 2048, a lower ` +
+        `bound of the FMA peak): ${fmt(l.gemmGflops.f32)} GFLOP/s f32, ${
+          fmt(l.gemmGflops.f64)
+        } f64; copy bandwidth ${fmt(l.copyGbps)} GB/s.`
+      : "CPU limits: not measured.",
+    `WebGPU adapter: ${m.adapter}; its measured peak (a shader FMA loop, not the CPU's): ${
+      m.peak ? `${fmt(m.peak.gflops)} GFLOP/s, ${fmt(m.peak.gbps)} GB/s` : "n/a"
+    }.`,
+    `Load average (1/5/15 min): ${m.loadStart.map((x) => x.toFixed(2)).join("/")} at the start, ${
+      m.loadEnd.map((x) => x.toFixed(2)).join("/")
+    } at the end, on ${m.cores} cores.`,
+    `Ratio CI: ${CI_METHOD}. Rates and GFLOP/s at the median time.`,
+  ].join("\n");
+}
+
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      size: { type: "string", default: "quick" },
-      reps: { type: "string", default: "3" },
-      only: { type: "string" },
-      backends: { type: "string", default: "auto" },
-      out: { type: "string", default: "results/perf" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  const usage =
+    "Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--backends auto|cpu,webgpu] [--allow-slow-peer] [--out dir]\n" +
+    "  --backends auto (default): CPU, plus WebGPU where the case runs on it under --backend auto\n" +
+    "  --reps N (default 5, at least 5): interleaved repetitions per row\n" +
+    "  --allow-slow-peer: run even when torch's BLAS is the netlib reference (rows are marked)";
+  let values;
+  try {
+    values = parseArgs({
+      args: Deno.args,
+      options: {
+        size: { type: "string", default: "quick" },
+        reps: { type: "string", default: "5" },
+        only: { type: "string" },
+        backends: { type: "string", default: "auto" },
+        out: { type: "string", default: "results/perf" },
+        "allow-slow-peer": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (e) {
+    console.error(`perf: ${(e as Error).message}\n${usage}`);
+    Deno.exit(2);
+  }
   if (values.help) {
-    console.log(
-      "Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--backends auto|cpu,webgpu] [--out dir]\n" +
-        "  --backends auto (default): CPU, plus WebGPU where the case runs on it under --backend auto",
-    );
+    console.log(usage);
     Deno.exit(0);
   }
   const size = values.size as "smoke" | "quick" | "full";
@@ -98,8 +182,8 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   const reps = Number(values.reps);
-  if (!Number.isInteger(reps) || reps < 2) {
-    console.error("perf: --reps must be an integer ≥ 2");
+  if (!Number.isInteger(reps) || reps < 5) {
+    console.error("perf: --reps must be an integer ≥ 5 (the ratio's bootstrap CI needs them)");
     Deno.exit(2);
   }
   try {
@@ -113,6 +197,21 @@ if (import.meta.main) {
     console.error(`perf: ${torch.message}`);
     Deno.exit(1);
   }
+  const loadStart = os.loadavg();
+  console.error("perf: measuring the peer's BLAS and this CPU's limits (blas_info.py)");
+  let blas: BlasInfo;
+  try {
+    blas = await blasInfo();
+  } catch (e) {
+    console.error(`perf: ${(e as Error).message}`);
+    Deno.exit(1);
+  }
+  const verdict = blasVerdict(blas, values["allow-slow-peer"]!);
+  console.error(`perf: ${verdict.message}`);
+  if (!verdict.proceed) Deno.exit(1);
+  const limits: PerfLimits | null = blas.limits
+    ? { cpuGflops: blas.limits.gemmGflops, cpuGbps: blas.limits.copyGbps }
+    : null;
   const choice = await acquireBackend("auto");
   const peak = choice.device
     ? await measurePeak(choice.device, size === "full" ? "large" : "small")
@@ -145,7 +244,9 @@ if (import.meta.main) {
     for (const backend of backendsOf(b.caseId)) {
       for (const dev of devices) {
         console.error(
-          `perf: ${b.id} suite=${backend} peer device=${dev} (${reps} interleaved reps)`,
+          `perf: ${b.id} suite=${backend} peer device=${dev} (${reps} interleaved reps; load ${
+            os.loadavg().map((x) => x.toFixed(2)).join("/")
+          })`,
         );
         const base = {
           benchmark: b.id,
@@ -157,33 +258,39 @@ if (import.meta.main) {
           flopsPerUnit: work.flopsPerUnit,
           bytesPerUnit: work.bytesPerUnit,
         };
+        const log = (line: string) => console.error(`perf:   ${line}`);
         try {
-          rows.push({ ...base, result: await sideBySide(work, backend, dev, reps), error: null });
+          const result = await sideBySide(work, backend, dev, reps, log);
+          rows.push({ ...base, result, error: null, load: os.loadavg() });
         } catch (e) {
-          rows.push({ ...base, result: null, error: e instanceof Error ? e.message : String(e) });
+          const error = e instanceof Error ? e.message : String(e);
+          rows.push({ ...base, result: null, error, load: os.loadavg() });
         }
+        log(perfTable(rows.slice(-1), limits, !verdict.fair).split("\n")[2]);
       }
     }
   }
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  const adapter = choice.adapter
+    ? `${choice.adapter.description}${choice.adapter.isFallbackAdapter ? " (fallback)" : ""}`
+    : "none";
   const machine = {
     cpu: os.cpus()[0]?.model ?? "unknown",
     cores: navigator.hardwareConcurrency,
-    adapter: choice.adapter,
+    adapter,
     peak,
+    blas,
+    slowPeer: !verdict.fair,
     torch: torch.version,
     deno: Deno.version.deno,
     date: new Date().toISOString(),
     size,
     reps,
+    loadStart,
+    loadEnd: os.loadavg(),
   };
-  const table = perfTable(rows, peak);
-  const md = `# claimbench perf (${size})\n\nMachine: ${machine.cpu} ×${machine.cores}; adapter: ${
-    choice.adapter
-      ? `${choice.adapter.description}${choice.adapter.isFallbackAdapter ? " (fallback)" : ""}`
-      : "none"
-  }; measured adapter peak: ${
-    peak ? `${fmt(peak.gflops)} GFLOP/s, ${fmt(peak.gbps)} GB/s` : "n/a"
-  }; torch ${torch.version}.\n\n${table}\n`;
+  const table = perfTable(rows, limits, !verdict.fair);
+  const md = `# claimbench perf (${size})\n\n${perfHeader(machine)}\n\n${table}\n`;
   console.log(md);
   await Deno.mkdir(values.out!, { recursive: true });
   const stem = join(values.out!, `perf-${size}-${machine.date.replace(/[:.]/g, "-")}`);

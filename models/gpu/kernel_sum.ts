@@ -3,7 +3,9 @@
  * for each set s, `logPairSum[s] = log Σ_{i,j∈s} exp(−scale_s ‖x_i − x_j‖²)`.
  * Every term is ≤ 1 and the N self terms equal 1 (the maximum of the log-sum-exp), so the sum
  * lies in [N, N²] and never overflows; the Gaussian normaliser is applied in log space by the
- * caller. Each unordered pair is evaluated once; {@link pairSumsCpu} is the f64 reference.
+ * caller. Each unordered pair is evaluated once; {@link pairSumsCpu} (`models/cpu/pair_sums.ts`,
+ * re-exported here) is the f64 reference and the CPU path, {@link pairSumsCpuParallel} the same
+ * over every core (bit-identical; not the default: slower than serial where it was measured).
  *
  * The WebGPU kernel ({@link pairSumsGpu}) is tuned on llvmpipe, where loads, not FMAs, bounded
  * the one-point-per-invocation version (~40 M pairs/s at d = 32):
@@ -27,17 +29,14 @@ import {
   uniformBuffer,
   workgroupGrid,
 } from "./buffers.ts";
+import {
+  finishPairSums as finish,
+  type PackedSets,
+  pairSumsCpu,
+  pairSumsCpuParallel,
+} from "../cpu/pair_sums.ts";
 
-/** Point sets of equal dimension, packed: points of set s are rows start[s] .. start[s]+count[s]-1. */
-export interface PackedSets {
-  /** Row-major points, one row of `dim` values per point. */
-  points: Float64Array | Float32Array;
-  dim: number;
-  start: Uint32Array;
-  count: Uint32Array;
-  /** Per-set scale: 1/(4ε²) for the L2 inner product of two kernel-smoothed densities. */
-  scale: Float64Array;
-}
+export { type PackedSets, pairSumsCpu, pairSumsCpuParallel };
 
 /** Pack a list of sets (each a row-major Float64Array of `dim` columns) with their scales. */
 export function packSets(sets: Float64Array[], dim: number, scales: number[]): PackedSets {
@@ -52,41 +51,6 @@ export function packSets(sets: Float64Array[], dim: number, scales: number[]): P
     off += x.length;
   });
   return { points, dim, start, count, scale: Float64Array.from(scales) };
-}
-
-/** Per-set log of the total from the per-point sums over later points (f64 on the host). */
-function finish(p: PackedSets, after: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(p.start.length);
-  for (let s = 0; s < out.length; s++) {
-    let acc = 0;
-    for (let i = p.start[s]; i < p.start[s] + p.count[s]; i++) acc += after[i];
-    out[s] = Math.log(p.count[s] + 2 * acc);
-  }
-  return out;
-}
-
-/** The f64 CPU reference. */
-export function pairSumsCpu(p: PackedSets): Float64Array {
-  const { points: x, dim } = p;
-  const after = new Float64Array(x.length / dim);
-  for (let s = 0; s < p.start.length; s++) {
-    const a = p.start[s], b = a + p.count[s], scale = p.scale[s];
-    for (let i = a; i < b; i++) {
-      const oi = i * dim;
-      let acc = 0;
-      for (let j = i + 1; j < b; j++) {
-        const oj = j * dim;
-        let d2 = 0;
-        for (let k = 0; k < dim; k++) {
-          const t = x[oi + k] - x[oj + k];
-          d2 += t * t;
-        }
-        acc += Math.exp(-scale * d2);
-      }
-      after[i] = acc;
-    }
-  }
-  return finish(p, after);
 }
 
 /** Invocations per workgroup (llvmpipe runs 8 at a time per core; a multiple of 8 suits it). */
@@ -316,5 +280,7 @@ function gcd(a: number, b: number): number {
 
 /** Per-set log pair sums on the given backend. */
 export function pairSums(device: GPUDevice | null, p: PackedSets): Promise<Float64Array> {
+  // serial: on the 2-core dev machine under load (7-20) the worker-pool version measured 1.1-2.2x
+  // slower than the blocked serial loop (cold workers per call); see pair_sums.ts
   return device ? pairSumsGpu(device, p) : Promise.resolve(pairSumsCpu(p));
 }

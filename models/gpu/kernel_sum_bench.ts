@@ -1,13 +1,13 @@
 /**
  * Throughput of the pairwise kernel sum (the Paper C hot loop). Group `kernel_sum`: 8 sets of
- * N = 1000 points in d = 32, i.e. 8·1000·999/2 ≈ 4.0·10^6 unordered pairs per iteration (the perf
- * harness counts 8·10^6 ordered pairs); on llvmpipe about 12 ms of each WebGPU iteration is the
- * fixed latency of one readback. Group `kernel_sum_transition`: WebGPU only, one set of
+ * N = 1000 points in d = 32, i.e. 8·1000·999/2 ≈ 4.0·10^6 unordered pairs per iteration (as the
+ * perf harness counts them), the CPU path serial and over every core (bit-identical); on llvmpipe
+ * about 12 ms of each WebGPU iteration is the fixed latency of one readback. Group `kernel_sum_transition`: WebGPU only, one set of
  * N = 10^4 points in d = 32 (5.0·10^7 pairs), the shape of `mem.transition`'s original sets.
  * Pairs/s = pairs / (time per iteration).
  */
 import { sharedBackend } from "./device.ts";
-import { packSets, pairSumsCpu, pairSumsGpu } from "./kernel_sum.ts";
+import { packSets, pairSumsCpu, pairSumsCpuParallel, pairSumsGpu } from "./kernel_sum.ts";
 import { PhiloxStream } from "./philox.ts";
 
 const d = 32, N = 1000, sets = 8;
@@ -33,6 +33,14 @@ Deno.bench({
   n: 3,
 }, () => {
   pairSumsCpu(packed);
+});
+
+Deno.bench({
+  name: `kernel_sum cpu f64 over ${navigator.hardwareConcurrency} workers`,
+  group: "kernel_sum",
+  n: 3,
+}, async () => {
+  await pairSumsCpuParallel(packed);
 });
 
 Deno.bench({
