@@ -63,13 +63,16 @@ export function meanCase(id: string, shift = 0, version = 1): AnyCase {
 }
 
 /** Run `cases` at the smoke profile on the CPU into a fresh temp folder. */
-export async function runOf(cases: AnyCase[]): Promise<{ outDir: string; results: Results }> {
+export async function runOf(
+  cases: AnyCase[],
+  opts: { baseSeed?: number; packs?: Parameters<typeof runPlan>[0]["packs"] } = {},
+): Promise<{ outDir: string; results: Results }> {
   const outDir = join(await Deno.makeTempDir(), "run");
   await runPlan({
     cases,
     profile: "smoke",
     seeds: null,
-    baseSeed: 3,
+    baseSeed: opts.baseSeed ?? 3,
     overrides: {},
     backend: "cpu",
     outDir,
@@ -77,6 +80,7 @@ export async function runOf(cases: AnyCase[]): Promise<{ outDir: string; results
     shard: { index: 1, count: 1 },
     command: ["test"],
     quiet: true,
+    packs: opts.packs,
   });
   return { outDir, results: await readResults(join(outDir, "results.json")) };
 }

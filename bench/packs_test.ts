@@ -2,33 +2,17 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { suiteWithPacks } from "./packs.ts";
 import { writeScaffold } from "./scaffold.ts";
-import { runPlan } from "./runner.ts";
+import { runOf } from "./_fake_case_test_util.ts";
+import type { AnyCase } from "./case.ts";
 import { ALL_CASES } from "./registry.ts";
 import { UsageError } from "./usage_error.ts";
 import { packRecords } from "./packs.ts";
-import { readResults } from "../reports/schema.ts";
 import { writeReport } from "../reports/write_report.ts";
 
 const EXAMPLE = new URL("../examples/double-descent/mod.ts", import.meta.url);
 
-async function runSmoke(cases: Parameters<typeof runPlan>[0]["cases"], packs = [] as never[]) {
-  const outDir = join(await Deno.makeTempDir(), "run");
-  const { path } = await runPlan({
-    cases,
-    profile: "smoke",
-    seeds: null,
-    baseSeed: 0,
-    overrides: {},
-    backend: "cpu",
-    outDir,
-    resume: false,
-    shard: { index: 1, count: 1 },
-    command: ["test"],
-    quiet: true,
-    packs,
-  });
-  return { outDir, results: await readResults(path) };
-}
+const runSmoke = (cases: AnyCase[], packs: ReturnType<typeof packRecords> = []) =>
+  runOf(cases, { baseSeed: 0, packs });
 
 Deno.test("the example pack loads by URL, runs at the smoke profile and gets a verdict and a report", async () => {
   const { cases, packs } = await suiteWithPacks(ALL_CASES, [EXAMPLE.href], { readFile: false });
@@ -37,7 +21,7 @@ Deno.test("the example pack loads by URL, runs at the smoke profile and gets a v
   assert.match(packs[0].sha256, /^[0-9a-f]{64}$/);
   const dd = cases.find((c) => c.id === "double-descent:dd.min-norm-peak");
   assert.ok(dd, "namespaced by pack");
-  const { outDir, results } = await runSmoke([dd], packRecords(packs) as never[]);
+  const { outDir, results } = await runSmoke([dd], packRecords(packs));
   const r = results.cases["double-descent:dd.min-norm-peak"];
   assert.equal(r.status, "done");
   assert.ok(["reproduced", "not reproduced", "inconclusive"].includes(r.verdict.status));
