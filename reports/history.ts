@@ -114,10 +114,23 @@ export async function loadHistoryRuns(
   return { inputs, skipped };
 }
 
+/** A run's label on a trend chart's time axis: `#3 01-02 14:05 abc1234`. */
+export function runAxisLabel(index: number, createdAt: string, commit: string | null): string {
+  return `#${index + 1} ${createdAt.replace("T", " ").slice(5, 16)} ${
+    commit?.slice(0, 7) ?? "no-git"
+  }`;
+}
+
 function runLabel(i: number, r: Results): string {
-  const t = r.createdAt.replace("T", " ").slice(5, 16);
-  const c = r.provenance.git.commit?.slice(0, 7) ?? "no-git";
-  return `#${i + 1} ${t} ${c}`;
+  return runAxisLabel(i, r.createdAt, r.provenance.git.commit);
+}
+
+/** Fill `s.changes`: the points (in run order) whose status differs from the previous one. */
+export function markStatusChanges(s: Pick<HistorySeries, "points" | "changes">): void {
+  for (let j = 1; j < s.points.length; j++) {
+    const p = s.points[j - 1], q = s.points[j];
+    if (p.status !== q.status) s.changes.push({ run: q.run, from: p.status, to: q.status });
+  }
 }
 
 /**
@@ -183,12 +196,7 @@ export function buildHistory(inputs: HistoryInput[]): History {
   const series = [...byKey.values()].sort((a, b) =>
     cases.indexOf(a.caseId) - cases.indexOf(b.caseId)
   );
-  for (const s of series) {
-    for (let j = 1; j < s.points.length; j++) {
-      const p = s.points[j - 1], q = s.points[j];
-      if (p.status !== q.status) s.changes.push({ run: q.run, from: p.status, to: q.status });
-    }
-  }
+  for (const s of series) markStatusChanges(s);
   const notes = cases.flatMap((id) => {
     const g = groups.get(id) ?? [];
     return g.length > 1

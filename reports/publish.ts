@@ -11,7 +11,13 @@ import { join, relative } from "node:path";
 import { escapeHtml as h } from "./escape.ts";
 import { fmtCommit } from "./_format.ts";
 import { badge, ChartCounter, chartFigure, pageHtml, tableHtml } from "./_page.ts";
-import { historyChart, type HistoryRun, type HistorySeries } from "./history.ts";
+import {
+  historyChart,
+  type HistoryRun,
+  type HistorySeries,
+  markStatusChanges,
+  runAxisLabel,
+} from "./history.ts";
 import type { RunStore, StoreCheck } from "./run_store.ts";
 import type { VerdictStatus } from "./schema.ts";
 import { renderSvg } from "./render_svg.ts";
@@ -30,9 +36,7 @@ const asStatus = (s: string): VerdictStatus =>
 export function siteRuns(store: RunStore): HistoryRun[] {
   return store.runs.map((r) => ({
     index: r.index,
-    label: `#${r.index + 1} ${r.createdAt.replace("T", " ").slice(5, 16)} ${
-      r.commit?.slice(0, 7) ?? "no-git"
-    }`,
+    label: runAxisLabel(r.index, r.createdAt, r.commit),
     runId: r.runId,
     createdAt: r.createdAt,
     commit: r.commit,
@@ -84,10 +88,7 @@ export function siteSeries(checks: readonly StoreCheck[]): SiteSeries[] {
   const out = [...byKey.values()];
   for (const s of out) {
     s.points.sort((a, b) => a.run - b.run);
-    for (let j = 1; j < s.points.length; j++) {
-      const p = s.points[j - 1], q = s.points[j];
-      if (p.status !== q.status) s.changes.push({ run: q.run, from: p.status, to: q.status });
-    }
+    markStatusChanges(s);
   }
   return out.sort((a, b) =>
     a.caseId.localeCompare(b.caseId) || a.profile.localeCompare(b.profile) ||
