@@ -3,7 +3,7 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import type { Case, ParamSources, RunRow, Table } from "../case.ts";
+import type { Alternative, Case, ParamSources, RunRow, Table } from "../case.ts";
 import type { Chart } from "../../reports/schema.ts";
 import { concat, measuredVsPredicted, type Row } from "../../reports/charts.ts";
 import { LATENTS } from "../../datasets/mixed_cumulant.ts";
@@ -187,6 +187,22 @@ export const cumParams: ParamSources = {
       "which makes the fitted k a lower bound (CI upper end +∞) when only the largest d's are " +
       "censored; a bound that does not clear the band is inconclusive, never a pass or a fail",
   },
+};
+
+/** The other reading of CLAIMS.md's hold rule, declared by every cum case. */
+export const holdRuleAlternative: Alternative<CumConfig> = {
+  choice: "holdRule",
+  values: ["median"],
+  needs: "judge",
+  note: "the other reading of CLAIMS.md's hold rule: the median run must hold the threshold",
+};
+
+/** CLAIMS.md's own step size 0.05/d alone (the linear-cost cases). */
+export const linearStepAlternative: Alternative<CumConfig> = {
+  choice: "stepSizes",
+  values: [[{ c: 0.05, a: 1 }]],
+  needs: "judge",
+  note: "CLAIMS.md's own step size η = 0.05/d alone, instead of the best of the grid per d",
 };
 
 /** The stored runs as the config `c` reads them (its step sizes, cap and thresholds). */

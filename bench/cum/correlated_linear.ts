@@ -40,7 +40,9 @@ import {
   cumView,
   exponentCharts,
   fmt,
+  holdRuleAlternative,
   influenceFindings,
+  linearStepAlternative,
   selectionFindings,
   selectionTable,
 } from "./_common.ts";
@@ -204,18 +206,8 @@ export const correlatedLinear = defineCase<CorrelatedConfig, CumMeasurement, Cor
       needs: "judge",
       note: "n* read at 0.7× or 0.9× the plateau instead of CLAIMS.md's example 0.8×",
     },
-    {
-      choice: "holdRule",
-      values: ["median"],
-      needs: "judge",
-      note: "the other reading of CLAIMS.md's hold rule: the median run must hold the threshold",
-    },
-    {
-      choice: "stepSizes",
-      values: [[{ c: 0.05, a: 1 }]],
-      needs: "judge",
-      note: "CLAIMS.md's own step size η = 0.05/d alone, instead of the best of the grid per d",
-    },
+    holdRuleAlternative,
+    linearStepAlternative,
     {
       choice: "capFactor",
       values: [25],

@@ -30,8 +30,10 @@ import {
   cumView,
   exponentCharts,
   fmt,
+  holdRuleAlternative,
   influenceFindings,
   linearControl,
+  linearStepAlternative,
   selectionFindings,
   selectionTable,
 } from "./_common.ts";
@@ -98,18 +100,8 @@ export const pairwiseLinear = defineCase<PairwiseConfig, CumMeasurement, Exponen
       needs: "judge",
       note: "CLAIMS.md names 0.8 beside 0.9; crossings read off the logs (resolution cap/100)",
     },
-    {
-      choice: "holdRule",
-      values: ["median"],
-      needs: "judge",
-      note: "the other reading of CLAIMS.md's hold rule: the median run must hold the threshold",
-    },
-    {
-      choice: "stepSizes",
-      values: [[{ c: 0.05, a: 1 }]],
-      needs: "judge",
-      note: "CLAIMS.md's own step size η = 0.05/d alone, instead of the best of the grid per d",
-    },
+    holdRuleAlternative,
+    linearStepAlternative,
     {
       choice: "capFactor",
       values: [25],

@@ -32,6 +32,7 @@ import {
   cumView,
   exponentCharts,
   fmt,
+  holdRuleAlternative,
   influenceFindings,
   linearControl,
   selectionFindings,
@@ -115,12 +116,7 @@ export const quarticCubic = defineCase<QuarticConfig, CumMeasurement, ExponentPr
       needs: "judge",
       note: "CLAIMS.md names 0.8 beside 0.9; crossings read off the logs (resolution cap/100)",
     },
-    {
-      choice: "holdRule",
-      values: ["median"],
-      needs: "judge",
-      note: "the other reading of CLAIMS.md's hold rule: the median run must hold the threshold",
-    },
+    holdRuleAlternative,
     {
       choice: "stepSizes",
       values: [[{ c: 0.5, a: 2 }]],
