@@ -37,3 +37,17 @@ export interface JudgeFixture {
    */
   violating: { check: RegExp; measurement(config: Record<string, unknown>): unknown }[];
 }
+
+/**
+ * A deterministic number in [−1, 1] for integer ids (a hash; no state): the per-run jitter of
+ * synthetic measurements in judge fixtures.
+ */
+export function wobble(...ids: number[]): number {
+  let h = 2166136261;
+  for (const i of ids) {
+    h ^= i + 0x9e3779b9;
+    h = Math.imul(h, 16777619) >>> 0;
+    h ^= h >>> 13;
+  }
+  return (h % 20001) / 10000 - 1;
+}

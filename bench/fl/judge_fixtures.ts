@@ -5,7 +5,7 @@
  * training).
  * @module
  */
-import type { JudgeFixture } from "../testing.ts";
+import { type JudgeFixture, wobble } from "../testing.ts";
 import type { FlMeasurement, ModelRuns } from "./_experiment.ts";
 
 /** Curves of a synthetic measurement, as functions of n·SNR² (and n). */
@@ -18,17 +18,6 @@ export interface SyntheticCurves {
   accuracy(kappa: number, n: number): number;
   /** Relative per-seed jitter of S/N (multiplicative, default 0.05) and of accuracy (× 0.2). */
   jitter?: number;
-}
-
-/** A deterministic number in [−1, 1] for integer ids (a hash; no state). */
-function wobble(...ids: number[]): number {
-  let h = 2166136261;
-  for (const i of ids) {
-    h ^= i + 0x9e3779b9;
-    h = Math.imul(h, 16777619) >>> 0;
-    h ^= h >>> 13;
-  }
-  return (h % 20001) / 10000 - 1;
 }
 
 /**

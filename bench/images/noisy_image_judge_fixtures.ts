@@ -4,21 +4,10 @@
  * setting, a small deterministic per-run jitter, no data set and no training.
  * @module
  */
-import type { JudgeFixture } from "../testing.ts";
+import { type JudgeFixture, wobble } from "../testing.ts";
 import type { NoisyImageMeasurement, NoisyImageRunRecord } from "./_noisy_image_experiment.ts";
 
 type Model = "diffusion" | "classifier";
-
-/** A deterministic number in [−1, 1] for integer ids (a hash; no state). */
-function wobble(...ids: number[]): number {
-  let h = 2166136261;
-  for (const i of ids) {
-    h ^= i + 0x9e3779b9;
-    h = Math.imul(h, 16777619) >>> 0;
-    h ^= h >>> 13;
-  }
-  return (h % 20001) / 10000 - 1;
-}
 
 /**
  * A measurement shaped for `config` whose final log10(S/N) of each run is
