@@ -67,7 +67,14 @@ export interface History {
   skipped: string[];
 }
 
-const SKIP_DIRS = new Set(["node_modules", ".git", "charts", "compare-charts", "history-charts"]);
+/** Folders never searched for runs (dependencies, git, chart outputs). */
+export const SKIP_DIRS: ReadonlySet<string> = new Set([
+  "node_modules",
+  ".git",
+  "charts",
+  "compare-charts",
+  "history-charts",
+]);
 
 /**
  * Every claimbench results document under `dir` (recursively: `*.json` files whose content

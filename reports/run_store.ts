@@ -10,6 +10,7 @@ import { loadDuckDB } from "../deps.ts";
 import { parseResults, ResultsFileError } from "./schema.ts";
 import { checksRows, provenanceRow, type TidyRow } from "./tidy.ts";
 import { writeTidyTables } from "./tidy_write.ts";
+import { SKIP_DIRS } from "./history.ts";
 
 /** One run of the store. */
 export interface StoreRun {
@@ -70,8 +71,6 @@ export interface RunStore {
   tablesWritten: number;
 }
 
-const SKIP = new Set(["node_modules", ".git", "charts", "compare-charts", "history-charts"]);
-
 async function mtime(p: string): Promise<number | null> {
   return await Deno.stat(p).then((s) => (s.isFile ? s.mtime?.getTime() ?? 0 : null), () => null);
 }
@@ -93,7 +92,7 @@ async function findRunDirs(dir: string, skipDirs: Set<string>): Promise<string[]
     if (entries.some((e) => e.isFile && e.name === "results.json")) out.push(d);
     for (const e of entries) {
       const p = join(d, e.name);
-      if (e.isDirectory && !SKIP.has(e.name) && !e.name.startsWith(".") && !skipDirs.has(p)) {
+      if (e.isDirectory && !SKIP_DIRS.has(e.name) && !e.name.startsWith(".") && !skipDirs.has(p)) {
         stack.push(p);
       }
     }
