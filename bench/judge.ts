@@ -55,11 +55,21 @@ export function decodeStored(c: AnyCase, stored: unknown): unknown {
   );
 }
 
+/**
+ * The measurement as results.json stores it, and that stored form decoded and validated (what
+ * every judge reads): one encode, one decode.
+ */
+export function storeAndDecode(
+  c: AnyCase,
+  measurement: unknown,
+): { stored: unknown; decoded: unknown } {
+  const stored = encodeMeasurement(measurement);
+  return { stored, decoded: decodeStored(c, stored) };
+}
+
 /** The measurement as results.json stores it, checked to decode and validate. */
 export function storeMeasurement(c: AnyCase, measurement: unknown): unknown {
-  const stored = encodeMeasurement(measurement);
-  decodeStored(c, stored);
-  return stored;
+  return storeAndDecode(c, measurement).stored;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

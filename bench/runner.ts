@@ -9,7 +9,7 @@ import type { AnyCase, CaseContext, Profile } from "./case.ts";
 import { configHash, configShape, resolveConfig } from "./config.ts";
 import { SUITE_VERSION } from "./version.ts";
 import { errorVerdict } from "./verdict.ts";
-import { decodeStored, judgeMeasurement, measureAlternatives, storeMeasurement } from "./judge.ts";
+import { judgeMeasurement, measureAlternatives, storeAndDecode } from "./judge.ts";
 import { rejudgeCaseResult } from "./rejudge.ts";
 import { collectProvenance } from "./provenance.ts";
 import { progressFor } from "./progress.ts";
@@ -166,9 +166,9 @@ export async function runCase(
   let result: CaseResult;
   try {
     // judged from the stored form of the measurement, exactly as `rejudge` will read it
-    const stored = storeMeasurement(c, await c.run(ctx, config));
+    const { stored, decoded } = storeAndDecode(c, await c.run(ctx, config));
     const alternatives = await measureAlternatives(c, ctx, config, opts.profile);
-    const judged = judgeMeasurement(c, decodeStored(c, stored), config, {
+    const judged = judgeMeasurement(c, decoded, config, {
       baseSeed: opts.baseSeed,
       alternatives,
       profile: opts.profile,
