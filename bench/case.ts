@@ -6,7 +6,7 @@
  */
 import type { z } from "../deps.ts";
 import type { Chart, RunError, Verdict } from "../reports/schema.ts";
-import type { PhiloxStream } from "../models/gpu/philox.ts";
+import type { PhiloxStream } from "../datasets/philox.ts";
 
 /** The three profiles: smoke (seconds, for tests), quick (CPU-sized), full (paper scale, GPU). */
 export type Profile = "smoke" | "quick" | "full";

@@ -6,7 +6,7 @@
  * @module
  */
 import type { AnyCase, CaseContext, JudgeContext, Profile, Table } from "./case.ts";
-import { PhiloxStream } from "../models/gpu/philox.ts";
+import { PhiloxStream } from "../datasets/philox.ts";
 import { decodeMeasurement, encodeMeasurement } from "../reports/measurement_codec.ts";
 import type { Chart, Robustness, RobustnessRow, Verdict } from "../reports/schema.ts";
 

@@ -28,7 +28,7 @@ import { resolveConfig } from "../config.ts";
 import { worstCaseV } from "../lt/worst_case_v.ts";
 import { specOf } from "../lt/_experiment.ts";
 import type { LtModelConfig } from "../lt/_experiment.ts";
-import { normal2FromU32, philox4x32 } from "../../models/gpu/philox.ts";
+import { normal2FromU32, philox4x32 } from "../../datasets/philox.ts";
 import { sampleCpuParallel, type SamplerBatch } from "../../models/lt/sampler.ts";
 import { sampleGpu } from "../../models/lt/sampler_kernel.ts";
 import { demoSamplerBatch } from "../../models/lt/_sampler_fixture.ts";

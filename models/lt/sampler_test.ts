@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { streamKey } from "../gpu/philox.ts";
+import { streamKey } from "../../datasets/philox.ts";
 import { sharedBackend } from "../gpu/device.ts";
 import { timeGrid } from "./features.ts";
-import { PhiloxStream } from "../gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 import {
   sampleCpu,
   sampleCpuParallel,

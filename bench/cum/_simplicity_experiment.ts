@@ -12,7 +12,8 @@ import { runInWorkers } from "../../models/cpu/pool.ts";
 import { runSeed, type SeedCurves, type SeedJob, type SeedOutcome } from "./_simplicity_seed.ts";
 import { makeTfTrainer } from "../../models/images/denoiser_tf.ts";
 import { fitGaussianSurrogate, sampleSurrogate } from "../../models/images/gaussian_surrogate.ts";
-import { loadImages } from "./_data.ts";
+import { loadImages } from "../../datasets/fashion_mnist_images.ts";
+import { sampleWithoutReplacement } from "../../datasets/philox.ts";
 
 /** The experiment's parameters (a subset of the case config). */
 export interface SimplicityParams {
@@ -200,23 +201,6 @@ export async function runSimplicity(
     backend: ctx.backend,
     engine,
   };
-}
-
-/** `k` distinct indices of [0, n), in draw order (partial Fisher–Yates). */
-export function sampleWithoutReplacement(
-  n: number,
-  k: number,
-  rng: { int(n: number): number },
-): Int32Array {
-  const a = new Int32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.int(n - i);
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
-  return a.slice(0, k);
 }
 
 /** Largest absolute errors of the sample mean and covariance against the targets. */

@@ -7,7 +7,7 @@
  */
 import type { DenoiserTrainer } from "../../models/images/denoiser.ts";
 import { makeCpuTrainer } from "../../models/images/denoiser_cpu.ts";
-import { PhiloxStream } from "../../models/gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 
 /** Everything one seed needs. */
 export interface SeedJob {

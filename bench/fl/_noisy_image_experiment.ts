@@ -13,8 +13,8 @@ import {
   type TwoPatchImages,
 } from "../../models/images/noisy_image_models.ts";
 import { runInWorkers } from "../../models/cpu/pool.ts";
-import { loadImages } from "./_data.ts";
-import { sampleWithoutReplacement } from "./_simplicity_experiment.ts";
+import { loadImages } from "../../datasets/fashion_mnist_images.ts";
+import { sampleWithoutReplacement } from "../../datasets/philox.ts";
 
 /** The experiment's parameters (the case config). */
 export interface NoisyImageParams {

@@ -5,8 +5,8 @@ import { finalLogRatios, influentialSeeds, noisyImage } from "./noisy_image.ts";
 import { syntheticNoisyImage } from "./noisy_image_judge_fixtures.ts";
 import { decodeStored, storeMeasurement } from "../judge.ts";
 import { resolveConfig } from "../config.ts";
-import { withFixtureDir, withMissingData } from "./_test_util.ts";
-import { PhiloxStream } from "../../models/gpu/philox.ts";
+import { withFixtureDir, withMissingData } from "../../datasets/fashion_mnist_dirs.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 import { multiClassLossGrad } from "../../models/images/noisy_image_models.ts";
 import { classifierLossGrad } from "../../models/fl/classifier.ts";
 
