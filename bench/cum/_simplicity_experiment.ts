@@ -74,11 +74,27 @@ export function logSteps(steps: number, points: number): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
-/** Run the experiment over `ctx.seeds`. */
-export async function runSimplicity(
+/** What one work unit (a batch of seeds) of the experiment returns. */
+export interface SimplicityUnitResult {
+  /** The curves of the unit's seeds, in seed order. */
+  seeds: SeedCurves[];
+  /** The data and surrogate summaries (every unit computes the same from the same data). */
+  data: SimplicityMeasurement["data"];
+  surrogate: SimplicityMeasurement["surrogate"];
+  backend: "cpu" | "webgpu";
+  engine: "cpu" | "tfjs";
+}
+
+/**
+ * Run the experiment over `ctx.seeds` (one work unit): read the data and fit the surrogate
+ * (every unit does, so a unit needs nothing from another), then train each seed — in parallel
+ * CPU workers with the CPU engine, one after another with tfjs. A seed's numbers depend on its
+ * seed value only, not on the other seeds of the unit.
+ */
+export async function runSimplicityUnit(
   ctx: CaseContext,
   p: SimplicityParams,
-): Promise<SimplicityMeasurement> {
+): Promise<SimplicityUnitResult> {
   const train = await loadImages({
     split: "train",
     side: p.side,
@@ -171,11 +187,10 @@ export async function runSimplicity(
     );
   }
   const out: SeedCurves[] = [];
-  let trainSeconds = 0, trainSteps = 0;
+  let trainSeconds = 0;
   for (const o of outcomes) {
     out.push(o.curves);
     trainSeconds += o.trainSeconds;
-    trainSteps += o.trainSteps;
     if (o.curves.failedAt !== null) {
       ctx.runError({
         run: `seed ${o.curves.seed}`,
@@ -185,11 +200,9 @@ export async function runSimplicity(
       });
     }
   }
+  // additive across units (the runner sums a case's timings); seconds per step = train / steps
   ctx.timing("train", trainSeconds);
-  if (trainSteps) ctx.timing("train_per_step", trainSeconds / trainSteps);
   return {
-    steps,
-    noiseLevels: p.noiseLevels,
     seeds: out,
     data: { nTrain: train.count, nTestPool: test.count, side: p.side, pixelRange: range },
     surrogate: {
@@ -200,6 +213,38 @@ export async function runSimplicity(
     },
     backend: ctx.backend,
     engine,
+  };
+}
+
+/**
+ * The measurement from the units' results (in plan order). Every unit read the data and fitted
+ * the surrogate itself, so their summaries must agree: units run on different data (e.g. shards
+ * on machines with different copies of Fashion-MNIST) are an error, not a merged measurement.
+ */
+export function assembleSimplicity(
+  p: Pick<SimplicityParams, "steps" | "logPoints" | "noiseLevels">,
+  parts: readonly { unit: { key: string }; result: SimplicityUnitResult }[],
+): SimplicityMeasurement {
+  if (!parts.length) throw new Error("cum.simplicity-bias: no work units to assemble");
+  const first = parts[0].result;
+  const same = (r: SimplicityUnitResult) =>
+    JSON.stringify([r.data, r.surrogate, r.backend, r.engine]) ===
+      JSON.stringify([first.data, first.surrogate, first.backend, first.engine]);
+  const odd = parts.find((x) => !same(x.result));
+  if (odd) {
+    throw new Error(
+      `unit ${odd.unit.key} ran on other data, surrogate, backend or engine than unit ` +
+        `${parts[0].unit.key}; run every unit of the case on the same machine setup`,
+    );
+  }
+  return {
+    steps: logSteps(p.steps, p.logPoints),
+    noiseLevels: p.noiseLevels,
+    seeds: parts.flatMap((x) => x.result.seeds),
+    data: first.data,
+    surrogate: first.surrogate,
+    backend: first.backend,
+    engine: first.engine,
   };
 }
 
