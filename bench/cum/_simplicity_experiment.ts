@@ -9,7 +9,17 @@ import type { CaseContext } from "../case.ts";
 import { loadTf } from "../../deps.ts";
 import { initDenoiserParams } from "../../models/images/denoiser.ts";
 import { runInWorkers } from "../../models/cpu/pool.ts";
-import { runSeed, type SeedCurves, type SeedJob, type SeedOutcome } from "./_simplicity_seed.ts";
+import {
+  type EvalCurves,
+  joinSeedTasks,
+  runSeed,
+  type SeedCurves,
+  type SeedJob,
+  type SeedOutcome,
+  type SeedTask,
+  sharedSnapshots,
+  type TrainOutcome,
+} from "./_simplicity_seed.ts";
 import { makeTfTrainer } from "../../models/images/denoiser_tf.ts";
 import { fitGaussianSurrogate, sampleSurrogate } from "../../models/images/gaussian_surrogate.ts";
 import { loadImages } from "../../datasets/fashion_mnist_images.ts";
@@ -178,12 +188,30 @@ export async function runSimplicityUnit(
       }
     }
   } else {
-    // the CPU engine: seeds are independent, one worker per core
-    outcomes = await runInWorkers<SeedJob, SeedOutcome>(
+    // the CPU engine: per seed a training task and an evaluation task that evaluates the
+    // training's parameter copies as they come. Trainings first: with more workers than seeds
+    // (a unit of one seed on two cores) the evaluations overlap them; with fewer, seeds train in
+    // parallel and each evaluation follows its training
+    const shared = jobs.map((job) => sharedSnapshots(job));
+    const tasks: SeedTask[] = [
+      ...jobs.map((job, si): SeedTask => {
+        const { evalSet: _, ...train } = job;
+        return { kind: "train", job: train, shared: shared[si] };
+      }),
+      ...jobs.map((job, si): SeedTask => {
+        const { train: _, ...evalJob } = job;
+        return { kind: "eval", job: evalJob, shared: shared[si] };
+      }),
+    ];
+    const outs = await runInWorkers<SeedTask, TrainOutcome | EvalCurves>(
       new URL("./_simplicity_seed.ts", import.meta.url),
-      "runSeedCpu",
-      jobs,
+      "runSeedTaskCpu",
+      tasks,
       { signal: ctx.signal, onProgress: progress },
+    );
+    const k = jobs.length;
+    outcomes = jobs.map((job, si) =>
+      joinSeedTasks(job.seed, outs[si] as TrainOutcome, outs[k + si] as EvalCurves)
     );
   }
   const out: SeedCurves[] = [];

@@ -166,28 +166,30 @@ export function simplicityTidyRuns(m: SimplicityMeasurement): RunRow[] {
 export type SimplicityConfig = z.infer<typeof schema>;
 
 /**
- * Estimated seconds of one seed trained alone on one core of the 2-core reference machine (CPU
- * engine, shared load): ≈ 2.8 ms per image·step of training and ≈ 1.4 ms per image·level
- * evaluation at 14×14 with 8 channels, both scaling with pixels × parameters.
+ * Estimated seconds of a work unit (one seed) on the 2-core reference machine (CPU engine,
+ * shared load): its training on one core, ≈ 2.8 ms per image·step at 14×14 with 8 channels,
+ * scaling with pixels × parameters; its evaluations (≈ 1.4 ms per image·level) run on the other
+ * core while it trains, so only the last logged step's adds; plus {@link UNIT_SETUP_SECONDS}.
+ * (With `CLAIMBENCH_CPU_WORKERS=1` the evaluations add in full, ≈ 25% more at quick.)
  */
-export function seedSeconds(c: SimplicityConfig): number {
+export function unitSeconds(c: SimplicityConfig): number {
   const scale = (c.side * c.side / 196) *
     (parameterCount({ side: c.side, channels: c.channels }) / 5449);
   const train = 2.8e-3 * c.batch * c.steps * scale;
-  const evals = 1.4e-3 * 2 * c.nEval * c.noiseLevels.length * (c.logPoints + 1) * scale;
-  return train + evals;
+  const lastEval = 1.4e-3 * 2 * c.nEval * c.noiseLevels.length * scale;
+  return train + lastEval + UNIT_SETUP_SECONDS;
 }
 
-/** Seconds a work unit spends reading the data and fitting the surrogate before its seeds. */
+/** Seconds a work unit spends reading the data and fitting the surrogate before its seed. */
 export const UNIT_SETUP_SECONDS = 10;
 
 /**
- * The work units: one per seed (key `seeds=<seed>`). A seed cannot be split (its training is
- * sequential), and the quick profile's four seeds give four units; each unit reads the data and
- * fits the surrogate itself ({@link UNIT_SETUP_SECONDS}).
+ * The work units: one per seed (key `seeds=<seed>`), each costing {@link unitSeconds}. A seed
+ * cannot be split (its training is sequential) and the quick profile has four; a unit trains on
+ * one core and evaluates on the other, and reads the data and fits the surrogate itself.
  */
 export function planSimplicityUnits(c: SimplicityConfig, seeds: readonly number[]): UnitSpec[] {
-  const cost = seedSeconds(c) + UNIT_SETUP_SECONDS;
+  const cost = unitSeconds(c);
   return seeds.map((seed) => ({ key: `seeds=${seedsKey([seed])}`, seeds: [seed], cost }));
 }
 
