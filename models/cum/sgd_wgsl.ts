@@ -253,12 +253,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   var xs: array<vec2<f32>, CB>;
   var xts: array<vec2<f32>, CB>;
   for (var t = P.stepStart; t < P.stepEnd; t++) {
-    let gnu = latentOf(blocks, t, key);
     var lam = vec4<f32>(0.0); var mu = vec4<f32>(0.0);
     for (var c = 0u; c < CB; c++) {
       let j = lid + c * WG;
       var x = vec2<f32>(0.0); var xt = vec2<f32>(0.0);
       if (j < blocks) {
+        // only block 0 (invocation 0) uses the latent (g, ν): x_0 and x_1
+        var gnu = vec2<f32>(0.0);
+        if (j == 0u) { gnu = latentOf(blocks, t, key); }
         var xx = sampleBlock(j, t, key, gnu);
         x = xx[0]; xt = xx[1];
         if (oddTail && j == blocks - 1u) { x.y = 0.0; xt.y = 0.0; }
