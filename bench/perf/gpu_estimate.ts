@@ -391,6 +391,8 @@ if (import.meta.main) {
   const md = estimateReport(H100_SXM);
   try {
     await atomicWriteTextFile(values.out!, md);
+    // the repository's markdown style (line width), so that `deno fmt --check` stays clean
+    await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", values.out!] }).output();
   } catch (e) {
     console.error(`gpu-estimate: cannot write ${values.out}: ${(e as Error).message}`);
     Deno.exit(1);
