@@ -9,8 +9,13 @@
  */
 import type { CaseContext } from "../case.ts";
 import type { Latent } from "../../datasets/mixed_cumulant.ts";
-import { type Activation, runSgdCpuParallel, type SgdBatch } from "../../models/cum/sgd.ts";
-import { runSgdGpu } from "../../models/cum/sgd_kernel.ts";
+import {
+  type Activation,
+  runSgdCpuParallel,
+  type SgdBatch,
+  type SgdBatchResult,
+} from "../../models/cum/sgd.ts";
+import { runSgdGpuBatches } from "../../models/cum/sgd_kernel.ts";
 
 /** A step size η = c · d^(−a). */
 export interface StepSize {
@@ -84,34 +89,50 @@ export async function runCumExperiment(
   let done = 0;
   const sets: RunSet[] = [];
   const variants = [...new Set(specs.map((s) => s.variant))];
-  for (const sp of specs) {
-    const logEvery = Math.max(1, Math.floor(sp.cap / sp.logPoints));
+  const batches = specs.map((sp): SgdBatch => ({
+    d: sp.d,
+    K: sp.K,
+    act: sp.act,
+    data: { betaU: sp.betaU, betaV: sp.betaV, latent: sp.latent },
+    alpha: sp.alpha,
+    cap: sp.cap,
+    logEvery: Math.max(1, Math.floor(sp.cap / sp.logPoints)),
+    thresholdU: sp.thresholdU,
+    thresholdV: sp.thresholdV,
+    runs: sp.seeds.map((seed) => ({
+      key: ctx.stream(`cum.${caseTag}`, variants.indexOf(sp.variant), seed, sp.d).key,
+      eta: etaOf(sp.stepSize, sp.d),
+    })),
+  }));
+  const onGpu = ctx.backend === "webgpu" && ctx.device !== null;
+  // on WebGPU the sets that differ only in their step size run in one dispatch series
+  const gpuResults = onGpu
+    ? await (async () => {
+      const t0 = ctx.now();
+      const out = await runSgdGpuBatches(ctx.device!, batches, {
+        onProgress: (steps) => ctx.progress(Math.min(done += steps, total), total, "pSGD"),
+        signal: ctx.signal,
+      });
+      ctx.timing("webgpu all sets", (ctx.now() - t0) / 1000);
+      return out;
+    })()
+    : null;
+  for (const [k, sp] of specs.entries()) {
+    const batch = batches[k];
+    const { logEvery } = batch;
     const eta = etaOf(sp.stepSize, sp.d);
-    const batch: SgdBatch = {
-      d: sp.d,
-      K: sp.K,
-      act: sp.act,
-      data: { betaU: sp.betaU, betaV: sp.betaV, latent: sp.latent },
-      alpha: sp.alpha,
-      cap: sp.cap,
-      logEvery,
-      thresholdU: sp.thresholdU,
-      thresholdV: sp.thresholdV,
-      runs: sp.seeds.map((seed) => ({
-        key: ctx.stream(`cum.${caseTag}`, variants.indexOf(sp.variant), seed, sp.d).key,
-        eta,
-      })),
-    };
     const label = `${sp.variant} d=${sp.d} c=${sp.stepSize.c} a=${sp.stepSize.a}`;
     const onProgress = (steps: number) => {
       done += steps;
       ctx.progress(Math.min(done, total), total, label);
     };
-    const t0 = ctx.now();
-    const res = ctx.backend === "webgpu" && ctx.device
-      ? await runSgdGpu(ctx.device, batch, { onProgress, signal: ctx.signal })
-      : await runSgdCpuParallel(batch, { onProgress, signal: ctx.signal });
-    ctx.timing(`${ctx.backend} ${sp.variant} d=${sp.d}`, (ctx.now() - t0) / 1000);
+    let res: SgdBatchResult;
+    if (gpuResults) res = gpuResults[k];
+    else {
+      const t0 = ctx.now();
+      res = await runSgdCpuParallel(batch, { onProgress, signal: ctx.signal });
+      ctx.timing(`${ctx.backend} ${sp.variant} d=${sp.d}`, (ctx.now() - t0) / 1000);
+    }
     const L = res.logs;
     const set: RunSet = {
       variant: sp.variant,
@@ -153,5 +174,5 @@ export async function runCumExperiment(
     });
     sets.push(set);
   }
-  return { backend: ctx.backend === "webgpu" && ctx.device ? "webgpu" : "cpu", sets };
+  return { backend: onGpu ? "webgpu" : "cpu", sets };
 }
