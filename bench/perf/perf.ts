@@ -22,21 +22,8 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import * as os from "node:os";
 import { PEERS } from "./registry.ts";
-import {
-  CI_METHOD,
-  type PeerWork,
-  runPeer,
-  type SideBySide,
-  sideBySide,
-  suitePrecision,
-} from "./peer.ts";
-import {
-  duration,
-  fullSizeVerdict,
-  type RowEstimate,
-  rowSeconds,
-  scaleByFlops,
-} from "./full_estimate.ts";
+import { CI_METHOD, type PeerWork, type SideBySide, sideBySide } from "./peer.ts";
+import { estimateFullSize, fullSizeVerdict } from "./full_estimate.ts";
 import { type BlasInfo, blasInfo, blasVerdict, computeRoof, roofline } from "./limits.ts";
 import { torchStatus } from "../peers/python.ts";
 import { acquireBackend } from "../../models/gpu/device.ts";
@@ -271,25 +258,20 @@ if (import.meta.main) {
   const selected = PEERS.filter((p) => !re || re.test(p.id) || re.test(p.caseId));
   const works = new Map<string, PeerWork>();
   if (size === "full") {
-    const estimates: RowEstimate[] = [];
-    for (const b of selected) {
-      const smoke = await b.setup(dir, "smoke"), full = await b.setup(dir, "full");
-      works.set(b.id, full);
-      for (const backend of backendsOf(b.caseId)) {
-        await smoke.suite(backend);
-        const suite = scaleByFlops((await smoke.suite(backend)).seconds, smoke, full);
-        for (const dev of devices) {
-          const cores = navigator.hardwareConcurrency;
-          const cmd = smoke.peerCommand(dev, suitePrecision(backend), cores);
-          const peer = scaleByFlops((await runPeer(cmd, cores)).seconds, smoke, full);
-          const row = `${b.id} ${backend}/${dev}`;
-          estimates.push({ row, suite, peer, seconds: rowSeconds(suite, peer, reps) });
-          console.error(
-            `perf: estimate ${row}: suite ${duration(suite)}, peer ${duration(peer)} per rep`,
-          );
-        }
-      }
-    }
+    for (const b of selected) works.set(b.id, await b.setup(dir, "full"));
+    const specs = selected.flatMap((bench) =>
+      backendsOf(bench.caseId).flatMap((backend) =>
+        devices.map((device) => ({ bench, backend, device }))
+      )
+    );
+    const estimates = await estimateFullSize(
+      specs,
+      works,
+      dir,
+      reps,
+      maxHours,
+      (line) => console.error(`perf: estimate ${line}`),
+    );
     const gate = fullSizeVerdict(estimates, maxHours);
     console.error(`perf: ${gate.message}`);
     if (!gate.proceed) {
