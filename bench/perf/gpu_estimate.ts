@@ -374,7 +374,12 @@ export function estimateReport(spec: GpuSpec): string {
     head,
     ...kernels,
     "",
-    "## Per case, full profile (kernel time only; host work such as mem's fits is not counted)",
+    "## Per case, full profile (kernel time only)",
+    "",
+    "Not counted: host work (mem's fits and the packing and centring of its sets in JS), shader " +
+    "compilation, and the readback that ends every call (one per cum dispatch series, one per mem " +
+    'call). "Now" merges the step-size sets of one shape into one dispatch series ' +
+    "(`runSgdGpuBatches`, as `bench/cum/_experiment.ts` does on WebGPU).",
     "",
     "| case | launches | now (discrete-class kernels) | before (thread-per-run / blocked, llvmpipe's loop budget) |",
     "|---|---|---|---|",
