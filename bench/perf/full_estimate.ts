@@ -98,8 +98,10 @@ async function timeSides(
 ): Promise<{ suite: number; peer: number }> {
   await work.suite(backend);
   const suite = (await work.suite(backend)).seconds;
-  const cores = navigator.hardwareConcurrency;
-  const peer = (await runPeer(work.peerCommand(device, suitePrecision(backend), cores), cores))
+  // one thread for a CPU peer: torch's all-core runs slow down 10–40× when another job holds a
+  // core, and the run itself keeps the faster of the two
+  const threads = device === "cpu" ? 1 : navigator.hardwareConcurrency;
+  const peer = (await runPeer(work.peerCommand(device, suitePrecision(backend), threads), threads))
     .seconds;
   return { suite, peer };
 }
