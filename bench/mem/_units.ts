@@ -7,7 +7,11 @@
  */
 import type { WorkUnits } from "../case.ts";
 import { seedBatchUnits } from "../seed_batches.ts";
-import { type ConventionMeasurement, type DimMeasurement, runMemExperiment } from "./_experiment.ts";
+import {
+  type ConventionMeasurement,
+  type DimMeasurement,
+  runMemExperiment,
+} from "./_experiment.ts";
 import { memMeasurementSchema } from "./_common.ts";
 import type { MemExperimentConfig } from "./_experiment.ts";
 
