@@ -119,7 +119,7 @@ Deno.test("kill -9 part-way, then --resume: finished cases are kept and the resu
     "--no-report",
     "--quiet",
     "--set",
-    "trials=24",
+    "seeds=24",
     "--set",
     "originalSize=200",
   );
