@@ -10,7 +10,7 @@ import { check, verdict } from "../verdict.ts";
 import { combineStatuses, linearFit } from "../../reports/stats.ts";
 import type { Check } from "../../reports/schema.ts";
 import { FL_PAPER, type FlConfig, flFields, flParams, flProfiles, fmt } from "./_common.ts";
-import { type FlMeasurement, flMeasurementSchema, runFlExperiment } from "./_experiment.ts";
+import { type FlMeasurement, flMeasurementSchema, flUnits } from "./_experiment.ts";
 import { experimentSeconds } from "./_cost.ts";
 import {
   allSeeds,
@@ -116,7 +116,7 @@ export const balance = defineCase<BalanceConfig, FlMeasurement, BalancePredictio
   params: flParams,
   estimateSeconds: (c) => experimentSeconds(c),
   defaultSeeds: (c) => c.seeds,
-  run: (ctx, c) => runFlExperiment(ctx, c),
+  units: flUnits,
   predict: () => ({
     slope: BALANCE_CLAIM.slope,
     slopeBand: [...BALANCE_CLAIM.slopeBand],

@@ -12,7 +12,7 @@ import { check, verdict } from "../verdict.ts";
 import type { Check } from "../../reports/schema.ts";
 import { combineStatuses } from "../../reports/stats.ts";
 import { FL_PAPER, type FlConfig, flFields, flParams, flProfiles, fmt } from "./_common.ts";
-import { type FlMeasurement, flMeasurementSchema, runFlExperiment } from "./_experiment.ts";
+import { type FlMeasurement, flMeasurementSchema, flUnits } from "./_experiment.ts";
 import { experimentSeconds } from "./_cost.ts";
 import {
   accuracyThreshold,
@@ -107,7 +107,7 @@ export const jump = defineCase<JumpConfig, FlMeasurement, JumpPrediction>({
   params: flParams,
   estimateSeconds: (c) => experimentSeconds(c),
   defaultSeeds: (c) => c.seeds,
-  run: (ctx, c) => runFlExperiment(ctx, c),
+  units: flUnits,
   predict: () => ({
     sharpnessRatioMin: JUMP_CLAIM.sharpnessRatioMin,
     accuracyLevel: JUMP_CLAIM.accuracyLevel,
