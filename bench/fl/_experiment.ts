@@ -105,7 +105,6 @@ export const flMeasurementSchema: z.ZodType<FlMeasurement> = z.object({
   shaped(m.testAccuracy, "testAccuracy");
 }) as unknown as z.ZodType<FlMeasurement>;
 
-
 /** One work unit's result: one model trained at one n on a batch of seeds, every grid point. */
 export interface FlUnitResult {
   /** Logs, [grid point][seed of the unit][log point]; null = failed run. */
@@ -244,7 +243,9 @@ export function assembleFl(c: FlConfig, parts: readonly UnitPart<FlUnitResult>[]
         for (const k of ["S", "N", "loss"] as const) {
           runs[model][k][ni][ki][offset + si] = result[k][ki][si];
         }
-        if (model === "classifier") testAccuracy[ni][ki][offset + si] = result.testAccuracy![ki][si];
+        if (model === "classifier") {
+          testAccuracy[ni][ki][offset + si] = result.testAccuracy![ki][si];
+        }
       });
     });
     seconds[model] += result.seconds;

@@ -45,6 +45,9 @@ export function fieldParts(config: Record<string, unknown>, fields: readonly str
 }
 
 /** The fields of `config` named by `fields`, as a new object (in that order). */
-export function pick(config: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+export function pick(
+  config: Record<string, unknown>,
+  fields: readonly string[],
+): Record<string, unknown> {
   return Object.fromEntries(fields.map((k) => [k, config[k]]));
 }
