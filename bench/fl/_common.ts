@@ -93,6 +93,14 @@ export const SHARED_TRAINING_FIELDS: readonly string[] = Object.keys(flFields).f
     .includes(k)
 );
 
+/**
+ * What an alternative of the classifier's config costs: its units are the classifier's only (the
+ * diffusion model's units are the main run's, from the runner's unit store).
+ */
+export const CLASSIFIER_ONLY_NOTE = "Only the classifier's work units are new; the diffusion " +
+  "model's are the main run's, and fl.balance and fl.jump share both (quick: per value the " +
+  "classifier's training, 38 s measured at load average 5–9 beside 101 s for the diffusion model)";
+
 /** The resolved shared config. */
 export type FlConfig = {
   variant: (typeof TWO_PATCH_VARIANTS)[number];
