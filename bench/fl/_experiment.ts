@@ -32,7 +32,7 @@ import {
   SHARED_TRAINING_FIELDS,
 } from "./_common.ts";
 import { EXPERIMENT_OVERHEAD_SECONDS, trainingSeconds } from "./_cost.ts";
-import { fieldParts, pick, seedBatches, seedsKey, unitKey } from "./_units.ts";
+import { distinct, fieldParts, pick, seedBatches, seedsKey, unitKey } from "./_units.ts";
 
 /** Logs of one model: arrays indexed [n][grid point][seed][log point]; null = failed run. */
 export interface ModelRuns {
@@ -152,6 +152,7 @@ function unitPoint(unit: UnitSpec): { model: FlModel; n: number } {
  * `classifier;n=20;seeds=0-4;sigma0Classifier=0.05;q=3;lrClassifier=0.5;stepsClassifier=300;nTest=500`.
  */
 export function planFlUnits(c: FlConfig, seeds: readonly number[]): UnitSpec[] {
+  distinct("ns", c.ns);
   const batches = seedBatches(seeds);
   const count = MODELS.length * c.ns.length * batches.length;
   return MODELS.flatMap((model) =>

@@ -18,7 +18,7 @@ import {
 import { runInWorkers } from "../../models/cpu/pool.ts";
 import { loadImages } from "../../datasets/fashion_mnist_images.ts";
 import { sampleWithoutReplacement } from "../../datasets/philox.ts";
-import { seedBatches, seedsKey, unitKey } from "./_units.ts";
+import { distinct, seedBatches, seedsKey, unitKey } from "./_units.ts";
 
 /** The two variants. */
 export type NoisyImageVariant = "2-class" | "10-class";
@@ -178,6 +178,8 @@ function unitPoint(unit: UnitSpec): { variant: NoisyImageVariant; n: number } {
  * setting with both models; keys read e.g. `variant=10-class;n=40;seeds=0-4`.
  */
 export function planNoisyImage(p: NoisyImageParams, seeds: readonly number[]): UnitSpec[] {
+  distinct("variants", p.variants);
+  distinct("ns", p.ns);
   const batches = seedBatches(seeds);
   const count = p.variants.length * p.ns.length * batches.length;
   return p.variants.flatMap((variant) =>
@@ -307,33 +309,33 @@ export function assembleNoisyImage(
   p: NoisyImageParams,
   parts: readonly UnitPart<NoisyImageUnitResult>[],
 ): NoisyImageMeasurement {
-  const seedOrder = new Map<number, number>();
-  for (const { unit } of parts) {
-    for (const s of unit.seeds) if (!seedOrder.has(s)) seedOrder.set(s, seedOrder.size);
-  }
-  const rank = (r: NoisyImageRunRecord) => [
-    p.variants.indexOf(r.variant),
-    p.ns.indexOf(r.n),
-    p.nSnr2.indexOf(r.nSnr2),
-    seedOrder.get(r.seed) ?? -1,
-    r.model === "diffusion" ? 0 : 1,
-  ];
-  const runs = parts.flatMap(({ unit, result }) => {
-    const { variant, n } = unitPoint(unit);
-    const expected = p.nSnr2.length * unit.seeds.length * 2;
-    if (
-      result.runs.length !== expected ||
-      !result.runs.every((r) => r.variant === variant && r.n === n && unit.seeds.includes(r.seed))
-    ) {
-      throw new RangeError(`noisy-image unit ${unit.key}: its result holds other runs`);
+  // the units of one (variant, n) follow each other in the plan, one per batch of seeds
+  const groups: UnitPart<NoisyImageUnitResult>[][] = [];
+  for (const part of parts) {
+    const { variant, n } = unitPoint(part.unit);
+    const last = groups[groups.length - 1]?.[0].unit.part;
+    if (last?.variant === variant && last?.n === n) groups[groups.length - 1].push(part);
+    else groups.push([part]);
+    const runs = part.result.runs, B = part.unit.seeds.length;
+    const fits = runs.length === p.nSnr2.length * B * 2 &&
+      runs.every((r, i) =>
+        r.variant === variant && r.n === n && r.nSnr2 === p.nSnr2[Math.floor(i / (2 * B))] &&
+        r.seed === part.unit.seeds[Math.floor(i / 2) % B] &&
+        r.model === (i % 2 ? "classifier" : "diffusion")
+      );
+    if (!fits) {
+      throw new RangeError(`noisy-image unit ${part.unit.key}: its result holds other runs`);
     }
-    return result.runs.map((r) => ({ r, k: rank(r) }));
-  });
-  runs.sort((a, b) => {
-    for (let i = 0; i < a.k.length; i++) if (a.k[i] !== b.k[i]) return a.k[i] - b.k[i];
-    return 0;
-  });
-  return { d: p.side * p.side, classes: [...p.twoClasses], runs: runs.map(({ r }) => r) };
+  }
+  const runs = groups.flatMap((group) =>
+    p.nSnr2.flatMap((_, si) =>
+      group.flatMap(({ unit, result }) => {
+        const B = unit.seeds.length;
+        return result.runs.slice(si * 2 * B, (si + 1) * 2 * B);
+      })
+    )
+  );
+  return { d: p.side * p.side, classes: [...p.twoClasses], runs };
 }
 
 /** The work units of `fl.noisy-image` (see {@link planNoisyImage}). */

@@ -26,6 +26,14 @@ export function seedsKey(seeds: readonly number[]): string {
   }`;
 }
 
+/** Throws when a config list that names units (e.g. `ns`) holds a value twice. */
+export function distinct(field: string, values: readonly (string | number)[]): void {
+  const twice = values.find((v, i) => values.indexOf(v) !== i);
+  if (twice !== undefined) {
+    throw new RangeError(`${field} holds ${JSON.stringify(twice)} twice: each names its own units`);
+  }
+}
+
 /** Characters a unit key may hold. */
 const KEY_CHARS = /^[A-Za-z0-9=;,._-]+$/;
 

@@ -246,6 +246,7 @@ Deno.test("fl units: each unit records its own run errors and timings; results a
     errs.push(ctx.runErrors.length);
   }
   assert.deepEqual(errs, [3, 0], "the diffusion unit's runs fail, the classifier's do not");
+  assert.throws(() => flUnits.plan({ ...cfg, ns: [8, 8] }, [0]), /ns holds 8 twice/);
   assert.throws(
     () => flUnits.assemble(cfg, []),
     /diffusion n=8 has seeds \[\]/,

@@ -96,6 +96,7 @@ Deno.test("noisy-image units: per variant × n × seed batch; costs sum to the e
   const total = plan.reduce((s, u) => s + u.cost, 0);
   assert.ok(Math.abs(total - noisyImage.estimateSeconds(q)) < 1e-9 * total);
   assert.equal(noisyImage.units!.share, undefined);
+  assert.throws(() => noisyImage.units!.plan({ ...q, ns: [20, 40, 20] }, [0]), /ns holds 20 twice/);
   await withFixtureDir(async (dir) => {
     const c = noisyImage.configSchema.parse({
       ...smoke(dir),
