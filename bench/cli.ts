@@ -25,7 +25,7 @@ import { SUITE_VERSION } from "./version.ts";
 import { GpuUnavailableError } from "../models/gpu/device.ts";
 import { readResults, type Results, ResultsFileError } from "../reports/schema.ts";
 import { writeReport } from "../reports/write_report.ts";
-import { fmtStatistic, verdictLabels } from "../reports/_format.ts";
+import { fmtStatistic, verdictLabels } from "../reports/format.ts";
 import { checkBaselineName, saveBaseline } from "../reports/baselines.ts";
 import { cmdCompare, COMPARE_HELP } from "./cmd_compare.ts";
 import { cmdMerge, MERGE_HELP } from "./cmd_merge.ts";

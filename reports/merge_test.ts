@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fixtureResults } from "./_fixture_test_util.ts";
+import { fixtureResults } from "./fixture_results.ts";
 import { MergeError, mergeShards } from "./merge.ts";
 import type { Results } from "./schema.ts";
 
