@@ -65,6 +65,25 @@ export interface Estimate {
 }
 
 /**
+ * The calibrated estimate of one case run on its own with a resolved `config`: its raw
+ * estimate × its factor (or its partner's, for a case that reuses another's work), or the raw
+ * estimate when it has no factor.
+ */
+export function caseEstimate(
+  c: AnyCase,
+  config: Record<string, unknown>,
+  cal: Calibration = CALIBRATION,
+): Estimate {
+  const raw = c.estimateSeconds(config);
+  const partner = REUSES[c.id];
+  const factor = cal.cases[c.id]?.factor ?? (partner ? cal.cases[partner]?.factor : undefined);
+  if (factor === undefined || !Number.isFinite(factor)) {
+    return { id: c.id, seconds: raw, rawSeconds: raw, factor: null, note: "not calibrated" };
+  }
+  return { id: c.id, seconds: raw * factor, rawSeconds: raw, factor, note: "" };
+}
+
+/**
  * Calibrated estimates for `cases` run together at `profile` (in the given order, as the runner
  * runs them): raw estimate × the case's factor; a case that reuses an earlier selected case's
  * work costs what it cost in the calibration run.
@@ -76,24 +95,19 @@ export function estimateSelection(
 ): Estimate[] {
   const seen = new Set<string>();
   return cases.map((c) => {
-    const raw = c.estimateSeconds(resolveConfig(c, profile, {}));
+    const est = caseEstimate(c, resolveConfig(c, profile, {}), cal);
     const own = cal.cases[c.id];
     const partner = REUSES[c.id];
     seen.add(c.id);
     if (partner && seen.has(partner) && own?.reusedFrom === partner) {
       return {
-        id: c.id,
+        ...est,
         seconds: own.measuredSeconds,
-        rawSeconds: raw,
         factor: null,
         note: `reuses ${partner}'s work`,
       };
     }
-    const factor = own?.factor ?? (partner ? cal.cases[partner]?.factor : undefined);
-    if (factor === undefined || !Number.isFinite(factor)) {
-      return { id: c.id, seconds: raw, rawSeconds: raw, factor: null, note: "not calibrated" };
-    }
-    return { id: c.id, seconds: raw * factor, rawSeconds: raw, factor, note: "" };
+    return est;
   });
 }
 
