@@ -37,6 +37,14 @@ export async function mergeRun(
   checkShards(shards);
   const first = shards.find((s) => s.results.plan.shard.index === 1)!.results;
   const { plan } = first;
+  const judged = (id: string) => shards.some((s) => Object.hasOwn(s.results.cases, id));
+  const handedOver = shards.some((s) =>
+    s.results.units!.records.length + s.results.units!.failed.length
+  );
+  if (!handedOver && plan.cases.every(judged)) {
+    // every case was judged in its shard: nothing to assemble, no case code needed
+    return mergeShards(shards, { runId: opts.runId, command: opts.command });
+  }
   const cases = plan.cases.map((id) => {
     const c = lookup(id);
     if (!c) {
@@ -56,9 +64,9 @@ export async function mergeRun(
       `cannot merge: this code cannot plan the shards' run: ${e instanceof Error ? e.message : e}`,
     );
   }
-  const opt = { profile, baseSeed: plan.baseSeed };
   const units = await planUnits(cases, configs, seedSets, {
-    ...opt,
+    profile,
+    baseSeed: plan.baseSeed,
     shardCount: plan.shard.count,
   });
   const outcomes = new Map<string, UnitOutcome>();
@@ -152,21 +160,5 @@ export async function mergeRun(
       backendReason: null,
     });
   }
-  const whole = plan.shard.count === 1 ? units : await planUnits(cases, configs, seedSets, {
-    ...opt,
-    shardCount: 1,
-  });
-  return mergeShards(shards, {
-    runId: opts.runId,
-    command: opts.command,
-    assembled,
-    units: {
-      planHash: whole.hash,
-      total: whole.units.length,
-      assigned: whole.units.length,
-      cases: [...plan.cases],
-      records: [],
-      failed: [],
-    },
-  });
+  return mergeShards(shards, { runId: opts.runId, command: opts.command, assembled });
 }

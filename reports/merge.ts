@@ -8,7 +8,7 @@
  * Pure: documents in, a document out.
  * @module
  */
-import { type Results, ResultsFileError, type RunUnits } from "./schema.ts";
+import { type Results, ResultsFileError } from "./schema.ts";
 /** Shards that cannot be merged; the message names the files and the field. */
 export class MergeError extends ResultsFileError {
   override name = "MergeError";
@@ -129,8 +129,6 @@ export interface MergeOptions {
   command?: string[];
   /** Cases assembled and judged from units that several shards ran (by the caller). */
   assembled?: Results["cases"];
-  /** The merged run's units (default: the shards' plan hash, every case judged, no records). */
-  units?: RunUnits;
 }
 
 /**
@@ -183,7 +181,8 @@ export function mergeShards(shards: ShardInput[], opts: MergeOptions = {}): Resu
       command: opts.command ?? [...first.provenance.command],
     },
     cases: merged,
-    units: opts.units ?? {
+    // the plan the shards ran, every unit of it done here
+    units: {
       planHash: units.planHash,
       total: units.total,
       assigned: units.total,
