@@ -212,7 +212,7 @@ Deno.test("merge refuses shards that do not fit the plan: a unit twice, a unit o
     ],
     ["foreign key", (a) => (rec(a).key.baseSeed = 9), /holds another unit/],
     ["plan", (a, b) => (a.units!.planHash = b.units!.planHash = "0".repeat(64)), /unit plan/],
-    ["case judged in two", (a, b) => (b.cases["u.a"] = whole.results.cases["u.a"]), /u\.a/],
+    ["case judged in two", (_a, b) => (b.cases["u.a"] = whole.results.cases["u.a"]), /u\.a/],
   ];
   for (const [label, edit, want] of bad) {
     await assert.rejects(
