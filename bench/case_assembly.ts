@@ -11,6 +11,7 @@
 import type { Profile, UnitPart } from "./case.ts";
 import { judgeMeasurement, storeAndDecode, storeMeasurement } from "./judge.ts";
 import { SUITE_VERSION } from "./version.ts";
+import { REUSED_UNITS_TIMING } from "./estimate.ts";
 import { errorVerdict } from "./verdict.ts";
 import { type PlannedCase, type UnitPlan, unitsOf, WHOLE_CASE_KEY } from "./unit_plan.ts";
 import {
@@ -76,7 +77,7 @@ export function assembleCase(
   }
   const reused = outcomes.filter((o) => o.reused);
   if (reused.length) {
-    timings["units reused (from the store, another case or shard)"] = reused.reduce(
+    timings[REUSED_UNITS_TIMING] = reused.reduce(
       (s, o) => s + o.record.durationS,
       0,
     );

@@ -8,7 +8,7 @@
  */
 import type { AnyCase, Profile } from "./case.ts";
 import { resolveConfig } from "./config.ts";
-import type { Results } from "../reports/schema.ts";
+import type { CaseResult, Results } from "../reports/schema.ts";
 import calibrationData from "./calibration.json" with { type: "json" };
 
 /**
@@ -16,6 +16,17 @@ import calibrationData from "./calibration.json" with { type: "json" };
  * memoised experiment of `bench/fl/_experiment.ts`): run after it, they only judge.
  */
 export const REUSES: Readonly<Record<string, string>> = { "fl.jump": "fl.balance" };
+
+/**
+ * The timing (seconds) a case records for the work units it reused instead of running them (from
+ * the unit store, another case of the run or another shard); its `durationS` includes them.
+ */
+export const REUSED_UNITS_TIMING = "units reused (from the store, another case or shard)";
+
+/** The seconds a case spent itself: its `durationS` less the units it reused. */
+export function ownSeconds(r: Pick<CaseResult, "durationS" | "timings">): number {
+  return r.durationS - (r.timings[REUSED_UNITS_TIMING] ?? 0);
+}
 
 /** One case's calibration: its raw estimate and measured time in the calibration run. */
 export interface CaseCalibration {
@@ -209,7 +220,8 @@ export function timedCasesOf(
     timed.push({
       id: r.id,
       config: c ? recordedConfig(c, r.config) : null,
-      seconds: r.durationS,
+      // a case that reused its partner's work costs what it did itself
+      seconds: reused ? ownSeconds(r) : r.durationS,
       ...(reused ? { reusedFrom: partner } : {}),
     });
   }

@@ -220,16 +220,24 @@ export async function planUnits(
     // costs scaled so that the case's units sum to its calibrated estimate (at its seed count)
     const est = caseEstimate(c, config, opts.calibration ?? CALIBRATION).seconds *
       seeds.length / Math.max(1, c.defaultSeeds(config));
-    const count = specsOf.reduce((s, l) => s + l.length, 0);
-    const raw = specsOf.flat().reduce((s, m) => s + m.spec.cost, 0);
+    const keys = await Promise.all(
+      specsOf.map((l, k) =>
+        Promise.all(l.map((m) => keyOf(c, plans[k].cfg, m.spec, opts.baseSeed)))
+      ),
+    );
+    const idsOf = await Promise.all(keys.map((l) => Promise.all(l.map(unitId))));
+    // the case's distinct units (an alternative may reuse units of the case's own config)
+    const distinct = new Map<string, number>();
+    specsOf.forEach((l, k) => l.forEach((m, j) => distinct.set(idsOf[k][j], m.spec.cost)));
+    const raw = [...distinct.values()].reduce((a, b) => a + b, 0);
     for (let k = 0; k < plans.length; k++) {
       const p = plans[k], ids: string[] = [];
-      for (const m of specsOf[k]) {
-        const key = await keyOf(c, p.cfg, m.spec, opts.baseSeed);
-        const id = await unitId(key);
+      for (const [j, m] of specsOf[k].entries()) {
+        const key = keys[k][j], id = idsOf[k][j];
         ids.push(id);
+        // planned by an earlier case (shared units): its cost is counted there
         if (byId.has(id)) continue;
-        const share = raw > 0 ? m.spec.cost / raw : 1 / count;
+        const share = raw > 0 ? m.spec.cost / raw : 1 / distinct.size;
         const unit: PlannedUnit = {
           id,
           label: m.label,
@@ -304,16 +312,22 @@ export function describeShard(plan: UnitPlan, load: ShardLoad): string[] {
   ];
   const groups = new Map<number, PlannedUnit[]>();
   for (const u of load.units) groups.set(u.caseIndex, [...(groups.get(u.caseIndex) ?? []), u]);
-  for (const [i, us] of [...groups].sort((a, b) => a[0] - b[0])) {
-    const p = plan.cases[i];
-    const total = caseUnitIds(p).length;
+  plan.cases.forEach((p, i) => {
+    const us = groups.get(i);
+    const here = p.shard === load.index ? "judged here" : "";
+    if (!us) {
+      // a case judged here whose units all belong to earlier cases (shared), or that has none
+      if (here) lines.push(`  ${p.case.id}: no units of its own (${p.error ?? "shared"}); ${here}`);
+      return;
+    }
+    const total = new Set(caseUnitIds(p)).size;
     const secs = us.reduce((s, u) => s + u.cost, 0);
     const keys = us.map((u) => u.label.slice(p.case.id.length).replace(/^\//, ""));
     lines.push(
       `  ${p.case.id}: ${keys.join(", ")} (${us.length} of ${total} unit(s), ~${
         Math.round(secs)
-      } s${p.shard === load.index ? "; judged here" : ""})`,
+      } s${here ? `; ${here}` : ""})`,
     );
-  }
+  });
   return lines;
 }
