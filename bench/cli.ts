@@ -15,7 +15,7 @@ import { BASELINE_HELP, cmdBaseline } from "./cmd_baseline.ts";
 import { type AnyCase, type Profile, PROFILES } from "./case.ts";
 import { checkOverrideKeys, parseOverrides, readConfigFile, resolveConfig } from "./config.ts";
 import { RESULTS_FILE, runPlan } from "./runner.ts";
-import { describeShard, planUnits, shardLoads } from "./unit_plan.ts";
+import { caseUnitIds, describeShard, planUnits, shardLoads } from "./unit_plan.ts";
 import { parseBaseSeed, parseSeedsOption, planSeeds } from "./seeds.ts";
 import { lockOutDir, releaseAllLocksSync } from "./out_lock.ts";
 import { StagedDir } from "../reports/staged_dir.ts";
@@ -277,6 +277,12 @@ async function listShardPlan(
     }));
     const out = {
       profile,
+      cases: plan.cases.map((p) => ({
+        id: p.case.id,
+        units: new Set(caseUnitIds(p)).size,
+        judgedIn: p.shard === null ? "merge" : `${p.shard}/${n}`,
+        ...(p.error ? { error: p.error } : {}),
+      })),
       shards,
       units: plan.units.length,
       meanSeconds: Number(mean.toFixed(3)),

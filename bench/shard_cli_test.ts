@@ -4,6 +4,7 @@ import { runCli, runMain, smokeRunArgs } from "./_cli_test_util.ts";
 import { ALL_CASES } from "./registry.ts";
 
 interface ShardPlanJson {
+  cases: { id: string; units: number; judgedIn: string }[];
   shards: {
     shard: string;
     estimatedSeconds: number;
@@ -25,7 +26,15 @@ Deno.test("list --shard-plan n: every unit of the quick profile in exactly one o
   const labels = plan.shards.flatMap((s) => s.units.map((u) => u.unit));
   assert.equal(labels.length, plan.units);
   assert.equal(new Set(labels).size, labels.length, "no unit twice");
-  for (const c of ALL_CASES) assert.ok(labels.some((l) => l.startsWith(`${c.id}/`)), c.id);
+  // every case is planned: judged in one shard, or by merge; its units are somewhere
+  assert.deepEqual(plan.cases.map((c) => c.id), ALL_CASES.map((c) => c.id));
+  for (const c of plan.cases) {
+    assert.match(c.judgedIn, /^([1-5]\/5|merge)$/, c.id);
+    assert.ok(c.units > 0, c.id);
+    if (c.judgedIn !== "merge") {
+      assert.ok(plan.shards[Number(c.judgedIn[0]) - 1].judges.includes(c.id), c.id);
+    }
+  }
   for (const s of plan.shards) {
     const sum = s.units.reduce((a, u) => a + u.estimatedSeconds, 0);
     assert.ok(Math.abs(sum - s.estimatedSeconds) < 0.01, s.shard);
