@@ -306,9 +306,14 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
   const provenance = await collectProvenance(opts.backend, choice, opts.command, opts.packs);
   const now = new Date().toISOString();
   const memo = new Map<string, Outcome>();
+  // a shard keeps the cases it judges (a plan that changed may have moved the others)
+  const elsewhere = new Set(units.cases.filter((p) => p.shard !== shard).map((p) => p.case.id));
   const results: Results = previous
     ? {
       ...previous,
+      cases: Object.fromEntries(
+        Object.entries(previous.cases).filter(([id]) => !elsewhere.has(id)),
+      ),
       plan,
       provenance,
       updatedAt: now,
