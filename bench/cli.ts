@@ -523,7 +523,7 @@ export async function main(args: string[]): Promise<number> {
       case "run":
       case "reproduce":
         return await withInterrupt(
-          "finished cases are saved, continue with --resume",
+          "finished cases and work units are saved, continue with --resume",
           (signal) => cmdRun(rest, cmd, signal),
         );
       case "report":
