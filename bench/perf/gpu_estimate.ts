@@ -144,6 +144,18 @@ export function estimateCumBefore(spec: GpuSpec, profile: GpuProfile, b: CumShap
   };
 }
 
+/** The discrete-class kernel with one dispatch series per step-size set (one work unit each). */
+export function estimateCumPerSet(spec: GpuSpec, profile: GpuProfile, b: CumShape): KernelEstimate {
+  const one = estimateCum(spec, profile, { ...b, runs: b.runs / b.sets, sets: 1 });
+  return {
+    ...one,
+    shape: `${b.sets} set(s) one after another: ${one.shape}`,
+    launches: one.launches * b.sets,
+    dispatches: one.dispatches * b.sets,
+    seconds: one.seconds * b.sets,
+  };
+}
+
 /** A mem kernel-sum call: `sets` of `sizes` points in d dimensions. */
 export interface MemShape {
   d: number;
@@ -267,17 +279,18 @@ export function memFullCalls(): { d: number; calls: number; shape: MemShape }[] 
   const cfg = resolveConfig(c, "full", {}) as {
     dims: number[];
     ratios: number[];
-    trials: number;
+    seeds: number;
     originalSize: number;
   };
+  const trials = cfg.seeds;
   return cfg.dims.map((d) => {
     const ns = cfg.ratios.map((r) => Math.max(2, Math.round(r * d)));
     const N = cfg.originalSize;
     // bench/mem/_experiment.ts: trials per call = ⌊2e9 / pair-dimensions of one trial⌋
     const perTrial = (N * N * d + ns.reduce((s, n) => s + n * n * d, 0)) / 2;
     const chunk = Math.max(1, Math.floor(2e9 / perTrial));
-    const sizes = Array.from({ length: Math.min(chunk, cfg.trials) }, () => [N, ...ns]).flat();
-    return { d, calls: Math.ceil(cfg.trials / chunk), shape: { d, sizes } };
+    const sizes = Array.from({ length: Math.min(chunk, trials) }, () => [N, ...ns]).flat();
+    return { d, calls: Math.ceil(trials / chunk), shape: { d, sizes } };
   });
 }
 
@@ -308,7 +321,8 @@ export function estimateReport(spec: GpuSpec): string {
     { d: 64, K: 1, runs: 512, cap: 50 * 64 ** 3, sets: 4 },
   ];
   for (const b of big) {
-    kernels.push(row(estimateCum(spec, profile, b)));
+    kernels.push(row(estimateCumPerSet(spec, profile, b)));
+    kernels.push(row({ ...estimateCum(spec, profile, b), note: "step-size sets merged" }));
     kernels.push(row(estimateCumBefore(spec, profile, b)));
   }
   const mem100 = memFullCalls().find((c) => c.d === 100)!;
@@ -317,9 +331,16 @@ export function estimateReport(spec: GpuSpec): string {
   const cases: string[] = [];
   for (const id of ["cum.pairwise-linear", "cum.correlated-linear", "cum.quartic-cubic"]) {
     const shapes = cumFullShapes(id);
-    const now = shapes.reduce((s, b) => s + estimateCum(spec, profile, b).seconds, 0);
-    const before = shapes.reduce((s, b) => s + estimateCumBefore(spec, profile, b).seconds, 0);
-    cases.push(`| ${id} | ${shapes.length} dispatch series | ${fmtS(now)} | ${fmtS(before)} |`);
+    const sum = (f: (b: CumShape) => KernelEstimate) =>
+      fmtS(shapes.reduce((s, b) => s + f(b).seconds, 0));
+    const series = shapes.reduce((s, b) => s + b.sets, 0);
+    cases.push(
+      `| ${id} | ${series} dispatch series (${shapes.length} merged) | ${
+        sum((b) => estimateCumPerSet(spec, profile, b))
+      } | ${sum((b) => estimateCum(spec, profile, b))} | ${
+        sum((b) => estimateCumBefore(spec, profile, b))
+      } |`,
+    );
   }
   const mem = memFullCalls();
   const memNow = mem.reduce(
@@ -333,7 +354,7 @@ export function estimateReport(spec: GpuSpec): string {
   cases.push(
     `| mem.transition (kernel sums only) | ${mem.reduce((s, c) => s + c.calls, 0)} calls | ${
       fmtS(memNow)
-    } | ${fmtS(memBefore)} |`,
+    } | (as now) | ${fmtS(memBefore)} |`,
   );
   return [
     `# Analytic estimate: the WebGPU kernels on ${spec.name}`,
@@ -367,8 +388,9 @@ export function estimateReport(spec: GpuSpec): string {
     "",
     "## Per kernel, at full-profile shapes",
     "",
-    "cum: pairwise-linear's largest d (2048: 3 step sizes × 128 seeds in one dispatch series, " +
-    "cap 50·d) and quartic-cubic's (d = 64: 4 × 128, cap 50·d³); mem: one kernel-sum call of " +
+    "cum: pairwise-linear's largest d (2048: 3 step sizes × 128 seeds, cap 50·d) and " +
+    "quartic-cubic's (d = 64: 4 × 128, cap 50·d³), each as the work units run it (one dispatch " +
+    "series per step-size set), with the sets merged, and as before; mem: one kernel-sum call of " +
     "mem.transition at d = 100 (one trial: N = 10⁴ and 11 training sets).",
     "",
     head,
@@ -378,11 +400,12 @@ export function estimateReport(spec: GpuSpec): string {
     "",
     "Not counted: host work (mem's fits and the packing and centring of its sets in JS), shader " +
     "compilation, and the readback that ends every call (one per cum dispatch series, one per mem " +
-    'call). "Now" merges the step-size sets of one shape into one dispatch series ' +
-    "(`runSgdGpuBatches`, as `bench/cum/_experiment.ts` does on WebGPU).",
+    "call). The cum cases' work units hold one step-size set each (`bench/cum/_units.ts`), so " +
+    "they run one dispatch series per set; `runSgdGpuBatches` would run the sets of one shape " +
+    "as one, for units that held them together.",
     "",
-    "| case | launches | now (discrete-class kernels) | before (thread-per-run / blocked, llvmpipe's loop budget) |",
-    "|---|---|---|---|",
+    "| case | launches | now (discrete-class kernels, one series per set) | step-size sets merged | before (thread-per-run / blocked, llvmpipe's loop budget) |",
+    "|---|---|---|---|---|",
     ...cases,
     "",
   ].join("\n");

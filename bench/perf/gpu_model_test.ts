@@ -109,6 +109,6 @@ Deno.test("H100 estimate: the discrete-class kernels fill the device and beat th
   assert.match(blocked.note, /spills/);
   const md = estimateReport(H100_SXM);
   assert.match(md, /^# Analytic estimate/);
-  assert.equal(md.split("\n").filter((l) => l.startsWith("| cum pSGD")).length, 4);
+  assert.equal(md.split("\n").filter((l) => l.startsWith("| cum pSGD")).length, 6);
   assert.ok(!/NaN|Infinity|undefined/.test(md));
 });
