@@ -58,6 +58,11 @@ export class WasmArena {
     return new Float32Array(this.#memory.buffer, at, n);
   }
 
+  /** A view of `n` u32 at byte offset `at` (valid until the next allocation). */
+  u32(at: number, n: number): Uint32Array {
+    return new Uint32Array(this.#memory.buffer, at, n);
+  }
+
   /** A view of `n` f64 at byte offset `at` (valid until the next allocation). */
   f64(at: number, n: number): Float64Array {
     return new Float64Array(this.#memory.buffer, at, n);
