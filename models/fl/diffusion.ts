@@ -89,6 +89,13 @@ export function diffusionLossGrad(
   const G = k.innerProducts(W, W, m, m, d); // = gram(W, m, d), bit for bit
   const coef = new Float64Array(m * R); // ∂L/∂P[r, j] = ω_j α g_r
   const H = new Float64Array(m * m);
+  const grad = new Float64Array(m * d);
+  if (k.diffusionTerms) {
+    const loss = k.diffusionTerms(P, G, weights, coef, H, m, R, d, alpha, beta);
+    k.addRowCombinations(grad, coef, X, m, R, d);
+    k.addRowCombinations(grad, H, W, m, m, d, 2);
+    return { loss, grad, P };
+  }
   const u = new Float64Array(m), A = new Float64Array(m), GA = new Float64Array(m);
   const Q = new Float64Array(m);
   let loss = 0;
@@ -125,7 +132,6 @@ export function diffusionLossGrad(
   let wsum = 0;
   for (let j = 0; j < R; j++) wsum += weights[j];
   for (let i = 0; i < m * m; i++) H[i] += wsum * (6 * b2 * b2 / m) * G[i] * G[i];
-  const grad = new Float64Array(m * d);
   k.addRowCombinations(grad, coef, X, m, R, d);
   k.addRowCombinations(grad, H, W, m, m, d, 2);
   return { loss, grad, P };

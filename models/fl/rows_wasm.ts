@@ -45,17 +45,46 @@ export function addRowCombinationsWasm(
   out.set(arena.f64(op, M * d));
 }
 
+/**
+ * The m × m × R terms of the diffusion loss in WebAssembly (see `diffusionLossGrad`): fills
+ * `coef` (m × R) and adds to `H` (m × m) and returns the loss, the same bits as the JS loop.
+ */
+export function diffusionTermsWasm(
+  P: Float64Array,
+  G: Float64Array,
+  weights: Float64Array,
+  coef: Float64Array,
+  H: Float64Array,
+  m: number,
+  R: number,
+  d: number,
+  alpha: number,
+  beta: number,
+): number {
+  arena.reset();
+  const pp = arena.put(P.subarray(0, m * R)), gp = arena.put(G.subarray(0, m * m));
+  const wp = arena.put(weights.subarray(0, R)), cp = arena.alloc(8 * m * R);
+  const hp = arena.put(H.subarray(0, m * m)), sp = arena.alloc(rows.diffusionScratch(m));
+  const loss = rows.diffusionTerms(pp, gp, wp, cp, hp, sp, m, R, d, alpha, beta);
+  coef.set(arena.f64(cp, m * R));
+  H.set(arena.f64(hp, m * m));
+  return loss;
+}
+
 /** The row kernels a loss-and-gradient evaluation uses. */
 export interface RowKernels {
   innerProducts: typeof innerProducts;
   addRowCombinations: typeof addRowCombinations;
+  /** The diffusion loss's m × m × R terms, or null for the JS loop of `diffusion.ts`. */
+  diffusionTerms: typeof diffusionTermsWasm | null;
 }
 
 /** The plain-JS kernels of `batch.ts` (the reference). */
-export const JS_ROWS: RowKernels = { innerProducts, addRowCombinations };
+export const JS_ROWS: RowKernels = { innerProducts, addRowCombinations, diffusionTerms: null };
 
 /** The WebAssembly SIMD kernels (the same bits, the default). */
 export const WASM_ROWS: RowKernels = {
   innerProducts: innerProductsWasm,
   addRowCombinations: addRowCombinationsWasm,
+  diffusionTerms: diffusionTermsWasm,
 };

@@ -132,3 +132,125 @@ export function addRowCombinations(
     }
   }
 }
+
+@inline function splat(x: f64): v128 {
+  return f64x2.splat(x);
+}
+
+@inline function lane0(v: v128): f64 {
+  return f64x2.extract_lane(v, 0);
+}
+
+@inline function lane1(v: v128): f64 {
+  return f64x2.extract_lane(v, 1);
+}
+
+/** Scratch bytes {@link diffusionTerms} needs for m neurons. */
+export function diffusionScratch(m: i32): usize {
+  return <usize>(4 * m) * 16;
+}
+
+/**
+ * The m × m × R part of Paper A's diffusion loss and gradient (`diffusionLossGrad` in
+ * models/fl/diffusion.ts, same operations in the same order), given P = W Xᵀ (m × R) and
+ * G = W Wᵀ (m × m): writes coef (m × R, ∂L/∂P) and H (m × m, zeroed by the caller) and
+ * returns the loss. Two rows j, j+1 of X per pass (one per lane); H and the loss take the two
+ * lanes' terms in row order. Scratch: {@link diffusionScratch} bytes, 16-aligned.
+ */
+export function diffusionTerms(
+  P: usize, G: usize, weights: usize, coef: usize, H: usize, scratch: usize,
+  m: i32, R: i32, d: i32, alpha: f64, beta: f64,
+): f64 {
+  const u = scratch, A = u + (<usize>m << 4), GA = A + (<usize>m << 4), Q = GA + (<usize>m << 4);
+  const b2 = beta * beta, sm = Math.sqrt(<f64>m), fm = <f64>m;
+  const c2 = 2 * b2 * b2, c4 = 4 * b2, cb = 4 * beta / sm, c8 = 8 * b2, k4 = 4 / fm;
+  const k8 = 8 * b2 / fm, k2 = 2 * b2 / fm;
+  const va = splat(alpha), vb2 = splat(b2);
+  let loss: f64 = 0;
+  for (let j = 0; j < R; j += 2) {
+    const two = j + 1 < R;
+    const j1 = two ? j + 1 : j;
+    const w0 = load<f64>(weights + (<usize>j << 3)), w1 = load<f64>(weights + (<usize>j1 << 3));
+    for (let r = 0; r < m; r++) {
+      const p = f64x2.replace_lane(
+        splat(load<f64>(P + (<usize>(r * R + j) << 3))),
+        1,
+        load<f64>(P + (<usize>(r * R + j1) << 3)),
+      );
+      const ur = f64x2.mul(va, p);
+      v128.store(u + (<usize>r << 4), ur);
+      const grr = splat(load<f64>(G + (<usize>(r * m + r) << 3)));
+      v128.store(A + (<usize>r << 4), f64x2.add(f64x2.mul(ur, ur), f64x2.mul(vb2, grr)));
+    }
+    let t = splat(0), lin = splat(0);
+    for (let r = 0; r < m; r++) {
+      let ga = splat(0), qq = splat(0);
+      const gr = G + (<usize>(r * m) << 3);
+      for (let q = 0; q < m; q++) {
+        const gs = load<f64>(gr + (<usize>q << 3));
+        const g = splat(gs);
+        ga = f64x2.add(ga, f64x2.mul(g, v128.load(A + (<usize>q << 4))));
+        qq = f64x2.add(qq, f64x2.mul(splat(gs * gs), v128.load(u + (<usize>q << 4))));
+        t = f64x2.add(t, splat(gs * (c2 * gs * gs)));
+      }
+      v128.store(GA + (<usize>r << 4), ga);
+      v128.store(Q + (<usize>r << 4), qq);
+      const ur = v128.load(u + (<usize>r << 4));
+      t = f64x2.add(
+        t,
+        f64x2.add(
+          f64x2.mul(v128.load(A + (<usize>r << 4)), ga),
+          f64x2.mul(f64x2.mul(splat(c4), ur), qq),
+        ),
+      );
+      lin = f64x2.add(lin, f64x2.mul(ur, splat(load<f64>(gr + (<usize>r << 3)))));
+    }
+    loss += w0 * (lane0(t) / fm - cb * lane0(lin) + <f64>d);
+    if (two) loss += w1 * (lane1(t) / fm - cb * lane1(lin) + <f64>d);
+    for (let r = 0; r < m; r++) {
+      const gr = G + (<usize>(r * m) << 3);
+      const grr = load<f64>(gr + (<usize>r << 3));
+      const ur = v128.load(u + (<usize>r << 4)), ar = v128.load(A + (<usize>r << 4));
+      const gar = v128.load(GA + (<usize>r << 4)), qr = v128.load(Q + (<usize>r << 4));
+      const gv = f64x2.sub(
+        f64x2.add(f64x2.mul(f64x2.mul(splat(k4), gar), ur), f64x2.mul(splat(k8), qr)),
+        splat(cb * grr),
+      );
+      store<f64>(coef + (<usize>(r * R + j) << 3), w0 * alpha * lane0(gv));
+      if (two) store<f64>(coef + (<usize>(r * R + j1) << 3), w1 * alpha * lane1(gv));
+      const c8u = f64x2.mul(splat(c8), ur);
+      let innerRR: f64 = 0;
+      const hr = H + (<usize>(r * m) << 3);
+      for (let q = 0; q < m; q++) {
+        const inner = f64x2.add(
+          f64x2.mul(ar, v128.load(A + (<usize>q << 4))),
+          f64x2.mul(
+            f64x2.mul(c8u, v128.load(u + (<usize>q << 4))),
+            splat(load<f64>(gr + (<usize>q << 3))),
+          ),
+        );
+        const hp = hr + (<usize>q << 3);
+        let h = load<f64>(hp) + w0 * lane0(inner) / fm;
+        if (two && q != r) h += w1 * lane1(inner) / fm; // (r, r): after row j's diagonal term
+        store<f64>(hp, h);
+        if (q == r) innerRR = lane1(inner);
+      }
+      const diag = f64x2.sub(f64x2.mul(splat(k2), gar), f64x2.mul(splat(cb), ur));
+      const dp = hr + (<usize>r << 3);
+      let h = load<f64>(dp) + w0 * lane0(diag);
+      if (two) {
+        h += w1 * innerRR / fm;
+        h += w1 * lane1(diag);
+      }
+      store<f64>(dp, h);
+    }
+  }
+  let wsum: f64 = 0;
+  for (let j = 0; j < R; j++) wsum += load<f64>(weights + (<usize>j << 3));
+  const k6 = wsum * (6 * b2 * b2 / fm);
+  for (let i = 0; i < m * m; i++) {
+    const g = load<f64>(G + (<usize>i << 3));
+    store<f64>(H + (<usize>i << 3), load<f64>(H + (<usize>i << 3)) + k6 * g * g);
+  }
+  return loss;
+}
