@@ -1,14 +1,15 @@
 /**
  * Defects a reader would see in a chart, found by compiling and laying it out headless:
- * NaN/undefined/null in any title or text, an axis without a title, and text marks whose boxes
- * overlap (labels drawn over each other).
+ * NaN/undefined/null in any title or text, an axis without a title, text marks whose boxes
+ * overlap (labels drawn over each other), and a measured-vs-predicted chart whose legend lacks
+ * an entry for the measured values, the prediction or a tolerance band.
  * @module
  */
 import { loadVega } from "../deps.ts";
 
 /** One defect of a chart. */
 export interface ChartDefect {
-  kind: "bad text" | "untitled axis" | "overlapping text";
+  kind: "bad text" | "untitled axis" | "overlapping text" | "missing legend entry";
   detail: string;
 }
 
@@ -62,6 +63,69 @@ function untitledAxes(vgSpec: unknown): number {
   return n;
 }
 
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === "object" && !Array.isArray(v);
+const markType = (l: Obj) => (isObj(l.mark) ? l.mark.type : l.mark);
+const firstValue = (l: Obj): Obj | undefined => {
+  const vals = isObj(l.data) ? l.data.values : undefined;
+  return Array.isArray(vals) && isObj(vals[0]) ? vals[0] : undefined;
+};
+
+/**
+ * The legend entries each measured-vs-predicted layered chart in `spec` must have (the layout
+ * of `measuredVsPredicted`: a stroke dash keyed by `source`, whose scale's domain is `measured`
+ * and the predictions' labels): the measured values, each prediction and each tolerance band
+ * (a `rect` layer spanning x→x2 or y→y2, its `label`; `null` for a band without one).
+ */
+export function requiredLegendEntries(spec: unknown): { title: string; need: (string | null)[] }[] {
+  const out: { title: string; need: (string | null)[] }[] = [];
+  const stack = [spec];
+  while (stack.length) {
+    const v = stack.pop();
+    if (Array.isArray(v)) stack.push(...v);
+    if (!isObj(v)) continue;
+    for (const [k, x] of Object.entries(v)) if (k !== "data" && k !== "datasets") stack.push(x);
+    if (!Array.isArray(v.layer)) continue;
+    const layers = v.layer.filter(isObj);
+    // the stroke-dash key of the builder: its scale's domain is measured, then the predictions
+    const keys = layers.flatMap((l) => {
+      const dash = isObj(l.encoding) ? l.encoding.strokeDash : undefined;
+      const domain = isObj(dash) && dash.field === "source" && isObj(dash.scale)
+        ? dash.scale.domain
+        : undefined;
+      return Array.isArray(domain) ? domain.map(String) : [];
+    });
+    if (!keys.includes("measured")) continue;
+    const need: (string | null)[] = ["measured"];
+    for (const k of keys) if (!need.includes(k)) need.push(k);
+    for (const l of layers) {
+      const enc = isObj(l.encoding) ? l.encoding : {};
+      if (markType(l) === "rect" && (enc.x2 || enc.y2)) {
+        const label = firstValue(l)?.label;
+        need.push(typeof label === "string" ? label : null);
+      }
+    }
+    const t = v.title;
+    out.push({ title: typeof t === "string" ? t : isObj(t) ? String(t.text) : "", need });
+  }
+  return out;
+}
+
+function legendLabels(root: SceneItem): Set<string> {
+  const out = new Set<string>();
+  const stack = [root];
+  while (stack.length) {
+    const it = stack.pop()!;
+    if (it.marktype === "text" && it.role === "legend-label") {
+      for (const t of it.items ?? []) {
+        out.add(Array.isArray(t.text) ? t.text.join(" ") : String(t.text ?? ""));
+      }
+    }
+    stack.push(...(it.items ?? []));
+  }
+  return out;
+}
+
 function textItems(root: SceneItem): { text: string; b: NonNullable<SceneItem["bounds"]> }[] {
   const out: { text: string; b: NonNullable<SceneItem["bounds"]> }[] = [];
   // bounds are local to each group: carry the groups' offsets down to page coordinates
@@ -105,6 +169,19 @@ export async function lintChart(spec: Record<string, unknown>): Promise<ChartDef
   try {
     await view.runAsync();
     const scene = view.scenegraph() as unknown as { root: SceneItem };
+    const labels = legendLabels(scene.root);
+    for (const { title, need } of requiredLegendEntries(spec)) {
+      for (const n of need) {
+        if (n === null || !labels.has(n)) {
+          defects.push({
+            kind: "missing legend entry",
+            detail: `${
+              n === null ? "a tolerance band without a label" : `"${n}"`
+            } (chart "${title}")`,
+          });
+        }
+      }
+    }
     const texts = textItems(scene.root);
     for (const t of texts) {
       if (BAD.test(t.text)) defects.push({ kind: "bad text", detail: `text mark "${t.text}"` });

@@ -58,40 +58,72 @@ function axisEncoding(a: AxisSpec, extra: Record<string, unknown> = {}) {
   return { field: a.field, type: "quantitative", title: a.title, scale, ...extra };
 }
 
+/** The colour of tolerance bands. */
+export const BAND_COLOR = "#2a9d8f";
+
+/**
+ * The measured/prediction key: grey strokes (solid, dashed) rather than the measured layer's
+ * black dots, labels never cut.
+ */
+const SOURCE_LEGEND: Spec = {
+  title: null,
+  symbolType: "stroke",
+  symbolStrokeWidth: 2,
+  symbolStrokeColor: "#444",
+  labelLimit: 0,
+  // the measured layer's filled points would otherwise draw the key as black dots
+  encode: {
+    symbols: {
+      update: {
+        stroke: { value: "#444" },
+        fill: { value: "transparent" },
+        strokeWidth: { value: 2 },
+      },
+    },
+  },
+};
+
+/** A shaded tolerance band on `axis`, with a legend entry of its own (its label). */
+function bandLayer(axis: "x" | "y", b: { lo: number; hi: number; label: string }): Spec {
+  return {
+    data: { values: [{ lo: b.lo, hi: b.hi, label: b.label }] },
+    mark: { type: "rect", opacity: 0.12 },
+    encoding: {
+      [axis]: { field: "lo", type: "quantitative" },
+      [`${axis}2`]: { field: "hi" },
+      fill: {
+        field: "label",
+        type: "nominal",
+        scale: { range: [BAND_COLOR] },
+        legend: { title: null, symbolType: "square", symbolOpacity: 0.3, labelLimit: 0 },
+      },
+      tooltip: [{ field: "label", type: "nominal" }],
+    },
+  };
+}
+
 /**
  * A layered chart: measured series with error bars, the prediction dashed, optional reference
- * rules and tolerance bands. The legend tells measured from predicted (`source`).
+ * rules and tolerance bands. The legend has an entry for the measured values, the prediction
+ * and each tolerance band (and the series, if any), labels never cut.
  */
 export function measuredVsPredicted(o: MeasuredVsPredicted): Spec {
   const colorEnc = o.series
-    ? { color: { field: o.series.field, type: o.series.type ?? "nominal", title: o.series.title } }
+    ? {
+      color: {
+        field: o.series.field,
+        type: o.series.type ?? "nominal",
+        title: o.series.title,
+        legend: { labelLimit: 0 },
+      },
+    }
     : {};
   const x = axisEncoding(o.x);
   const y = axisEncoding(o.y);
   const layers: Spec[] = [];
   const tag = (rows: Row[], source: string) => rows.map((r) => ({ ...r, source }));
-  if (o.yBand) {
-    layers.push({
-      data: { values: [{ lo: o.yBand.lo, hi: o.yBand.hi, label: o.yBand.label }] },
-      mark: { type: "rect", opacity: 0.12, color: "#2a9d8f" },
-      encoding: {
-        y: { field: "lo", type: "quantitative" },
-        y2: { field: "hi" },
-        tooltip: [{ field: "label", type: "nominal" }],
-      },
-    });
-  }
-  if (o.xBand) {
-    layers.push({
-      data: { values: [{ lo: o.xBand.lo, hi: o.xBand.hi, label: o.xBand.label }] },
-      mark: { type: "rect", opacity: 0.12, color: "#2a9d8f" },
-      encoding: {
-        x: { field: "lo", type: "quantitative" },
-        x2: { field: "hi" },
-        tooltip: [{ field: "label", type: "nominal" }],
-      },
-    });
-  }
+  if (o.yBand) layers.push(bandLayer("y", o.yBand));
+  if (o.xBand) layers.push(bandLayer("x", o.xBand));
   const measured = tag(o.measured, "measured");
   const band = o.ci && o.ciStyle === "band";
   if (band && o.ci) {
@@ -124,6 +156,7 @@ export function measuredVsPredicted(o: MeasuredVsPredicted): Spec {
         scale: o.predicted?.length
           ? { domain: ["measured", o.predictedLabel ?? "predicted"], range: [[1, 0], [6, 4]] }
           : { domain: ["measured"], range: [[1, 0]] },
+        legend: SOURCE_LEGEND,
       },
       tooltip: Object.keys(o.measured[0] ?? {}).map((f) => ({ field: f })),
     },

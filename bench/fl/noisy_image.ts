@@ -10,7 +10,6 @@ import { defineCase } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
 import { combineStatuses, type Estimate, mean, meanCI } from "../../reports/stats.ts";
 import { concat, measuredVsPredicted, type Row } from "../../reports/charts.ts";
-import { withFullLegends } from "../../reports/chart_legends.ts";
 import type { Check } from "../../reports/schema.ts";
 import { anyNumber } from "../../reports/measurement_codec.ts";
 import { type NoisyImageMeasurement, runNoisyImage } from "./_noisy_image_experiment.ts";
@@ -381,7 +380,7 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
           }
         }
       }
-      const finalSpec = withFullLegends(measuredVsPredicted({
+      const finalSpec = measuredVsPredicted({
         title: `S/N ${when}`,
         x: { field: "nSnr2", title: "n·SNR²", log: true },
         y: { field: "ratio", title: "S/N", log: true },
@@ -390,7 +389,7 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
         series: { field: "setting", title: "variant, model" },
         yBand: { lo: 0.1, hi: 10, label: "diffusion: S/N within [0.1, 10]; classifier: outside" },
         pointsOnly: false,
-      }));
+      });
       const specs = c.variants.map((variant) => {
         const tr: Row[] = [];
         for (const s of c.nSnr2) {
@@ -413,7 +412,7 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
             });
           }
         }
-        return withFullLegends(measuredVsPredicted({
+        return measuredVsPredicted({
           title: `${variant}: S/N over training`,
           x: { field: "step", title: "fraction of training steps" },
           y: { field: "ratio", title: "S/N", log: true },
@@ -421,7 +420,7 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
           ci: { lo: "lo", hi: "hi" },
           series: { field: "series", title: "model, setting" },
           yBand: { lo: 0.1, hi: 10, label: "[0.1, 10]" },
-        }));
+        });
       });
       return [
         {
