@@ -1,0 +1,48 @@
+/**
+ * Screenshots of pages in headless Chromium, offline, for a person to look at:
+ * `deno run -A scripts/screenshots.ts <out dir> <name>=<page.html> ...`. For each page it
+ * scrolls through every chart (charts are drawn as they scroll into view), then writes
+ * `<name>.png` (the whole page) and `<name>-chart-<k>.png` (each chart figure), and prints the
+ * console errors and failed requests the page produced.
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { chromiumOrWarn, launchChromium } from "../reports/chromium.ts";
+
+const [out, ...pages] = Deno.args;
+if (!out || !pages.length) {
+  console.error("usage: screenshots.ts <out dir> <name>=<page.html> ...");
+  Deno.exit(2);
+}
+if (!(await chromiumOrWarn("screenshots"))) Deno.exit(1);
+await Deno.mkdir(out, { recursive: true });
+const { context, close } = await launchChromium();
+try {
+  for (const arg of pages) {
+    const [name, file] = arg.includes("=") ? arg.split("=", 2) : [arg.replace(/\W+/g, "_"), arg];
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
+    await page.goto(`file://${resolve(file)}`, { waitUntil: "load" });
+    const figures = page.locator("figure.chart");
+    const n = await figures.count();
+    for (let k = 0; k < n; k++) {
+      const f = figures.nth(k);
+      await f.scrollIntoViewIfNeeded();
+      // an interactive chart is drawn when it comes into view; a static one is an image
+      await f.locator("svg, img, canvas").first().waitFor({ timeout: 30_000 }).catch(() =>
+        problems.push(`chart ${k + 1}: nothing drawn within 30 s`)
+      );
+      await f.screenshot({ path: join(out, `${name}-chart-${String(k + 1).padStart(2, "0")}.png`) });
+    }
+    await page.evaluate(() => globalThis.scrollTo(0, 0));
+    await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+    console.log(`${name}: ${n} chart(s)${problems.length ? "" : ", no console error"}`);
+    for (const p of problems) console.log(`  ${p}`);
+    await page.close();
+  }
+} finally {
+  await close();
+}
