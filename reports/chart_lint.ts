@@ -1,15 +1,23 @@
 /**
  * Defects a reader would see in a chart, found by compiling and laying it out headless:
  * NaN/undefined/null in any title or text, an axis without a title, text marks whose boxes
- * overlap (labels drawn over each other), and a measured-vs-predicted chart whose legend lacks
- * an entry for the measured values, the prediction or a tolerance band.
+ * overlap (labels drawn over each other), marks that cannot be drawn (a non-finite position,
+ * e.g. a value ≤ 0 on a log scale), marks drawn outside their plot (over the axes and titles),
+ * and a measured-vs-predicted chart whose legend lacks an
+ * entry for the measured values, the prediction or a tolerance band.
  * @module
  */
 import { loadVega } from "../deps.ts";
 
 /** One defect of a chart. */
 export interface ChartDefect {
-  kind: "bad text" | "untitled axis" | "overlapping text" | "missing legend entry";
+  kind:
+    | "bad text"
+    | "untitled axis"
+    | "overlapping text"
+    | "missing legend entry"
+    | "undrawable mark"
+    | "drawn outside the plot";
   detail: string;
 }
 
@@ -126,18 +134,91 @@ function legendLabels(root: SceneItem): Set<string> {
   return out;
 }
 
-function textItems(root: SceneItem): { text: string; b: NonNullable<SceneItem["bounds"]> }[] {
-  const out: { text: string; b: NonNullable<SceneItem["bounds"]> }[] = [];
+const GEOMETRY = ["x", "y", "x2", "y2", "width", "height"] as const;
+
+/** Per mark (by role and type), how many of its items have a non-finite position or size. */
+function undrawable(root: SceneItem): Map<string, number> {
+  const out = new Map<string, number>();
+  const stack = [root];
+  while (stack.length) {
+    const it = stack.pop()!;
+    if (it.role && it.marktype && it.marktype !== "group") {
+      for (const t of it.items ?? []) {
+        const g = t as Record<string, unknown>;
+        if (GEOMETRY.some((k) => typeof g[k] === "number" && !Number.isFinite(g[k]))) {
+          const key = `${it.marktype} (${it.role})`;
+          out.set(key, (out.get(key) ?? 0) + 1);
+        }
+      }
+    }
+    stack.push(...(it.items ?? []));
+  }
+  return out;
+}
+
+/** The text a reader reads: text marks, axis labels and titles, legend labels and titles. */
+const TEXT_ROLES: ReadonlySet<string> = new Set([
+  "mark",
+  "axis-label",
+  "axis-title",
+  "legend-label",
+  "legend-title",
+  "title-text",
+  "title-subtitle",
+]);
+
+/** How far (px) a mark may reach past its plot: half a stroke, an error bar's tick. */
+const OUTSIDE_SLACK = 3;
+
+const BY_POSITION: ReadonlySet<string> = new Set(["symbol", "line", "area", "trail"]);
+
+/** Per mark type, how many items reach past the plot (the group) they are drawn in. */
+function outsidePlot(root: SceneItem): Map<string, number> {
+  const out = new Map<string, number>();
+  const stack: { it: SceneItem; w: number; h: number }[] = [{ it: root, w: Infinity, h: Infinity }];
+  while (stack.length) {
+    const { it, w, h } = stack.pop()!;
+    const isMark = it.role === "mark" && it.marktype !== "group" && it.marktype !== "text";
+    for (const c of it.items ?? []) {
+      const g = c as SceneItem & { width?: number; height?: number };
+      if (isMark && c.bounds && Number.isFinite(w) && Number.isFinite(h)) {
+        // a point or a line's vertex counts by its position (one at the domain's end reaches
+        // past by its radius or half its stroke)
+        const p = c as SceneItem & { x?: number; y?: number };
+        const b = BY_POSITION.has(it.marktype ?? "")
+          ? { x1: p.x ?? 0, y1: p.y ?? 0, x2: p.x ?? 0, y2: p.y ?? 0 }
+          : c.bounds;
+        const past = Math.max(-b.x1, -b.y1, b.x2 - w, b.y2 - h);
+        if (past > OUTSIDE_SLACK && Number.isFinite(past)) {
+          out.set(it.marktype!, (out.get(it.marktype!) ?? 0) + 1);
+        }
+      }
+      // a group item is a plot (or a legend, axis, title): its children are drawn in its frame
+      const inner = it.marktype === "group" && (g.width ?? 0) > 0 && (g.height ?? 0) > 0;
+      stack.push({ it: c, w: inner ? g.width! : w, h: inner ? g.height! : h });
+    }
+  }
+  return out;
+}
+
+type TextItem = { text: string; role: string; b: NonNullable<SceneItem["bounds"]> };
+
+function textItems(root: SceneItem): TextItem[] {
+  const out: TextItem[] = [];
   // bounds are local to each group: carry the groups' offsets down to page coordinates
   const stack: { it: SceneItem; dx: number; dy: number }[] = [{ it: root, dx: 0, dy: 0 }];
   while (stack.length) {
     const { it, dx, dy } = stack.pop()!;
-    if (it.marktype === "text" && it.role === "mark") {
+    if (it.marktype === "text" && TEXT_ROLES.has(it.role ?? "")) {
       for (const t of it.items ?? []) {
         const text = Array.isArray(t.text) ? t.text.join(" ") : String(t.text ?? "");
         if (text.trim() && t.bounds && (t.opacity ?? 1) > 0) {
           const b = t.bounds;
-          out.push({ text, b: { x1: b.x1 + dx, x2: b.x2 + dx, y1: b.y1 + dy, y2: b.y2 + dy } });
+          out.push({
+            text,
+            role: it.role ?? "",
+            b: { x1: b.x1 + dx, x2: b.x2 + dx, y1: b.y1 + dy, y2: b.y2 + dy },
+          });
         }
       }
     }
@@ -169,6 +250,18 @@ export async function lintChart(spec: Record<string, unknown>): Promise<ChartDef
   try {
     await view.runAsync();
     const scene = view.scenegraph() as unknown as { root: SceneItem };
+    for (const [mark, n] of undrawable(scene.root)) {
+      defects.push({
+        kind: "undrawable mark",
+        detail: `${n} ${mark} item(s) at a non-finite position (a value ≤ 0 on a log scale?)`,
+      });
+    }
+    for (const [mark, n] of outsidePlot(scene.root)) {
+      defects.push({
+        kind: "drawn outside the plot",
+        detail: `${n} ${mark} item(s) reach past the plot (a fixed domain without clamp?)`,
+      });
+    }
     const labels = legendLabels(scene.root);
     for (const { title, need } of requiredLegendEntries(spec)) {
       for (const n of need) {
@@ -184,7 +277,10 @@ export async function lintChart(spec: Record<string, unknown>): Promise<ChartDef
     }
     const texts = textItems(scene.root);
     for (const t of texts) {
-      if (BAD.test(t.text)) defects.push({ kind: "bad text", detail: `text mark "${t.text}"` });
+      // titles were checked in the spec; text marks show data
+      if (t.role === "mark" && BAD.test(t.text)) {
+        defects.push({ kind: "bad text", detail: `text mark "${t.text}"` });
+      }
     }
     for (let i = 0; i < texts.length; i++) {
       for (let j = i + 1; j < texts.length; j++) {

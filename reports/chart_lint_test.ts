@@ -90,3 +90,28 @@ Deno.test("chart lint: a measured-vs-predicted chart needs legend entries for me
   delete values[0].label;
   assert.ok((await lintChart(unlabelled)).some((d) => /without a label/.test(d.detail)));
 });
+
+Deno.test("chart lint: marks that cannot be drawn or reach past the plot are found", async () => {
+  const bars = (scale: Record<string, unknown>) => ({
+    data: { values: [{ x: 1, lo: 0.2, hi: 1.3 }, { x: 2, lo: 0.6, hi: 0.9 }] },
+    mark: "rule",
+    encoding: {
+      x: { field: "x", type: "quantitative", title: "x" },
+      y: { field: "lo", type: "quantitative", title: "accuracy", scale },
+      y2: { field: "hi" },
+    },
+  });
+  assert.deepEqual((await lintChart(bars({ domain: [0.4, 1] }))).map((d) => d.kind), [
+    "drawn outside the plot",
+  ]);
+  assert.deepEqual(await lintChart(bars({ domain: [0.4, 1], clamp: true })), []);
+  const negativeOnLog = {
+    data: { values: [{ x: 1, y: 0.5 }, { x: 2, y: -1 }] },
+    mark: "point",
+    encoding: {
+      x: { field: "x", type: "quantitative", title: "x" },
+      y: { field: "y", type: "quantitative", title: "y", scale: { type: "log" } },
+    },
+  };
+  assert.ok((await lintChart(negativeOnLog)).some((d) => d.kind === "undrawable mark"));
+});

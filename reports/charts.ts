@@ -53,9 +53,13 @@ export interface MeasuredVsPredicted {
 function axisEncoding(a: AxisSpec, extra: Record<string, unknown> = {}) {
   const scale: Record<string, unknown> = {};
   if (a.log) (scale.type = "log"), (scale.nice = false);
-  if (a.domain) scale.domain = a.domain;
+  // a fixed domain: what lies outside is drawn at its edge, not over the titles
+  if (a.domain) (scale.domain = a.domain), (scale.clamp = true);
   if (!a.log) scale.zero = false;
-  return { field: a.field, type: "quantitative", title: a.title, scale, ...extra };
+  // log axes label 1, 2, 3, 4, ... per decade: keep a gap between labels, or "0.3" and "0.4"
+  // print as one "0.30.4"
+  const axis = a.log ? { axis: { labelOverlap: "greedy", labelSeparation: 6 } } : {};
+  return { field: a.field, type: "quantitative", title: a.title, scale, ...axis, ...extra };
 }
 
 /** The colour of tolerance bands. */
@@ -102,6 +106,52 @@ function bandLayer(axis: "x" | "y", b: { lo: number; hi: number; label: string }
   };
 }
 
+const positive = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v > 0;
+
+/**
+ * What log axes can draw. A value ≤ 0 has no place on a log axis (and would make the whole
+ * scale undrawable): measured and predicted rows with one are left out, and so are rules at
+ * one; the chart says how many. On a log y axis a CI lower end ≤ 0 (or open) is drawn at
+ * `floor`, half the smallest positive value the chart draws, so that its bar reaches the
+ * plot's bottom edge (`null`: no CI end needs it).
+ */
+function onLogAxes(o: MeasuredVsPredicted): {
+  measured: Row[];
+  predicted: Row[];
+  rules: NonNullable<MeasuredVsPredicted["rules"]>;
+  floor: number | null;
+  notes: string[];
+} {
+  const axes = [o.x, o.y].filter((a) => a.log);
+  const drawable = (r: Row) => axes.every((a) => positive(r[a.field]));
+  const measured = o.measured.filter(drawable);
+  const predicted = (o.predicted ?? []).filter(drawable);
+  const rules = (o.rules ?? []).filter((r) =>
+    (r.x === undefined || !o.x.log || positive(r.x)) &&
+    (r.y === undefined || !o.y.log || positive(r.y))
+  );
+  const notes: string[] = [];
+  const left = o.measured.length - measured.length;
+  if (left) notes.push(`${left} measured value(s) ≤ 0 not drawn on the log axis`);
+  let floor: number | null = null;
+  if (o.y.log && o.ci) {
+    const lo = o.ci.lo;
+    const low = measured.filter((r) => !positive(r[lo])).length;
+    const drawn = [
+      ...measured.flatMap((r) => [r[o.y.field], r[lo], r[o.ci!.hi]]),
+      ...predicted.map((r) => r[o.y.field]),
+      o.yBand?.lo,
+      o.yBand?.hi,
+      ...rules.map((r) => r.y),
+    ].filter(positive);
+    if (low && drawn.length) {
+      floor = Number((Math.min(...drawn) / 2).toPrecision(3));
+      notes.push(`${low} CI lower end(s) ≤ 0 drawn to the bottom edge`);
+    }
+  }
+  return { measured, predicted, rules, floor, notes };
+}
+
 /**
  * A layered chart: measured series with error bars, the prediction dashed, optional reference
  * rules and tolerance bands. The legend has an entry for the measured values, the prediction
@@ -124,15 +174,27 @@ export function measuredVsPredicted(o: MeasuredVsPredicted): Spec {
   const tag = (rows: Row[], source: string) => rows.map((r) => ({ ...r, source }));
   if (o.yBand) layers.push(bandLayer("y", o.yBand));
   if (o.xBand) layers.push(bandLayer("x", o.xBand));
-  const measured = tag(o.measured, "measured");
+  const log = onLogAxes(o);
+  const measured = tag(log.measured, "measured");
   const band = o.ci && o.ciStyle === "band";
+  // the CI's lower end as drawn: on a log axis, an end ≤ 0 (or open) reaches the bottom edge
+  const ciLo = log.floor === null || !o.ci ? o.ci?.lo : `${o.ci.lo} (drawn)`;
+  const ciTransform = log.floor === null || !o.ci ? {} : {
+    transform: [{
+      calculate: `isValid(datum[${JSON.stringify(o.ci.lo)}]) && datum[${
+        JSON.stringify(o.ci.lo)
+      }] > ${log.floor} ? datum[${JSON.stringify(o.ci.lo)}] : ${log.floor}`,
+      as: ciLo,
+    }],
+  };
   if (band && o.ci) {
     layers.push({
       data: { values: measured },
+      ...ciTransform,
       mark: { type: "area", opacity: 0.2, ...(o.series ? {} : { color: "#4c78a8" }) },
       encoding: {
         x,
-        y: { ...axisEncoding(o.y), field: o.ci.lo, title: o.y.title },
+        y: { ...axisEncoding(o.y), field: ciLo, title: o.y.title },
         y2: { field: o.ci.hi },
         ...colorEnc,
       },
@@ -164,30 +226,31 @@ export function measuredVsPredicted(o: MeasuredVsPredicted): Spec {
   if (o.ci && !band) {
     layers.push({
       data: { values: measured },
+      ...ciTransform,
       mark: { type: "errorbar", ticks: true },
       encoding: {
         x: { field: o.x.field, type: "quantitative" },
-        y: { ...axisEncoding(o.y), field: o.ci.lo },
+        y: { ...axisEncoding(o.y), field: ciLo },
         y2: { field: o.ci.hi },
         ...colorEnc,
       },
     });
   }
-  if (o.predicted && o.predicted.length) {
+  if (log.predicted.length) {
     layers.push({
-      data: { values: tag(o.predicted, o.predictedLabel ?? "predicted") },
+      data: { values: tag(log.predicted, o.predictedLabel ?? "predicted") },
       mark: { type: "line", strokeWidth: 2, opacity: 0.8 },
       encoding: {
         x,
         y,
-        ...(o.series && o.predicted[0] && o.series.field in o.predicted[0]
+        ...(o.series && o.series.field in log.predicted[0]
           ? colorEnc
           : { color: { value: "#444" } }),
         strokeDash: { field: "source", type: "nominal", title: "" },
       },
     });
   }
-  for (const r of o.rules ?? []) {
+  for (const r of log.rules) {
     const enc: Spec = r.x !== undefined
       ? { x: { datum: r.x, type: "quantitative" } }
       : { y: { datum: r.y, type: "quantitative" } };
@@ -209,7 +272,7 @@ export function measuredVsPredicted(o: MeasuredVsPredicted): Spec {
   const body: Spec = { layer: layers, width: o.width ?? 360, height: o.height ?? 240 };
   const spec: Spec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: o.title,
+    title: log.notes.length ? { text: o.title, subtitle: log.notes.join("; ") } : o.title,
     ...body,
   };
   return spec;

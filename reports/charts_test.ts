@@ -23,3 +23,37 @@ Deno.test("measuredVsPredicted: band, measured and prediction each get a legend 
     assert.ok(svg.includes(label), `legend shows ${label}`);
   }
 });
+
+Deno.test("measuredVsPredicted on log axes: values ≤ 0 left out and said, CI ends ≤ 0 drawn to the bottom edge", async () => {
+  const { lintChart } = await import("./chart_lint.ts");
+  const spec = measuredVsPredicted({
+    title: "S over training",
+    x: { field: "step", title: "step" },
+    y: { field: "s", title: "S", log: true },
+    measured: [
+      { step: 0, s: 0.05, lo: -1.7, hi: 0.08 },
+      { step: 1, s: 0.06, lo: 0.03, hi: 0.09 },
+      { step: 2, s: 0, lo: -0.1, hi: 0.1 },
+    ],
+    ci: { lo: "lo", hi: "hi" },
+  });
+  assert.deepEqual(spec.title, {
+    text: "S over training",
+    subtitle:
+      "1 measured value(s) ≤ 0 not drawn on the log axis; 1 CI lower end(s) ≤ 0 drawn to the bottom edge",
+  });
+  assert.deepEqual(await lintChart(spec), []);
+  const svg = await renderSvg(spec);
+  assert.doesNotMatch(svg, /NaN/);
+  // the same chart without the care is undrawable, and the lint says so
+  const raw = structuredClone(spec) as { layer: Spec[] };
+  for (const l of raw.layer) {
+    l.data = {
+      values: [{ step: 0, s: 0.05, lo: -1.7, hi: 0.08 }, { step: 1, s: 0.06, lo: 0.03, hi: 0.09 }],
+    };
+    delete l.transform;
+    const e = l.encoding as Record<string, Spec>;
+    if (e.y?.field === "lo (drawn)") e.y.field = "lo";
+  }
+  assert.ok((await lintChart(raw)).some((d) => d.kind === "undrawable mark"));
+});

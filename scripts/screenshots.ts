@@ -21,26 +21,38 @@ try {
   for (const arg of pages) {
     const [name, file] = arg.includes("=") ? arg.split("=", 2) : [arg.replace(/\W+/g, "_"), arg];
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
+    // each problem once, with the chart being drawn when it came and how often it came
+    const seen = new Map<string, number>();
+    let at = "page";
+    const problem = (p: string) => {
+      const key = `${at}: ${p}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    };
+    page.on("console", (m) => m.type() === "error" && problem(`console: ${m.text()}`));
+    page.on("pageerror", (e) => problem(`page error: ${e.message}`));
+    page.on("requestfailed", (r) => problem(`request failed: ${r.url()}`));
     await page.goto(`file://${resolve(file)}`, { waitUntil: "load" });
     const figures = page.locator("figure.chart");
     const n = await figures.count();
     for (let k = 0; k < n; k++) {
       const f = figures.nth(k);
+      at = `chart ${k + 1} (${
+        (await f.locator("figcaption").first().textContent().catch(() => ""))?.slice(0, 60)
+      })`;
       await f.scrollIntoViewIfNeeded();
       // an interactive chart is drawn when it comes into view; a static one is an image
       await f.locator("svg, img, canvas").first().waitFor({ timeout: 30_000 }).catch(() =>
-        problems.push(`chart ${k + 1}: nothing drawn within 30 s`)
+        problem("nothing drawn within 30 s")
       );
-      await f.screenshot({ path: join(out, `${name}-chart-${String(k + 1).padStart(2, "0")}.png`) });
+      await page.waitForTimeout(300);
+      await f.screenshot({
+        path: join(out, `${name}-chart-${String(k + 1).padStart(2, "0")}.png`),
+      });
     }
     await page.evaluate(() => globalThis.scrollTo(0, 0));
     await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
-    console.log(`${name}: ${n} chart(s)${problems.length ? "" : ", no console error"}`);
-    for (const p of problems) console.log(`  ${p}`);
+    console.log(`${name}: ${n} chart(s)${seen.size ? "" : ", no console error"}`);
+    for (const [p, times] of seen) console.log(`  ${p}${times > 1 ? ` (×${times})` : ""}`);
     await page.close();
   }
 } finally {
