@@ -43,8 +43,9 @@ function titlesOf(spec: unknown, out: string[]): void {
         if (k === "data" || k === "datasets" || k === "values") continue;
         if ((k === "title" || k === "text" || k === "subtitle") && typeof x === "string") {
           out.push(x);
-        } else if (k === "title" && Array.isArray(x)) out.push(x.join(" "));
-        else stack.push(x);
+        } else if ((k === "title" || k === "text" || k === "subtitle") && Array.isArray(x)) {
+          out.push(x.join(" "));
+        } else stack.push(x);
       }
     }
   }

@@ -41,6 +41,8 @@ export interface MeasuredVsPredicted {
   xBand?: { lo: number; hi: number; label: string };
   width?: number;
   height?: number;
+  /** Why nothing is measured, shown on an empty chart (default: no measured value). */
+  empty?: string;
   /** Draw measured series as points only (no connecting line). */
   pointsOnly?: boolean;
   /**
@@ -50,16 +52,16 @@ export interface MeasuredVsPredicted {
   ciStyle?: "bars" | "band";
 }
 
-function axisEncoding(a: AxisSpec, extra: Record<string, unknown> = {}) {
+function axisEncoding(a: AxisSpec, horizontal = false) {
   const scale: Record<string, unknown> = {};
   if (a.log) (scale.type = "log"), (scale.nice = false);
   // a fixed domain: what lies outside is drawn at its edge, not over the titles
   if (a.domain) (scale.domain = a.domain), (scale.clamp = true);
   if (!a.log) scale.zero = false;
-  // log axes label 1, 2, 3, 4, ... per decade: keep a gap between labels, or "0.3" and "0.4"
-  // print as one "0.30.4"
-  const axis = a.log ? { axis: { labelOverlap: "greedy", labelSeparation: 6 } } : {};
-  return { field: a.field, type: "quantitative", title: a.title, scale, ...axis, ...extra };
+  // a horizontal log axis labels 1, 2, 3, 4, ... per decade side by side: keep a gap between
+  // labels, or "0.3" and "0.4" print as one "0.30.4"
+  const axis = a.log && horizontal ? { axis: { labelOverlap: "greedy", labelSeparation: 4 } } : {};
+  return { field: a.field, type: "quantitative", title: a.title, scale, ...axis };
 }
 
 /** The colour of tolerance bands. */
@@ -131,6 +133,7 @@ function onLogAxes(o: MeasuredVsPredicted): {
     (r.y === undefined || !o.y.log || positive(r.y))
   );
   const notes: string[] = [];
+  if (!o.measured.length) notes.push(`nothing drawn: ${o.empty ?? "no measured value"}`);
   const left = o.measured.length - measured.length;
   if (left) notes.push(`${left} measured value(s) ≤ 0 not drawn on the log axis`);
   let floor: number | null = null;
@@ -146,7 +149,7 @@ function onLogAxes(o: MeasuredVsPredicted): {
     ].filter(positive);
     if (low && drawn.length) {
       floor = Number((Math.min(...drawn) / 2).toPrecision(3));
-      notes.push(`${low} CI lower end(s) ≤ 0 drawn to the bottom edge`);
+      notes.push(`${low} CI lower end(s) ≤ 0 or open drawn to the bottom edge`);
     }
   }
   return { measured, predicted, rules, floor, notes };
@@ -164,11 +167,11 @@ export function measuredVsPredicted(o: MeasuredVsPredicted): Spec {
         field: o.series.field,
         type: o.series.type ?? "nominal",
         title: o.series.title,
-        legend: { labelLimit: 0 },
+        legend: { labelLimit: 0, titleLimit: 0, symbolOpacity: 1 },
       },
     }
     : {};
-  const x = axisEncoding(o.x);
+  const x = axisEncoding(o.x, true);
   const y = axisEncoding(o.y);
   const layers: Spec[] = [];
   const tag = (rows: Row[], source: string) => rows.map((r) => ({ ...r, source }));
@@ -272,22 +275,88 @@ export function measuredVsPredicted(o: MeasuredVsPredicted): Spec {
   const body: Spec = { layer: layers, width: o.width ?? 360, height: o.height ?? 240 };
   const spec: Spec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: log.notes.length ? { text: o.title, subtitle: log.notes.join("; ") } : o.title,
+    title: log.notes.length
+      ? { text: wrapTitle(o.title, o.width ?? 360), subtitle: log.notes.join("; ") }
+      : wrapTitle(o.title, o.width ?? 360),
     ...body,
   };
   return spec;
 }
 
-/** Put several specs side by side (or stacked) in one chart. */
+/** About how wide (px) a character of a chart title is (13 px bold sans-serif). */
+const TITLE_CHAR_PX = 7.2;
+
+/**
+ * A title cut into lines (at spaces) that fit `width` pixels (plus the y axis' room), so that
+ * a long title does not widen its panel; a short one stays a string.
+ */
+export function wrapTitle(text: string, width: number): string | string[] {
+  const max = Math.max(20, Math.floor((width + 60) / TITLE_CHAR_PX));
+  if (text.length <= max) return text;
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > max) lines.push(line), (line = word);
+    else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** A panel's title wrapped to its width (titles given as `{ text, subtitle }` too). */
+function wrapPanelTitle(s: Spec): Spec {
+  const w = typeof s.width === "number" ? s.width : null;
+  if (w === null) return s;
+  if (typeof s.title === "string") return { ...s, title: wrapTitle(s.title, w) };
+  const t = s.title as Spec | undefined;
+  if (t && typeof t.text === "string") return { ...s, title: { ...t, text: wrapTitle(t.text, w) } };
+  return s;
+}
+
+/** The encodings of `channel` anywhere in `spec` (its layers and panels), data left aside. */
+function encodingsOf(spec: unknown, channel: string): Spec[] {
+  const out: Spec[] = [];
+  const stack = [spec];
+  while (stack.length) {
+    const v = stack.pop();
+    if (Array.isArray(v)) stack.push(...v);
+    else if (v && typeof v === "object") {
+      const o = v as Spec;
+      const enc = o.encoding as Record<string, Spec> | undefined;
+      if (enc?.[channel]) out.push(enc[channel]);
+      for (const [k, x] of Object.entries(o)) if (k !== "data" && k !== "encoding") stack.push(x);
+    }
+  }
+  return out;
+}
+
+/**
+ * Put several specs side by side (or stacked) in one chart. A legend channel (colour, stroke
+ * dash, band fill) that every panel encodes alike (the same field, title and, for the stroke
+ * dash, the same key) is shared: one legend for all panels instead of one each, so that side
+ * by side panels stay within a page's width. Channels that differ keep a legend per panel.
+ */
 export function concat(title: string, specs: Spec[], direction: "h" | "v" = "h"): Spec {
   const strip = (s: Spec) => {
     const { $schema: _s, ...rest } = s;
     return rest;
   };
+  const scale: Record<string, "shared" | "independent"> = {};
+  for (const channel of ["color", "strokeDash", "fill"]) {
+    const kinds = new Set(
+      encodingsOf(specs, channel)
+        // the stroke-dash key is the measured layer's (the prediction layer follows it)
+        .filter((e) => "field" in e && (channel !== "strokeDash" || e.scale))
+        .map((e) =>
+          JSON.stringify([e.field, e.type, e.title, channel === "strokeDash" ? e.scale : null])
+        ),
+    );
+    scale[channel] = kinds.size > 1 ? "independent" : "shared";
+  }
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title,
-    [direction === "h" ? "hconcat" : "vconcat"]: specs.map(strip),
-    resolve: { scale: { color: "independent", strokeDash: "independent" } },
+    [direction === "h" ? "hconcat" : "vconcat"]: specs.map((p) => wrapPanelTitle(strip(p))),
+    resolve: { scale },
   };
 }

@@ -40,7 +40,7 @@ Deno.test("measuredVsPredicted on log axes: values ≤ 0 left out and said, CI e
   assert.deepEqual(spec.title, {
     text: "S over training",
     subtitle:
-      "1 measured value(s) ≤ 0 not drawn on the log axis; 1 CI lower end(s) ≤ 0 drawn to the bottom edge",
+      "1 measured value(s) ≤ 0 not drawn on the log axis; 1 CI lower end(s) ≤ 0 or open drawn to the bottom edge",
   });
   assert.deepEqual(await lintChart(spec), []);
   const svg = await renderSvg(spec);
@@ -56,4 +56,23 @@ Deno.test("measuredVsPredicted on log axes: values ≤ 0 left out and said, CI e
     if (e.y?.field === "lo (drawn)") e.y.field = "lo";
   }
   assert.ok((await lintChart(raw)).some((d) => d.kind === "undrawable mark"));
+});
+
+Deno.test("powerText writes powers as a reader does; an empty chart says why", async () => {
+  const { powerText } = await import("./format.ts");
+  assert.deepEqual(
+    [powerText("d", 1), powerText("d", 3), powerText("T", -12), powerText("d", 1.5)],
+    ["d", "d³", "T⁻¹²", "d^1.5"],
+  );
+  const spec = measuredVsPredicted({
+    title: "n* vs d",
+    x: { field: "d", title: "d" },
+    y: { field: "n", title: "n*" },
+    measured: [],
+    empty: "no dimension left in the fit",
+  });
+  assert.deepEqual(spec.title, {
+    text: "n* vs d",
+    subtitle: "nothing drawn: no dimension left in the fit",
+  });
 });

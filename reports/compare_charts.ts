@@ -126,11 +126,14 @@ function overlayNode(a: Spec, b: Spec, inheritA: unknown, inheritB: unknown, ctx
 
 function titled(spec: Spec, title: string): Spec {
   const { $schema: _s, ...rest } = spec;
-  const t = typeof rest.title === "string"
-    ? `${title}: ${rest.title}`
-    : isObj(rest.title) && typeof rest.title.text === "string"
-    ? `${title}: ${rest.title.text}`
-    : title;
+  const text = (t: unknown) =>
+    typeof t === "string"
+      ? t
+      : Array.isArray(t)
+      ? t.filter((x) => typeof x === "string").join(" ")
+      : null;
+  const own = text(rest.title) ?? (isObj(rest.title) ? text(rest.title.text) : null);
+  const t = own ? `${title}: ${own}` : title;
   return { ...rest, title: t };
 }
 

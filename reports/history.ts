@@ -9,6 +9,7 @@ import type { RunInfo } from "./format.ts";
 import type { VerdictStatus } from "./schema.ts";
 import type { RunStore } from "./run_store.ts";
 import { groupLabel } from "./run_match.ts";
+import { BAND_COLOR } from "./charts.ts";
 
 /** A run on the time axis. */
 export interface HistoryRun extends RunInfo {
@@ -238,8 +239,18 @@ export function historyChart(s: HistorySeries, runs: HistoryRun[]): Record<strin
   const changes = s.changes.map((c) => ({ run: runs[c.run].label, label: `→ ${c.to}`, to: c.to }));
   const layer: Record<string, unknown>[] = [
     {
-      mark: { type: "bar", opacity: 0.12, color: "#2a9d8f", width: { band: 0.9 } },
-      encoding: { x, y: { ...y, field: "bandLo" }, y2: { field: "bandHi" } },
+      mark: { type: "bar", opacity: 0.12, width: { band: 0.9 } },
+      encoding: {
+        x,
+        y: { ...y, field: "bandLo" },
+        y2: { field: "bandHi" },
+        fill: {
+          datum: "tolerance band",
+          type: "nominal",
+          scale: { range: [BAND_COLOR] },
+          legend: { title: null, symbolType: "square", symbolOpacity: 0.3 },
+        },
+      },
     },
     {
       mark: { type: "line", color: "#8c959f", strokeWidth: 1 },

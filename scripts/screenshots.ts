@@ -2,10 +2,12 @@
  * Screenshots of pages in headless Chromium, offline, for a person to look at:
  * `deno run -A scripts/screenshots.ts <out dir> <name>=<page.html> ...`. For each page it
  * scrolls through every chart (charts are drawn as they scroll into view), then writes
- * `<name>.png` (the whole page) and `<name>-chart-<k>.png` (each chart figure), and prints the
- * console errors and failed requests the page produced.
+ * `<name>-top.png` (the first screenful), `<name>.png` (the whole page) and
+ * `<name>-chart-<k>.png` (each chart figure), and prints the console errors and failed
+ * requests the page produced, and whether the page is wider than the window.
  * @module
  */
+/// <reference lib="dom" />
 import { join, resolve } from "node:path";
 import { chromiumOrWarn, launchChromium } from "../reports/chromium.ts";
 
@@ -50,6 +52,14 @@ try {
       });
     }
     await page.evaluate(() => globalThis.scrollTo(0, 0));
+    at = "page";
+    // wider than the window: the reader scrolls sideways (or the page cuts a chart)
+    const [wide, view] = await page.evaluate(() => [
+      document.documentElement.scrollWidth,
+      globalThis.innerWidth,
+    ]);
+    if (wide > view) problem(`the page is ${wide} px wide in a ${view} px window`);
+    await page.screenshot({ path: join(out, `${name}-top.png`) });
     await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
     console.log(`${name}: ${n} chart(s)${seen.size ? "" : ", no console error"}`);
     for (const [p, times] of seen) console.log(`  ${p}${times > 1 ? ` (×${times})` : ""}`);
