@@ -59,37 +59,46 @@ export interface SeedOutcome {
 /** Progress is reported every this many steps. */
 export const PROGRESS_EVERY = 50;
 
-/** Run one seed with a given trainer (disposed by the caller). */
-export async function runSeed(
-  job: SeedJob,
+/** What training one seed gives besides its evaluations. */
+export interface TrainOutcome {
+  /** Mean training loss over the steps since the previous log point, one per log reached. */
+  trainLoss: number[];
+  failedAt: number | null;
+  badLoss: number | null;
+  trainSeconds: number;
+  trainSteps: number;
+}
+
+/** The evaluation part of a seed's curves. */
+export type EvalCurves = Pick<
+  SeedCurves,
+  "real" | "gauss" | "realByLevel" | "gaussByLevel" | "pairedSE"
+>;
+
+/**
+ * Train one seed for `job.steps` Adam steps. At each logged step (before that step's update)
+ * `atLog(logIndex)` sees the trainer: it evaluates it there and then, or keeps a copy of its
+ * parameters for an evaluation elsewhere. A run whose loss turns non-finite stops there.
+ */
+async function trainSeed(
+  job: Omit<SeedJob, "evalSet">,
   trainer: DenoiserTrainer,
+  atLog: (logIndex: number) => Promise<void>,
   report?: (steps: number) => void,
   signal?: AbortSignal,
-): Promise<SeedOutcome> {
+): Promise<TrainOutcome> {
   const d = job.shape.side * job.shape.side, L = job.noiseLevels.length;
-  const curves: SeedCurves = {
-    seed: job.seed,
-    real: [],
-    gauss: [],
-    realByLevel: job.noiseLevels.map(() => []),
-    gaussByLevel: job.noiseLevels.map(() => []),
-    pairedSE: [],
-    trainLoss: [],
-    failedAt: null,
-  };
-  const { real, gauss, eps, sig } = job.evalSet;
+  const trainLoss: number[] = [];
   const batchRng = PhiloxStream.fromKey(job.batchKey);
   const x = new Float32Array(job.batch * d), e = new Float32Array(job.batch * d);
   const s = new Float32Array(job.batch);
   let lossSum = 0, lossCount = 0, logIdx = 0, trainSeconds = 0, trainSteps = 0;
-  let badLoss: number | null = null, reported = 0;
+  let failedAt: number | null = null, badLoss: number | null = null, reported = 0;
   for (let step = 0; step <= job.steps; step++) {
     if (signal?.aborted) throw new Error("aborted");
     if (step === job.logSteps[logIdx]) {
-      const lr = await trainer.evalLosses(real, eps, sig);
-      const lg = await trainer.evalLosses(gauss, eps, sig);
-      recordLog(curves, lr, lg, job.evalN, L);
-      curves.trainLoss.push(lossCount ? lossSum / lossCount : NaN);
+      await atLog(logIdx);
+      trainLoss.push(lossCount ? lossSum / lossCount : NaN);
       lossSum = 0;
       lossCount = 0;
       logIdx++;
@@ -106,7 +115,7 @@ export async function runSeed(
     trainSeconds += (performance.now() - t0) / 1000;
     trainSteps++;
     if (!Number.isFinite(loss)) {
-      curves.failedAt = step;
+      failedAt = step;
       badLoss = loss;
       break;
     }
@@ -115,23 +124,146 @@ export async function runSeed(
     if ((step + 1) % PROGRESS_EVERY === 0) report?.((step + 1) - reported), reported = step + 1;
   }
   report?.(job.steps - reported);
-  return { curves, trainSeconds, trainSteps, badLoss };
+  return { trainLoss, failedAt, badLoss, trainSeconds, trainSteps };
 }
 
-/** {@link runSeed} with the CPU trainer, as a worker task. */
-export async function runSeedCpu(
+function emptyEval(levels: number): EvalCurves {
+  const by = () => Array.from({ length: levels }, () => [] as number[]);
+  return { real: [], gauss: [], realByLevel: by(), gaussByLevel: by(), pairedSE: [] };
+}
+
+/** A seed's curves from its training and its evaluations (in the order results are stored). */
+function seedOutcome(seed: number, ev: EvalCurves, t: TrainOutcome): SeedOutcome {
+  return {
+    curves: {
+      seed,
+      real: ev.real,
+      gauss: ev.gauss,
+      realByLevel: ev.realByLevel,
+      gaussByLevel: ev.gaussByLevel,
+      pairedSE: ev.pairedSE,
+      trainLoss: t.trainLoss,
+      failedAt: t.failedAt,
+    },
+    trainSeconds: t.trainSeconds,
+    trainSteps: t.trainSteps,
+    badLoss: t.badLoss,
+  };
+}
+
+/** Evaluate `trainer` on the seed's real and surrogate sets and record one log point. */
+async function evaluate(
+  job: Omit<SeedJob, "train">,
+  trainer: DenoiserTrainer,
+  ev: EvalCurves,
+): Promise<void> {
+  const { real, gauss, eps, sig } = job.evalSet;
+  const lr = await trainer.evalLosses(real, eps, sig);
+  const lg = await trainer.evalLosses(gauss, eps, sig);
+  recordLog(ev, lr, lg, job.evalN, job.noiseLevels.length);
+}
+
+/** Run one seed with a given trainer (disposed by the caller), evaluating in-process. */
+export async function runSeed(
   job: SeedJob,
+  trainer: DenoiserTrainer,
   report?: (steps: number) => void,
+  signal?: AbortSignal,
 ): Promise<SeedOutcome> {
-  const trainer = makeCpuTrainer(job.shape, job.params, { learningRate: job.learningRate });
-  try {
-    return await runSeed(job, trainer, report);
-  } finally {
-    trainer.dispose();
-  }
+  const ev = emptyEval(job.noiseLevels.length);
+  const t = await trainSeed(job, trainer, () => evaluate(job, trainer, ev), report, signal);
+  return seedOutcome(job.seed, ev, t);
 }
 
-function recordLog(c: SeedCurves, lr: Float32Array, lg: Float32Array, n: number, L: number) {
+/**
+ * Memory shared by a seed's training and evaluation tasks: the parameters at each logged step
+ * (`logSteps.length` × the parameter count, f32) and a header `[snapshots written, training
+ * over, events]`: the training bumps `events` after each change, the evaluation waits on it.
+ */
+export interface SharedSnapshots {
+  params: SharedArrayBuffer;
+  header: SharedArrayBuffer;
+  /** Length of each parameter array, in order. */
+  sizes: number[];
+}
+
+/** Shared memory for the snapshots of `job`. */
+export function sharedSnapshots(job: Pick<SeedJob, "params" | "logSteps">): SharedSnapshots {
+  const sizes = job.params.map((a) => a.length);
+  const total = sizes.reduce((s, n) => s + n, 0);
+  return {
+    params: new SharedArrayBuffer(4 * total * job.logSteps.length),
+    header: new SharedArrayBuffer(12),
+    sizes,
+  };
+}
+
+/**
+ * A CPU worker task of one seed: `train` (the seed's training, copying the parameters at each
+ * logged step into the shared memory) or `eval` (the evaluations of those copies, each as soon
+ * as it is written). Run on two workers the evaluations overlap the training; run one after the
+ * other (one worker) the evaluation finds every copy written. Either way the numbers are those
+ * of {@link runSeed}: evaluation reads only the parameters.
+ */
+export type SeedTask =
+  | { kind: "train"; job: Omit<SeedJob, "evalSet">; shared: SharedSnapshots }
+  | { kind: "eval"; job: Omit<SeedJob, "train">; shared: SharedSnapshots };
+
+/** {@link SeedTask} with the CPU trainer, as a worker task. */
+export async function runSeedTaskCpu(
+  task: SeedTask,
+  report?: (steps: number) => void,
+): Promise<TrainOutcome | EvalCurves> {
+  const { job, shared } = task;
+  const header = new Int32Array(shared.header);
+  const total = shared.sizes.reduce((s, n) => s + n, 0);
+  const snapshot = (i: number) => new Float32Array(shared.params, 4 * total * i, total);
+  const signal = () => (Atomics.add(header, 2, 1), Atomics.notify(header, 2));
+  if (task.kind === "train") {
+    const trainer = makeCpuTrainer(job.shape, job.params, { learningRate: job.learningRate });
+    try {
+      return await trainSeed(task.job, trainer, async (i) => {
+        let o = 0;
+        const snap = snapshot(i);
+        for (const a of await trainer.params()) (snap.set(a, o), (o += a.length));
+        Atomics.store(header, 0, i + 1);
+        signal();
+      }, report);
+    } finally {
+      trainer.dispose();
+      Atomics.store(header, 1, 1);
+      signal();
+    }
+  }
+  const ev = emptyEval(job.noiseLevels.length);
+  for (let i = 0; i < job.logSteps.length; i++) {
+    // wait until snapshot i is written or the training is over (it may have stopped early);
+    // `events` is read before the checks, so a change after them ends the wait at once
+    for (;;) {
+      const events = Atomics.load(header, 2);
+      if (Atomics.load(header, 0) > i || Atomics.load(header, 1) !== 0) break;
+      Atomics.wait(header, 2, events);
+    }
+    if (Atomics.load(header, 0) <= i) break;
+    const snap = snapshot(i);
+    let o = 0;
+    const params = shared.sizes.map((n) => snap.subarray(o, o += n));
+    const trainer = makeCpuTrainer(job.shape, params, { learningRate: job.learningRate });
+    try {
+      await evaluate(task.job, trainer, ev);
+    } finally {
+      trainer.dispose();
+    }
+  }
+  return ev;
+}
+
+/** A seed's outcome from its `train` and `eval` tasks' results. */
+export function joinSeedTasks(seed: number, train: TrainOutcome, ev: EvalCurves): SeedOutcome {
+  return seedOutcome(seed, ev, train);
+}
+
+function recordLog(c: EvalCurves, lr: Float32Array, lg: Float32Array, n: number, L: number) {
   let sr = 0, sg = 0;
   const diffs = new Float64Array(n);
   for (let l = 0; l < L; l++) {
