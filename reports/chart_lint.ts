@@ -213,7 +213,9 @@ function textItems(root: SceneItem): TextItem[] {
     if (it.marktype === "text" && TEXT_ROLES.has(it.role ?? "")) {
       for (const t of it.items ?? []) {
         const text = Array.isArray(t.text) ? t.text.join(" ") : String(t.text ?? "");
-        if (text.trim() && t.bounds && (t.opacity ?? 1) > 0) {
+        // rotated text (slanted axis labels): its axis-aligned box says nothing of overlap
+        const angle = (t as { angle?: number }).angle ?? 0;
+        if (text.trim() && t.bounds && (t.opacity ?? 1) > 0 && angle % 360 === 0) {
           const b = t.bounds;
           out.push({
             text,

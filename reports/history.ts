@@ -236,7 +236,15 @@ export function historyChart(s: HistorySeries, runs: HistoryRun[]): Record<strin
     { field: "ciText", title: "95% CI" },
     { field: "bandText", title: "band" },
   ];
-  const changes = s.changes.map((c) => ({ run: runs[c.run].label, label: `→ ${c.to}`, to: c.to }));
+  // labels of changes at nearby runs would overprint: three rows, in turn; in the right half
+  // of the runs a label reads leftwards of its rule (it would run into the legend)
+  const changes = s.changes.map((c, i) => ({
+    run: runs[c.run].label,
+    label: `→ ${c.to}`,
+    to: c.to,
+    py: 2 + 13 * (i % 3),
+    right: c.run >= runs.length / 2,
+  }));
   const layer: Record<string, unknown>[] = [
     {
       mark: { type: "bar", opacity: 0.12, width: { band: 0.9 } },
@@ -287,16 +295,22 @@ export function historyChart(s: HistorySeries, runs: HistoryRun[]): Record<strin
         mark: { type: "rule", strokeDash: [4, 3], strokeWidth: 1.5 },
         encoding: { x, color: { ...statusColor, field: "to" } },
       },
-      {
-        data: { values: changes },
-        mark: { type: "text", align: "left", dx: 4, dy: 10, fontSize: 10, baseline: "top" },
+      ...[false, true].filter((right) => changes.some((c) => c.right === right)).map((right) => ({
+        data: { values: changes.filter((c) => c.right === right) },
+        mark: {
+          type: "text",
+          align: right ? "right" : "left",
+          dx: right ? -4 : 4,
+          fontSize: 10,
+          baseline: "top",
+        },
         encoding: {
           x,
-          y: { value: 0 },
+          y: { field: "py", type: "quantitative", scale: null },
           text: { field: "label" },
           color: { ...statusColor, field: "to" },
         },
-      },
+      })),
     );
   }
   return {

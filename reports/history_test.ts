@@ -51,3 +51,18 @@ Deno.test("historyChart renders (non-finite values and open CIs included)", asyn
     assert(svg.startsWith("<svg"));
   }
 });
+
+Deno.test("historyChart: verdict changes at neighbouring runs are labelled without overprinting", async () => {
+  const { lintChart } = await import("./chart_lint.ts");
+  const h = buildHistory(
+    await runStoreOf([
+      at("2025-01-01T00:00:00Z", "a"),
+      at("2025-01-02T00:00:00Z", "b", "not reproduced"),
+      at("2025-01-03T00:00:00Z", "c"),
+      at("2025-01-04T00:00:00Z", "d", "not reproduced"),
+    ]),
+  );
+  const s = h.series.find((s) => s.caseId === "fl.balance" && s.check === "slope")!;
+  assert.equal(s.changes.length, 3);
+  assert.deepEqual(await lintChart(historyChart(s, h.runs)), []);
+});
