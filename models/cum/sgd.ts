@@ -14,6 +14,7 @@
 import { type McmParams, mcmStepSample } from "../../datasets/mixed_cumulant.ts";
 import { chunks, concatTyped, cpuWorkerCount, runInWorkers } from "../cpu/pool.ts";
 import { normal2FromU32, philox4x32 } from "../../datasets/philox.ts";
+import { runOneWasm } from "./sgd_wasm.ts";
 
 /** Activation σ of the denoiser. `linear` is the control that only sees the covariance. */
 export type Activation = "tanh" | "linear";
@@ -110,19 +111,30 @@ export function emptyResult(runs: number, logs: number): SgdBatchResult {
   };
 }
 
+/** How the CPU path runs: the WebAssembly kernel (default) or the plain-JS reference loop. */
+export type CpuEngine = "wasm" | "js";
+
 /**
  * Train every run of the batch on the CPU (f64). `onProgress(stepsDone)` is called every few
- * thousand steps of each run; `signal` aborts between steps.
+ * thousand steps of each run; `signal` aborts between steps. `engine` "wasm" (default) and
+ * "js" give the same bits.
  */
 export function runSgdCpu(
   b: SgdBatch,
   onProgress?: (steps: number) => void,
   signal?: AbortSignal,
+  engine: CpuEngine = "wasm",
 ): SgdBatchResult {
   const { d, K, cap, logEvery } = b;
   const L = logCount(b);
   const n = b.runs.length;
   const res = emptyResult(n, L);
+  if (engine === "wasm") {
+    for (let run = 0; run < n; run++) {
+      runOneWasm(b, run, initialWeights(b.runs[run].key, d, K), res, onProgress, signal);
+    }
+    return res;
+  }
   const x = new Float64Array(d), xt = new Float64Array(d), scratch = new Uint32Array(4);
   const lam = new Float64Array(K), mu = new Float64Array(K);
   const sg = new Float64Array(K), sp = new Float64Array(K);

@@ -10,7 +10,8 @@
  * i.e. a combination of the data rows (noise rows per sample, signal rows per class).
  * @module
  */
-import { addRowCombinations, innerProducts, rowCount, signalRow } from "./batch.ts";
+import { rowCount, signalRow } from "./batch.ts";
+import { type RowKernels, WASM_ROWS } from "./rows_wasm.ts";
 import type { LossGrad } from "./diffusion.ts";
 
 /** ReLU^q and its derivative. */
@@ -46,7 +47,10 @@ export function classifierMargins(
   return out;
 }
 
-/** Loss and gradient of the classifier at W (2m × d) on rows X (R × d) with labels y. */
+/**
+ * Loss and gradient of the classifier at W (2m × d) on rows X (R × d) with labels y; `k` picks
+ * the row kernels (WebAssembly by default, or the JS reference).
+ */
 export function classifierLossGrad(
   W: Float64Array,
   X: Float64Array,
@@ -54,9 +58,10 @@ export function classifierLossGrad(
   m: number,
   d: number,
   q: number,
+  k: RowKernels = WASM_ROWS,
 ): LossGrad {
   const n = y.length, R = rowCount(n), M = 2 * m;
-  const P = innerProducts(W, X, M, R, d);
+  const P = k.innerProducts(W, X, M, R, d);
   const margins = classifierMargins(P, y, m, q);
   const coef = new Float64Array(M * R);
   let loss = 0;
@@ -71,7 +76,7 @@ export function classifierLossGrad(
     }
   }
   const grad = new Float64Array(M * d);
-  addRowCombinations(grad, coef, X, M, R, d);
+  k.addRowCombinations(grad, coef, X, M, R, d);
   return { loss, grad, P };
 }
 

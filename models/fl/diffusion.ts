@@ -19,7 +19,8 @@
  * Checked against finite differences and against a Monte Carlo average over ε (tests).
  * @module
  */
-import { addRowCombinations, innerProducts, rowCount } from "./batch.ts";
+import { rowCount } from "./batch.ts";
+import { type RowKernels, WASM_ROWS } from "./rows_wasm.ts";
 
 /** Sizes and schedule of one diffusion loss evaluation. */
 export interface DiffusionShape {
@@ -80,13 +81,21 @@ export function diffusionLossGrad(
   X: Float64Array,
   weights: Float64Array,
   s: DiffusionShape,
+  k: RowKernels = WASM_ROWS,
 ): LossGrad {
   const { m, d, R, alpha, beta } = s;
   const b2 = beta * beta, sm = Math.sqrt(m);
-  const P = innerProducts(W, X, m, R, d);
-  const G = gram(W, m, d);
+  const P = k.innerProducts(W, X, m, R, d);
+  const G = k.innerProducts(W, W, m, m, d); // = gram(W, m, d), bit for bit
   const coef = new Float64Array(m * R); // ∂L/∂P[r, j] = ω_j α g_r
   const H = new Float64Array(m * m);
+  const grad = new Float64Array(m * d);
+  if (k.diffusionTerms) {
+    const loss = k.diffusionTerms(P, G, weights, coef, H, m, R, d, alpha, beta);
+    k.addRowCombinations(grad, coef, X, m, R, d);
+    k.addRowCombinations(grad, H, W, m, m, d, 2);
+    return { loss, grad, P };
+  }
   const u = new Float64Array(m), A = new Float64Array(m), GA = new Float64Array(m);
   const Q = new Float64Array(m);
   let loss = 0;
@@ -123,9 +132,8 @@ export function diffusionLossGrad(
   let wsum = 0;
   for (let j = 0; j < R; j++) wsum += weights[j];
   for (let i = 0; i < m * m; i++) H[i] += wsum * (6 * b2 * b2 / m) * G[i] * G[i];
-  const grad = new Float64Array(m * d);
-  addRowCombinations(grad, coef, X, m, R, d);
-  addRowCombinations(grad, H, W, m, m, d, 2);
+  k.addRowCombinations(grad, coef, X, m, R, d);
+  k.addRowCombinations(grad, H, W, m, m, d, 2);
   return { loss, grad, P };
 }
 

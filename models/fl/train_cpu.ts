@@ -14,6 +14,7 @@ import {
 } from "./batch.ts";
 import { diffusionLossGrad, type LossGrad } from "./diffusion.ts";
 import { classifierLossGrad } from "./classifier.ts";
+import { type RowKernels, WASM_ROWS } from "./rows_wasm.ts";
 import { chunks, concatTyped, cpuWorkerCount, runInWorkers } from "../cpu/pool.ts";
 
 /** Options of {@link trainCpu}. */
@@ -21,6 +22,8 @@ export interface CpuTrainOptions {
   /** Called after each run with the number of runs done. */
   onRun?: (done: number) => void;
   signal?: AbortSignal;
+  /** Row kernels (default: WebAssembly; `JS_ROWS` is the reference, the same bits). */
+  kernels?: RowKernels;
 }
 
 /** Loss and gradient of one run of the batch at W. */
@@ -29,6 +32,7 @@ export function lossGrad(
   W: Float64Array,
   run: FlBatch["runs"][number],
   weights: Float64Array,
+  k: RowKernels = WASM_ROWS,
 ): LossGrad {
   return b.model === "diffusion"
     ? diffusionLossGrad(W, run.X, weights, {
@@ -37,8 +41,8 @@ export function lossGrad(
       R: rowCount(b.n),
       alpha: b.alpha,
       beta: b.beta,
-    })
-    : classifierLossGrad(W, run.X, run.y, b.m, b.d, b.q);
+    }, k)
+    : classifierLossGrad(W, run.X, run.y, b.m, b.d, b.q, k);
 }
 
 /**
@@ -59,7 +63,7 @@ export function trainCpu(b: FlBatch, opts: CpuTrainOptions = {}): FlResult & {
     const W = Float64Array.from(run.W0);
     const weights = rowWeights(run.y);
     for (let t = 0; t <= b.steps; t++) {
-      const { loss, grad, P } = lossGrad(b, W, run, weights);
+      const { loss, grad, P } = lossGrad(b, W, run, weights, opts.kernels);
       if (!Number.isFinite(loss)) {
         failedAt[ri] = t;
         break;

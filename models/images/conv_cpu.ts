@@ -190,8 +190,9 @@ export function concatChannels(
   const c = ca + cb;
   const y = new Float32Array(pixels * c);
   for (let p = 0; p < pixels; p++) {
-    y.set(a.subarray(p * ca, (p + 1) * ca), p * c);
-    y.set(bArr.subarray(p * cb, (p + 1) * cb), p * c + ca);
+    const o = p * c, oa = p * ca, ob = p * cb;
+    for (let k = 0; k < ca; k++) y[o + k] = a[oa + k];
+    for (let k = 0; k < cb; k++) y[o + ca + k] = bArr[ob + k];
   }
   return y;
 }
@@ -206,8 +207,9 @@ export function splitChannels(
   const c = ca + cb;
   const a = new Float32Array(pixels * ca), b = new Float32Array(pixels * cb);
   for (let p = 0; p < pixels; p++) {
-    a.set(y.subarray(p * c, p * c + ca), p * ca);
-    b.set(y.subarray(p * c + ca, (p + 1) * c), p * cb);
+    const o = p * c, oa = p * ca, ob = p * cb;
+    for (let k = 0; k < ca; k++) a[oa + k] = y[o + k];
+    for (let k = 0; k < cb; k++) b[ob + k] = y[o + ca + k];
   }
   return [a, b];
 }

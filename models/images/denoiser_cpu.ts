@@ -15,6 +15,7 @@ import {
   upsample2,
   upsample2Backward,
 } from "./conv_cpu.ts";
+import { conv3x3BackwardWasm, conv3x3Wasm } from "./conv_wasm.ts";
 import {
   ADAM_DEFAULTS,
   type AdamOptions,
@@ -22,6 +23,18 @@ import {
   type DenoiserShape,
   type DenoiserTrainer,
 } from "./denoiser.ts";
+
+/** The convolution kernels a CPU pass uses: the JS reference or the WebAssembly path. */
+export interface ConvKernels {
+  forward: typeof conv3x3;
+  backward: typeof conv3x3Backward;
+}
+
+/** The plain-JS kernels of `conv_cpu.ts` (the reference). */
+export const JS_CONV: ConvKernels = { forward: conv3x3, backward: conv3x3Backward };
+
+/** The WebAssembly SIMD kernels of `conv_wasm.ts` (the same bits, the default). */
+export const WASM_CONV: ConvKernels = { forward: conv3x3Wasm, backward: conv3x3BackwardWasm };
 
 /** Activations of one forward pass, kept for the backward pass. */
 interface Forward {
@@ -48,6 +61,7 @@ export function forwardCpu(
   p: Float32Array[],
   xt: Float32Array,
   sigma: Float32Array,
+  k: ConvKernels = WASM_CONV,
 ): Forward {
   const b = sigma.length, s = shape.side, px = s * s, c = shape.channels;
   const g = geoms(shape, b);
@@ -59,13 +73,13 @@ export function forwardCpu(
       a0[2 * (n * px + k) + 1] = lvl;
     }
   }
-  const h1 = reluInPlace(conv3x3(a0, p[0], p[1], g[0]));
-  const h2 = reluInPlace(conv3x3(h1, p[2], p[3], g[1]));
-  const h3 = reluInPlace(conv3x3(h2, p[4], p[5], g[2]));
+  const h1 = reluInPlace(k.forward(a0, p[0], p[1], g[0]));
+  const h2 = reluInPlace(k.forward(h1, p[2], p[3], g[1]));
+  const h3 = reluInPlace(k.forward(h2, p[4], p[5], g[2]));
   const up = upsample2(h3, b, s / 2, s / 2, 2 * c);
   const cat = concatChannels(up, 2 * c, h1, c, b * px);
-  const h4 = reluInPlace(conv3x3(cat, p[6], p[7], g[3]));
-  const epsHat = conv3x3(h4, p[8], p[9], g[4]);
+  const h4 = reluInPlace(k.forward(cat, p[6], p[7], g[3]));
+  const epsHat = k.forward(h4, p[8], p[9], g[4]);
   return { a0, h1, h2, h3, cat, h4, epsHat };
 }
 
@@ -76,13 +90,14 @@ export function lossesCpu(
   x: Float32Array,
   eps: Float32Array,
   sigma: Float32Array,
+  k: ConvKernels = WASM_CONV,
 ): { losses: Float32Array; fwd: Forward } {
   const b = sigma.length, px = shape.side * shape.side;
   const xt = new Float32Array(b * px);
   for (let n = 0; n < b; n++) {
     for (let k = 0; k < px; k++) xt[n * px + k] = x[n * px + k] + sigma[n] * eps[n * px + k];
   }
-  const fwd = forwardCpu(shape, p, xt, sigma);
+  const fwd = forwardCpu(shape, p, xt, sigma, k);
   const losses = new Float32Array(b);
   for (let n = 0; n < b; n++) {
     let acc = 0;
@@ -106,9 +121,10 @@ export function lossAndGradCpu(
   x: Float32Array,
   eps: Float32Array,
   sigma: Float32Array,
+  k: ConvKernels = WASM_CONV,
 ): { loss: number; grads: Float64Array[] } {
   const b = sigma.length, s = shape.side, px = s * s, c = shape.channels;
-  const { losses, fwd } = lossesCpu(shape, p, x, eps, sigma);
+  const { losses, fwd } = lossesCpu(shape, p, x, eps, sigma, k);
   let loss = 0;
   for (let n = 0; n < b; n++) loss += losses[n];
   loss /= b;
@@ -120,18 +136,18 @@ export function lossAndGradCpu(
     const f = -2 * sigma[n] * sigma[n] / (b * px);
     for (let k = 0; k < px; k++) dE[n * px + k] = f * (eps[n * px + k] - fwd.epsHat[n * px + k]);
   }
-  const dh4 = conv3x3Backward(fwd.h4, p[8], dE, g[4], grads[8], grads[9])!;
+  const dh4 = k.backward(fwd.h4, p[8], dE, g[4], grads[8], grads[9])!;
   reluBackwardInPlace(dh4, fwd.h4);
-  const dcat = conv3x3Backward(fwd.cat, p[6], dh4, g[3], grads[6], grads[7])!;
+  const dcat = k.backward(fwd.cat, p[6], dh4, g[3], grads[6], grads[7])!;
   const [dup, dh1a] = splitChannels(dcat, 2 * c, c, b * px);
   const dh3 = upsample2Backward(dup, b, s / 2, s / 2, 2 * c);
   reluBackwardInPlace(dh3, fwd.h3);
-  const dh2 = conv3x3Backward(fwd.h2, p[4], dh3, g[2], grads[4], grads[5])!;
+  const dh2 = k.backward(fwd.h2, p[4], dh3, g[2], grads[4], grads[5])!;
   reluBackwardInPlace(dh2, fwd.h2);
-  const dh1b = conv3x3Backward(fwd.h1, p[2], dh2, g[1], grads[2], grads[3])!;
+  const dh1b = k.backward(fwd.h1, p[2], dh2, g[1], grads[2], grads[3])!;
   for (let i = 0; i < dh1a.length; i++) dh1a[i] += dh1b[i];
   reluBackwardInPlace(dh1a, fwd.h1);
-  conv3x3Backward(fwd.a0, p[0], dh1a, g[0], grads[0], grads[1], false);
+  k.backward(fwd.a0, p[0], dh1a, g[0], grads[0], grads[1], false);
   return { loss, grads };
 }
 

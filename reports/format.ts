@@ -270,9 +270,15 @@ export function orderedCaseIds(results: Results): string[] {
   return ids;
 }
 
-/** Planned cases that have no result yet (an incomplete or interrupted run). */
+/**
+ * Planned cases that have no result yet (an incomplete or interrupted run). In a shard, only the
+ * cases it judges itself count: the others are judged in another shard or by `merge`.
+ */
 export function missingCaseIds(results: Results): string[] {
-  return results.plan.cases.filter((id) => !Object.hasOwn(results.cases, id));
+  const here = results.units && results.plan.shard.count > 1 ? new Set(results.units.cases) : null;
+  return results.plan.cases.filter((id) =>
+    !Object.hasOwn(results.cases, id) && (here === null || here.has(id))
+  );
 }
 
 /** Counts of each verdict over the results' cases. */
@@ -429,4 +435,29 @@ export function fmtSeeds(seeds: readonly number[]): string {
     i = j + 1;
   }
   return out.join(", ");
+}
+
+const SUPERSCRIPT: Record<string, string> = {
+  "0": "⁰",
+  "1": "¹",
+  "2": "²",
+  "3": "³",
+  "4": "⁴",
+  "5": "⁵",
+  "6": "⁶",
+  "7": "⁷",
+  "8": "⁸",
+  "9": "⁹",
+  "-": "⁻",
+};
+
+/**
+ * `base` to the power `k` as a reader writes it: `d` for k = 1, `d³`, `T⁻²`; a non-integer
+ * power keeps a caret (`d^1.5`), which has no superscript point.
+ */
+export function powerText(base: string, k: number): string {
+  if (k === 1) return base;
+  return Number.isInteger(k)
+    ? base + [...String(k)].map((c) => SUPERSCRIPT[c]).join("")
+    : `${base}^${k}`;
 }

@@ -1,0 +1,256 @@
+// AssemblyScript source of models/wasm/rows.wasm (build: `deno task wasm`). The f64 row
+// kernels of Paper A's GD trainers (models/fl/batch.ts is the JS reference), in the
+// reference's exact operation order so both give the same bits:
+// - innerProducts: P[r, j] = Σ_k W[r, k] X[j, k], k ascending from 0, in tiles of 2 rows of W
+//   × 8 rows of X (lanes = rows of X, read from Xᵀ);
+// - addRowCombinations: out[r] += ((c0 X_a + c1 X_b) + c2 X_c) + c3 X_d over the nonzero
+//   coefficients of row r in groups of four (then one at a time), two coordinates per lane.
+
+@inline function align16(n: usize): usize {
+  return (n + 15) & ~(<usize>15);
+}
+
+@inline function madd(acc: v128, a: v128, b: v128): v128 {
+  return f64x2.add(acc, f64x2.mul(a, b));
+}
+
+/** First byte the caller may use, 16-aligned. */
+export function heapBase(): usize {
+  return align16(__heap_base);
+}
+
+/** Scratch bytes {@link innerProducts} needs for R rows of length d. */
+export function innerScratch(R: i32, d: i32): usize {
+  return align16(<usize>(((R + 7) & ~7) * d) << 3);
+}
+
+/**
+ * P (M × R, f64) = W (M × d) Xᵀ (X: R × d). Scratch: {@link innerScratch} bytes, 16-aligned
+ * (holds Xᵀ padded to a multiple of 8 columns).
+ */
+export function innerProducts(W: usize, X: usize, P: usize, scratch: usize, M: i32, R: i32, d: i32): void {
+  const R8 = (R + 7) & ~7;
+  const xt = scratch; // d × R8
+  for (let k = 0; k < d; k++) {
+    for (let j = 0; j < R8; j++) {
+      store<f64>(xt + (<usize>(k * R8 + j) << 3), j < R ? load<f64>(X + (<usize>(j * d + k) << 3)) : 0);
+    }
+  }
+  const colB = <usize>R8 << 3, rowB = <usize>d << 3;
+  for (let r = 0; r < M; r += 2) {
+    const w0 = W + <usize>r * rowB;
+    const w1 = r + 1 < M ? w0 + rowB : w0; // an odd last row is computed twice, stored once
+    for (let j = 0; j < R8; j += 8) {
+      let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+      let xp = xt + (<usize>j << 3);
+      for (let k = 0; k < d; k++) {
+        const u = v128.load64_splat(w0 + (<usize>k << 3)), v = v128.load64_splat(w1 + (<usize>k << 3));
+        const x0 = v128.load(xp), x1 = v128.load(xp, 16), x2 = v128.load(xp, 32), x3 = v128.load(xp, 48);
+        a0 = madd(a0, u, x0); a1 = madd(a1, u, x1); a2 = madd(a2, u, x2); a3 = madd(a3, u, x3);
+        b0 = madd(b0, v, x0); b1 = madd(b1, v, x1); b2 = madd(b2, v, x2); b3 = madd(b3, v, x3);
+        xp += colB;
+      }
+      storeRow(P, r, R, j, a0, a1, a2, a3);
+      if (r + 1 < M) storeRow(P, r + 1, R, j, b0, b1, b2, b3);
+    }
+  }
+}
+
+@inline function storeLanes(P: usize, r: i32, R: i32, j: i32, v: v128): void {
+  const o = P + (<usize>(r * R + j) << 3);
+  if (j < R) store<f64>(o, f64x2.extract_lane(v, 0));
+  if (j + 1 < R) store<f64>(o, f64x2.extract_lane(v, 1), 8);
+}
+
+function storeRow(P: usize, r: i32, R: i32, j: i32, a0: v128, a1: v128, a2: v128, a3: v128): void {
+  storeLanes(P, r, R, j, a0);
+  storeLanes(P, r, R, j + 2, a1);
+  storeLanes(P, r, R, j + 4, a2);
+  storeLanes(P, r, R, j + 6, a3);
+}
+
+/** Scratch bytes {@link addRowCombinations} needs for R coefficients per row. */
+export function combineScratch(R: i32): usize {
+  return align16(<usize>R << 3) + align16(<usize>R << 2);
+}
+
+/**
+ * out[r] += scale · Σ_j C[r·R + j] · X[j] for r < M (rows of length d, f64), zero coefficients
+ * skipped, the others applied four rows at a time. Scratch: {@link combineScratch} bytes.
+ */
+export function addRowCombinations(
+  out: usize, C: usize, X: usize, scratch: usize, M: i32, R: i32, d: i32, scale: f64,
+): void {
+  const cs = scratch, js = align16(scratch + (<usize>R << 3));
+  const rowB = <usize>d << 3, d2 = d & ~1;
+  for (let r = 0; r < M; r++) {
+    let nz = 0;
+    for (let j = 0; j < R; j++) {
+      const c = load<f64>(C + (<usize>(r * R + j) << 3));
+      if (c != 0) {
+        store<usize>(js + (<usize>nz << 2), X + <usize>j * rowB);
+        store<f64>(cs + (<usize>nz << 3), scale * c);
+        nz++;
+      }
+    }
+    const go = out + <usize>r * rowB;
+    let t = 0;
+    for (; t + 3 < nz; t += 4) {
+      const x0 = load<usize>(js + (<usize>t << 2)), x1 = load<usize>(js + (<usize>t << 2), 4);
+      const x2 = load<usize>(js + (<usize>t << 2), 8), x3 = load<usize>(js + (<usize>t << 2), 12);
+      const s0 = load<f64>(cs + (<usize>t << 3)), s1 = load<f64>(cs + (<usize>t << 3), 8);
+      const s2 = load<f64>(cs + (<usize>t << 3), 16), s3 = load<f64>(cs + (<usize>t << 3), 24);
+      const c0 = f64x2.splat(s0), c1 = f64x2.splat(s1), c2 = f64x2.splat(s2), c3 = f64x2.splat(s3);
+      let k = 0;
+      for (; k < d2; k += 2) {
+        const o = <usize>k << 3;
+        let v = f64x2.mul(c0, v128.load(x0 + o));
+        v = madd(v, c1, v128.load(x1 + o));
+        v = madd(v, c2, v128.load(x2 + o));
+        v = madd(v, c3, v128.load(x3 + o));
+        v128.store(go + o, f64x2.add(v128.load(go + o), v));
+      }
+      if (k < d) {
+        const o = <usize>k << 3;
+        const v = s0 * load<f64>(x0 + o) + s1 * load<f64>(x1 + o) + s2 * load<f64>(x2 + o) +
+          s3 * load<f64>(x3 + o);
+        store<f64>(go + o, load<f64>(go + o) + v);
+      }
+    }
+    for (; t < nz; t++) {
+      const xo = load<usize>(js + (<usize>t << 2)), s = load<f64>(cs + (<usize>t << 3));
+      const c = f64x2.splat(s);
+      let k = 0;
+      for (; k < d2; k += 2) {
+        const o = <usize>k << 3;
+        v128.store(go + o, madd(v128.load(go + o), c, v128.load(xo + o)));
+      }
+      if (k < d) {
+        const o = <usize>k << 3;
+        store<f64>(go + o, load<f64>(go + o) + s * load<f64>(xo + o));
+      }
+    }
+  }
+}
+
+@inline function splat(x: f64): v128 {
+  return f64x2.splat(x);
+}
+
+@inline function lane0(v: v128): f64 {
+  return f64x2.extract_lane(v, 0);
+}
+
+@inline function lane1(v: v128): f64 {
+  return f64x2.extract_lane(v, 1);
+}
+
+/** Scratch bytes {@link diffusionTerms} needs for m neurons. */
+export function diffusionScratch(m: i32): usize {
+  return <usize>(4 * m) * 16;
+}
+
+/**
+ * The m × m × R part of Paper A's diffusion loss and gradient (`diffusionLossGrad` in
+ * models/fl/diffusion.ts, same operations in the same order), given P = W Xᵀ (m × R) and
+ * G = W Wᵀ (m × m): writes coef (m × R, ∂L/∂P) and H (m × m, zeroed by the caller) and
+ * returns the loss. Two rows j, j+1 of X per pass (one per lane); H and the loss take the two
+ * lanes' terms in row order. Scratch: {@link diffusionScratch} bytes, 16-aligned.
+ */
+export function diffusionTerms(
+  P: usize, G: usize, weights: usize, coef: usize, H: usize, scratch: usize,
+  m: i32, R: i32, d: i32, alpha: f64, beta: f64,
+): f64 {
+  const u = scratch, A = u + (<usize>m << 4), GA = A + (<usize>m << 4), Q = GA + (<usize>m << 4);
+  const b2 = beta * beta, sm = Math.sqrt(<f64>m), fm = <f64>m;
+  const c2 = 2 * b2 * b2, c4 = 4 * b2, cb = 4 * beta / sm, c8 = 8 * b2, k4 = 4 / fm;
+  const k8 = 8 * b2 / fm, k2 = 2 * b2 / fm;
+  const va = splat(alpha), vb2 = splat(b2);
+  let loss: f64 = 0;
+  for (let j = 0; j < R; j += 2) {
+    const two = j + 1 < R;
+    const j1 = two ? j + 1 : j;
+    const w0 = load<f64>(weights + (<usize>j << 3)), w1 = load<f64>(weights + (<usize>j1 << 3));
+    for (let r = 0; r < m; r++) {
+      const p = f64x2.replace_lane(
+        splat(load<f64>(P + (<usize>(r * R + j) << 3))),
+        1,
+        load<f64>(P + (<usize>(r * R + j1) << 3)),
+      );
+      const ur = f64x2.mul(va, p);
+      v128.store(u + (<usize>r << 4), ur);
+      const grr = splat(load<f64>(G + (<usize>(r * m + r) << 3)));
+      v128.store(A + (<usize>r << 4), f64x2.add(f64x2.mul(ur, ur), f64x2.mul(vb2, grr)));
+    }
+    let t = splat(0), lin = splat(0);
+    for (let r = 0; r < m; r++) {
+      let ga = splat(0), qq = splat(0);
+      const gr = G + (<usize>(r * m) << 3);
+      for (let q = 0; q < m; q++) {
+        const gs = load<f64>(gr + (<usize>q << 3));
+        const g = splat(gs);
+        ga = f64x2.add(ga, f64x2.mul(g, v128.load(A + (<usize>q << 4))));
+        qq = f64x2.add(qq, f64x2.mul(splat(gs * gs), v128.load(u + (<usize>q << 4))));
+        t = f64x2.add(t, splat(gs * (c2 * gs * gs)));
+      }
+      v128.store(GA + (<usize>r << 4), ga);
+      v128.store(Q + (<usize>r << 4), qq);
+      const ur = v128.load(u + (<usize>r << 4));
+      t = f64x2.add(
+        t,
+        f64x2.add(
+          f64x2.mul(v128.load(A + (<usize>r << 4)), ga),
+          f64x2.mul(f64x2.mul(splat(c4), ur), qq),
+        ),
+      );
+      lin = f64x2.add(lin, f64x2.mul(ur, splat(load<f64>(gr + (<usize>r << 3)))));
+    }
+    loss += w0 * (lane0(t) / fm - cb * lane0(lin) + <f64>d);
+    if (two) loss += w1 * (lane1(t) / fm - cb * lane1(lin) + <f64>d);
+    for (let r = 0; r < m; r++) {
+      const gr = G + (<usize>(r * m) << 3);
+      const grr = load<f64>(gr + (<usize>r << 3));
+      const ur = v128.load(u + (<usize>r << 4)), ar = v128.load(A + (<usize>r << 4));
+      const gar = v128.load(GA + (<usize>r << 4)), qr = v128.load(Q + (<usize>r << 4));
+      const gv = f64x2.sub(
+        f64x2.add(f64x2.mul(f64x2.mul(splat(k4), gar), ur), f64x2.mul(splat(k8), qr)),
+        splat(cb * grr),
+      );
+      store<f64>(coef + (<usize>(r * R + j) << 3), w0 * alpha * lane0(gv));
+      if (two) store<f64>(coef + (<usize>(r * R + j1) << 3), w1 * alpha * lane1(gv));
+      const c8u = f64x2.mul(splat(c8), ur);
+      let innerRR: f64 = 0;
+      const hr = H + (<usize>(r * m) << 3);
+      for (let q = 0; q < m; q++) {
+        const inner = f64x2.add(
+          f64x2.mul(ar, v128.load(A + (<usize>q << 4))),
+          f64x2.mul(
+            f64x2.mul(c8u, v128.load(u + (<usize>q << 4))),
+            splat(load<f64>(gr + (<usize>q << 3))),
+          ),
+        );
+        const hp = hr + (<usize>q << 3);
+        let h = load<f64>(hp) + w0 * lane0(inner) / fm;
+        if (two && q != r) h += w1 * lane1(inner) / fm; // (r, r): after row j's diagonal term
+        store<f64>(hp, h);
+        if (q == r) innerRR = lane1(inner);
+      }
+      const diag = f64x2.sub(f64x2.mul(splat(k2), gar), f64x2.mul(splat(cb), ur));
+      const dp = hr + (<usize>r << 3);
+      let h = load<f64>(dp) + w0 * lane0(diag);
+      if (two) {
+        h += w1 * innerRR / fm;
+        h += w1 * lane1(diag);
+      }
+      store<f64>(dp, h);
+    }
+  }
+  let wsum: f64 = 0;
+  for (let j = 0; j < R; j++) wsum += load<f64>(weights + (<usize>j << 3));
+  const k6 = wsum * (6 * b2 * b2 / fm);
+  for (let i = 0; i < m * m; i++) {
+    const g = load<f64>(G + (<usize>i << 3));
+    store<f64>(H + (<usize>i << 3), load<f64>(H + (<usize>i << 3)) + k6 * g * g);
+  }
+  return loss;
+}

@@ -1,0 +1,197 @@
+// AssemblyScript source of models/wasm/sgd.wasm (build: `deno task wasm`). Online pSGD of the
+// tied denoiser on the mixed cumulant model, one run at a time: the same algorithm, operation
+// order and Philox stream as the JS reference `runSgdCpu` (models/cum/sgd.ts) and
+// `mcmStepSample` (datasets/mixed_cumulant.ts), so both give the same bits. Philox uses native
+// 32×32 → 64-bit multiplies; log, cos, sin and tanh are the JavaScript engine's own Math
+// functions (imported), since WebAssembly has none and another implementation could round
+// differently.
+
+@external("./math_imports.ts", "log") declare function jsLog(x: f64): f64;
+@external("./math_imports.ts", "cos") declare function jsCos(x: f64): f64;
+@external("./math_imports.ts", "sin") declare function jsSin(x: f64): f64;
+@external("./math_imports.ts", "tanh") declare function jsTanh(x: f64): f64;
+
+const M0: u64 = 0xD2511F53;
+const M1: u64 = 0xCD9E8D57;
+const W0: u32 = 0x9E3779B9;
+const W1: u32 = 0xBB67AE85;
+const PI2: f64 = 2 * 3.141592653589793; // 2 * Math.PI, as the reference computes it
+
+// Philox4x32-10 output of the last call
+let r0: u32 = 0, r1: u32 = 0, r2: u32 = 0, r3: u32 = 0;
+
+function philox(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32): void {
+  for (let i = 0; i < 10; i++) {
+    const p0 = M0 * <u64>c0, p1 = M1 * <u64>c2;
+    c0 = <u32>(p1 >> 32) ^ c1 ^ k0;
+    c1 = <u32>p1;
+    c2 = <u32>(p0 >> 32) ^ c3 ^ k1;
+    c3 = <u32>p0;
+    k0 += W0;
+    k1 += W1;
+  }
+  r0 = c0;
+  r1 = c1;
+  r2 = c2;
+  r3 = c3;
+}
+
+/** Run one Philox4x32-10 block and return word `i` (for tests against the JS generator). */
+export function philoxWord(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32, i: i32): u32 {
+  philox(c0, c1, c2, c3, k0, k1);
+  return i == 0 ? r0 : i == 1 ? r1 : i == 2 ? r2 : r3;
+}
+
+@inline function unit(x: u32): f64 {
+  return <f64>(x >>> 8) * 5.9604644775390625e-8;
+}
+
+// Box–Muller of two words, as normal2FromU32: both values
+let n0: f64 = 0, n1: f64 = 0;
+
+@inline function normal2(x: u32, y: u32): void {
+  const u1 = 1 - unit(x), u2 = unit(y);
+  const rad = Math.sqrt(-2 * jsLog(u1));
+  const th = PI2 * u2;
+  n0 = rad * jsCos(th);
+  n1 = rad * jsSin(th);
+}
+
+@inline function ld(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+
+@inline function st(p: usize, i: i32, v: f64): void {
+  store<f64>(p + (<usize>i << 3), v);
+}
+
+/** The sample of step t (as mcmStepSample with u = e₁, v = e₂): clean x and noised xt. */
+function sample(
+  x: usize, xt: usize, d: i32, t: u32, k0: u32, k1: u32,
+  latent: i32, betaU: f64, betaV: f64, corrThreshold: f64, alpha: f64,
+): void {
+  const s = Math.sqrt(1 - alpha * alpha);
+  const blocks = (d + 1) >> 1;
+  for (let j = 0; j < blocks; j++) {
+    philox(<u32>j, t, 0, 0, k0, k1);
+    const w2 = r2, w3 = r3;
+    normal2(r0, r1);
+    const z0 = n0, z1 = n1;
+    normal2(w2, w3);
+    const i = 2 * j;
+    st(x, i, z0);
+    st(xt, i, n0);
+    if (i + 1 < d) {
+      st(x, i + 1, z1);
+      st(xt, i + 1, n1);
+    }
+  }
+  philox(<u32>blocks, t, 0, 0, k0, k1);
+  const word = r2;
+  normal2(r0, r1);
+  const g = n0;
+  let nu: f64;
+  if (latent == 0) nu = (word >>> 31) == 1 ? -1 : 1;
+  else {
+    const sg: f64 = g >= 0 ? 1 : -1;
+    nu = latent == 2 ? sg : sg * (Math.abs(g) >= corrThreshold ? 1 : -1);
+  }
+  st(x, 0, ld(x, 0) + Math.sqrt(betaU) * g);
+  st(x, 1, (Math.sqrt(betaV) * nu + ld(x, 1)) / Math.sqrt(1 + betaV));
+  for (let i = 0; i < d; i++) st(xt, i, alpha * ld(x, i) + s * ld(xt, i));
+}
+
+function gramSchmidt(w: usize, d: i32, K: i32): void {
+  for (let k = 0; k < K; k++) {
+    const o = k * d;
+    for (let j = 0; j < k; j++) {
+      let dot: f64 = 0;
+      for (let i = 0; i < d; i++) dot += ld(w, o + i) * ld(w, j * d + i);
+      for (let i = 0; i < d; i++) st(w, o + i, ld(w, o + i) - dot * ld(w, j * d + i));
+    }
+    let n: f64 = 0;
+    for (let i = 0; i < d; i++) n += ld(w, o + i) * ld(w, o + i);
+    const inv = 1 / Math.sqrt(n);
+    for (let i = 0; i < d; i++) st(w, o + i, ld(w, o + i) * inv);
+  }
+}
+
+/** First byte the caller may use, 16-aligned. */
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~(<usize>15);
+}
+
+/** Bytes of the work area {@link sgdSteps} needs (x, xt and four K-vectors). */
+export function sgdScratch(d: i32, K: i32): usize {
+  return <usize>(2 * d + 4 * K) * 8;
+}
+
+/**
+ * Steps t0 ≤ t < t1 of one run, in place: weights `w` (K × d, f64), first crossings and the
+ * failure step in `res` (three u32: crossU, crossV, failedAt; 0 = not yet), logged overlaps in
+ * `logU`/`logV` (f32, one per logEvery steps). `latent`: 0 independent, 1 correlated, 2
+ * naive-sign; `act`: 0 tanh, 1 linear. Returns 0 when the run failed (stop), else 1.
+ */
+export function sgdSteps(
+  w: usize, scratch: usize, res: usize, logU: usize, logV: usize,
+  d: i32, K: i32, act: i32, latent: i32, betaU: f64, betaV: f64, corrThreshold: f64,
+  alpha: f64, eta: f64, k0: u32, k1: u32, t0: u32, t1: u32, logEvery: u32,
+  thresholdU: f64, thresholdV: f64,
+): i32 {
+  const x = scratch, xt = x + (<usize>d << 3), mu = xt + (<usize>d << 3);
+  const sg = mu + (<usize>K << 3), sp = sg + (<usize>K << 3);
+  for (let t = t0; t < t1; t++) {
+    sample(x, xt, d, t, k0, k1, latent, betaU, betaV, corrThreshold, alpha);
+    for (let k = 0; k < K; k++) {
+      let l: f64 = 0, m: f64 = 0;
+      const o = k * d;
+      for (let i = 0; i < d; i++) {
+        const wi = ld(w, o + i);
+        l += wi * ld(xt, i);
+        m += wi * ld(x, i);
+      }
+      st(mu, k, m);
+      if (act == 1) {
+        st(sg, k, l);
+        st(sp, k, 1);
+      } else {
+        const th = jsTanh(l);
+        st(sg, k, th);
+        st(sp, k, 1 - th * th);
+      }
+    }
+    const e2 = eta * 2;
+    for (let i = 0; i < d; i++) {
+      let r = -ld(x, i);
+      for (let k = 0; k < K; k++) r += ld(w, k * d + i) * ld(sg, k);
+      const xi = ld(xt, i);
+      for (let k = 0; k < K; k++) {
+        const s = ld(sg, k);
+        st(w, k * d + i, ld(w, k * d + i) - e2 * (s * r + ld(sp, k) * (s - ld(mu, k)) * xi));
+      }
+    }
+    gramSchmidt(w, d, K);
+    let ou: f64 = 0, ov: f64 = 0;
+    for (let k = 0; k < K; k++) {
+      ou = jsMax(ou, Math.abs(ld(w, k * d)));
+      ov = jsMax(ov, Math.abs(ld(w, k * d + 1)));
+    }
+    if (!isFinite(ou) || !isFinite(ov)) {
+      store<u32>(res, t, 8);
+      return 0;
+    }
+    if (load<u32>(res) == 0 && ou > thresholdU) store<u32>(res, t);
+    if (load<u32>(res, 4) == 0 && ov > thresholdV) store<u32>(res, t, 4);
+    if (t % logEvery == 0) {
+      const l = t / logEvery - 1;
+      store<f32>(logU + (<usize>l << 2), <f32>ou);
+      store<f32>(logV + (<usize>l << 2), <f32>ov);
+    }
+  }
+  return 1;
+}
+
+// Math.max of two non-negative values or NaN: NaN wins
+@inline function jsMax(a: f64, b: f64): f64 {
+  return a != a || b != b ? NaN : a > b ? a : b;
+}
