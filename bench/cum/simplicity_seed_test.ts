@@ -3,7 +3,6 @@ import {
   type EvalCurves,
   joinSeedTasks,
   runSeed,
-  runSeedTaskCpu,
   type SeedJob,
   type SeedTask,
   seedTasks,
