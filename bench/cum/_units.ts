@@ -7,7 +7,7 @@
  * each set was already trained on its own before units existed. Splitting a set's seeds would
  * add nothing on a GPU but serial dispatches. The quick profile's largest set (cum.quartic-cubic,
  * d = 24) is estimated at 99 s raw, 13 s after the calibration factor; every case of this kind has
- * ≥ 14 units at quick.
+ * ≥ 10 units at quick (10, 13 and 14).
  * @module
  */
 import { z } from "../../deps.ts";
