@@ -93,7 +93,8 @@ export { concat, measuredVsPredicted } from "./reports/charts.ts";
 export type { MeasuredVsPredicted, Row, Spec } from "./reports/charts.ts";
 
 // random streams, the CPU worker pool, WebGPU helpers
-export { PHILOX_WGSL, PhiloxStream } from "./models/gpu/philox.ts";
+export { PhiloxStream } from "./datasets/philox.ts";
+export { PHILOX_WGSL } from "./models/gpu/philox_wgsl.ts";
 export { cpuWorkerCount, runInWorkers } from "./models/cpu/pool.ts";
 export type { PoolOptions } from "./models/cpu/pool.ts";
 export {

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "../deps.ts";
-import { type AnyCase, defineCase } from "./case.ts";
+import { type AnyCase, defineCase, type UnitPart } from "./case.ts";
 import { runPlan } from "./runner.ts";
 import { check, verdict } from "./verdict.ts";
 import { anyNumber } from "../reports/measurement_codec.ts";
@@ -83,4 +83,97 @@ export async function runOf(
     packs: opts.packs,
   });
   return { outDir, results: await readResults(join(outDir, "results.json")) };
+}
+
+const UnitResult = z.array(z.object({ seed: z.number().int(), xs: z.array(anyNumber) }));
+
+/** Options of {@link unitsCase}. */
+export interface UnitsCaseOptions {
+  /** Seeds per unit (default 2). */
+  perUnit?: number;
+  /** Default seed count (default 6). */
+  seeds?: number;
+  /** Units shared with other cases of the same namespace (their `k` must agree). */
+  share?: string;
+  /** Moves the band (cases that share units judge them differently). */
+  shift?: number;
+  /** Every unit run is logged here as `<case>/<k>/<unit key>`. */
+  log?: string[];
+  /** Called before a unit runs (e.g. to abort the run after a few units). */
+  beforeUnit?: (key: string) => void;
+  /** A unit that throws. */
+  failKey?: string;
+  /** Estimated seconds of the whole case (split over its units by seed count). */
+  seconds?: number;
+}
+
+/**
+ * A small case with work units (batches of seeds): each seed draws `k` uniforms (the first of
+ * seed 1 is a NaN and a run error, to keep non-finite numbers and run errors in the picture);
+ * judged like {@link meanCase}, with a "run" alternative (`k` = 5) measured in the smoke profile.
+ */
+export function unitsCase(id: string, o: UnitsCaseOptions = {}): AnyCase {
+  const per = o.perUnit ?? 2, shift = o.shift ?? 0;
+  const seconds = o.seconds ?? 6;
+  return defineCase<{ k: number; seeds: number }, z.infer<typeof Measurement>, number>({
+    id,
+    paper: "test paper",
+    claim: `claim of ${id}`,
+    version: 1,
+    measurementSchema: Measurement,
+    configSchema: z.object({
+      k: z.number().int().min(1).default(8).describe("draws"),
+      seeds: z.number().int().min(1).default(o.seeds ?? 6).describe("seeds"),
+    }).strict(),
+    profiles: { smoke: {}, quick: {}, full: {} },
+    params: { k: { source: "ours", note: "test" }, seeds: { source: "ours", note: "test" } },
+    alternatives: [{ choice: "k", values: [5], needs: "run", runIn: ["smoke"], note: "fewer" }],
+    estimateSeconds: (c) => seconds * c.k / 8,
+    defaultSeeds: (c) => c.seeds,
+    units: {
+      plan: (c, seeds) => {
+        const out = [];
+        for (let i = 0; i < seeds.length; i += per) {
+          const s = seeds.slice(i, i + per);
+          out.push({ key: `seeds=${s[0]}-${s.at(-1)}`, seeds: s, cost: s.length * c.k });
+        }
+        return out;
+      },
+      run: (ctx, c, unit) => {
+        o.log?.push(`${id}/${c.k}/${unit.key}`);
+        o.beforeUnit?.(unit.key);
+        ctx.signal.throwIfAborted(); // an interrupt in the middle of the unit
+        if (unit.key === o.failKey) throw new Error(`unit ${unit.key} exploded`);
+        const t0 = ctx.now();
+        const out = ctx.seeds.map((seed) => {
+          const st = ctx.stream("draws", seed);
+          const xs = Array.from({ length: c.k }, () => st.uniform());
+          if (seed === 1) {
+            xs[0] = NaN;
+            ctx.runError({ run: `seed ${seed}`, step: 0, observable: "x", message: "NaN" });
+          }
+          return { seed, xs };
+        });
+        ctx.timing("draw", (ctx.now() - t0) / 1000);
+        return Promise.resolve(out);
+      },
+      resultSchema: UnitResult,
+      assemble: (_c, parts: readonly UnitPart<z.infer<typeof UnitResult>>[]) => ({
+        xs: parts.flatMap((p) => p.result.flatMap((r) => r.xs.filter((x) => !Number.isNaN(x)))),
+        censored: Infinity,
+      }),
+      ...(o.share
+        ? { share: { namespace: o.share, version: 1, config: (c: { k: number }) => ({ k: c.k }) } }
+        : {}),
+    },
+    predict: () => 0.5,
+    judge: ({ measurement: m }, _c, j) => {
+      const e = bootstrap(m.xs.length, (idx) => mean(Array.from(idx, (i) => m.xs[i])), {
+        resamples: 200,
+        seed: j.seed("mean"),
+      });
+      return verdict([check("mean", e, [0.25 + shift, 0.75 + shift])]);
+    },
+    charts: () => [],
+  }) as AnyCase;
 }

@@ -6,7 +6,7 @@
  */
 import type { z } from "../deps.ts";
 import type { Chart, RunError, Verdict } from "../reports/schema.ts";
-import type { PhiloxStream } from "../models/gpu/philox.ts";
+import type { PhiloxStream } from "../datasets/philox.ts";
 
 /** The three profiles: smoke (seconds, for tests), quick (CPU-sized), full (paper scale, GPU). */
 export type Profile = "smoke" | "quick" | "full";
@@ -133,8 +133,14 @@ export interface Case<C extends Record<string, unknown>, M, P> {
   estimateSeconds(config: C): number;
   /** Default number of seeds for a resolved config. */
   defaultSeeds(config: C): number;
-  /** Train, measure: the expensive part. */
+  /**
+   * Train, measure: the expensive part. A case that declares {@link Case.units} gets this from
+   * {@link defineCase} (every unit in order, then `assemble`).
+   */
   run(ctx: CaseContext, config: C): Promise<M>;
+  /** The case's work units; absent: the whole case is one unit. */
+  // deno-lint-ignore no-explicit-any
+  units?: WorkUnits<C, M, any>;
   /** What the theory predicts for this config. */
   predict(config: C): P;
   /**
@@ -158,13 +164,100 @@ export interface Case<C extends Record<string, unknown>, M, P> {
   tables?(out: CaseOutput<M, P>, config: C, verdict: Verdict): Table[];
 }
 
+/**
+ * One work unit of a case: the runner's smallest piece of work to store, resume and distribute
+ * across shards (a batch of seeds, optionally × a slice of the grid). Its result depends only on
+ * the config and the unit itself, never on which other units ran in the same process.
+ */
+export interface UnitSpec {
+  /**
+   * Unique within the case's plan and stable across runs, e.g. `seeds=0-3` or `d=32;seeds=4-7`
+   * (characters `A-Za-z0-9=;,._-` only).
+   */
+  key: string;
+  /** The seeds this unit runs: the context's `seeds` while it runs. */
+  seeds: readonly number[];
+  /** Estimated seconds on the 2-core reference machine (for balanced shards). */
+  cost: number;
+  /** A case-defined slice of the grid (JSON-safe), for units that split a grid. */
+  part?: Readonly<Record<string, string | number>>;
+}
+
+/** A unit with its result, as `assemble` receives it (in plan order). */
+export interface UnitPart<U> {
+  unit: UnitSpec;
+  result: U;
+}
+
+/**
+ * How a case splits its work into units (benchopt's lesson: the runner, not the case, owns the
+ * loop over seeds and grid points). The runner plans the units, runs each (batched: a unit may
+ * hold many seeds, so GPU batching stays), stores every unit's result keyed by (case or share
+ * namespace, version, config hash, unit key), resumes per unit, shards by unit cost, and
+ * assembles the measurement. `assemble(plan → run each → parts)` must give, bit for bit, the
+ * measurement of the whole run.
+ */
+export interface WorkUnits<C, M, U> {
+  /** The units of a resolved config and the case's seeds (pure, deterministic, in order). */
+  plan(config: C, seeds: readonly number[]): UnitSpec[];
+  /** Run one unit (`ctx.seeds` is `unit.seeds`). */
+  run(ctx: CaseContext, config: C, unit: UnitSpec): Promise<U>;
+  /**
+   * Zod schema of a unit's result as stored (JSON-safe plain data; NaN/±∞ allowed through
+   * `anyNumber` of reports/measurement_codec.ts; no typed arrays).
+   */
+  resultSchema: z.ZodType<U>;
+  /** The measurement from every unit's result, given in plan order. */
+  assemble(config: C, parts: readonly UnitPart<U>[]): M;
+  /**
+   * Units shared with other cases (fl.balance and fl.jump train the same runs): the store
+   * namespace and version replace the case id and version in the unit key, and `config` picks the
+   * fields the units depend on (its hash replaces the case's config hash).
+   */
+  share?: {
+    namespace: string;
+    version: number;
+    config(config: C): Record<string, unknown>;
+  };
+}
+
 /** A case with its type parameters erased, as the registry holds it. */
 // deno-lint-ignore no-explicit-any
 export type AnyCase = Case<any, any, any>;
 
-/** Identity helper that keeps a case's type parameters inferred. */
+/** What {@link defineCase} takes: a case whose `run` may come from its `units`. */
+export type CaseDefinition<C extends Record<string, unknown>, M, P> =
+  & Omit<Case<C, M, P>, "run">
+  & (
+    | { run(ctx: CaseContext, config: C): Promise<M>; units?: WorkUnits<C, M, unknown> }
+    // deno-lint-ignore no-explicit-any
+    | { run?: undefined; units: WorkUnits<C, M, any> }
+  );
+
+/**
+ * Keeps a case's type parameters inferred; a case with `units` and no `run` gets
+ * {@link runAllUnits} as its `run`.
+ */
 export function defineCase<C extends Record<string, unknown>, M, P>(
-  c: Case<C, M, P>,
+  c: CaseDefinition<C, M, P>,
 ): Case<C, M, P> {
-  return c;
+  if (c.run) return c as Case<C, M, P>;
+  return { ...c, run: runAllUnits(c.units!) } as Case<C, M, P>;
+}
+
+/**
+ * The in-process `run` of a case with units: plan, run every unit in order with its own seeds,
+ * assemble. (The runner does the same through its unit store, resuming and sharding.)
+ */
+export function runAllUnits<C, M, U>(
+  units: WorkUnits<C, M, U>,
+): (ctx: CaseContext, config: C) => Promise<M> {
+  return async (ctx, config) => {
+    const parts: UnitPart<U>[] = [];
+    for (const unit of units.plan(config, ctx.seeds)) {
+      ctx.signal.throwIfAborted();
+      parts.push({ unit, result: await units.run({ ...ctx, seeds: unit.seeds }, config, unit) });
+    }
+    return units.assemble(config, parts);
+  };
 }

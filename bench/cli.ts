@@ -14,7 +14,8 @@ import { cmdNew, NEW_HELP } from "./cmd_new.ts";
 import { BASELINE_HELP, cmdBaseline } from "./cmd_baseline.ts";
 import { type AnyCase, type Profile, PROFILES } from "./case.ts";
 import { checkOverrideKeys, parseOverrides, readConfigFile, resolveConfig } from "./config.ts";
-import { RESULTS_FILE, runPlan, shardCases } from "./runner.ts";
+import { RESULTS_FILE, runPlan } from "./runner.ts";
+import { caseUnitIds, describeShard, planUnits, shardLoads } from "./unit_plan.ts";
 import { parseBaseSeed, parseSeedsOption, planSeeds } from "./seeds.ts";
 import { lockOutDir, releaseAllLocksSync } from "./out_lock.ts";
 import { StagedDir } from "../reports/staged_dir.ts";
@@ -25,7 +26,7 @@ import { SUITE_VERSION } from "./version.ts";
 import { GpuUnavailableError } from "../models/gpu/device.ts";
 import { readResults, type Results, ResultsFileError } from "../reports/schema.ts";
 import { writeReport } from "../reports/write_report.ts";
-import { fmtStatistic, verdictLabels } from "../reports/_format.ts";
+import { fmtStatistic, verdictLabels } from "../reports/format.ts";
 import { checkBaselineName, saveBaseline } from "../reports/baselines.ts";
 import { cmdCompare, COMPARE_HELP } from "./cmd_compare.ts";
 import { cmdMerge, MERGE_HELP } from "./cmd_merge.ts";
@@ -66,10 +67,16 @@ Exit codes: 0 ok; 1 a case ended in error (or --fail-on tripped), or a file or d
 2 usage error, or the --out folder is in use by another run; 130 interrupted (Ctrl-C).`,
   list:
     `Usage: claimbench list [--case <id|glob>] [--profile smoke|quick|full] [--json] [--pack <mod.ts>]...
+       claimbench list --shard-plan <n> [--case ..] [--profile ..] [--seeds <n>] [--base-seed <n>]
+                       [--set <key=value>]... [--config <file.json>] [--json]
 
 Lists the cases with their paper, claim, version, config fields and estimated time: each
 case's own cost model times a factor measured on a real run (bench/calibration.json;
-'deno task calibrate <results.json>' recomputes it from a run's recorded durations).`,
+'deno task calibrate <results.json>' recomputes it from a run's recorded durations).
+
+--shard-plan <n> prints how 'run --shard i/n' with the same options splits the work units
+of the selected cases: each shard's estimated seconds and its units, and the largest shard
+against the mean.`,
   run: `Usage: claimbench run [options]
 
 Options:
@@ -81,8 +88,10 @@ Options:
   --config <file.json>      overrides from a JSON object {"field": value, ...}; --set wins
   --backend <b>             auto (default: WebGPU if an adapter is found, else CPU) | webgpu | cpu
   --out <dir>               output directory (default results/<timestamp>-<profile>)
-  --resume                  continue an interrupted run in --out: finished cases are kept
-  --shard <i/n|auto>        run only shard i of n (cases split round-robin); auto reads
+  --resume                  continue an interrupted run in --out: finished cases and every
+                            stored work unit (<out>/units/) are kept
+  --shard <i/n|auto>        run only shard i of n: the work units of the selected cases, split
+                            by estimated cost (list --shard-plan n shows the split); auto reads
                             SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (1-based) or a Kubernetes
                             Indexed Job's JOB_COMPLETION_INDEX (0-based) and CLAIMBENCH_SHARD_COUNT
   --pack <mod.ts>           also load the cases of a claim pack (repeatable; ids <pack>:<id>)
@@ -172,6 +181,11 @@ async function cmdList(args: string[]): Promise<number> {
     profile: { type: "string", default: "quick" },
     json: { type: "boolean" },
     pack: { type: "string", multiple: true },
+    "shard-plan": { type: "string" },
+    seeds: { type: "string" },
+    "base-seed": { type: "string" },
+    set: { type: "string", multiple: true },
+    config: { type: "string" },
   }, "list");
   if (values.help) return console.log(HELP.list), 0;
   const profile = String(values.profile);
@@ -181,6 +195,10 @@ async function cmdList(args: string[]): Promise<number> {
     );
   }
   const cases = selectCases(values.case as string | undefined, (await suite(values)).cases);
+  if (values["shard-plan"] !== undefined) return await listShardPlan(cases, profile, values);
+  for (const o of ["seeds", "base-seed", "set", "config"]) {
+    if (values[o] !== undefined) throw new UsageError(`list --${o} needs --shard-plan <n>`);
+  }
   const estimates = estimateSelection(cases, profile);
   const rows = cases.map((c, i) => {
     const cfg = resolveConfig(c, profile, {});
@@ -223,6 +241,67 @@ async function cmdList(args: string[]): Promise<number> {
     const busy = busyMachineNote();
     if (busy) console.log(`note: ${busy}`);
   }
+  return 0;
+}
+
+/** `list --shard-plan n`: the split of the selection's work units into n shards. */
+async function listShardPlan(
+  cases: AnyCase[],
+  profile: Profile,
+  values: Parsed["values"],
+): Promise<number> {
+  const n = parseShard(`1/${values["shard-plan"]}`).count;
+  const seeds = parseSeedsOption(values.seeds as string | undefined);
+  const baseSeed = parseBaseSeed(values["base-seed"] as string | undefined);
+  const overrides = {
+    ...(values.config ? await readConfigFile(String(values.config)) : {}),
+    ...parseOverrides((values.set as string[] | undefined) ?? []),
+  };
+  checkOverrideKeys(cases, overrides);
+  const configs = cases.map((c) => resolveConfig(c, profile, overrides));
+  const seedSets = planSeeds(cases, configs, seeds, baseSeed);
+  const plan = await planUnits(cases, configs, seedSets, { profile, baseSeed, shardCount: n });
+  const loads = shardLoads(plan);
+  const mean = loads.reduce((s, l) => s + l.seconds, 0) / n;
+  const max = Math.max(...loads.map((l) => l.seconds));
+  if (values.json) {
+    const shards = loads.map((l) => ({
+      shard: `${l.index}/${n}`,
+      estimatedSeconds: Number(l.seconds.toFixed(3)),
+      units: l.units.map((u) => ({
+        case: plan.cases[u.caseIndex].case.id,
+        unit: u.label,
+        estimatedSeconds: u.cost,
+      })),
+      judges: plan.cases.filter((p) => p.shard === l.index).map((p) => p.case.id),
+    }));
+    const out = {
+      profile,
+      cases: plan.cases.map((p) => ({
+        id: p.case.id,
+        units: new Set(caseUnitIds(p)).size,
+        judgedIn: p.shard === null ? "merge" : `${p.shard}/${n}`,
+        ...(p.error ? { error: p.error } : {}),
+      })),
+      shards,
+      units: plan.units.length,
+      meanSeconds: Number(mean.toFixed(3)),
+      maxSeconds: Number(max.toFixed(3)),
+      maxOverMean: mean > 0 ? Number((max / mean).toFixed(4)) : null,
+      planHash: plan.hash,
+    };
+    return console.log(JSON.stringify(out, null, 2)), 0;
+  }
+  for (const l of loads) {
+    for (const line of describeShard(plan, l)) console.log(terminalSafe(line));
+  }
+  const ratio = mean > 0 ? ` = ${(max / mean).toFixed(2)} × the mean ~${Math.round(mean)} s` : "";
+  const split = plan.cases.filter((p) => p.shard === null).map((p) => p.case.id);
+  console.log(
+    `\n${n} shard(s) of ${plan.units.length} unit(s), ${profile} profile: the largest ` +
+      `~${Math.round(max)} s${ratio} (calibrated estimates, bench/calibration.json).` +
+      (split.length ? ` merge judges the cases split over shards: ${split.join(", ")}.` : ""),
+  );
   return 0;
 }
 
@@ -335,7 +414,8 @@ async function cmdRun(
   };
   checkOverrideKeys(selected, overrides);
   const shard = parseShard(values.shard as string | undefined);
-  const cases = shardCases(selected, shard.index, shard.count);
+  // every shard plans the whole selection and runs its share of the work units
+  const cases = selected;
   if (values.resume && outOpt === undefined) {
     throw new UsageError("--resume needs --out <dir> of the run to continue");
   }
@@ -443,7 +523,7 @@ export async function main(args: string[]): Promise<number> {
       case "run":
       case "reproduce":
         return await withInterrupt(
-          "finished cases are saved, continue with --resume",
+          "finished cases and work units are saved, continue with --resume",
           (signal) => cmdRun(rest, cmd, signal),
         );
       case "report":

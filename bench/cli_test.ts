@@ -16,14 +16,14 @@ Deno.test("usage errors exit 2 and name the field and the allowed values", async
     ]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /nosuch/);
-    assert.match(r.stderr, /Allowed fields: .*trials/);
+    assert.match(r.stderr, /Allowed fields: .*seeds/);
   });
   await t.step("--case nosuch", async () => {
     const r = await runCli(["run", "--case", "nosuch", "--profile", "smoke"]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /"nosuch" is not a case id; did you mean .*\?/);
   });
-  await t.step("--set trials=-3", async () => {
+  await t.step("--set seeds=-3", async () => {
     const r = await runCli([
       "run",
       "--case",
@@ -31,11 +31,11 @@ Deno.test("usage errors exit 2 and name the field and the allowed values", async
       "--profile",
       "smoke",
       "--set",
-      "trials=-3",
+      "seeds=-3",
     ]);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /trials \(given -3\)/);
-    assert.match(r.stderr, /allowed: an integer ≥ 2/);
+    assert.match(r.stderr, /seeds \(given -3\)/);
+    assert.match(r.stderr, /allowed: an integer ≥ 1/);
   });
   await t.step("--profile bogus and --backend bogus", async () => {
     const a = await runCli(["run", "--profile", "bogus"]);
@@ -119,7 +119,7 @@ Deno.test("kill -9 part-way, then --resume: finished cases are kept and the resu
     "--no-report",
     "--quiet",
     "--set",
-    "trials=24",
+    "seeds=24",
     "--set",
     "originalSize=200",
   );

@@ -7,7 +7,10 @@ import { basename, join, resolve } from "node:path";
 import { UsageError } from "./usage_error.ts";
 import { atomicWriteTextFile } from "../reports/atomic_write.ts";
 import { fsStep } from "../reports/fs_error.ts";
-import { mergeShards, type ShardInput } from "../reports/merge.ts";
+import type { ShardInput } from "../reports/merge.ts";
+import { mergeRun } from "./shard_merge.ts";
+import { ALL_CASES, findCase } from "./registry.ts";
+import { suiteWithPacks } from "./packs.ts";
 import { resultsFileOf } from "../reports/results_path.ts";
 import { readResults } from "../reports/schema.ts";
 import { terminalSafe } from "../reports/terminal_safe.ts";
@@ -15,12 +18,15 @@ import { writeReport } from "../reports/write_report.ts";
 
 /** `merge --help`. */
 export const MERGE_HELP =
-  `Usage: claimbench merge <shard results...> --out <dir> [--force] [--no-report]
+  `Usage: claimbench merge <shard results...> --out <dir> [--force] [--no-report] [--pack <mod.ts>]...
 
 Joins the results of 'run --shard i/n' (results.json files or run folders, every shard
-1..n exactly once) into <dir>/results.json plus the report. Shards must share profile,
-seeds, base seed, overrides, backend request, suite and schema version and git commit,
-and no case may appear in two shards. The merged run lists the cases in their original
+1..n exactly once) into <dir>/results.json plus the report. Shards must share cases,
+profile, seeds, base seed, overrides, backend request, suite and schema version, git
+commit and unit plan; no case may be judged, and no work unit recorded, in two shards,
+and a complete shard must hold every unit the plan gives it. Cases whose units ran in
+several shards are assembled from them and judged here, as an unsharded run would (so a
+claim pack's cases need their --pack). The merged run lists the cases in their original
 order and is complete when every shard is.
 
 Options:
@@ -29,6 +35,7 @@ Options:
   --force         replace <dir>/results.json
   --no-report     write results.json only
   --quiet         no summary line
+  --pack <mod.ts> load a claim pack's cases (repeatable; claimbench.json is read too)
 
 Exit codes: 0 merged; 1 unreadable or incompatible shards; 2 usage error.`;
 
@@ -41,6 +48,7 @@ export async function cmdMerge(args: string[], signal?: AbortSignal): Promise<nu
       force: { type: "boolean" },
       "no-report": { type: "boolean" },
       quiet: { type: "boolean" },
+      pack: { type: "string", multiple: true },
     },
     MERGE_HELP,
   );
@@ -57,7 +65,8 @@ export async function cmdMerge(args: string[], signal?: AbortSignal): Promise<nu
   if (files.some((f) => resolve(f) === resolve(target))) {
     throw new UsageError(`--out ${outDir}: would overwrite one of the shards (${target})`);
   }
-  const merged = mergeShards(shards, {
+  const { cases } = await suiteWithPacks(ALL_CASES, (values.pack as string[] | undefined) ?? []);
+  const merged = await mergeRun(shards, (id) => findCase(id, cases), {
     runId: basename(resolve(outDir)),
     command: ["claimbench", "merge", ...args],
   });

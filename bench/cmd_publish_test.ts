@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cmdPublish } from "./cmd_publish.ts";
-import { writeSyntheticRuns } from "../reports/_runs_fixture_test_util.ts";
+import { writeSyntheticRuns } from "../reports/synthetic_runs.ts";
 import { loadRunStore } from "../reports/run_store.ts";
 import { siteSeries } from "../reports/publish.ts";
 

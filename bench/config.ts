@@ -14,7 +14,7 @@ export function parseOverrides(sets: string[]): Record<string, unknown> {
     const eq = s.indexOf("=");
     if (eq <= 0) {
       throw new UsageError(
-        `--set ${JSON.stringify(s)}: expected key=value, e.g. --set trials=50 or --set dims=[8,16]`,
+        `--set ${JSON.stringify(s)}: expected key=value, e.g. --set seeds=50 or --set dims=[8,16]`,
       );
     }
     const key = s.slice(0, eq).trim(), raw = s.slice(eq + 1).trim();
@@ -58,7 +58,7 @@ export async function readConfigFile(path: string): Promise<Record<string, unkno
   const parsed = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.unknown()).safeParse(raw);
   if (!parsed.success || Array.isArray(raw)) {
     throw new UsageError(
-      `--config ${path}: expected a JSON object of config fields, e.g. {"trials": 50, "dims": [8, 16]}`,
+      `--config ${path}: expected a JSON object of config fields, e.g. {"seeds": 50, "dims": [8, 16]}`,
     );
   }
   return parsed.data;

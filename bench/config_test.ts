@@ -4,18 +4,18 @@ import { UsageError } from "./usage_error.ts";
 import { transition } from "./mem/transition.ts";
 
 Deno.test("parseOverrides reads JSON values and bare strings", () => {
-  assert.deepEqual(parseOverrides(["trials=5", "dims=[8,16]", "primaryConvention=bTb"]), {
-    trials: 5,
+  assert.deepEqual(parseOverrides(["seeds=5", "dims=[8,16]", "primaryConvention=bTb"]), {
+    seeds: 5,
     dims: [8, 16],
     primaryConvention: "bTb",
   });
-  assert.throws(() => parseOverrides(["trials"]), UsageError);
+  assert.throws(() => parseOverrides(["seeds"]), UsageError);
   assert.throws(() => parseOverrides(["a.b=1"]), UsageError);
 });
 
 Deno.test("resolveConfig: profile defaults, overrides, and errors naming field and allowed values", () => {
-  const cfg = resolveConfig(transition, "smoke", { trials: 9 });
-  assert.equal(cfg.trials, 9);
+  const cfg = resolveConfig(transition, "smoke", { seeds: 9 });
+  assert.equal(cfg.seeds, 9);
   assert.throws(() => resolveConfig(transition, "smoke", { conventions: ["xx"] }), (e: Error) => {
     assert.ok(e instanceof UsageError);
     assert.match(e.message, /conventions\.0 \(given \["xx"\]\).*one of "bbT", "bTb"/s);

@@ -8,7 +8,7 @@
  */
 import type { CaseContext } from "./case.ts";
 import type { RunError } from "../reports/schema.ts";
-import { PhiloxStream } from "../models/gpu/philox.ts";
+import { PhiloxStream } from "../datasets/philox.ts";
 
 /** Options of {@link detachedContext}. */
 export interface DetachedContextOptions {

@@ -8,7 +8,7 @@
  */
 import type { AnyCase, Profile } from "./case.ts";
 import { resolveConfig } from "./config.ts";
-import type { Results } from "../reports/schema.ts";
+import type { CaseResult, Results } from "../reports/schema.ts";
 import calibrationData from "./calibration.json" with { type: "json" };
 
 /**
@@ -16,6 +16,17 @@ import calibrationData from "./calibration.json" with { type: "json" };
  * memoised experiment of `bench/fl/_experiment.ts`): run after it, they only judge.
  */
 export const REUSES: Readonly<Record<string, string>> = { "fl.jump": "fl.balance" };
+
+/**
+ * The timing (seconds) a case records for the work units it reused instead of running them (from
+ * the unit store, another case of the run or another shard); its `durationS` includes them.
+ */
+export const REUSED_UNITS_TIMING = "units reused (from the store, another case or shard)";
+
+/** The seconds a case spent itself: its `durationS` less the units it reused. */
+export function ownSeconds(r: Pick<CaseResult, "durationS" | "timings">): number {
+  return r.durationS - (r.timings[REUSED_UNITS_TIMING] ?? 0);
+}
 
 /** One case's calibration: its raw estimate and measured time in the calibration run. */
 export interface CaseCalibration {
@@ -65,6 +76,25 @@ export interface Estimate {
 }
 
 /**
+ * The calibrated estimate of one case run on its own with a resolved `config`: its raw
+ * estimate × its factor (or its partner's, for a case that reuses another's work), or the raw
+ * estimate when it has no factor.
+ */
+export function caseEstimate(
+  c: AnyCase,
+  config: Record<string, unknown>,
+  cal: Calibration = CALIBRATION,
+): Estimate {
+  const raw = c.estimateSeconds(config);
+  const partner = REUSES[c.id];
+  const factor = cal.cases[c.id]?.factor ?? (partner ? cal.cases[partner]?.factor : undefined);
+  if (factor === undefined || !Number.isFinite(factor)) {
+    return { id: c.id, seconds: raw, rawSeconds: raw, factor: null, note: "not calibrated" };
+  }
+  return { id: c.id, seconds: raw * factor, rawSeconds: raw, factor, note: "" };
+}
+
+/**
  * Calibrated estimates for `cases` run together at `profile` (in the given order, as the runner
  * runs them): raw estimate × the case's factor; a case that reuses an earlier selected case's
  * work costs what it cost in the calibration run.
@@ -76,24 +106,19 @@ export function estimateSelection(
 ): Estimate[] {
   const seen = new Set<string>();
   return cases.map((c) => {
-    const raw = c.estimateSeconds(resolveConfig(c, profile, {}));
+    const est = caseEstimate(c, resolveConfig(c, profile, {}), cal);
     const own = cal.cases[c.id];
     const partner = REUSES[c.id];
     seen.add(c.id);
     if (partner && seen.has(partner) && own?.reusedFrom === partner) {
       return {
-        id: c.id,
+        ...est,
         seconds: own.measuredSeconds,
-        rawSeconds: raw,
         factor: null,
         note: `reuses ${partner}'s work`,
       };
     }
-    const factor = own?.factor ?? (partner ? cal.cases[partner]?.factor : undefined);
-    if (factor === undefined || !Number.isFinite(factor)) {
-      return { id: c.id, seconds: raw, rawSeconds: raw, factor: null, note: "not calibrated" };
-    }
-    return { id: c.id, seconds: raw * factor, rawSeconds: raw, factor, note: "" };
+    return est;
   });
 }
 
@@ -195,7 +220,8 @@ export function timedCasesOf(
     timed.push({
       id: r.id,
       config: c ? recordedConfig(c, r.config) : null,
-      seconds: r.durationS,
+      // a case that reused its partner's work costs what it did itself
+      seconds: reused ? ownSeconds(r) : r.durationS,
       ...(reused ? { reusedFrom: partner } : {}),
     });
   }

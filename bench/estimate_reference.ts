@@ -7,7 +7,7 @@
 import type { Results } from "../reports/schema.ts";
 import type { AnyCase, Profile } from "./case.ts";
 import { resolveConfig } from "./config.ts";
-import { type CalibrationRun, REUSES, type TimedCase } from "./estimate.ts";
+import { type CalibrationRun, ownSeconds, REUSES, type TimedCase } from "./estimate.ts";
 import referenceData from "./estimate_reference.json" with { type: "json" };
 
 /** One run's measured durations. */
@@ -22,7 +22,7 @@ export interface MeasuredRun {
   backend: string;
   /** Load average while it ran (uptime), as recorded by whoever measured it. */
   load: string;
-  /** Seconds per case id, as recorded (`durationS`). */
+  /** Seconds per case id, as recorded (`durationS`; a reusing case's own part of it). */
   durations: Record<string, number>;
   /** Cases that reused another case's work in this run (their duration is judging only). */
   reused: Record<string, string>;
@@ -40,10 +40,6 @@ export const MEASURED_RUNS: MeasuredRuns = referenceData as MeasuredRuns;
 /** A run's measured durations, as recorded in its results document. */
 export function measuredRunOf(results: Results, source: string, load: string): MeasuredRun {
   const p = results.provenance;
-  const durations: Record<string, number> = {};
-  for (const [id, c] of Object.entries(results.cases)) {
-    if (c.status === "done") durations[id] = Number(c.durationS.toFixed(2));
-  }
   const ordered = Object.values(results.cases).sort((a, b) =>
     a.startedAt.localeCompare(b.startedAt)
   ).map((c) => c.id);
@@ -53,6 +49,12 @@ export function measuredRunOf(results: Results, source: string, load: string): M
     if (i >= 0 && j > i && results.cases[id].profile === results.cases[partner].profile) {
       reused[id] = partner;
     }
+  }
+  // a case that reused its partner's work: the seconds it spent itself (judging)
+  const durations: Record<string, number> = {};
+  for (const [id, c] of Object.entries(results.cases)) {
+    if (c.status !== "done") continue;
+    durations[id] = Number((id in reused ? ownSeconds(c) : c.durationS).toFixed(2));
   }
   return {
     source,

@@ -229,8 +229,8 @@ Deno.test("numbers out of range are usage errors before any work; globs are line
       /go past 2\^53/,
     ],
     [
-      "--set trials=1e300",
-      smokeRunArgs("mem.transition", "--set", "trials=1e300", "--out", out),
+      "--set seeds=1e300",
+      smokeRunArgs("mem.transition", "--set", "seeds=1e300", "--out", out),
       /invalid config for mem\.transition/,
     ],
     [

@@ -6,7 +6,7 @@
  * @module
  */
 import type { AnyCase, CaseContext, JudgeContext, Profile, Table } from "./case.ts";
-import { PhiloxStream } from "../models/gpu/philox.ts";
+import { PhiloxStream } from "../datasets/philox.ts";
 import { decodeMeasurement, encodeMeasurement } from "../reports/measurement_codec.ts";
 import type { Chart, Robustness, RobustnessRow, Verdict } from "../reports/schema.ts";
 
@@ -72,11 +72,13 @@ export function storeMeasurement(c: AnyCase, measurement: unknown): unknown {
   return storeAndDecode(c, measurement).stored;
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
+/** Whether two config values are the same (as JSON). */
+export function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function alternativeConfig(
+/** The config with `choice` set to `value`, validated (a declared alternative that is not valid throws). */
+export function alternativeConfig(
   c: AnyCase,
   config: Record<string, unknown>,
   choice: string,

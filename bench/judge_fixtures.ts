@@ -6,10 +6,10 @@
 import type { JudgeFixture } from "./testing.ts";
 import { fixtures as cum } from "./cum/judge_fixtures.ts";
 import { fixtures as fl } from "./fl/judge_fixtures.ts";
-import { fixtures as noisyImage } from "./images/noisy_image_judge_fixtures.ts";
+import { fixtures as noisyImage } from "./fl/noisy_image_judge_fixtures.ts";
 import { fixtures as lt } from "./lt/judge_fixtures.ts";
 import { fixtures as mem } from "./mem/judge_fixtures.ts";
-import { fixtures as simplicity } from "./images/simplicity_judge_fixtures.ts";
+import { fixtures as simplicity } from "./cum/simplicity_judge_fixtures.ts";
 
 /** All judge fixtures (one per case). */
 export const JUDGE_FIXTURES: readonly JudgeFixture[] = [

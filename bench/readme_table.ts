@@ -8,7 +8,7 @@ import { ALL_CASES } from "./registry.ts";
 import type { AnyCase } from "./case.ts";
 import { readResults, type Results } from "../reports/schema.ts";
 import { escapeMarkdown } from "../reports/escape.ts";
-import { fmtStatistic, robustnessLabel } from "../reports/_format.ts";
+import { fmtStatistic, robustnessLabel } from "../reports/format.ts";
 
 const START = "<!-- claims-table:start -->", END = "<!-- claims-table:end -->";
 

@@ -10,10 +10,9 @@ import { cases as mem } from "./mem/mod.ts";
 import { cases as fl } from "./fl/mod.ts";
 import { cases as cum } from "./cum/mod.ts";
 import { cases as lt } from "./lt/mod.ts";
-import { cases as images } from "./images/mod.ts";
 
 /** All registered cases. */
-export const ALL_CASES: readonly AnyCase[] = [...fl, ...cum, ...mem, ...lt, ...images];
+export const ALL_CASES: readonly AnyCase[] = [...fl, ...cum, ...mem, ...lt];
 
 /** Levenshtein distance of two strings (two rows, O(|a|·|b|)). */
 export function editDistance(a: string, b: string): number {

@@ -1,15 +1,14 @@
 /**
- * The runner: resolves a plan, runs each case on the chosen backend, and writes the results
- * document atomically after every case, so a kill loses at most the case in progress and
- * `--resume` recomputes only what is missing.
+ * The runner: resolves a plan, splits every case into work units (`unit_plan.ts`), runs this
+ * shard's units on the chosen backend through the unit store (`<out>/units/`, one file a unit,
+ * written atomically), assembles and judges the cases whose units are all here, and writes the
+ * results document atomically after every case. A kill loses at most the units in progress;
+ * `--resume` reuses every stored unit and recomputes only what is missing.
  * @module
  */
 import { join } from "node:path";
 import type { AnyCase, CaseContext, Profile } from "./case.ts";
-import { configHash, configShape, resolveConfig } from "./config.ts";
-import { SUITE_VERSION } from "./version.ts";
-import { errorVerdict } from "./verdict.ts";
-import { judgeMeasurement, measureAlternatives, storeAndDecode } from "./judge.ts";
+import { configShape, resolveConfig } from "./config.ts";
 import { rejudgeCaseResult } from "./rejudge.ts";
 import { collectProvenance } from "./provenance.ts";
 import { progressFor } from "./progress.ts";
@@ -17,17 +16,30 @@ import { UsageError } from "./usage_error.ts";
 import { detachedContext } from "./detached_context.ts";
 import { planSeeds } from "./seeds.ts";
 import { acquireBackend, type BackendChoice, type BackendRequest } from "../models/gpu/device.ts";
+import { assembleCase } from "./case_assembly.ts";
 import {
-  type CaseResult,
-  CaseResultSchema,
-  jsonSafe,
+  caseUnitIds,
+  describeShard,
+  type PlannedUnit,
+  planUnits,
+  shardLoads,
+  type UnitPlan,
+  unitsOf,
+} from "./unit_plan.ts";
+import { checkUnitRecord, UnitStore } from "./unit_store.ts";
+import {
   type Plan,
   type Provenance,
   readResults,
   type Results,
   RESULTS_SCHEMA_VERSION,
+  type RunUnits,
+  type UnitFailure,
+  type UnitRecord,
 } from "../reports/schema.ts";
 import { atomicWriteTextFile } from "../reports/atomic_write.ts";
+import { encodeMeasurement } from "../reports/measurement_codec.ts";
+import { terminalSafe } from "../reports/terminal_safe.ts";
 
 /** Everything a run needs. */
 export interface RunOptions {
@@ -78,11 +90,6 @@ export function modifiedFields(
   return keys.sort();
 }
 
-/** The cases of shard `index` of `count` (1-based), by position in the selection. */
-export function shardCases(cases: AnyCase[], index: number, count: number): AnyCase[] {
-  return cases.filter((_, i) => i % count === index - 1);
-}
-
 function samePlan(a: Plan, b: Plan): string | null {
   const fields: (keyof Plan)[] = ["profile", "seeds", "baseSeed", "backend"];
   for (const f of fields) {
@@ -110,125 +117,131 @@ function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
   });
 }
 
-/** Run one case to a result (never throws for a failure inside the case). */
-export async function runCase(
-  c: AnyCase,
-  config: Record<string, unknown>,
-  opts: {
-    profile: Profile;
-    seeds: number[];
-    choice: BackendChoice;
-    baseSeed: number;
-    label: [number, number];
-    quiet?: boolean;
-    signal?: AbortSignal;
-    backendReason?: string | null;
-    /** Config fields set by --set/--config/--seeds for this case ("modified config"). */
-    configModified?: string[];
-    /** The commit that judges (from provenance). */
-    commit?: string | null;
-  },
-): Promise<CaseResult> {
-  const startedAt = new Date();
-  const t0 = performance.now();
-  const progress = progressFor(c.id, opts.label[0], opts.label[1], { quiet: opts.quiet });
+/** What the runner knows of one unit in this process. */
+type Outcome =
+  | { kind: "done"; record: UnitRecord; result: unknown; ranFor: string | null }
+  | { kind: "failed"; failure: UnitFailure };
+
+/** A unit's place in this process's memory: its id and the backend it ran on. */
+const memoKey = (id: string, backend: string) => `${id}|${backend}`;
+
+/** Everything {@link runUnit} needs besides the unit. */
+interface UnitRunContext {
+  plan: UnitPlan;
+  store: UnitStore;
+  choice: BackendChoice;
+  backendReason: string | null;
+  baseSeed: number;
+  signal?: AbortSignal;
+  /** Progress of the unit: (fraction done, label). */
+  progress(frac: number, label?: string): void;
+}
+
+/**
+ * One unit's outcome: from the store when it holds it, else run (with the code and config of
+ * the case that planned it) and stored. Null when the run was interrupted during the unit.
+ */
+async function runUnit(
+  u: PlannedUnit,
+  caseId: string,
+  rc: UnitRunContext,
+): Promise<Outcome | null> {
+  const owner = rc.plan.cases[u.caseIndex].case;
+  const units = unitsOf(owner);
+  const backend = rc.choice.backend;
+  const stored = await rc.store.get(u.id, u.key, backend, units.resultSchema, u.label);
+  if (stored) return { kind: "done", record: stored.record, result: stored.result, ranFor: null };
   const { runErrors, timings, ...rest } = detachedContext({
-    seeds: opts.seeds,
-    device: opts.choice.device,
-    baseSeed: opts.baseSeed,
-    signal: opts.signal,
+    seeds: u.spec.seeds,
+    device: rc.choice.device,
+    baseSeed: rc.baseSeed,
+    signal: rc.signal,
   });
   const ctx: CaseContext = {
     ...rest,
-    backend: opts.choice.backend,
+    backend,
     progress: (done, total, label) => {
-      opts.signal?.throwIfAborted(); // Ctrl-C stops a case at its next progress report
-      progress.update(done, total, label);
+      rc.signal?.throwIfAborted(); // Ctrl-C stops a unit at its next progress report
+      rc.progress(total > 0 ? Math.min(1, done / total) : 0, label);
     },
   };
-  const base = {
-    id: c.id,
-    version: c.version,
-    paper: c.paper,
-    claim: c.claim,
-    profile: opts.profile,
-    backend: opts.choice.backend,
-    backendReason: opts.backendReason ?? null,
-    config,
-    configHash: await configHash({ id: c.id, version: c.version, config }),
-    params: c.params,
-    seeds: opts.seeds,
-    startedAt: startedAt.toISOString(),
-    claimSpec: { ...(c.claimSpec ?? {}) },
-    configModified: opts.configModified ?? [],
-    judge: { suiteVersion: SUITE_VERSION, commit: opts.commit ?? null, rejudgedAt: null },
-  };
-  let result: CaseResult;
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  let done: Outcome & { kind: "done" };
   try {
-    // judged from the stored form of the measurement, exactly as `rejudge` will read it
-    const { stored, decoded } = storeAndDecode(c, await c.run(ctx, config));
-    const alternatives = await measureAlternatives(c, ctx, config, opts.profile);
-    const judged = judgeMeasurement(c, decoded, config, {
-      baseSeed: opts.baseSeed,
-      alternatives,
-      profile: opts.profile,
-      backendReason: opts.backendReason,
-      runErrorCount: runErrors.length,
-    });
-    result = {
-      ...base,
-      status: "done",
-      endedAt: new Date().toISOString(),
-      durationS: (performance.now() - t0) / 1000,
-      measurement: stored,
-      alternatives,
-      ...judged,
+    const value = await units.run(ctx, u.config, u.spec);
+    const record: UnitRecord = {
+      id: u.id,
+      label: u.label,
+      key: u.key,
+      backend,
+      backendReason: rc.backendReason,
+      result: encodeMeasurement(value),
       runErrors,
-      error: null,
       timings,
+      durationS: (performance.now() - t0) / 1000,
+      startedAt,
+      endedAt: new Date().toISOString(),
     };
+    // the case is assembled from the stored form, here as after a resume or a merge
+    const checked = checkUnitRecord(record, { id: u.id, key: u.key, backend }, units.resultSchema);
+    if ("problem" in checked) throw new Error(`unit ${u.label}: ${checked.problem}`);
+    done = { kind: "done", ...checked.stored, ranFor: caseId };
   } catch (e) {
+    if (rc.signal?.aborted) return null;
     const err = e instanceof Error ? e : new Error(String(e));
-    result = {
-      ...base,
-      status: "error",
-      endedAt: new Date().toISOString(),
-      durationS: (performance.now() - t0) / 1000,
-      measurement: null,
-      alternatives: [],
-      prediction: null,
-      verdict: errorVerdict(err.message),
-      charts: [],
-      tables: [],
-      runErrors,
-      error: { message: err.message, stack: err.stack ?? null },
-      timings,
-    };
-  }
-  const safe = jsonSafe(result);
-  const checked = CaseResultSchema.safeParse(safe);
-  if (!checked.success) {
-    const msg = checked.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`)
-      .join("; ");
-    progress.finish(`error (invalid result: ${msg})`);
     return {
-      ...safe,
-      status: "error",
-      verdict: errorVerdict(`case produced an invalid result: ${msg}`),
-      charts: [],
-      error: { message: msg, stack: null },
+      kind: "failed",
+      failure: {
+        id: u.id,
+        label: u.label,
+        message: err.message,
+        stack: err.stack ?? null,
+        runErrors,
+      },
     };
   }
-  progress.finish(
-    `${result.status === "error" ? `error: ${result.error?.message}` : result.verdict.status}`,
+  // a full or read-only disk stops the run here (one line, exit 1), not as a failed unit
+  await rc.store.put(done.record);
+  return done;
+}
+
+/** The units block of a results document from what this process knows. */
+function unitsBlock(
+  plan: UnitPlan,
+  shard: number,
+  memo: ReadonlyMap<string, Outcome>,
+): RunUnits {
+  const mine = plan.units.filter((u) => u.shard === shard);
+  // units that a case judged elsewhere (by merge) needs
+  const needed = new Set(
+    plan.cases.filter((p) => p.shard !== shard).flatMap((p) => caseUnitIds(p)),
   );
-  return checked.data;
+  const byId = new Map<string, Outcome>();
+  for (const [k, o] of memo) byId.set(k.slice(0, k.indexOf("|")), o);
+  const records: UnitRecord[] = [], failed: UnitFailure[] = [];
+  for (const u of mine) {
+    if (!needed.has(u.id)) continue;
+    const o = byId.get(u.id);
+    if (o?.kind === "done") records.push(o.record);
+    else if (o?.kind === "failed") failed.push(o.failure);
+  }
+  return {
+    planHash: plan.hash,
+    total: plan.units.length,
+    assigned: mine.length,
+    cases: plan.cases.filter((p) => p.shard === shard).map((p) => p.case.id),
+    records,
+    failed,
+  };
 }
 
 /**
  * Run a plan. Configs and seed sets are resolved (and rejected with a {@link UsageError})
- * before any work;
- * the results document is rewritten atomically after each case.
+ * before any work. The selected cases are planned as work units (see `unit_plan.ts`); this
+ * shard runs its units through the unit store in `<out>/units/` (reusing what it holds), and
+ * assembles and judges every case whose units are all its own. The results document is
+ * rewritten atomically after each case.
  */
 export async function runPlan(opts: RunOptions): Promise<{ results: Results; path: string }> {
   const configs = opts.cases.map((c) => resolveConfig(c, opts.profile, opts.overrides));
@@ -243,11 +256,21 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
     shard: opts.shard,
   };
   const path = join(opts.outDir, RESULTS_FILE);
+  const warn = (line: string) => {
+    if (!opts.quiet) console.error(`claimbench: warning: ${terminalSafe(line, { oneLine: true })}`);
+  };
+  const store = new UnitStore(opts.outDir, warn);
   let previous: Results | null = null;
   const exists = await Deno.stat(path).then(() => true, () => false);
   if (exists && !opts.resume) {
     throw new UsageError(
       `${path} already exists: pass --resume to continue that run, or choose another --out`,
+    );
+  }
+  if (!exists && !opts.resume && !(await store.isEmpty())) {
+    throw new UsageError(
+      `${store.dir} holds the work units of an earlier run: pass --resume to continue it, ` +
+        "or choose another --out",
     );
   }
   if (opts.resume && exists) {
@@ -258,6 +281,16 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
         `cannot --resume ${path}: ${diff}. Use the same arguments, or another --out.`,
       );
     }
+  }
+  const units = await planUnits(opts.cases, configs, seedSets, {
+    profile: opts.profile,
+    baseSeed: opts.baseSeed,
+    shardCount: opts.shard.count,
+  });
+  const shard = opts.shard.index;
+  if (opts.shard.count > 1 && !opts.quiet) {
+    const load = shardLoads(units)[shard - 1];
+    for (const line of describeShard(units, load)) console.error(terminalSafe(line));
   }
   let choice = await untilAborted(acquireBackend(opts.backend, { gpu: opts.gpu }), opts.signal);
   let lost = false, finished = false, prevFailed = false;
@@ -272,8 +305,21 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
   }
   const provenance = await collectProvenance(opts.backend, choice, opts.command, opts.packs);
   const now = new Date().toISOString();
+  const memo = new Map<string, Outcome>();
+  // a shard keeps the cases it judges (a plan that changed may have moved the others)
+  const elsewhere = new Set(units.cases.filter((p) => p.shard !== shard).map((p) => p.case.id));
   const results: Results = previous
-    ? { ...previous, plan, provenance, updatedAt: now, complete: false }
+    ? {
+      ...previous,
+      cases: Object.fromEntries(
+        Object.entries(previous.cases).filter(([id]) => !elsewhere.has(id)),
+      ),
+      plan,
+      provenance,
+      updatedAt: now,
+      complete: false,
+      units: unitsBlock(units, shard, memo),
+    }
     : {
       schema: "claimbench.results",
       schemaVersion: RESULTS_SCHEMA_VERSION,
@@ -284,14 +330,26 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       plan,
       provenance,
       cases: {},
+      units: unitsBlock(units, shard, memo),
     };
+  const write = async () => {
+    results.units = unitsBlock(units, shard, memo);
+    results.updatedAt = new Date().toISOString();
+    await atomicWriteTextFile(path, JSON.stringify(results, null, 1));
+  };
   await Deno.mkdir(opts.outDir, { recursive: true });
-  for (let i = 0; i < opts.cases.length; i++) {
+  await write(); // from now on the folder is this run's: a rerun needs --resume
+  const caseCount = opts.cases.length;
+  let interrupted = false;
+  for (let i = 0; i < caseCount && !interrupted; i++) {
     if (opts.signal?.aborted) break;
-    const c = opts.cases[i], config = configs[i];
-    const hash = await configHash({ id: c.id, version: c.version, config });
+    const p = units.cases[i], c = p.case;
+    const local = p.shard === shard;
+    const mine = [...new Set(caseUnitIds(p))].map((id) => units.byId.get(id)!)
+      .filter((u) => u.shard === shard);
+    if (!local && mine.length === 0) continue;
     const prior = results.cases[c.id];
-    if (prior && prior.status === "done" && prior.configHash === hash) {
+    if (local && prior && prior.status === "done" && prior.configHash === p.configHash) {
       // a stored verdict is never trusted: it is judged again from the stored measurement
       results.cases[c.id] = rejudgeCaseResult(c, prior, {
         baseSeed: opts.baseSeed,
@@ -301,7 +359,7 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
         console.error(
           `[${
             i + 1
-          }/${opts.cases.length}] ${c.id}: measurement kept from the earlier run (--resume), re-judged: ${
+          }/${caseCount}] ${c.id}: measurement kept from the earlier run (--resume), re-judged: ${
             results.cases[c.id].verdict.status
           }`,
         );
@@ -339,30 +397,94 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
     const caseChoice: BackendChoice = onCpu
       ? { backend: "cpu", device: null, adapter: null, fallbackReason: backendReason }
       : choice;
-    const result = await runCase(c, config, {
-      configModified: modifiedFields(c, opts.overrides, opts.seeds),
-      commit: provenance.git.commit,
-      profile: opts.profile,
-      seeds: seedSets[i],
-      choice: caseChoice,
-      backendReason,
-      baseSeed: opts.baseSeed,
-      label: [i + 1, opts.cases.length],
-      quiet: opts.quiet,
-      signal: opts.signal,
-    });
+    const progress = progressFor(c.id, i + 1, caseCount, { quiet: opts.quiet });
+    let failure: UnitFailure | null = null, reusedCount = 0;
+    // after a failed unit, a case judged here ends in error: its other units are not needed
+    for (let k = 0; k < mine.length && !(failure && local); k++) {
+      if (opts.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const u = mine[k];
+      const mk = memoKey(u.id, caseChoice.backend);
+      let o = memo.get(mk);
+      if (!o) {
+        const unitLabel = mine.length > 1 ? `unit ${k + 1}/${mine.length}` : "";
+        const ran = await runUnit(u, c.id, {
+          plan: units,
+          store,
+          choice: caseChoice,
+          backendReason,
+          baseSeed: opts.baseSeed,
+          signal: opts.signal,
+          progress: (frac, label) =>
+            progress.update(
+              Math.round((k + frac) * 1000),
+              mine.length * 1000,
+              [unitLabel, label].filter(Boolean).join(" "),
+            ),
+        });
+        if (!ran) {
+          interrupted = true;
+          break;
+        }
+        o = ran;
+        memo.set(mk, o);
+      }
+      if (o.kind === "failed") failure ??= o.failure;
+      else if (o.ranFor !== c.id) reusedCount++;
+    }
     // a case that was running when the run was interrupted is not kept: --resume reruns it
-    if (opts.signal?.aborted) break;
-    results.cases[c.id] = result;
-    prevFailed = result.status === "error";
-    results.updatedAt = new Date().toISOString();
-    await atomicWriteTextFile(path, JSON.stringify(results, null, 1));
+    if (interrupted || opts.signal?.aborted) break;
+    if (local) {
+      const backendOf = (id: string) => memoKey(id, caseChoice.backend);
+      const result = assembleCase(
+        units,
+        p,
+        (id) => {
+          const o = memo.get(backendOf(id));
+          return o?.kind === "done"
+            ? { record: o.record, result: o.result, reused: o.ranFor !== c.id }
+            : undefined;
+        },
+        failure,
+        {
+          profile: opts.profile,
+          baseSeed: opts.baseSeed,
+          commit: provenance.git.commit,
+          configModified: modifiedFields(c, opts.overrides, opts.seeds),
+          backend: caseChoice.backend,
+          backendReason,
+        },
+      );
+      results.cases[c.id] = result;
+      prevFailed = result.status === "error";
+      progress.finish(
+        `${result.status === "error" ? `error: ${result.error?.message}` : result.verdict.status}${
+          reusedCount ? ` (${reusedCount} of ${mine.length} unit(s) reused)` : ""
+        }`,
+      );
+    } else {
+      prevFailed = failure !== null;
+      progress.finish(
+        `${failure ? `unit failed: ${failure.message}` : "units done"}; ${mine.length} of ${
+          caseUnitIds(p).length
+        } unit(s) here, merge judges it`,
+      );
+    }
+    await write();
   }
+  const aborted = interrupted || Boolean(opts.signal?.aborted);
+  const block = unitsBlock(units, shard, memo);
   // an interrupted run is never complete, even when the interrupt came during its last case
-  results.complete = !opts.signal?.aborted &&
-    opts.cases.every((c) => Object.hasOwn(results.cases, c.id));
-  results.updatedAt = new Date().toISOString();
-  await atomicWriteTextFile(path, JSON.stringify(results, null, 1));
+  const have = new Set([...memo.keys()].map((k) => k.slice(0, k.indexOf("|"))));
+  const judgedHere = new Set(
+    units.cases.filter((p) => p.shard === shard).flatMap((p) => caseUnitIds(p)),
+  );
+  results.complete = !aborted &&
+    block.cases.every((id) => Object.hasOwn(results.cases, id)) &&
+    units.units.every((u) => u.shard !== shard || have.has(u.id) || judgedHere.has(u.id));
+  await write();
   finished = true;
   choice.device?.destroy();
   return { results, path };

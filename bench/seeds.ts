@@ -5,6 +5,7 @@
  * @module
  */
 import type { AnyCase } from "./case.ts";
+import { z } from "../deps.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** The most seeds (trials) one case may run per grid point. */
@@ -61,4 +62,12 @@ export function planSeeds(
   baseSeed: number,
 ): number[][] {
   return cases.map((c, i) => caseSeeds(c.id, baseSeed, seeds ?? c.defaultSeeds(configs[i])));
+}
+
+/**
+ * The one seed-count config field every case uses (`seeds`): independent repetitions per grid
+ * point, from 1 to {@link MAX_SEEDS}; `--seeds` overrides it. `what` says what one seed is.
+ */
+export function seedCountField(what: string): z.ZodNumber {
+  return z.number().int().min(1).max(MAX_SEEDS).describe(`${what}; --seeds overrides`);
 }

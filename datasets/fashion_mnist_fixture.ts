@@ -7,7 +7,7 @@
  */
 import { encodeIdx, gzip } from "./idx.ts";
 import { FASHION_MNIST_FILES } from "./fashion_mnist.ts";
-import { PhiloxStream } from "../models/gpu/philox.ts";
+import { PhiloxStream } from "./philox.ts";
 
 /** Options of {@link writeFashionMnistFixture}. */
 export interface FixtureOptions {

@@ -3,7 +3,7 @@
  * stream are the same whatever the total, so a trial's training sets for growing n are nested.
  * @module
  */
-import type { PhiloxStream } from "../models/gpu/philox.ts";
+import type { PhiloxStream } from "./philox.ts";
 
 /** `rows` × `dim` samples, row-major, from `stream`. */
 export function iidGaussian(

@@ -4,7 +4,7 @@
  * Every class is a mixture of isotropic Gaussians, so exact scores are available for tests.
  * @module
  */
-import type { PhiloxStream } from "../models/gpu/philox.ts";
+import type { PhiloxStream } from "./philox.ts";
 
 /** One isotropic Gaussian component: weight, mean, standard deviation. */
 export interface Component {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PhiloxStream } from "../models/gpu/philox.ts";
+import { PhiloxStream } from "./philox.ts";
 import { classMoments, exactScore, longTailedSpec, sampleClass } from "./long_tailed.ts";
 
 Deno.test("case 2: 200 / 20 samples, head moments (0, 0) / diag(5, 1), tail 4I", () => {

@@ -25,7 +25,7 @@
  * applied analytically (it only rescales the v coordinate).
  * @module
  */
-import { normal2FromU32, philox4x32, type PhiloxStream } from "../models/gpu/philox.ts";
+import { normal2FromU32, philox4x32, type PhiloxStream } from "./philox.ts";
 
 /** How the non-Gaussian latent ν is drawn. */
 export type Latent = "independent" | "correlated" | "naive-sign";

@@ -9,7 +9,7 @@ import {
   randomOrthonormalPair,
   sampleMcm,
 } from "./mixed_cumulant.ts";
-import { PhiloxStream, streamKey } from "../models/gpu/philox.ts";
+import { PhiloxStream, streamKey } from "./philox.ts";
 
 interface Moments {
   varU: number;

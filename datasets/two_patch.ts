@@ -15,7 +15,7 @@
  * same labels and noise at every n·SNR², so a sweep over SNR is paired.
  * @module
  */
-import type { PhiloxStream } from "../models/gpu/philox.ts";
+import type { PhiloxStream } from "./philox.ts";
 
 /** The two data variants. */
 export const TWO_PATCH_VARIANTS = ["orthogonal", "signed"] as const;
@@ -51,7 +51,7 @@ export function signalAxes(variant: TwoPatchVariant): number[] {
  * noise row by row. Deterministic in the stream.
  * @example
  * ```ts
- * import { PhiloxStream } from "../models/gpu/philox.ts";
+ * import { PhiloxStream } from "./philox.ts";
  * import { twoPatchSample } from "./two_patch.ts";
  * const s = twoPatchSample(new PhiloxStream(0, "fl.data"), { n: 4, d: 8, variant: "orthogonal", sigmaXi: 1 });
  * // s.y.length === 4, s.xi.length === 32, s.xi[0] === 0 (signal axis)

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PhiloxStream } from "../models/gpu/philox.ts";
+import { PhiloxStream } from "./philox.ts";
 import { muNormFor, signalAxes, signalPatch, twoPatchSample } from "./two_patch.ts";
 
 Deno.test("two_patch: noise is orthogonal to the signal, labels ±1, deterministic in the stream", () => {

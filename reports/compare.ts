@@ -26,7 +26,7 @@
  *   value|, else 0; overridable per case (absolute, or a percentage).
  * @module
  */
-import { caseStatus, orderedCaseIds, type RunInfo, runInfo } from "./_format.ts";
+import { caseStatus, orderedCaseIds, type RunInfo, runInfo } from "./format.ts";
 import { type OverlayMode, overlaySpecs } from "./compare_charts.ts";
 import { globMatch } from "./glob.ts";
 import { safeSpec } from "./sanitize_spec.ts";

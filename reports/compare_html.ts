@@ -6,7 +6,7 @@
  * @module
  */
 import { escapeHtml as h } from "./escape.ts";
-import { chartFileStem, chartKey, fmtCommit } from "./_format.ts";
+import { chartFileStem, chartKey, fmtCommit } from "./format.ts";
 import { badge, caseAnchor, ChartCounter, chartFigure, pageHtml, tableHtml } from "./_page.ts";
 import { type CaseComparison, type Comparison, fmtChange } from "./compare.ts";
 import { caseGateText, caseItems, CHECK_HEADER, checkCells, gateLine } from "./compare_md.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { escapeMarkdown as md, markdownTable as table } from "./escape.ts";
-import { chartFileStem, fmtBand, fmtCommit, fmtNum, verdictLabel } from "./_format.ts";
+import { chartFileStem, fmtBand, fmtCommit, fmtNum, verdictLabel } from "./format.ts";
 import {
   type CaseComparison,
   type CheckComparison,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fixtureResults, XSS } from "./_fixture_test_util.ts";
+import { fixtureResults, XSS } from "./fixture_results.ts";
 import { changeOf, ciReadings, compareCheck, compareResults, thresholdFor } from "./compare.ts";
 import { overlaySpecs } from "./compare_charts.ts";
 import { compareMarkdown } from "./compare_md.ts";

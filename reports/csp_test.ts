@@ -6,7 +6,7 @@ import { buildHistory } from "./history.ts";
 import { historyHtml } from "./history_html.ts";
 import { reportHtml } from "./html.ts";
 import type { VegaBundles } from "./vega_bundles.ts";
-import { fixtureResults, hostileResults } from "./_fixture_test_util.ts";
+import { fixtureResults, hostileResults } from "./fixture_results.ts";
 
 const BUNDLES: VegaBundles = {
   vega: "window.vega = {}; // </script> inside",

@@ -7,7 +7,7 @@ import {
   markdownFence,
   slug,
 } from "./escape.ts";
-import { fixtureResults, XSS } from "./_fixture_test_util.ts";
+import { fixtureResults, XSS } from "./fixture_results.ts";
 import { junitXml } from "./junit.ts";
 import { reportHtml } from "./html.ts";
 import { summaryMarkdown } from "./summary_md.ts";

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fixtureResults } from "./_fixture_test_util.ts";
+import { fixtureResults } from "./fixture_results.ts";
 import { compareResults } from "./compare.ts";
 import { armFault, FAULT_CODES, faultSteps } from "./fault_seam.ts";
 import { FsError } from "./fs_error.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import { caseStatus, type RunInfo, runInfo } from "./_format.ts";
+import { caseStatus, type RunInfo, runInfo } from "./format.ts";
 import { readRegularTextFile } from "./safe_json.ts";
 import { STAGING_PREFIX } from "./staged_dir.ts";
 import { parseResults, type Results, ResultsFileError, type VerdictStatus } from "./schema.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { escapeHtml as h } from "./escape.ts";
-import { fmtCommit } from "./_format.ts";
+import { fmtCommit } from "./format.ts";
 import { badge, ChartCounter, chartFigure, pageHtml, tableHtml } from "./_page.ts";
 import { type History, historyChart } from "./history.ts";
 import { seriesStem } from "./history_md.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { escapeMarkdown as md, markdownTable as table } from "./escape.ts";
-import { chartFileStem, fmtCommit, fmtNum, verdictLabel } from "./_format.ts";
+import { chartFileStem, fmtCommit, fmtNum, verdictLabel } from "./format.ts";
 import type { History } from "./history.ts";
 
 /** The chart file stem of series `k` of a history (`<caseId>--<k>-<check>`). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fixtureResults } from "./_fixture_test_util.ts";
+import { fixtureResults } from "./fixture_results.ts";
 import { buildHistory, historyChart } from "./history.ts";
 import { historyMarkdown } from "./history_md.ts";
 import { renderSvg } from "./render_svg.ts";

@@ -16,7 +16,7 @@ import { writeCompare } from "./write_compare.ts";
 import { writeReport } from "./write_report.ts";
 import { buildHistory } from "./history.ts";
 import { writeHistory } from "./write_history.ts";
-import { hostileResults, hostileSpecs } from "./_fixture_test_util.ts";
+import { hostileResults, hostileSpecs } from "./fixture_results.ts";
 import {
   ALL_CHARTS_SETTLED,
   ARTIFACTS,

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadFastCheck } from "../deps.ts";
-import { fixtureResults } from "./_fixture_test_util.ts";
+import { fixtureResults } from "./fixture_results.ts";
 import { compareResults } from "./compare.ts";
 import { FsError } from "./fs_error.ts";
 import { buildHistory } from "./history.ts";

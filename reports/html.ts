@@ -29,7 +29,7 @@ import {
   type TextTable,
   timingsTable,
   verdictLabels,
-} from "./_format.ts";
+} from "./format.ts";
 import {
   badge,
   caseAnchor,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fixtureResults, XSS } from "./_fixture_test_util.ts";
+import { fixtureResults, XSS } from "./fixture_results.ts";
 import { reportHtml } from "./html.ts";
 import { embeddedSpecMap } from "./_page_test_util.ts";
 import { loadVegaBundles } from "./vega_bundles.ts";

@@ -19,7 +19,7 @@ import {
   robustnessLabel,
   shownCheckStatus,
   verdictLabels,
-} from "./_format.ts";
+} from "./format.ts";
 import type { CaseResult, Results } from "./schema.ts";
 
 const attr = (v: unknown) => escapeXml(v, true);

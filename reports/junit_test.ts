@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fixtureResults, XSS } from "./_fixture_test_util.ts";
+import { fixtureResults, XSS } from "./fixture_results.ts";
 import { junitXml } from "./junit.ts";
 
 /** A small well-formedness check: balanced tags, no raw `<` or stray `&` in text or attributes. */

@@ -1,22 +1,47 @@
 import assert from "node:assert/strict";
-import { fixtureResults } from "./_fixture_test_util.ts";
+import { fixtureResults } from "./fixture_results.ts";
 import { MergeError, mergeShards } from "./merge.ts";
-import type { Results } from "./schema.ts";
+import type { Results, UnitRecord } from "./schema.ts";
 
-/** Split the fixture round-robin into n shards, as the runner does. */
+const PLAN_HASH = "a".repeat(64);
+
+/** The fixture as n shards: each lists every case and judges every n-th one. */
 function shards(n: number, edit: (r: Results, i: number) => void = () => {}) {
   const whole = fixtureResults();
   return Array.from({ length: n }, (_, k) => {
     const r = structuredClone(whole);
-    r.plan.cases = whole.plan.cases.filter((_, j) => j % n === k);
-    r.cases = Object.fromEntries(r.plan.cases.map((id) => [id, whole.cases[id]]));
+    const mine = whole.plan.cases.filter((_, j) => j % n === k);
+    r.cases = Object.fromEntries(mine.map((id) => [id, whole.cases[id]]));
     r.plan.shard = { index: k + 1, count: n };
+    r.units = { planHash: PLAN_HASH, total: 9, assigned: 3, cases: mine, records: [], failed: [] };
     edit(r, k + 1);
     return { source: `shard${k + 1}`, results: r };
   });
 }
 
-Deno.test("mergeShards: round-robin order restored, shard 1/1, complete", () => {
+const record = (id: string): UnitRecord => ({
+  id,
+  label: `x/${id}`,
+  key: {
+    namespace: "x",
+    version: 1,
+    configHash: "h",
+    baseSeed: 0,
+    unit: id,
+    seeds: [0],
+    part: null,
+  },
+  backend: "cpu",
+  backendReason: null,
+  result: 1,
+  runErrors: [],
+  timings: {},
+  durationS: 1,
+  startedAt: "2026-01-01T00:00:00Z",
+  endedAt: "2026-01-01T00:00:01Z",
+});
+
+Deno.test("mergeShards: plan order, shard 1/1, complete, every case judged", () => {
   const whole = fixtureResults();
   for (const n of [1, 2, 3, 4]) {
     const m = mergeShards(shards(n).reverse());
@@ -25,12 +50,30 @@ Deno.test("mergeShards: round-robin order restored, shard 1/1, complete", () => 
     assert.deepEqual(m.plan.shard, { index: 1, count: 1 });
     assert.equal(m.complete, true);
     assert.deepEqual(m.cases, whole.cases);
+    assert.deepEqual(m.units, {
+      planHash: PLAN_HASH,
+      total: 9,
+      assigned: 9,
+      cases: whole.plan.cases,
+      records: [],
+      failed: [],
+    });
   }
   const inc = mergeShards(shards(2, (r, i) => i === 2 && (r.complete = false)));
   assert.equal(inc.complete, false);
 });
 
-Deno.test("mergeShards: rejects mismatched plans, duplicates, gaps and shared cases", () => {
+Deno.test("mergeShards: cases assembled from units by the caller take their place in the plan", () => {
+  const whole = fixtureResults();
+  const [gone, ...rest] = whole.plan.cases;
+  const input = shards(2, (r) => delete r.cases[gone]);
+  assert.equal(mergeShards(input).complete, false, "a planned case without a result");
+  const m = mergeShards(input, { assembled: { [gone]: whole.cases[gone] } });
+  assert.deepEqual(Object.keys(m.cases), [gone, ...rest]);
+  assert.equal(m.complete, true);
+});
+
+Deno.test("mergeShards: rejects mismatched plans, duplicates, gaps, cases judged twice, units recorded twice", () => {
   const cases: [string, (r: Results, i: number) => void, RegExp][] = [
     ["profile", (r, i) => i === 2 && (r.plan.profile = "quick"), /profile differs/],
     ["seeds", (r, i) => i === 2 && (r.plan.seeds = 9), /seeds \(--seeds\) differs/],
@@ -38,11 +81,20 @@ Deno.test("mergeShards: rejects mismatched plans, duplicates, gaps and shared ca
     ["backend", (r, i) => i === 2 && (r.plan.backend = "cpu"), /backend request/],
     ["suite", (r, i) => i === 2 && (r.provenance.suiteVersion = "9"), /suite version/],
     ["commit", (r, i) => i === 2 && (r.provenance.git.commit = "zzz"), /git commit differs/],
+    ["cases", (r, i) => i === 2 && r.plan.cases.pop(), /cases \(--case\) differs/],
+    ["unit plan", (r, i) => i === 2 && (r.units!.planHash = "b"), /unit plan differs/],
+    ["older", (r, i) => i === 2 && (r.units = null), /older claimbench/],
     ["dup", (r) => (r.plan.shard.index = 1), /shard 1\/2 given twice/],
     [
       "case twice",
-      (r, i) => i === 2 && r.plan.cases.push("fl.balance"),
-      /case fl\.balance appears/,
+      (r, i) => i === 2 && (r.cases["fl.balance"] = fixtureResults().cases["fl.balance"]),
+      /case fl\.balance is judged in shard1 and in shard2/,
+    ],
+    ["unit twice", (r) => r.units!.records.push(record("u1")), /unit x\/u1 is recorded in/],
+    [
+      "unit twice in one",
+      (r, i) => i === 1 && r.units!.records.push(record("u1"), record("u1")),
+      /recorded twice in shard1/,
     ],
   ];
   for (const [name, edit, msg] of cases) {

@@ -9,7 +9,7 @@
  */
 import { join, relative } from "node:path";
 import { escapeHtml as h } from "./escape.ts";
-import { fmtCommit } from "./_format.ts";
+import { fmtCommit } from "./format.ts";
 import { badge, ChartCounter, chartFigure, pageHtml, tableHtml } from "./_page.ts";
 import {
   historyChart,

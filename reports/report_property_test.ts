@@ -13,7 +13,7 @@ import { reportHtml } from "./html.ts";
 import { sanitizeSpec } from "./sanitize_spec.ts";
 import { parseResults, type Results, ResultsFileError } from "./schema.ts";
 import { writeReport } from "./write_report.ts";
-import { fixtureResults, hostileSpecs, XSS } from "./_fixture_test_util.ts";
+import { fixtureResults, hostileSpecs, XSS } from "./fixture_results.ts";
 import type { VegaBundles } from "./vega_bundles.ts";
 
 const fc = await loadFastCheck();

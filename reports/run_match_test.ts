@@ -1,13 +1,10 @@
 import assert from "node:assert/strict";
-import { fixtureResults } from "./_fixture_test_util.ts";
+import { fixtureResults } from "./fixture_results.ts";
 import { describeMismatch, printable, runMismatches, seriesGroup } from "./run_match.ts";
 import { buildHistory, historyChart } from "./history.ts";
 import { historyMarkdown } from "./history_md.ts";
 import { historyHtml } from "./history_html.ts";
 import type { Results } from "./schema.ts";
-import { join } from "node:path";
-import { cmdCompare } from "../bench/cmd_compare.ts";
-import { UsageError } from "../bench/usage_error.ts";
 
 function run(id: string, createdAt: string, edit: (r: Results) => void = () => {}): Results {
   const r = structuredClone(fixtureResults());
@@ -108,83 +105,4 @@ Deno.test("history: one profile and version gives one series per check and no no
   assert.equal(new Set(names).size, names.length);
   assert.doesNotMatch(historyMarkdown(h), /Separate series/);
   assert.equal(seriesGroup(run("a", "2025-01-01T00:00:00Z").cases["fl.balance"]).version, 1);
-});
-
-// compare refuses to pair such runs (exit 2 through UsageError, naming both runs) unless
-// --allow-mismatch: fixture documents on disk, no runs.
-const tmp = await Deno.makeTempDir({ prefix: "claimbench-mismatch-" });
-
-async function write(name: string, edit: (r: Results) => void): Promise<string> {
-  const r = structuredClone(fixtureResults());
-  r.runId = name;
-  edit(r);
-  const dir = join(tmp, name);
-  await Deno.mkdir(dir, { recursive: true });
-  await Deno.writeTextFile(join(dir, "results.json"), JSON.stringify(r));
-  return dir;
-}
-
-async function quietly<T>(f: () => Promise<T>): Promise<{ value: T; err: string }> {
-  const log = console.log, error = console.error;
-  let err = "";
-  console.log = () => {};
-  console.error = (...a: unknown[]) => void (err += a.join(" ") + "\n");
-  try {
-    return { value: await f(), err };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
-
-const smokeDir = await write("smoke-run", () => {});
-const quickDir = await write("quick-run", quick);
-const v2 = await write("v2-run", (r) => void (r.cases["fl.balance"].version = 2));
-
-Deno.test("compare: runs of different profiles are refused (usage error = exit 2), both named", async () => {
-  const out = join(tmp, "cmp-refused");
-  await assert.rejects(
-    () => cmdCompare([smokeDir, quickDir, "--out", out, "--quiet", "--no-svg"]),
-    (e: unknown) => {
-      assert(e instanceof UsageError);
-      assert.match(e.message, /smoke-run\/results\.json, run smoke-run/);
-      assert.match(e.message, /quick-run\/results\.json, run quick-run/);
-      assert.match(e.message, /profile: A smoke, B quick/);
-      assert.match(e.message, /--allow-mismatch/);
-      return true;
-    },
-  );
-  // nothing half-written
-  await assert.rejects(() => Deno.stat(out), Deno.errors.NotFound);
-});
-
-Deno.test("compare: another case version is refused, naming the case", async () => {
-  await assert.rejects(
-    () => cmdCompare([smokeDir, v2, "--out", join(tmp, "cmp-v2"), "--quiet", "--no-svg"]),
-    /fl\.balance: case version: A v1, B v2/,
-  );
-});
-
-Deno.test("compare --allow-mismatch compares anyway and says so in the outputs", async () => {
-  const out = join(tmp, "cmp-allowed");
-  const { value } = await quietly(() =>
-    cmdCompare([smokeDir, quickDir, "--out", out, "--quiet", "--no-svg", "--allow-mismatch"])
-  );
-  assert(value === 0 || value === 1);
-  const md = await Deno.readTextFile(join(out, "compare.md"));
-  assert.match(md, /compared despite a mismatch \(--allow-mismatch\): profile: A smoke, B quick/);
-  const json = JSON.parse(await Deno.readTextFile(join(out, "compare.json")));
-  assert(json.notes.some((n: string) => /--allow-mismatch/.test(n)));
-});
-
-Deno.test("compare: runs of one profile and version still pair without the flag", async () => {
-  const same = await write("smoke-again", () => {});
-  const { value, err } = await quietly(() =>
-    cmdCompare([smokeDir, same, "--out", join(tmp, "cmp-same"), "--quiet", "--no-svg"])
-  );
-  assert.equal(value, 0, err);
-});
-
-Deno.test("cleanup", async () => {
-  await Deno.remove(tmp, { recursive: true });
 });

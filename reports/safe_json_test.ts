@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fixtureResults } from "./_fixture_test_util.ts";
+import { fixtureResults } from "./fixture_results.ts";
 import { jsonShapeProblem, MAX_JSON_DEPTH } from "./safe_json.ts";
 import { parseResults, readResults, ResultsFileError } from "./schema.ts";
 import { compareResults } from "./compare.ts";

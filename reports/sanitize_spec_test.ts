@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { measuredVsPredicted } from "./charts.ts";
-import { fixtureResults } from "./_fixture_test_util.ts";
+import { fixtureResults } from "./fixture_results.ts";
 import {
   MAX_DEPTH,
   MAX_DESCRIPTION,

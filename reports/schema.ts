@@ -129,7 +129,10 @@ export const CaseResultSchema = z.object({
   seeds: z.array(z.number().int()),
   startedAt: z.string(),
   endedAt: z.string(),
-  durationS: z.number(),
+  durationS: z.number().describe(
+    "seconds of the case's work: its units' run times (also of units reused from the unit " +
+      "store or shared with another case) plus assembling and judging",
+  ),
   measurement: z.unknown().describe(
     "raw measurement as the case's measurement schema stores it (non-finite numbers as the strings 'NaN', 'Infinity', '-Infinity')",
   ),
@@ -215,7 +218,9 @@ export type Provenance = z.infer<typeof ProvenanceSchema>;
 /** What was asked for: the plan that `--resume` and `merge` check for compatibility. */
 export const PlanSchema = z.object({
   profile: z.enum(["smoke", "quick", "full"]),
-  cases: z.array(z.string()).describe("case ids in this run (this shard's share when sharded)"),
+  cases: z.array(z.string()).describe(
+    "case ids of the run, in order (every shard of a sharded run lists them all)",
+  ),
   seeds: z.number().int().positive().nullable().describe(
     "--seeds override, null = profile default",
   ),
@@ -226,6 +231,67 @@ export const PlanSchema = z.object({
 });
 /** A plan. */
 export type Plan = z.infer<typeof PlanSchema>;
+
+/** What identifies a work unit's result: the same key always gives the same numbers. */
+export const UnitKeySchema = z.object({
+  namespace: z.string().describe("the case id, or the share namespace of units cases share"),
+  version: z.number().int().describe("the case version, or the share version"),
+  configHash: z.string().describe("hash of the config (or of the shared part of it)"),
+  baseSeed: z.number().int(),
+  unit: z.string().describe("the unit's key within its case's plan, e.g. seeds=0-3"),
+  seeds: z.array(z.number().int()),
+  part: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
+});
+/** A unit's key. */
+export type UnitKey = z.infer<typeof UnitKeySchema>;
+
+/** One work unit's result, as the unit store keeps it and a shard hands it to `merge`. */
+export const UnitRecordSchema = z.object({
+  id: z.string().describe("hash of the unit's key (the same in every shard of a plan)"),
+  label: z.string().describe("<case>/<unit key>, or <case>[<choice>=<value>]/<unit key>"),
+  key: UnitKeySchema,
+  backend: z.enum(["webgpu", "cpu"]),
+  backendReason: z.string().nullable().default(null),
+  result: z.unknown().describe(
+    "the unit's result as the case's unit schema stores it (non-finite numbers as strings)",
+  ),
+  runErrors: z.array(RunErrorSchema).default([]),
+  timings: z.record(z.string(), z.number()).default({}),
+  durationS: z.number(),
+  startedAt: z.string(),
+  endedAt: z.string(),
+});
+/** A unit record. */
+export type UnitRecord = z.infer<typeof UnitRecordSchema>;
+
+/** A unit that failed (the case using it ends in error). */
+export const UnitFailureSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  message: z.string(),
+  stack: z.string().nullable(),
+  runErrors: z.array(RunErrorSchema).default([]),
+});
+/** A failed unit. */
+export type UnitFailure = z.infer<typeof UnitFailureSchema>;
+
+/** The work units of a run or shard. */
+export const RunUnitsSchema = z.object({
+  planHash: z.string().describe(
+    "hash of the whole unit plan and its split into shards (equal in every shard of a run)",
+  ),
+  total: z.number().int().min(0).describe("units in the whole plan, all shards together"),
+  assigned: z.number().int().min(0).describe("units this shard runs"),
+  cases: z.array(z.string()).describe(
+    "the cases this shard assembles and judges (every unit of theirs is in this shard)",
+  ),
+  records: z.array(UnitRecordSchema).describe(
+    "this shard's units of cases that other shards share: merge assembles those cases",
+  ),
+  failed: z.array(UnitFailureSchema).default([]),
+});
+/** The units of a run. */
+export type RunUnits = z.infer<typeof RunUnitsSchema>;
 
 /** The whole results document. */
 export const ResultsSchema = z.object({
@@ -238,6 +304,9 @@ export const ResultsSchema = z.object({
   plan: PlanSchema,
   provenance: ProvenanceSchema,
   cases: z.record(z.string(), CaseResultSchema),
+  units: RunUnitsSchema.nullable().default(null).describe(
+    "the run's work units: its plan hash and, in a shard, the unit results merge needs",
+  ),
 });
 /** A results document. */
 export type Results = z.infer<typeof ResultsSchema>;

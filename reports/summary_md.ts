@@ -27,7 +27,7 @@ import {
   timingsTable,
   verdictLabel,
   verdictLabels,
-} from "./_format.ts";
+} from "./format.ts";
 import type { CaseResult, Results, VerdictStatus } from "./schema.ts";
 
 /** Options of {@link summaryMarkdown}. */

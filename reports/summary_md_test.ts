@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fixtureResults } from "./_fixture_test_util.ts";
+import { fixtureResults } from "./fixture_results.ts";
 import { summaryMarkdown, verdictLabel } from "./summary_md.ts";
 
 Deno.test("summaryMarkdown: claims table with one row per case and emoji-free markers", () => {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fixtureResults, hostileSpecs } from "./_fixture_test_util.ts";
+import { fixtureResults, hostileSpecs } from "./fixture_results.ts";
 
 const CLI = new URL("../bench/cli.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;

@@ -5,7 +5,7 @@
  * and documented from this declaration. Pure: rows in, rows out; writing is elsewhere.
  * @module
  */
-import { caseStatus, robustnessLabel, shownCheckStatus } from "./_format.ts";
+import { caseStatus, robustnessLabel, shownCheckStatus } from "./format.ts";
 import type { Results } from "./schema.ts";
 
 /** A column's type, as DuckDB names it. */

@@ -5,7 +5,7 @@
  * it is updated whole or not at all.
  * @module
  */
-import { chartFileStem, chartKey } from "./_format.ts";
+import { chartFileStem, chartKey } from "./format.ts";
 import type { Comparison } from "./compare.ts";
 import { compareHtml } from "./compare_html.ts";
 import { compareMarkdown } from "./compare_md.ts";

@@ -4,7 +4,7 @@
  * written atomically, and the folder is staged: it is updated whole or not at all.
  * @module
  */
-import { chartFileStem, chartKey, orderedCaseIds } from "./_format.ts";
+import { chartFileStem, chartKey, orderedCaseIds } from "./format.ts";
 import { reportHtml, type ReportHtmlOptions } from "./html.ts";
 import { junitXml } from "./junit.ts";
 import type { Results } from "./schema.ts";

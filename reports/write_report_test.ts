@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fixtureResults } from "./_fixture_test_util.ts";
+import { fixtureResults } from "./fixture_results.ts";
 import { writeReport } from "./write_report.ts";
 
 Deno.test("writeReport writes html, md, junit and each chart's spec and SVG", async () => {

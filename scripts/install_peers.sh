@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the perf peers from Debian: python3-torch and python3-numpy, plus OpenBLAS
+# Installs the perf peers from Debian: python3-torch and python3-numpy, gcc (for the FMA-peak
+# microbenchmark bench/peers/fma_peak.c), plus OpenBLAS
 # (libopenblas0-pthread) selected as the system BLAS/LAPACK alternative. Debian's torch is built
 # against the generic libblas.so.3, which is the unoptimised reference (netlib) BLAS unless an
 # optimised implementation is installed and selected: a peer on it is not a fair peer.
@@ -21,6 +22,7 @@ LIBDIR=/usr/lib/$ARCH
 missing=()
 /usr/bin/python3 -c "import torch" 2>/dev/null || missing+=(python3-torch)
 /usr/bin/python3 -c "import numpy" 2>/dev/null || missing+=(python3-numpy)
+command -v gcc >/dev/null 2>&1 || missing+=(gcc) # builds fma_peak.c, the FMA-peak microbenchmark
 [[ -e $LIBDIR/openblas-pthread/libblas.so.3 ]] || missing+=(libopenblas0-pthread)
 if ((${#missing[@]})); then
   echo "peers: installing ${missing[*]}"

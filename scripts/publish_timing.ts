@@ -3,7 +3,7 @@
  * \`deno run -A scripts/publish_timing.ts 300\`. Prints the load average beside the numbers.
  * @module
  */
-import { writeSyntheticRuns } from "../reports/_runs_fixture_test_util.ts";
+import { writeSyntheticRuns } from "../reports/synthetic_runs.ts";
 import { loadRunStore } from "../reports/run_store.ts";
 import { publishHtml } from "../reports/publish.ts";
 const n = Number(Deno.args[0] ?? 12);

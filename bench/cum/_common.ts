@@ -3,12 +3,13 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import type { Alternative, Case, ParamSources, RunRow, Table } from "../case.ts";
+import type { Alternative, ParamSources, RunRow, Table } from "../case.ts";
+import { seedCountField } from "../seeds.ts";
 import type { Chart } from "../../reports/schema.ts";
 import { concat, measuredVsPredicted, type Row } from "../../reports/charts.ts";
 import { LATENTS } from "../../datasets/mixed_cumulant.ts";
 import { ACTIVATIONS } from "../../models/cum/sgd.ts";
-import { type CumMeasurement, runCumExperiment, type RunSet, type SetSpec } from "./_experiment.ts";
+import type { CumMeasurement, RunSet, SetSpec } from "./_experiment.ts";
 import {
   byDim,
   curveQuartiles,
@@ -79,9 +80,7 @@ export interface CumDefaults {
 export function cumFields(def: CumDefaults) {
   return {
     dims: z.array(z.number().int().min(2).max(4096)).min(2).describe("data dimensions d"),
-    seeds: z.number().int().min(2).max(100000).describe(
-      "independent runs per (d, step size); --seeds overrides",
-    ),
+    seeds: seedCountField("independent runs per (d, step size)"),
     stepSizes: z.array(stepSize).min(1).describe("step-size grid η = c·d^(−a); n* takes the best"),
     K: z.number().int().min(1).max(4).default(1).describe("neurons of the denoiser (orthonormal)"),
     act: z.enum(ACTIVATIONS as [string, ...string[]]).default("tanh").describe("activation σ"),
@@ -218,36 +217,36 @@ export function cumView(m: CumMeasurement, c: CumConfig): RunSet[] {
 
 const nullableInt = z.number().int().nullable();
 
+/** Schema of one stored set (a measurement's, or a work unit's for the unit's seeds). */
+export const runSetSchema: z.ZodType<RunSet> = z.object({
+  variant: z.string(),
+  d: z.number().int().min(2),
+  c: z.number(),
+  a: z.number(),
+  eta: z.number(),
+  K: z.number().int().min(1),
+  act: z.enum(ACTIVATIONS as [string, ...string[]]),
+  latent: z.enum(LATENTS as [string, ...string[]]),
+  betaU: z.number(),
+  cap: z.number().int().min(1),
+  logEvery: z.number().int().min(1),
+  thresholdU: z.number(),
+  thresholdV: z.number(),
+  seeds: z.array(z.number().int()),
+  crossU: z.array(nullableInt),
+  crossV: z.array(nullableInt),
+  failedAt: z.array(nullableInt),
+  logU: z.array(z.array(anyNumber)),
+  logV: z.array(z.array(anyNumber)),
+}).strict().refine(
+  (s) => [s.crossU, s.crossV, s.failedAt, s.logU, s.logV].every((x) => x.length === s.seeds.length),
+  "per-seed arrays must have one entry per seed",
+) as unknown as z.ZodType<RunSet>;
+
 /** Schema of the stored measurement (validated on write and on read). */
 export const cumMeasurementSchema: z.ZodType<CumMeasurement> = z.object({
   backend: z.enum(["webgpu", "cpu"]),
-  sets: z.array(
-    z.object({
-      variant: z.string(),
-      d: z.number().int().min(2),
-      c: z.number(),
-      a: z.number(),
-      eta: z.number(),
-      K: z.number().int().min(1),
-      act: z.enum(ACTIVATIONS as [string, ...string[]]),
-      latent: z.enum(LATENTS as [string, ...string[]]),
-      betaU: z.number(),
-      cap: z.number().int().min(1),
-      logEvery: z.number().int().min(1),
-      thresholdU: z.number(),
-      thresholdV: z.number(),
-      seeds: z.array(z.number().int()),
-      crossU: z.array(nullableInt),
-      crossV: z.array(nullableInt),
-      failedAt: z.array(nullableInt),
-      logU: z.array(z.array(anyNumber)),
-      logV: z.array(z.array(anyNumber)),
-    }).strict().refine(
-      (s) =>
-        [s.crossU, s.crossV, s.failedAt, s.logU, s.logV].every((x) => x.length === s.seeds.length),
-      "per-seed arrays must have one entry per seed",
-    ),
-  ),
+  sets: z.array(runSetSchema),
 }).strict() as unknown as z.ZodType<CumMeasurement>;
 
 /**
@@ -306,10 +305,11 @@ export function planSets(c: CumConfig, seeds: readonly number[]): SetSpec[] {
         latent: c.latent as SetSpec["latent"],
         cap: capAt(c, d),
         seeds: [...seeds],
+        tag: "main",
       });
     }
   }
-  for (const ctl of c.controls) {
+  for (const [j, ctl] of c.controls.entries()) {
     for (const d of ctl.dims) {
       out.push({
         ...base,
@@ -321,6 +321,7 @@ export function planSets(c: CumConfig, seeds: readonly number[]): SetSpec[] {
         latent: ctl.latent as SetSpec["latent"],
         cap: capAt(c, d),
         seeds: seeds.slice(0, ctl.seeds),
+        tag: `ctl${j}`,
       });
     }
   }
@@ -328,29 +329,20 @@ export function planSets(c: CumConfig, seeds: readonly number[]): SetSpec[] {
 }
 
 /**
- * Estimated CPU seconds of a config on the 2-core reference machine: 0.13 µs per coordinate-step
+ * Estimated CPU seconds of one set on the 2-core reference machine: 0.13 µs per coordinate-step
  * per neuron plus 1.33 µs per step (fitted to the measured quick runs under load: pairwise 48 s,
  * quartic 242 s, correlated 200 s).
  */
-export function estimateCumSeconds(c: CumConfig): number {
-  return planSets(c, Array.from({ length: c.seeds }, (_, i) => i)).reduce(
-    (s, sp) => s + sp.seeds.length * sp.cap * (1.3e-7 * sp.d * sp.K + 1.33e-6),
-    0,
-  );
+export function setSeconds(sp: Pick<SetSpec, "seeds" | "cap" | "d" | "K">): number {
+  return sp.seeds.length * sp.cap * (1.3e-7 * sp.d * sp.K + 1.33e-6);
 }
 
-/**
- * The members every `cum.*` case fills the same way: cost estimate, seed count and the run of
- * {@link planSets} under the stream tag `caseTag`.
- */
-export function cumRunner<C extends CumConfig & Record<string, unknown>>(
-  caseTag: string,
-): Pick<Case<C, CumMeasurement, unknown>, "estimateSeconds" | "defaultSeeds" | "run"> {
-  return {
-    estimateSeconds: (c) => estimateCumSeconds(c),
-    defaultSeeds: (c) => c.seeds,
-    run: (ctx, c) => runCumExperiment(ctx, caseTag, planSets(c, ctx.seeds)),
-  };
+/** Estimated CPU seconds of a config: its sets' {@link setSeconds}. */
+export function estimateCumSeconds(c: CumConfig): number {
+  return planSets(c, Array.from({ length: c.seeds }, (_, i) => i)).reduce(
+    (s, sp) => s + setSeconds(sp),
+    0,
+  );
 }
 
 /** Format a number for findings. */

@@ -35,7 +35,6 @@ import {
   cumFields,
   cumMeasurementSchema,
   cumParams,
-  cumRunner,
   cumTidyRuns,
   cumView,
   exponentCharts,
@@ -46,6 +45,7 @@ import {
   selectionFindings,
   selectionTable,
 } from "./_common.ts";
+import { cumRunner } from "./_units.ts";
 
 const schema = z.object({
   ...cumFields({ betaU: 4, latent: "correlated", capExponent: 1, thresholdV: 0.3 }),

@@ -6,6 +6,7 @@ import type { AnyCase } from "../case.ts";
 import { pairwiseLinear } from "./pairwise_linear.ts";
 import { quarticCubic } from "./quartic_cubic.ts";
 import { correlatedLinear } from "./correlated_linear.ts";
+import { simplicityBias } from "./simplicity_bias.ts";
 
 /** This paper's cases (cum.simplicity-bias is another helper's). */
-export const cases: AnyCase[] = [pairwiseLinear, quarticCubic, correlatedLinear];
+export const cases: AnyCase[] = [pairwiseLinear, quarticCubic, correlatedLinear, simplicityBias];

@@ -25,7 +25,6 @@ import {
   cumFields,
   cumMeasurementSchema,
   cumParams,
-  cumRunner,
   cumTidyRuns,
   cumView,
   exponentCharts,
@@ -37,6 +36,7 @@ import {
   selectionFindings,
   selectionTable,
 } from "./_common.ts";
+import { cumRunner } from "./_units.ts";
 
 const schema = z.object(
   cumFields({ betaU: 4, latent: "independent", capExponent: 1, thresholdV: 0.9 }),

@@ -27,7 +27,6 @@ import {
   cumFields,
   cumMeasurementSchema,
   cumParams,
-  cumRunner,
   cumTidyRuns,
   cumView,
   exponentCharts,
@@ -38,6 +37,7 @@ import {
   selectionFindings,
   selectionTable,
 } from "./_common.ts";
+import { cumRunner } from "./_units.ts";
 import type { ExponentPrediction } from "./pairwise_linear.ts";
 
 const schema = z.object(

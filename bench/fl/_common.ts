@@ -7,6 +7,7 @@
 import { z } from "../../deps.ts";
 import type { ParamSources, Profile } from "../case.ts";
 import { TWO_PATCH_VARIANTS } from "../../datasets/two_patch.ts";
+import { seedCountField } from "../seeds.ts";
 
 /** The paper. */
 export const FL_PAPER =
@@ -29,7 +30,7 @@ export const flFields = {
   paperGrid: z.array(kappa).min(2).default(PAPER_GRID).describe(
     "n·SNR² values of the balance check (each must be in grid)",
   ),
-  seeds: z.number().int().min(2).max(1000).describe("runs per (n, n·SNR²); --seeds overrides"),
+  seeds: seedCountField("runs per (n, n·SNR²)"),
   sigmaXi: z.number().positive().max(100).default(1).describe("noise std σ_ξ per coordinate"),
   sigma0: z.number().positive().max(10).default(0.05).describe(
     "init std σ₀ of the diffusion model's weights",
@@ -82,6 +83,23 @@ export const CLASSIFIER_ONLY_FIELDS: readonly string[] = [
   "stepsClassifier",
   "nTest",
 ];
+
+/**
+ * Config fields both models' training reads: the share config of the experiment's work units
+ * (`ns` and `seeds` are in each unit's key, and so are the fields only one model reads).
+ */
+export const SHARED_TRAINING_FIELDS: readonly string[] = Object.keys(flFields).filter((k) =>
+  ![...JUDGE_ONLY_FIELDS, ...DIFFUSION_ONLY_FIELDS, ...CLASSIFIER_ONLY_FIELDS, "ns", "seeds"]
+    .includes(k)
+);
+
+/**
+ * What an alternative of the classifier's config costs: its units are the classifier's only (the
+ * diffusion model's units are the main run's, from the runner's unit store).
+ */
+export const CLASSIFIER_ONLY_NOTE = "Only the classifier's work units are new; the diffusion " +
+  "model's are the main run's, and fl.balance and fl.jump share both (quick: per value the " +
+  "classifier's training, 38 s measured at load average 5–9 beside 101 s for the diffusion model)";
 
 /** The resolved shared config. */
 export type FlConfig = {

@@ -2,11 +2,16 @@
  * Paper A's experiment, shared by `fl.balance` and `fl.jump`: for every n, n·SNR² of the grid
  * and seed, train the diffusion model and the classifier on the same two-patch data with
  * full-batch GD, logging S, N and the loss; then the classifier's accuracy on fresh samples.
- * One batch per (model, n) holds every (grid point × seed) run: on WebGPU one dispatch advances
- * all of them. Each model's training is memoised, so the second case of a run reuses it.
+ *
+ * Work units ({@link flUnits}): one model at one n for a batch of seeds, every grid point — one
+ * batch, so on WebGPU one dispatch advances all of its runs. Both cases declare these units
+ * under one share namespace, so the runner's unit store trains them once for the two cases and
+ * each case reports the units' run errors and timings. A unit's key names the config fields of
+ * its own model's training (the shared config holds the fields both models read), so an
+ * alternative that changes one model only (e.g. the classifier's init) reuses the other's units.
  * @module
  */
-import type { CaseContext } from "../case.ts";
+import type { CaseContext, UnitPart, UnitSpec, WorkUnits } from "../case.ts";
 import { z } from "../../deps.ts";
 import { anyNumber } from "../../reports/measurement_codec.ts";
 import { muNormFor, signalPatch, twoPatchSample } from "../../datasets/two_patch.ts";
@@ -24,9 +29,10 @@ import {
   CLASSIFIER_ONLY_FIELDS,
   DIFFUSION_ONLY_FIELDS,
   type FlConfig,
-  flFields,
-  JUDGE_ONLY_FIELDS,
+  SHARED_TRAINING_FIELDS,
 } from "./_common.ts";
+import { EXPERIMENT_OVERHEAD_SECONDS, trainingSeconds } from "./_cost.ts";
+import { distinct, fieldParts, pick, seedBatches, seedsKey, unitKey } from "./_units.ts";
 
 /** Logs of one model: arrays indexed [n][grid point][seed][log point]; null = failed run. */
 export interface ModelRuns {
@@ -99,81 +105,180 @@ export const flMeasurementSchema: z.ZodType<FlMeasurement> = z.object({
   shaped(m.testAccuracy, "testAccuracy");
 }) as unknown as z.ZodType<FlMeasurement>;
 
-/** One model's share of the measurement. */
-interface ModelPart {
-  runs: ModelRuns;
-  /** The classifier's test accuracy, [n][grid point][seed] (null for the diffusion model). */
-  testAccuracy: (number | null)[][][] | null;
+/** One work unit's result: one model trained at one n on a batch of seeds, every grid point. */
+export interface FlUnitResult {
+  /** Logs, [grid point][seed of the unit][log point]; null = failed run. */
+  S: (number | null)[][][];
+  N: (number | null)[][][];
+  loss: (number | null)[][][];
+  /** The classifier's test accuracy, [grid point][seed of the unit]; null for the diffusion model. */
+  testAccuracy: (number | null)[][] | null;
+  backend: "cpu" | "webgpu";
+  /** Seconds of training. */
   seconds: number;
 }
 
-/** The fields of the config one model's training depends on (its memo key). */
-function modelKey(ctx: CaseContext, c: FlConfig, model: FlModel): string {
-  const other = model === "diffusion" ? CLASSIFIER_ONLY_FIELDS : DIFFUSION_ONLY_FIELDS;
-  const fields = Object.keys(flFields)
-    .filter((k) => !JUDGE_ONLY_FIELDS.includes(k) && !other.includes(k))
-    .sort();
-  const probe = ctx.stream("fl.probe").nextU32();
-  return JSON.stringify([
-    model,
-    ctx.backend,
-    probe,
-    ctx.seeds,
-    fields.map((k) => [k, c[k as keyof FlConfig]]),
-  ]);
+const unitLogs = z.array(z.array(z.array(anyNumber.nullable())));
+
+/** Schema of a unit's result as stored (JSON-safe: nested arrays of numbers and nulls). */
+export const flUnitResultSchema: z.ZodType<FlUnitResult> = z.object({
+  S: unitLogs,
+  N: unitLogs,
+  loss: unitLogs,
+  testAccuracy: z.array(z.array(z.number().min(0).max(1).nullable())).nullable(),
+  backend: z.enum(["cpu", "webgpu"]),
+  seconds: z.number().min(0),
+}).strict() as unknown as z.ZodType<FlUnitResult>;
+
+const MODELS: readonly FlModel[] = ["diffusion", "classifier"];
+
+/** Config fields only `model`'s training reads (they go into its units' keys). */
+function ownFields(model: FlModel): readonly string[] {
+  return model === "diffusion" ? DIFFUSION_ONLY_FIELDS : CLASSIFIER_ONLY_FIELDS;
 }
 
-/** Memoised trainings per model, newest last (a few, so alternatives do not evict the main run). */
-const memo = new Map<string, Promise<ModelPart>>();
-const MEMO_SIZE = 12;
-
-/** Forget the memoised trainings (tests use it to check that a re-run is bit-identical). */
-export function clearFlExperimentCache(): void {
-  memo.clear();
-}
-
-function trainMemoised(
-  ctx: CaseContext,
-  c: FlConfig,
-  model: FlModel,
-  progress: Progress,
-): Promise<ModelPart> {
-  const key = modelKey(ctx, c, model);
-  const hit = memo.get(key);
-  if (hit) return hit;
-  const value = trainModel(ctx, c, model, progress);
-  memo.set(key, value);
-  while (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value!);
-  value.catch(() => {
-    if (memo.get(key) === value) memo.delete(key);
-  });
-  return value;
+/** The model and n of a unit (from its part). */
+function unitPoint(unit: UnitSpec): { model: FlModel; n: number } {
+  const model = unit.part?.model, n = unit.part?.n;
+  if ((model !== "diffusion" && model !== "classifier") || typeof n !== "number") {
+    throw new RangeError(`fl unit ${unit.key}: its part names no model and n`);
+  }
+  return { model, n };
 }
 
 /**
- * Run (or reuse) the experiment for this config and context. Each model's training is memoised
- * on the config fields it reads, so the second case of a run, and an alternative that changes
- * only one model (e.g. the classifier's init), reuse what was trained already.
+ * The units of the experiment: per model (diffusion first), per n, per batch of seeds
+ * (`SEEDS_PER_UNIT`), each training every grid point. Keys read e.g.
+ * `classifier;n=20;seeds=0-4;sigma0Classifier=0.05;q=3;lrClassifier=0.5;stepsClassifier=300;nTest=500`.
  */
-export async function runFlExperiment(ctx: CaseContext, c: FlConfig): Promise<FlMeasurement> {
-  const toTrain = (["diffusion", "classifier"] as const).filter((model) =>
-    !memo.has(modelKey(ctx, c, model))
+export function planFlUnits(c: FlConfig, seeds: readonly number[]): UnitSpec[] {
+  distinct("ns", c.ns);
+  const batches = seedBatches(seeds);
+  const count = MODELS.length * c.ns.length * batches.length;
+  return MODELS.flatMap((model) =>
+    c.ns.flatMap((n) =>
+      batches.map((batch) => ({
+        key: unitKey(model, `n=${n}`, seedsKey(batch), ...fieldParts(c, ownFields(model))),
+        seeds: batch,
+        cost: trainingSeconds(c, model, n, batch.length) + EXPERIMENT_OVERHEAD_SECONDS / count,
+        part: { model, n },
+      }))
+    )
   );
-  const progress = new Progress(ctx, c, toTrain);
-  const diffusion = await trainMemoised(ctx, c, "diffusion", progress);
-  const classifier = await trainMemoised(ctx, c, "classifier", progress);
+}
+
+/** Train one unit: one batch of (grid point × seed) runs of one model at one n. */
+export async function runFlUnit(
+  ctx: CaseContext,
+  c: FlConfig,
+  unit: UnitSpec,
+): Promise<FlUnitResult> {
+  const { model, n } = unitPoint(unit);
+  ctx.signal.throwIfAborted();
+  const b = buildBatch(ctx, c, model, n);
+  const label = `${model} n=${n}`;
+  const t0 = ctx.now();
+  let res: FlResult & { failedAt?: Int32Array };
+  if (ctx.backend === "webgpu" && ctx.device) {
+    res = await trainGpu(ctx.device, b, {
+      signal: ctx.signal,
+      onProgress: (s) => ctx.progress((b.runs.length * s) / b.steps, b.runs.length, label),
+    });
+  } else {
+    res = await trainCpuParallel(b, {
+      signal: ctx.signal,
+      onRun: (r) => ctx.progress(r, b.runs.length, label),
+    });
+  }
+  const seconds = (ctx.now() - t0) / 1000;
+  ctx.timing(`fl.${model}.train`, seconds);
+  return { ...record(ctx, c, model, n, b, res), backend: ctx.backend, seconds };
+}
+
+/**
+ * The measurement from the units' results (in plan order): every (model, n) must have the same
+ * seeds, in the same batches, and every unit the same backend.
+ */
+export function assembleFl(c: FlConfig, parts: readonly UnitPart<FlUnitResult>[]): FlMeasurement {
+  const seedsOf = new Map<string, number[]>();
+  for (const { unit } of parts) {
+    const { model, n } = unitPoint(unit);
+    const at = `${model} n=${n}`;
+    seedsOf.set(at, [...(seedsOf.get(at) ?? []), ...unit.seeds]);
+  }
+  const seeds = seedsOf.get(`diffusion n=${c.ns[0]}`) ?? [];
+  for (const model of MODELS) {
+    for (const n of c.ns) {
+      const got = seedsOf.get(`${model} n=${n}`);
+      if (!got || got.join() !== seeds.join()) {
+        throw new RangeError(`fl units: ${model} n=${n} has seeds [${got ?? []}], not [${seeds}]`);
+      }
+    }
+  }
+  const backends = [...new Set(parts.map((p) => p.result.backend))];
+  if (backends.length !== 1) {
+    throw new RangeError(`fl units ran on different backends (${backends.join(", ")})`);
+  }
+  const runs = { diffusion: emptyRuns(c, "diffusion"), classifier: emptyRuns(c, "classifier") };
+  const testAccuracy: (number | null)[][][] = c.ns.map(() => c.grid.map(() => []));
+  const seconds = { diffusion: 0, classifier: 0 };
+  const filled = new Map<string, number>();
+  for (const { unit, result } of parts) {
+    const { model, n } = unitPoint(unit);
+    const ni = c.ns.indexOf(n), at = `${model} n=${n}`;
+    const offset = filled.get(at) ?? 0;
+    filled.set(at, offset + unit.seeds.length);
+    const L = runs[model].steps.length;
+    const shaped = (a: unknown[][] | null, log: number | null) =>
+      a !== null && a.length === c.grid.length &&
+      a.every((byS) =>
+        byS.length === unit.seeds.length &&
+        (log === null || byS.every((l) => (l as unknown[]).length === log))
+      );
+    const logsOk = (["S", "N", "loss"] as const).every((k) => shaped(result[k], L));
+    if (!logsOk || (model === "classifier" && !shaped(result.testAccuracy, null))) {
+      throw new RangeError(`fl unit ${unit.key}: its result does not match the config's shape`);
+    }
+    c.grid.forEach((_, ki) => {
+      unit.seeds.forEach((_, si) => {
+        for (const k of ["S", "N", "loss"] as const) {
+          runs[model][k][ni][ki][offset + si] = result[k][ki][si];
+        }
+        if (model === "classifier") {
+          testAccuracy[ni][ki][offset + si] = result.testAccuracy![ki][si];
+        }
+      });
+    });
+    seconds[model] += result.seconds;
+  }
   return {
     variant: c.variant,
     ns: c.ns,
     grid: c.grid,
-    seeds: [...ctx.seeds],
-    diffusion: diffusion.runs,
-    classifier: classifier.runs,
-    testAccuracy: classifier.testAccuracy!,
-    backend: ctx.backend,
-    seconds: { diffusion: diffusion.seconds, classifier: classifier.seconds },
+    seeds,
+    diffusion: runs.diffusion,
+    classifier: runs.classifier,
+    testAccuracy,
+    backend: backends[0],
+    seconds,
   };
 }
+
+/**
+ * The work units of `fl.balance` and `fl.jump` (see the module doc): shared under one
+ * namespace, keyed by the config fields both models' training reads.
+ */
+export const flUnits: WorkUnits<FlConfig, FlMeasurement, FlUnitResult> = {
+  plan: planFlUnits,
+  run: runFlUnit,
+  resultSchema: flUnitResultSchema,
+  assemble: assembleFl,
+  share: {
+    namespace: "fl.experiment",
+    version: 1,
+    config: (c) => pick(c, SHARED_TRAINING_FIELDS),
+  },
+};
 
 /** The batch of one (model, n): every grid point × seed. */
 export function buildBatch(ctx: CaseContext, c: FlConfig, model: FlModel, n: number): FlBatch {
@@ -218,9 +323,10 @@ export function buildBatch(ctx: CaseContext, c: FlConfig, model: FlModel, n: num
   return batch;
 }
 
-function emptyRuns(c: FlConfig, seeds: number, steps: number): ModelRuns {
+function emptyRuns(c: FlConfig, model: FlModel): ModelRuns {
+  const steps = model === "diffusion" ? c.stepsDiffusion : c.stepsClassifier;
   const logEvery = steps / c.logPoints;
-  const grid = () => c.ns.map(() => c.grid.map(() => Array.from({ length: seeds }, () => [])));
+  const grid = () => c.ns.map(() => c.grid.map((): (number | null)[][] => []));
   return {
     steps: Array.from({ length: c.logPoints + 1 }, (_, l) => l * logEvery),
     S: grid(),
@@ -229,81 +335,26 @@ function emptyRuns(c: FlConfig, seeds: number, steps: number): ModelRuns {
   };
 }
 
-/** Progress over the training of the models not memoised yet (work units ∝ multiply-adds). */
-class Progress {
-  done = 0;
-  readonly total: number;
-  readonly perRun: Record<FlModel, number>;
-  constructor(readonly ctx: CaseContext, readonly c: FlConfig, models: readonly FlModel[]) {
-    this.perRun = {
-      diffusion: c.stepsDiffusion * c.m * 2,
-      classifier: c.stepsClassifier * c.m * 2,
-    };
-    this.total = c.ns.reduce(
-      (s, n) =>
-        s + n * c.grid.length * ctx.seeds.length * models.reduce((a, k) => a + this.perRun[k], 0),
-      0,
-    );
-  }
-}
-
-async function trainModel(
-  ctx: CaseContext,
-  c: FlConfig,
-  model: FlModel,
-  p: Progress,
-): Promise<ModelPart> {
-  const part: ModelPart = {
-    runs: emptyRuns(
-      c,
-      ctx.seeds.length,
-      model === "diffusion" ? c.stepsDiffusion : c.stepsClassifier,
-    ),
-    testAccuracy: model === "classifier" ? c.ns.map(() => c.grid.map(() => [])) : null,
-    seconds: 0,
-  };
-  for (const [ni, n] of c.ns.entries()) {
-    if (ctx.signal.aborted) throw new Error("aborted");
-    const b = buildBatch(ctx, c, model, n);
-    const unit = n * p.perRun[model];
-    const t0 = ctx.now();
-    let res: FlResult & { failedAt?: Int32Array };
-    const done = p.done;
-    if (ctx.backend === "webgpu" && ctx.device) {
-      res = await trainGpu(ctx.device, b, {
-        signal: ctx.signal,
-        onProgress: (s) =>
-          ctx.progress(done + (unit * b.runs.length * s) / b.steps, p.total, `${model} n=${n}`),
-      });
-    } else {
-      res = await trainCpuParallel(b, {
-        signal: ctx.signal,
-        onRun: (r) => ctx.progress(done + unit * r, p.total, `${model} n=${n}`),
-      });
-    }
-    const secs = (ctx.now() - t0) / 1000;
-    part.seconds += secs;
-    ctx.timing(`fl.${model}.train`, secs);
-    p.done += unit * b.runs.length;
-    record(ctx, c, part, model, ni, n, b, res);
-  }
-  return part;
-}
-
+/** The logs (and the classifier's test accuracies) of a trained batch; failed runs are null. */
 function record(
   ctx: CaseContext,
   c: FlConfig,
-  out: ModelPart,
   model: FlModel,
-  ni: number,
   n: number,
   b: FlBatch,
   res: FlResult & { failedAt?: Int32Array },
-) {
-  const runs = out.runs;
+): Pick<FlUnitResult, "S" | "N" | "loss" | "testAccuracy"> {
+  const out: Pick<FlUnitResult, "S" | "N" | "loss" | "testAccuracy"> = {
+    S: [],
+    N: [],
+    loss: [],
+    testAccuracy: model === "classifier" ? [] : null,
+  };
   const L = res.logPoints, M = neuronCount(model, c.m), size = M * c.d;
   const seeds = ctx.seeds.length;
   c.grid.forEach((kappa, ki) => {
+    for (const k of ["S", "N", "loss"] as const) out[k].push([]);
+    out.testAccuracy?.push([]);
     ctx.seeds.forEach((seed, si) => {
       const r = ki * seeds + si;
       let bad = -1;
@@ -317,7 +368,7 @@ function record(
         ctx.runError({ run: tag, step, observable: "loss", message: "non-finite loss or weights" });
       }
       for (const [o, key] of (["S", "N", "loss"] as const).entries()) {
-        runs[key][ni][ki][si] = Array.from(
+        out[key][ki][si] = Array.from(
           { length: L },
           (_, l) => (failed ? null : res.logs[(r * L + l) * 3 + o]),
         );
@@ -343,8 +394,9 @@ function record(
             signalPatch(c.variant, -1, c.d, mu),
           );
         }
-        out.testAccuracy![ni][ki][si] = acc;
+        out.testAccuracy![ki][si] = acc;
       }
     });
   });
+  return out;
 }

@@ -9,8 +9,16 @@ import { defineCase } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
 import { combineStatuses, linearFit } from "../../reports/stats.ts";
 import type { Check } from "../../reports/schema.ts";
-import { FL_PAPER, type FlConfig, flFields, flParams, flProfiles, fmt } from "./_common.ts";
-import { type FlMeasurement, flMeasurementSchema, runFlExperiment } from "./_experiment.ts";
+import {
+  CLASSIFIER_ONLY_NOTE,
+  FL_PAPER,
+  type FlConfig,
+  flFields,
+  flParams,
+  flProfiles,
+  fmt,
+} from "./_common.ts";
+import { type FlMeasurement, flMeasurementSchema, flUnits } from "./_experiment.ts";
 import { experimentSeconds } from "./_cost.ts";
 import {
   allSeeds,
@@ -85,7 +93,8 @@ export const balance = defineCase<BalanceConfig, FlMeasurement, BalancePredictio
       runIn: ["quick", "full"],
       note:
         "the classifier's init scale 0.01 and 0.1 (CLAIMS.md's range); moves the classifier's " +
-        "spread, against which balance is judged. Only the classifier is retrained (quick: per value about 1/8 of fl.balance's training, ≈ 6 s on an idle 2-core machine by that share, 95 s measured at load average 20; the two cases share it)",
+        "spread, against which balance is judged. " +
+        CLASSIFIER_ONLY_NOTE,
     },
     {
       choice: "sigmaXi",
@@ -116,7 +125,7 @@ export const balance = defineCase<BalanceConfig, FlMeasurement, BalancePredictio
   params: flParams,
   estimateSeconds: (c) => experimentSeconds(c),
   defaultSeeds: (c) => c.seeds,
-  run: (ctx, c) => runFlExperiment(ctx, c),
+  units: flUnits,
   predict: () => ({
     slope: BALANCE_CLAIM.slope,
     slopeBand: [...BALANCE_CLAIM.slopeBand],

@@ -11,8 +11,16 @@ import { defineCase } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
 import type { Check } from "../../reports/schema.ts";
 import { combineStatuses } from "../../reports/stats.ts";
-import { FL_PAPER, type FlConfig, flFields, flParams, flProfiles, fmt } from "./_common.ts";
-import { type FlMeasurement, flMeasurementSchema, runFlExperiment } from "./_experiment.ts";
+import {
+  CLASSIFIER_ONLY_NOTE,
+  FL_PAPER,
+  type FlConfig,
+  flFields,
+  flParams,
+  flProfiles,
+  fmt,
+} from "./_common.ts";
+import { type FlMeasurement, flMeasurementSchema, flUnits } from "./_experiment.ts";
 import { experimentSeconds } from "./_cost.ts";
 import {
   accuracyThreshold,
@@ -82,7 +90,8 @@ export const jump = defineCase<JumpConfig, FlMeasurement, JumpPrediction>({
       needs: "run",
       runIn: ["quick", "full"],
       note: "the classifier's init scale 0.01 and 0.1 (CLAIMS.md: at 0.1 the ≥ 3× sharpness " +
-        "ratio fails). Only the classifier is retrained (quick: per value about 1/8 of fl.balance's training, ≈ 6 s on an idle 2-core machine by that share, 95 s measured at load average 20; the two cases share it)",
+        "ratio fails). " +
+        CLASSIFIER_ONLY_NOTE,
     },
     {
       choice: "sigmaXi",
@@ -107,7 +116,7 @@ export const jump = defineCase<JumpConfig, FlMeasurement, JumpPrediction>({
   params: flParams,
   estimateSeconds: (c) => experimentSeconds(c),
   defaultSeeds: (c) => c.seeds,
-  run: (ctx, c) => runFlExperiment(ctx, c),
+  units: flUnits,
   predict: () => ({
     sharpnessRatioMin: JUMP_CLAIM.sharpnessRatioMin,
     accuracyLevel: JUMP_CLAIM.accuracyLevel,

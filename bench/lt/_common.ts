@@ -109,7 +109,7 @@ export const samplingProfiles = {
 /** Profile sizes of the cases that tune β (and τ) on independent replicates before evaluating. */
 export const tunedProfiles = {
   smoke: { ...samplingProfiles.smoke, seeds: 4, tuneSeeds: 2, tuneBetas: [0.1, 1] },
-  quick: { ...samplingProfiles.quick },
+  quick: { ...samplingProfiles.quick, seeds: 30 },
   full: { ...samplingProfiles.full, seeds: 100, tuneSeeds: 30 },
 };
 

@@ -6,7 +6,16 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { defineCase } from "../case.ts";
+import { type CaseContext, defineCase, type UnitSpec, type WorkUnits } from "../case.ts";
+import { seedCountField } from "../seeds.ts";
+import {
+  agreed,
+  fromFirstUnit,
+  keepsPreview,
+  stackRows,
+  tunedSeconds,
+  tunedSeedUnits,
+} from "./_units.ts";
 import { check, verdict } from "../verdict.ts";
 import { robustPairedDifference } from "../../reports/stats.ts";
 import { anyNumber } from "../../reports/measurement_codec.ts";
@@ -52,7 +61,7 @@ const schema = z.object({
   cbdmTaus: z.array(z.number().positive().max(100)).min(1).default([0.1, 0.3, 1, 3]).describe(
     "CBDM τ grid searched on the tuning replicates (w_t = τ t/T)",
   ),
-  seeds: z.number().int().min(2).max(100000).default(30).describe("paired evaluation replicates"),
+  seeds: seedCountField("paired evaluation replicates"),
 }).strict();
 type Config = z.infer<typeof schema>;
 
@@ -75,6 +84,97 @@ const measurementSchema = z.object({
   fd: z.array(z.array(z.array(anyNumber))),
   worst: z.array(z.array(anyNumber)),
 });
+
+/** Seconds of one (seed, method) sampling on the 2-core reference machine, CPU path. */
+function samplingSeconds(c: Config): number {
+  return c.particles * c.width * c.gridPoints * 2 * 1.2e-8;
+}
+
+/** Seconds of tuning β and CBDM's τ: every value on every tuning replicate, plus set-up. */
+function tuneSeconds(c: Config): number {
+  return c.tuneSeeds * (c.tuneBetas.length + c.cbdmTaus.length) * samplingSeconds(c) +
+    2 * c.tuneSeeds * 0.5;
+}
+
+/** Seconds of the evaluation of `n` seeds: three methods, plus set-up. */
+function evalSeconds(c: Config, n: number): number {
+  return n * 3 * samplingSeconds(c) + n * 0.5;
+}
+
+/** What one unit measures: the tunings (alike in every unit) and its seeds' errors. */
+interface UnitResult {
+  seeds: number[];
+  betaTuning: Tuning;
+  tauTuning: Tuning;
+  /** fd[s][k][y] of the unit's seeds, k = vanilla, CBDM, mutual. */
+  fd: number[][][];
+  /** The first seed's samples per method (first unit only, else null). */
+  preview: number[][][] | null;
+  previewTrue: number[][] | null;
+}
+
+const unitResultSchema = z.object({
+  seeds: z.array(z.number().int()),
+  betaTuning: tuningSchema,
+  tauTuning: tuningSchema,
+  fd: z.array(z.array(z.array(anyNumber))),
+  preview: z.array(z.array(z.array(anyNumber))).nullable(),
+  previewTrue: z.array(z.array(anyNumber)).nullable(),
+}).strict();
+
+/** The three methods compared: vanilla, CBDM at the tuned τ, mutual learning at the tuned β. */
+function methodsOf(betaTuning: Tuning, tauTuning: Tuning): Method[] {
+  return [
+    { kind: "mutual", beta: 0 },
+    { kind: "cbdm", tau: tauTuning.best },
+    { kind: "mutual", beta: betaTuning.best },
+  ];
+}
+
+/** Tune β and τ, then evaluate the three methods on the context's seeds (one work unit). */
+async function runSeeds(ctx: CaseContext, c: Config, unit: UnitSpec): Promise<UnitResult> {
+  ctx.progress(0, 3, "tuning β");
+  const betaTuning = await tuneBeta(ctx, c);
+  ctx.progress(1, 3, "tuning CBDM τ");
+  const tauTuning = await tune(ctx, c, c.tuneSeeds, c.cbdmTaus, (tau) => ({ kind: "cbdm", tau }));
+  ctx.progress(2, 3, "evaluation");
+  const r = await evaluateMethods(ctx, c, ctx.seeds, methodsOf(betaTuning, tauTuning));
+  const first = keepsPreview(unit);
+  return {
+    seeds: [...ctx.seeds],
+    betaTuning,
+    tauTuning,
+    fd: r.fd,
+    preview: first ? r.preview : null,
+    previewTrue: first ? r.previewTrue : null,
+  };
+}
+
+/**
+ * Work units: batches of evaluation seeds, each tuning β and τ again (see
+ * {@link tunedSeedUnits}); the measurement stacks their rows.
+ */
+const units: WorkUnits<Config, Measurement, UnitResult> = {
+  plan: (c, seeds) => tunedSeedUnits(seeds, tuneSeconds(c), (n) => evalSeconds(c, n)),
+  run: runSeeds,
+  resultSchema: unitResultSchema as unknown as z.ZodType<UnitResult>,
+  assemble(c, parts) {
+    const betaTuning = agreed("lt.baselines", parts, "betaTuning");
+    const tauTuning = agreed("lt.baselines", parts, "tauTuning");
+    const fd = stackRows(parts, "fd");
+    return {
+      seeds: stackRows(parts, "seeds"),
+      classNames: specOf(c).classes.map((x) => x.name),
+      methods: methodsOf(betaTuning, tauTuning).map(methodLabel),
+      betaTuning,
+      tauTuning,
+      fd,
+      worst: worstClass(fd),
+      preview: fromFirstUnit("lt.baselines", parts, "preview"),
+      previewTrue: fromFirstUnit("lt.baselines", parts, "previewTrue"),
+    };
+  },
+};
 
 /** The case. */
 export const baselines = defineCase<Config, Measurement, { ordering: string[] }>({
@@ -113,35 +213,9 @@ export const baselines = defineCase<Config, Measurement, { ordering: string[] }>
     },
     seeds: { source: "ours", note: "30 paired evaluation replicates (100 at full)" },
   },
-  estimateSeconds: (c) =>
-    (c.seeds * 3 + c.tuneSeeds * (c.tuneBetas.length + c.cbdmTaus.length)) * c.particles * c.width *
-      c.gridPoints * 2 * 1.2e-8 +
-    (c.seeds + 2 * c.tuneSeeds) * 0.5,
+  estimateSeconds: (c) => tunedSeconds(c.seeds, tuneSeconds(c), (n) => evalSeconds(c, n)),
   defaultSeeds: (c) => c.seeds,
-  async run(ctx, c) {
-    ctx.progress(0, 3, "tuning β");
-    const betaTuning = await tuneBeta(ctx, c);
-    ctx.progress(1, 3, "tuning CBDM τ");
-    const tauTuning = await tune(ctx, c, c.tuneSeeds, c.cbdmTaus, (tau) => ({ kind: "cbdm", tau }));
-    const methods: Method[] = [
-      { kind: "mutual", beta: 0 },
-      { kind: "cbdm", tau: tauTuning.best },
-      { kind: "mutual", beta: betaTuning.best },
-    ];
-    ctx.progress(2, 3, "evaluation");
-    const r = await evaluateMethods(ctx, c, ctx.seeds, methods);
-    return {
-      seeds: [...ctx.seeds],
-      classNames: specOf(c).classes.map((x) => x.name),
-      methods: methods.map(methodLabel),
-      betaTuning,
-      tauTuning,
-      fd: r.fd,
-      worst: worstClass(r.fd),
-      preview: r.preview,
-      previewTrue: r.previewTrue,
-    };
-  },
+  units,
   predict: () => ({ ordering: ["mutual learning", "CBDM", "vanilla"] }),
   judge({ measurement: m }, c, j) {
     const col = (k: number) => m.worst.map((r) => r[k]);

@@ -5,7 +5,16 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { defineCase } from "../case.ts";
+import { type CaseContext, defineCase, type UnitSpec, type WorkUnits } from "../case.ts";
+import { seedCountField } from "../seeds.ts";
+import {
+  agreed,
+  fromFirstUnit,
+  keepsPreview,
+  stackRows,
+  tunedSeconds,
+  tunedSeedUnits,
+} from "./_units.ts";
 import { check, verdict } from "../verdict.ts";
 import { bootstrap, type Estimate, location, type RobustEstimator } from "../../reports/stats.ts";
 import { anyNumber } from "../../reports/measurement_codec.ts";
@@ -59,7 +68,7 @@ const schema = z.object({
   taus: z.array(z.number().min(0).max(1)).min(2).default([0, 0.25, 0.5, 0.75, 1]).describe(
     "τ grid, ascending from 0 to 1: β = τ · best β",
   ),
-  seeds: z.number().int().min(2).max(100000).default(30).describe("paired replicates per τ"),
+  seeds: seedCountField("paired replicates per τ"),
 }).strict();
 type Config = z.infer<typeof schema>;
 
@@ -106,6 +115,86 @@ function relativeChange(
   return { value: e.value, lo: e.lo, hi: e.hi };
 }
 
+/** Seconds of one (seed, method) sampling on the 2-core reference machine, CPU path. */
+function samplingSeconds(c: Config): number {
+  return c.particles * c.width * c.gridPoints * 2 * 1.2e-8;
+}
+
+/** Seconds of the β tuning: every tuning β on every tuning replicate, plus set-up. */
+function tuneSeconds(c: Config): number {
+  return c.tuneSeeds * c.tuneBetas.length * samplingSeconds(c) + c.tuneSeeds * 0.5;
+}
+
+/** Seconds of the evaluation of `n` seeds: every τ, plus set-up. */
+function evalSeconds(c: Config, n: number): number {
+  return n * c.taus.length * samplingSeconds(c) + n * 0.5;
+}
+
+/** What one unit measures: the tuning (alike in every unit) and its seeds' errors. */
+interface UnitResult {
+  seeds: number[];
+  tuning: Tuning;
+  betas: number[];
+  /** fd[s][k][y] of the unit's seeds. */
+  fd: number[][][];
+  /** The first seed's samples at τ = 0 and τ = 1 (first unit only, else null). */
+  preview: number[][][] | null;
+  previewTrue: number[][] | null;
+}
+
+const unitResultSchema = z.object({
+  seeds: z.array(z.number().int()),
+  tuning: tuningSchema,
+  betas: z.array(z.number()),
+  fd: z.array(z.array(z.array(anyNumber))),
+  preview: z.array(z.array(z.array(anyNumber))).nullable(),
+  previewTrue: z.array(z.array(anyNumber)).nullable(),
+}).strict();
+
+/** Tune β, then evaluate every τ on the context's seeds (one work unit). */
+async function runSeeds(ctx: CaseContext, c: Config, unit: UnitSpec): Promise<UnitResult> {
+  ctx.progress(0, 2, "tuning β");
+  const tuning = await tuneBeta(ctx, c);
+  const betas = c.taus.map((t) => t * tuning.best);
+  ctx.progress(1, 2, "evaluation");
+  const r = await evaluateMethods(
+    ctx,
+    c,
+    ctx.seeds,
+    betas.map((beta) => ({ kind: "mutual" as const, beta })),
+  );
+  const keep = [0, c.taus.length - 1];
+  const first = keepsPreview(unit);
+  return {
+    seeds: [...ctx.seeds],
+    tuning,
+    betas,
+    fd: r.fd,
+    preview: first ? keep.map((k) => r.preview[k]) : null,
+    previewTrue: first ? r.previewTrue : null,
+  };
+}
+
+/**
+ * Work units: batches of evaluation seeds, each tuning β again (see {@link tunedSeedUnits}); the
+ * measurement stacks their rows.
+ */
+const units: WorkUnits<Config, Measurement, UnitResult> = {
+  plan: (c, seeds) => tunedSeedUnits(seeds, tuneSeconds(c), (n) => evalSeconds(c, n)),
+  run: runSeeds,
+  resultSchema: unitResultSchema as unknown as z.ZodType<UnitResult>,
+  assemble: (c, parts) => ({
+    seeds: stackRows(parts, "seeds"),
+    classNames: specOf(c).classes.map((x) => x.name),
+    taus: c.taus,
+    betas: agreed("lt.case2", parts, "betas"),
+    tuning: agreed("lt.case2", parts, "tuning"),
+    fd: stackRows(parts, "fd"),
+    preview: fromFirstUnit("lt.case2", parts, "preview"),
+    previewTrue: fromFirstUnit("lt.case2", parts, "previewTrue"),
+  }),
+};
+
 /** The case. */
 export const case2 = defineCase<
   Config,
@@ -144,34 +233,9 @@ export const case2 = defineCase<
     taus: { source: "claims", note: "τ ∈ {0, 0.25, 0.5, 0.75, 1} scales β from 0 to the best β" },
     seeds: { source: "ours", note: "30 paired evaluation replicates per τ (100 at full)" },
   },
-  estimateSeconds: (c) =>
-    (c.seeds * c.taus.length + c.tuneSeeds * c.tuneBetas.length) * c.particles * c.width *
-      c.gridPoints * 2 * 1.2e-8 +
-    (c.seeds + c.tuneSeeds) * 0.5,
+  estimateSeconds: (c) => tunedSeconds(c.seeds, tuneSeconds(c), (n) => evalSeconds(c, n)),
   defaultSeeds: (c) => c.seeds,
-  async run(ctx, c) {
-    ctx.progress(0, 2, "tuning β");
-    const tuning = await tuneBeta(ctx, c);
-    const betas = c.taus.map((t) => t * tuning.best);
-    ctx.progress(1, 2, "evaluation");
-    const r = await evaluateMethods(
-      ctx,
-      c,
-      ctx.seeds,
-      betas.map((beta) => ({ kind: "mutual" as const, beta })),
-    );
-    const keep = [0, c.taus.length - 1];
-    return {
-      seeds: [...ctx.seeds],
-      classNames: specOf(c).classes.map((x) => x.name),
-      taus: c.taus,
-      betas,
-      tuning,
-      fd: r.fd,
-      preview: keep.map((k) => r.preview[k]),
-      previewTrue: r.previewTrue,
-    };
-  },
+  units,
   predict: () => ({ headFalls: true, tailBand: [-CLAIM.tailTolerance, CLAIM.tailTolerance] }),
   judge({ measurement: m, prediction: p }, c, j) {
     const K = m.taus.length - 1;

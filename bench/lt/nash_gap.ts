@@ -9,7 +9,7 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { defineCase } from "../case.ts";
+import { type CaseContext, defineCase, type WorkUnits } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
 import type { JudgeContext } from "../case.ts";
 import { bootstrap, type Estimate, linearFit, logLogFit } from "../../reports/stats.ts";
@@ -17,6 +17,9 @@ import { anyNumber } from "../../reports/measurement_codec.ts";
 import { concat, measuredVsPredicted } from "../../reports/charts.ts";
 import { type GapConfig, gapTrajectoriesTask } from "./_experiment.ts";
 import { runInWorkers } from "../../models/cpu/pool.ts";
+import { seedBatchUnits } from "../seed_batches.ts";
+import { seedCountField } from "../seeds.ts";
+import { agreed, stackRows } from "./_units.ts";
 import {
   BETA_CONVENTION,
   BETA_CONVENTION_FINDING,
@@ -71,7 +74,7 @@ const schema = z.object({
   fitWindow: z.tuple([z.number().int().min(1), z.number().int().min(2)]).default([4, 4096])
     .refine((w) => w[0] < w[1], "fitWindow must be [from, to] with from < to")
     .describe("[smallest, largest] T of the exponent fit (clipped to the checkpoints)"),
-  seeds: z.number().int().min(2).max(100000).default(30).describe("replicates per β (paired)"),
+  seeds: seedCountField("replicates per β (paired)"),
 }).strict();
 type Config = z.infer<typeof schema>;
 
@@ -141,6 +144,65 @@ function localSlopes(m: Measurement, b: number, band: [number, number]): string 
   }${note}`;
 }
 
+/** Seconds on the 2-core reference machine, CPU path (IGD steps × width, plus set-up per seed). */
+function estimateSeconds(c: Config): number {
+  return c.seeds * c.betas.length * c.gapSteps * c.width * 7e-7 + c.seeds * 0.3;
+}
+
+/** Seeds per work unit: 6 (three per core on the 2-core machine; ≈ 3 s each at quick, idle). */
+const SEEDS_PER_UNIT = 6;
+
+/** The IGD trajectories of every β on the context's seeds (one work unit). */
+async function runSeeds(ctx: CaseContext, c: Config): Promise<Measurement> {
+  const gc = gapConfig(c);
+  const best: number[][][] = [], gap: number[][][] = [];
+  let checkpoints: number[] = [];
+  const t0 = ctx.now();
+  let done = 0;
+  // seeds are independent: each runs every β in a CPU worker (same named streams)
+  const outs = await runInWorkers<
+    Parameters<typeof gapTrajectoriesTask>[0],
+    ReturnType<typeof gapTrajectoriesTask>
+  >(
+    new URL("./_experiment.ts", import.meta.url),
+    "gapTrajectoriesTask",
+    ctx.seeds.map((seed) => ({ baseSeed: ctx.baseSeed, cfg: gc, seed, betas: c.betas })),
+    { signal: ctx.signal, onResult: () => ctx.progress(++done, ctx.seeds.length, "IGD") },
+  );
+  outs.forEach((r, i) => {
+    const seed = ctx.seeds[i];
+    r.failedAt.forEach((f, b) => {
+      if (f !== null) {
+        ctx.runError({
+          run: `seed ${seed} β=${c.betas[b]}`,
+          step: f,
+          observable: "Nash gap",
+          message: "non-finite gap",
+        });
+      }
+    });
+    checkpoints = r.checkpoints;
+    best.push(r.best), gap.push(r.gap);
+  });
+  ctx.timing("lt.igd", (ctx.now() - t0) / 1000);
+  return { seeds: [...ctx.seeds], betas: c.betas, checkpoints, best, gap };
+}
+
+/** Work units: batches of {@link SEEDS_PER_UNIT} seeds; the measurement stacks their rows. */
+const units: WorkUnits<Config, Measurement, Measurement> = {
+  plan: (c, seeds) =>
+    seedBatchUnits(seeds, SEEDS_PER_UNIT, (n) => estimateSeconds({ ...c, seeds: n })),
+  run: (ctx, c) => runSeeds(ctx, c),
+  resultSchema: measurementSchema as unknown as z.ZodType<Measurement>,
+  assemble: (_c, parts) => ({
+    seeds: stackRows(parts, "seeds"),
+    betas: agreed("lt.nash-gap", parts, "betas"),
+    checkpoints: agreed("lt.nash-gap", parts, "checkpoints"),
+    best: stackRows(parts, "best"),
+    gap: stackRows(parts, "gap"),
+  }),
+};
+
 /** The case. */
 export const nashGap = defineCase<Config, Measurement, { exponent: number; floorSlope: string }>({
   id: "lt.nash-gap",
@@ -186,7 +248,7 @@ export const nashGap = defineCase<Config, Measurement, { exponent: number; floor
       seeds: 3,
       resamples: 200,
     },
-    quick: {},
+    quick: { seeds: 30 },
     full: { width: 256, drawsPerClass: 16384, gapSteps: 65536, fitWindow: [4, 65536], seeds: 100 },
   },
   params: {
@@ -205,42 +267,9 @@ export const nashGap = defineCase<Config, Measurement, { exponent: number; floor
     },
     seeds: { source: "ours", note: "30 paired replicates (same minibatches for every β)" },
   },
-  estimateSeconds: (c) => c.seeds * c.betas.length * c.gapSteps * c.width * 7e-7 + c.seeds * 0.3,
+  estimateSeconds,
   defaultSeeds: (c) => c.seeds,
-  async run(ctx, c) {
-    const gc = gapConfig(c);
-    const best: number[][][] = [], gap: number[][][] = [];
-    let checkpoints: number[] = [];
-    const t0 = ctx.now();
-    let done = 0;
-    // seeds are independent: each runs every β in a CPU worker (same named streams)
-    const outs = await runInWorkers<
-      Parameters<typeof gapTrajectoriesTask>[0],
-      ReturnType<typeof gapTrajectoriesTask>
-    >(
-      new URL("./_experiment.ts", import.meta.url),
-      "gapTrajectoriesTask",
-      ctx.seeds.map((seed) => ({ baseSeed: ctx.baseSeed, cfg: gc, seed, betas: c.betas })),
-      { signal: ctx.signal, onResult: () => ctx.progress(++done, ctx.seeds.length, "IGD") },
-    );
-    outs.forEach((r, i) => {
-      const seed = ctx.seeds[i];
-      r.failedAt.forEach((f, b) => {
-        if (f !== null) {
-          ctx.runError({
-            run: `seed ${seed} β=${c.betas[b]}`,
-            step: f,
-            observable: "Nash gap",
-            message: "non-finite gap",
-          });
-        }
-      });
-      checkpoints = r.checkpoints;
-      best.push(r.best), gap.push(r.gap);
-    });
-    ctx.timing("lt.igd", (ctx.now() - t0) / 1000);
-    return { seeds: [...ctx.seeds], betas: c.betas, checkpoints, best, gap };
-  },
+  units,
   predict: () => ({ exponent: -0.5, floorSlope: "floor(β) − floor(0) ≤ C β" }),
   judge({ measurement: m }, c, j) {
     const last = m.checkpoints.length - 1;

@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { defineCase } from "../case.ts";
+import { type CaseContext, defineCase, type UnitSpec, type WorkUnits } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
 import { bootstrap, type Estimate, location, type RobustEstimator } from "../../reports/stats.ts";
 import { anyNumber } from "../../reports/measurement_codec.ts";
@@ -28,6 +28,8 @@ import {
   robustDiff,
   samplingProfiles,
 } from "./_common.ts";
+import { seedCountField } from "../seeds.ts";
+import { agreed, fromFirstUnit, keepsPreview, ltSeedUnits, stackRows } from "./_units.ts";
 import { betaAxisValue, type SamplePreview, samplePreviewFields, samplesChart } from "./_charts.ts";
 
 /** The claim's fixed part: not config, so `--set` cannot change it. */
@@ -59,7 +61,7 @@ const schema = z.object({
   crossFit: z.boolean().default(true).describe(
     "pick β* on the other half of the seeds (true) or on all seeds (false)",
   ),
-  seeds: z.number().int().min(2).max(100000).default(30).describe("paired replicates per β"),
+  seeds: seedCountField("paired replicates per β"),
 }).strict();
 type Config = z.infer<typeof schema>;
 
@@ -119,6 +121,84 @@ function betaStar(worst: number[][], betas: number[], resamples: number, seed: n
   return { value: e.value, lo: e.lo, hi: e.hi };
 }
 
+/** Seconds on the 2-core reference machine, CPU path (sampling, plus set-up per seed). */
+function estimateSeconds(c: Config): number {
+  return c.seeds * c.betas.length * c.particles * c.width * c.gridPoints * 2 * 1.2e-8 +
+    c.seeds * 0.5;
+}
+
+/** Seeds per work unit: 10 (≈ 4 s each at quick on the idle 2-core machine). */
+const SEEDS_PER_UNIT = 10;
+
+/** What one unit (a batch of seeds) measures: its seeds' errors; the first unit, its samples. */
+interface UnitResult {
+  seeds: number[];
+  /** fd[s][b][y] of the unit's seeds. */
+  fd: number[][][];
+  hasKl: boolean;
+  kl: number[][][];
+  /** The first seed's samples under every β (first unit only, else null). */
+  preview: number[][][] | null;
+  previewTrue: number[][] | null;
+}
+
+const unitResultSchema = z.object({
+  seeds: z.array(z.number().int()),
+  fd: z.array(z.array(z.array(anyNumber))),
+  hasKl: z.boolean(),
+  kl: z.array(z.array(z.array(anyNumber))),
+  preview: z.array(z.array(z.array(anyNumber))).nullable(),
+  previewTrue: z.array(z.array(anyNumber)).nullable(),
+}).strict();
+
+/** Train and sample every β on the context's seeds (one work unit). */
+async function runSeeds(ctx: CaseContext, c: Config, unit: UnitSpec): Promise<UnitResult> {
+  const methods = c.betas.map((beta) => ({ kind: "mutual" as const, beta }));
+  const r = await evaluateMethods(
+    ctx,
+    c,
+    ctx.seeds,
+    methods,
+    "lt",
+    (d, t) => ctx.progress(d, t, "train + sample"),
+  );
+  const first = keepsPreview(unit);
+  return {
+    seeds: [...ctx.seeds],
+    fd: r.fd,
+    hasKl: r.kl !== null,
+    kl: r.kl ?? [],
+    preview: first ? r.preview : null,
+    previewTrue: first ? r.previewTrue : null,
+  };
+}
+
+/** Work units: batches of {@link SEEDS_PER_UNIT} seeds; the measurement stacks their rows. */
+const units: WorkUnits<Config, Measurement, UnitResult> = {
+  plan: (c, seeds) =>
+    ltSeedUnits(seeds, SEEDS_PER_UNIT, (n) => estimateSeconds({ ...c, seeds: n })),
+  run: runSeeds,
+  resultSchema: unitResultSchema as unknown as z.ZodType<UnitResult>,
+  assemble(c, parts) {
+    const fd = stackRows(parts, "fd");
+    const worst = worstClass(fd);
+    // the preview keeps β = 0, the β of smallest mean worst-class FD over every seed, the largest β
+    const bs = argmin(columnMeans(worst));
+    const keep = [0, bs, c.betas.length - 1].filter((v, i, a) => a.indexOf(v) === i);
+    const kl = agreed("lt.worst-case-v", parts, "hasKl") ? stackRows(parts, "kl") : null;
+    return {
+      seeds: stackRows(parts, "seeds"),
+      betas: c.betas,
+      classNames: specOf(c).classes.map((x) => x.name),
+      fd,
+      kl,
+      worst,
+      preview: keep.map((k) => fromFirstUnit("lt.worst-case-v", parts, "preview")[k]),
+      previewTrue: fromFirstUnit("lt.worst-case-v", parts, "previewTrue"),
+    };
+  },
+};
+
 /** The case. */
 export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
   id: "lt.worst-case-v",
@@ -156,7 +236,7 @@ export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
   configSchema: schema,
   profiles: {
     smoke: { ...samplingProfiles.smoke, betas: [0, 0.1, 1], seeds: 4 },
-    quick: { ...samplingProfiles.quick },
+    quick: { ...samplingProfiles.quick, seeds: 30 },
     full: { ...samplingProfiles.full, seeds: 100 },
   },
   params: {
@@ -173,33 +253,9 @@ export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
     },
     seeds: { source: "claims", note: "≥ 30 paired seeds per β at quick" },
   },
-  estimateSeconds: (c) =>
-    c.seeds * c.betas.length * c.particles * c.width * c.gridPoints * 2 * 1.2e-8 + c.seeds * 0.5,
+  estimateSeconds,
   defaultSeeds: (c) => c.seeds,
-  async run(ctx, c) {
-    const methods = c.betas.map((beta) => ({ kind: "mutual" as const, beta }));
-    const r = await evaluateMethods(
-      ctx,
-      c,
-      ctx.seeds,
-      methods,
-      "lt",
-      (d, t) => ctx.progress(d, t, "train + sample"),
-    );
-    const worst = worstClass(r.fd);
-    const bs = argmin(columnMeans(worst));
-    const keep = [0, bs, c.betas.length - 1].filter((v, i, a) => a.indexOf(v) === i);
-    return {
-      seeds: [...ctx.seeds],
-      betas: c.betas,
-      classNames: specOf(c).classes.map((x) => x.name),
-      fd: r.fd,
-      kl: r.kl,
-      worst,
-      preview: keep.map((k) => r.preview[k]),
-      previewTrue: r.previewTrue,
-    };
-  },
+  units,
   predict: () => ({
     shape: "V: an interior β* > 0 with lower worst-class error than β = 0 and than the largest β",
   }),

@@ -6,6 +6,7 @@ import { z } from "../../deps.ts";
 import type { ParamSources, Profile, RunRow } from "../case.ts";
 import { bootstrap, crossing, type Estimate } from "../../reports/stats.ts";
 import { anyNumber } from "../../reports/measurement_codec.ts";
+import { seedCountField } from "../seeds.ts";
 import type { ConventionMeasurement, DimMeasurement } from "./_experiment.ts";
 
 /** The paper. */
@@ -43,9 +44,7 @@ export const memFields = {
   ratios: z.array(z.number().positive().max(64)).min(3).describe(
     "training-set sizes as n/d, ascending",
   ),
-  trials: z.number().int().min(2).max(100000).describe(
-    "independent trials per (d, n/d) point; --seeds overrides",
-  ),
+  seeds: seedCountField("independent trials per (d, n/d) point"),
   originalSize: z.number().int().min(8).max(100000).default(10000).describe(
     "size N of the fresh 'original' set",
   ),
@@ -63,17 +62,17 @@ export const memFields = {
 
 /** Profile defaults shared by both cases. */
 export const memProfiles: Record<Profile, Record<string, unknown>> = {
-  smoke: { dims: [4, 8], ratios: [0.5, 1, 2, 4], trials: 6, originalSize: 64, resamples: 200 },
+  smoke: { dims: [4, 8], ratios: [0.5, 1, 2, 4], seeds: 6, originalSize: 64, resamples: 200 },
   quick: {
     dims: [8, 16, 32],
     ratios: [0.25, 0.5, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 2, 3, 4],
-    trials: 100,
+    seeds: 100,
     originalSize: 10000,
   },
   full: {
     dims: [8, 16, 32, 64, 100],
     ratios: [0.25, 0.5, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 2, 3, 4],
-    trials: 300,
+    seeds: 300,
     originalSize: 10000,
   },
 };
@@ -98,7 +97,7 @@ export const memParams: ParamSources = {
   },
   dims: { source: "claims", note: "CLAIMS.md grid; the paper goes to d = 100 (full profile)" },
   ratios: { source: "claims", note: "CLAIMS.md n/d grid" },
-  trials: { source: "claims", note: "≥ 100 per point (quick), 300 (full)" },
+  seeds: { source: "claims", note: "≥ 100 trials per point (quick), 300 (full)" },
   conventions: {
     source: "claims",
     note:

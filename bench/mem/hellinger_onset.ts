@@ -8,7 +8,8 @@ import { check, unmeasuredCheck, verdict } from "../verdict.ts";
 import { meanCI } from "../../reports/stats.ts";
 import { concat, measuredVsPredicted, type Row } from "../../reports/charts.ts";
 import type { Check } from "../../reports/schema.ts";
-import { type DimMeasurement, runMemExperiment } from "./_experiment.ts";
+import type { DimMeasurement } from "./_experiment.ts";
+import { memUnits } from "./_units.ts";
 import {
   allTrials,
   bootstrapCurveStat,
@@ -50,6 +51,14 @@ export interface HellingerPrediction {
   band: [number, number];
 }
 
+/** Seconds on the 2-core reference machine (calibrated there): ≈ 4 µs per d² per (trial, n). */
+function estimateSeconds(c: HellingerConfig): number {
+  return c.seeds * c.dims.reduce((s, d) => s + 4e-6 * c.ratios.length * d * d, 0);
+}
+
+/** Trials per work unit: 25 (H² alone is cheap: the quick profile's 100 trials take ~3 s). */
+const SEEDS_PER_UNIT = 25;
+
 /** The case. */
 export const hellingerOnset = defineCase<HellingerConfig, DimMeasurement[], HellingerPrediction>({
   id: "mem.hellinger-onset",
@@ -80,10 +89,9 @@ export const hellingerOnset = defineCase<HellingerConfig, DimMeasurement[], Hell
       note: "a second, informational onset: where H² leaves 1 at all (1 − 0.001)",
     },
   },
-  // calibrated on the 2-core reference machine: ≈ 4 µs per d² per (trial, n)
-  estimateSeconds: (c) => c.trials * c.dims.reduce((s, d) => s + 4e-6 * c.ratios.length * d * d, 0),
-  defaultSeeds: (c) => c.trials,
-  run: (ctx, c) => runMemExperiment(ctx, c, false),
+  estimateSeconds,
+  defaultSeeds: (c) => c.seeds,
+  units: memUnits(false, SEEDS_PER_UNIT, estimateSeconds),
   predict: () => ({ onset: 1, band: hellingerClaim.band }),
   judge({ measurement: dims }, c, j) {
     const checks: Check[] = [];

@@ -11,7 +11,7 @@ import { trainingSize } from "./_experiment.ts";
 interface Grid {
   dims: number[];
   ratios: number[];
-  trials: number;
+  seeds: number;
   conventions: ("bbT" | "bTb")[];
 }
 
@@ -66,9 +66,9 @@ function measurement(
     const conventions: Partial<Record<"bbT" | "bTb", ConventionMeasurement>> = {};
     for (const conv of g.conventions) {
       conventions[conv] = {
-        deltaPositive: indicators(g.trials, ratios, pAt(d)),
-        h2: h2Rows(g.trials, ratios, hAt(d)),
-        traceOverD: h2Rows(g.trials, ratios, () => 1),
+        deltaPositive: indicators(g.seeds, ratios, pAt(d)),
+        h2: h2Rows(g.seeds, ratios, hAt(d)),
+        traceOverD: h2Rows(g.seeds, ratios, () => 1),
       };
     }
     return { d, ns, ratios, conventions };

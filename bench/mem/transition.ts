@@ -21,7 +21,8 @@ import { check, unmeasuredCheck, verdict } from "../verdict.ts";
 import { allCrossings, bootstrapGroups, type Estimate, wilson } from "../../reports/stats.ts";
 import { concat, measuredVsPredicted, type Row } from "../../reports/charts.ts";
 import type { Check } from "../../reports/schema.ts";
-import { type DimMeasurement, runMemExperiment } from "./_experiment.ts";
+import type { DimMeasurement } from "./_experiment.ts";
+import { memUnits } from "./_units.ts";
 import {
   allTrials,
   bootstrapCurveStat,
@@ -349,6 +350,23 @@ function judgeConvention(
   return { checks, findings };
 }
 
+/**
+ * Seconds on the 2-core reference machine, CPU path (calibrated there): kernel sums ≈ 2.5 ns per
+ * evaluated pair-dimension (N²/2 pairs), fit + distances ≈ 3.5 µs per d² per (trial, n).
+ */
+function estimateSeconds(c: TransitionConfig): number {
+  return c.seeds * c.dims.reduce(
+    (s, d) => s + 1.25e-9 * c.originalSize ** 2 * d + 3.5e-6 * c.ratios.length * d * d,
+    0,
+  );
+}
+
+/**
+ * Trials per work unit: 5, about 4 s at quick on the 2-core machine; the GPU path batches the
+ * kernel sums of at most ~5 trials at N = 10^4 anyway, so units lose no batching.
+ */
+const SEEDS_PER_UNIT = 5;
+
 /** The case. */
 export const transition = defineCase<TransitionConfig, DimMeasurement[], TransitionPrediction>({
   id: "mem.transition",
@@ -394,17 +412,9 @@ export const transition = defineCase<TransitionConfig, DimMeasurement[], Transit
         "the claim itself uses on P (its width runs from P = 0.1, '≈ 0', to P = 0.9, '≈ 1')",
     },
   },
-  // calibrated on the 2-core reference machine, CPU path: kernel sums ≈ 2.5 ns per evaluated
-  // pair-dimension (N²/2 pairs),
-  // fit + distances ≈ 3.5 µs per d² per (trial, n)
-  estimateSeconds: (c) =>
-    c.trials *
-    c.dims.reduce(
-      (s, d) => s + 1.25e-9 * c.originalSize ** 2 * d + 3.5e-6 * c.ratios.length * d * d,
-      0,
-    ),
-  defaultSeeds: (c) => c.trials,
-  run: (ctx, c) => runMemExperiment(ctx, c, true),
+  estimateSeconds,
+  defaultSeeds: (c) => c.seeds,
+  units: memUnits(true, SEEDS_PER_UNIT, estimateSeconds),
   predict: () => ({ crossing: 1, band: transitionClaim.band, widthShrinks: true }),
   judge({ measurement: dims }, c, j) {
     const checks: Check[] = [];

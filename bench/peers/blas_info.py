@@ -6,7 +6,8 @@
   with torch's own build config (BLAS_INFO) and, when threadpoolctl is installed, its report.
 - `torchMatmul`: torch's measured square-matmul GFLOP/s in f32 and f64 with all threads (the
   peer's BLAS at work).
-- `limits` (skipped with --quick): this CPU's achievable compute peak and copy bandwidth, measured
+- `limits` (skipped with --quick): this CPU's FMA peak (fma_peak.c, when gcc and AVX2+FMA are there),
+  its achievable compute peak and copy bandwidth, measured
   with numpy: sgemm/dgemm GFLOP/s at n = 2048 over all threads (OpenBLAS's achievable peak, a
   lower bound of the FMA peak, labelled as such), and the copy bandwidth of a 256 MiB array
   (bytes read + written per second, best of reps).
@@ -72,6 +73,33 @@ def copy_gbps(mib, reps):
     return 2 * src.nbytes / best_seconds(lambda: np.copyto(dst, src), reps) / 1e9
 
 
+def fma_peak(threads):
+    """This CPU's FMA peak (GFLOP/s, f32 and f64, all threads), from fma_peak.c built with gcc.
+
+    Returns (peaks, None) or (None, why-not) when gcc or AVX2+FMA is missing."""
+    import shutil
+    import subprocess
+    import tempfile
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        return None, "gcc not found (bash scripts/install_peers.sh installs it)"
+    try:
+        flags = open("/proc/cpuinfo").read()
+    except OSError:
+        flags = ""
+    if " avx2" not in flags or " fma" not in flags:
+        return None, "this CPU lacks AVX2+FMA (the microbenchmark's 256-bit FMA kernel)"
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fma_peak.c")
+    with tempfile.TemporaryDirectory(prefix="claimbench-fma-") as tmp:
+        exe = os.path.join(tmp, "fma_peak")
+        subprocess.run([gcc, "-O3", "-mavx2", "-mfma", "-pthread", "-o", exe, src], check=True,
+                       capture_output=True)
+        out = subprocess.run([exe, str(threads), "0.3"], check=True, capture_output=True,
+                             text=True).stdout
+    j = json.loads(out.strip().splitlines()[-1])
+    return {"f32": j["f32"], "f64": j["f64"]}, None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="BLAS identity and torch matmul only")
@@ -112,6 +140,13 @@ def main():
                            "f64": numpy_gemm_gflops(2048, np.float64, 3)},
             "copyGbps": copy_gbps(256, 5),
         }
+        fma, why = fma_peak(max(args.threads, 1))
+        if fma is not None:
+            out["limits"]["fmaGflops"] = fma
+            out["limits"]["method"] += ("; fma_peak.c (independent 256-bit FMA chains on every "
+                                        "thread, best of 5): the FMA peak")
+        else:
+            out["limits"]["fmaNote"] = why
     print(json.dumps(out))
 
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { type PeerBenchmark, type PeerWork, torchDtype } from "../perf/peer.ts";
 import { runSgdCpuParallel, type SgdBatch } from "../../models/cum/sgd.ts";
 import { runSgdGpu } from "../../models/cum/sgd_kernel.ts";
-import { streamKey } from "../../models/gpu/philox.ts";
+import { streamKey } from "../../datasets/philox.ts";
 import { suiteDevice } from "./_common.ts";
 import { PYTHON } from "./python.ts";
 

@@ -11,10 +11,9 @@
  */
 import { join } from "node:path";
 import { type PeerBenchmark, type PeerWork, torchDtype } from "../perf/peer.ts";
-import { buildBatch } from "../fl/_experiment.ts";
+import { buildBatch, type FlConfig } from "../fl/mod.ts";
 import { resolveConfig } from "../config.ts";
 import { balance } from "../fl/balance.ts";
-import type { FlConfig } from "../fl/_common.ts";
 import { makeTestContext } from "../testing.ts";
 import { type FlBatch, type FlModel, neuronCount, rowCount } from "../../models/fl/batch.ts";
 import { trainCpuParallel } from "../../models/fl/train_cpu.ts";

@@ -26,12 +26,11 @@ import { join } from "node:path";
 import { type PeerBenchmark, type PeerWork, torchDtype } from "../perf/peer.ts";
 import { resolveConfig } from "../config.ts";
 import { worstCaseV } from "../lt/worst_case_v.ts";
-import { specOf } from "../lt/_experiment.ts";
-import type { LtModelConfig } from "../lt/_experiment.ts";
-import { normal2FromU32, philox4x32 } from "../../models/gpu/philox.ts";
+import { type LtModelConfig, specOf } from "../lt/mod.ts";
+import { normal2FromU32, philox4x32 } from "../../datasets/philox.ts";
 import { sampleCpuParallel, type SamplerBatch } from "../../models/lt/sampler.ts";
 import { sampleGpu } from "../../models/lt/sampler_kernel.ts";
-import { demoSamplerBatch } from "../../models/lt/_sampler_fixture.ts";
+import { demoSamplerBatch } from "../../models/lt/sampler_fixture.ts";
 import { PYTHON } from "./python.ts";
 import { peerScript, suiteDevice, worstRelativeDiff, writeF64 } from "./_common.ts";
 

@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { type PeerBenchmark, type PeerWork, torchDtype } from "../perf/peer.ts";
 import { packSets, pairSums } from "../../models/gpu/kernel_sum.ts";
-import { PhiloxStream } from "../../models/gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 import { suiteDevice } from "./_common.ts";
 import { PYTHON } from "./python.ts";
 

@@ -21,7 +21,22 @@ export interface BlasInfo {
     threadpoolctl?: Record<string, unknown>[];
   };
   torchMatmul: { n: number; gflops: Record<Precision, number> };
-  limits?: { method: string; gemmGflops: Record<Precision, number>; copyGbps: number };
+  limits?: {
+    method: string;
+    gemmGflops: Record<Precision, number>;
+    copyGbps: number;
+    /** The FMA peak measured by `fma_peak.c` (absent without gcc or AVX2+FMA; see fmaNote). */
+    fmaGflops?: Record<Precision, number>;
+    fmaNote?: string;
+  };
+}
+
+/**
+ * The compute roof a row is judged against: the measured FMA peak when there is one, else the
+ * BLAS gemm rate (a lower bound of it).
+ */
+export function computeRoof(l: NonNullable<BlasInfo["limits"]>): Record<Precision, number> {
+  return l.fmaGflops ?? l.gemmGflops;
 }
 
 /** Run `blas_info.py` (with the machine limits unless `quick`) and parse its JSON line. */

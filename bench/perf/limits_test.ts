@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { blasVerdict, roofline } from "./limits.ts";
+import { blasVerdict, computeRoof, roofline } from "./limits.ts";
 
 const info = (kind: string, libraries: string[]) =>
   ({ blas: { kind, libraries, torchBlasInfo: "generic" } }) as Parameters<typeof blasVerdict>[0];
@@ -33,4 +33,13 @@ Deno.test("roofline: the lower of compute peak and bandwidth × intensity binds"
   assert.equal(b.limitGflops, 10);
   assert.equal(b.fraction, 0.5);
   assert.equal(roofline(1, 1, 0, 100, 20).bound, "compute");
+});
+
+Deno.test("computeRoof: the measured FMA peak when there is one, else the gemm rate", () => {
+  const base = { method: "m", gemmGflops: { f32: 180, f64: 80 }, copyGbps: 25 };
+  assert.deepEqual(computeRoof(base), { f32: 180, f64: 80 });
+  assert.deepEqual(computeRoof({ ...base, fmaGflops: { f32: 204, f64: 102 } }), {
+    f32: 204,
+    f64: 102,
+  });
 });

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import * as os from "node:os";
 import { PEERS } from "./registry.ts";
 import { CI_METHOD, type SideBySide, sideBySide } from "./peer.ts";
-import { type BlasInfo, blasInfo, blasVerdict, roofline } from "./limits.ts";
+import { type BlasInfo, blasInfo, blasVerdict, computeRoof, roofline } from "./limits.ts";
 import { torchStatus } from "../peers/python.ts";
 import { acquireBackend } from "../../models/gpu/device.ts";
 import { type MeasuredPeak, measurePeak } from "../../models/gpu/peak.ts";
@@ -47,7 +47,10 @@ export interface PerfRow {
 
 /** The machine's limits a table is judged against. */
 export interface PerfLimits {
-  /** This CPU's achievable compute peak per precision (GFLOP/s) and copy bandwidth (GB/s). */
+  /**
+   * This CPU's compute roof per precision (GFLOP/s: its measured FMA peak, or the BLAS gemm rate
+   * when the FMA microbenchmark could not run) and copy bandwidth (GB/s).
+   */
   cpuGflops: { f32: number; f64: number };
   cpuGbps: number;
 }
@@ -133,10 +136,15 @@ export function perfHeader(
       fmt(b.torchMatmul.gflops.f32)
     } GFLOP/s f32, ${fmt(b.torchMatmul.gflops.f64)} f64.`,
     l
-      ? `CPU limits (measured; achievable peak = numpy/OpenBLAS sgemm/dgemm at n = 2048, a lower ` +
-        `bound of the FMA peak): ${fmt(l.gemmGflops.f32)} GFLOP/s f32, ${
-          fmt(l.gemmGflops.f64)
-        } f64; copy bandwidth ${fmt(l.copyGbps)} GB/s.`
+      ? `CPU limits (measured): FMA peak ${
+        l.fmaGflops
+          ? `${fmt(l.fmaGflops.f32)} GFLOP/s f32, ${fmt(l.fmaGflops.f64)} f64 (fma_peak.c)`
+          : `not measured (${l.fmaNote ?? "no microbenchmark"})`
+      }; numpy/OpenBLAS sgemm/dgemm at n = 2048: ${fmt(l.gemmGflops.f32)} GFLOP/s f32, ${
+        fmt(l.gemmGflops.f64)
+      } f64; copy bandwidth ${fmt(l.copyGbps)} GB/s. Rows are placed against the ${
+        l.fmaGflops ? "FMA peak" : "gemm rate"
+      } and the copy bandwidth.`
       : "CPU limits: not measured.",
     `WebGPU adapter: ${m.adapter}; its measured peak (a shader FMA loop, not the CPU's): ${
       m.peak ? `${fmt(m.peak.gflops)} GFLOP/s, ${fmt(m.peak.gbps)} GB/s` : "n/a"
@@ -210,7 +218,7 @@ if (import.meta.main) {
   console.error(`perf: ${verdict.message}`);
   if (!verdict.proceed) Deno.exit(1);
   const limits: PerfLimits | null = blas.limits
-    ? { cpuGflops: blas.limits.gemmGflops, cpuGbps: blas.limits.copyGbps }
+    ? { cpuGflops: computeRoof(blas.limits), cpuGbps: blas.limits.copyGbps }
     : null;
   const choice = await acquireBackend("auto");
   const peak = choice.device

@@ -7,7 +7,7 @@ import {
   pairSumsTask,
 } from "./pair_sums.ts";
 import { packSets } from "../gpu/kernel_sum.ts";
-import { PhiloxStream } from "../gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 
 function randomSets(dim: number, sizes: number[]) {
   const s = new PhiloxStream(5, "pair-sums-test", dim);

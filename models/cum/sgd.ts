@@ -13,7 +13,7 @@
  */
 import { type McmParams, mcmStepSample } from "../../datasets/mixed_cumulant.ts";
 import { chunks, concatTyped, cpuWorkerCount, runInWorkers } from "../cpu/pool.ts";
-import { normal2FromU32, philox4x32 } from "../gpu/philox.ts";
+import { normal2FromU32, philox4x32 } from "../../datasets/philox.ts";
 import { runOneWasm } from "./sgd_wasm.ts";
 
 /** Activation σ of the denoiser. `linear` is the control that only sees the covariance. */

@@ -3,7 +3,7 @@
  * the JS reference loop against the WebAssembly kernel (the same bits). Both spend most of their
  * time in the engine's log/cos/sin (Box–Muller of 2d normals per step), which the kernel imports.
  */
-import { streamKey } from "../gpu/philox.ts";
+import { streamKey } from "../../datasets/philox.ts";
 import { runSgdCpu, type SgdBatch } from "./sgd.ts";
 
 const d = 128;

@@ -6,7 +6,7 @@
  * overlaps the shader logged every `logEvery` steps. CPU reference: `runSgdCpu` in `sgd.ts`.
  * @module
  */
-import { PHILOX_WGSL } from "../gpu/philox.ts";
+import { PHILOX_WGSL } from "../gpu/philox_wgsl.ts";
 import {
   computePipeline,
   dispatch,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { gramSchmidt, initialWeights, runSgdCpu, runSgdCpuParallel, type SgdBatch } from "./sgd.ts";
 import { runSgdGpu } from "./sgd_kernel.ts";
 import { sharedBackend } from "../gpu/device.ts";
-import { streamKey } from "../gpu/philox.ts";
+import { streamKey } from "../../datasets/philox.ts";
 import type { Latent } from "../../datasets/mixed_cumulant.ts";
 
 function batch(over: Partial<SgdBatch> & { latent?: Latent } = {}): SgdBatch {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { philox4x32, streamKey } from "../gpu/philox.ts";
+import { philox4x32, streamKey } from "../../datasets/philox.ts";
 import type { Latent } from "../../datasets/mixed_cumulant.ts";
 import { runSgdCpu, type SgdBatch } from "./sgd.ts";
 import { philoxWordWasm } from "./sgd_wasm.ts";

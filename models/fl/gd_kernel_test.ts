@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { sharedBackend } from "../gpu/device.ts";
-import { PhiloxStream } from "../gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 import { muNormFor, twoPatchSample } from "../../datasets/two_patch.ts";
 import { buildRows, type FlBatch, type FlModel, neuronCount } from "./batch.ts";
 import { trainCpu } from "./train_cpu.ts";

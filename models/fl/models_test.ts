@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PhiloxStream } from "../gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 import { twoPatchSample } from "../../datasets/two_patch.ts";
 import { buildRows, type FlBatch, rowCount, rowWeights } from "./batch.ts";
 import { diffusionLossGrad, diffusionLossOfU, gram } from "./diffusion.ts";

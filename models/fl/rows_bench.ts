@@ -2,7 +2,7 @@
  * Paper A's CPU trainers at the quick profile's shape (d = 256, m = 32, n = 40: 42 rows), one run
  * of 100 GD steps, JS reference row kernels against the WebAssembly SIMD kernels (the same bits).
  */
-import { PhiloxStream } from "../gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 import { twoPatchSample } from "../../datasets/two_patch.ts";
 import { buildRows, type FlBatch, type FlModel } from "./batch.ts";
 import { JS_ROWS, WASM_ROWS } from "./rows_wasm.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PhiloxStream } from "../gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 import { twoPatchSample } from "../../datasets/two_patch.ts";
 import { addRowCombinations, buildRows, type FlBatch, innerProducts } from "./batch.ts";
 import { addRowCombinationsWasm, innerProductsWasm, JS_ROWS, WASM_ROWS } from "./rows_wasm.ts";

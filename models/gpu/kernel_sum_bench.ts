@@ -8,7 +8,7 @@
  */
 import { sharedBackend } from "./device.ts";
 import { packSets, pairSumsCpu, pairSumsCpuParallel, pairSumsGpu } from "./kernel_sum.ts";
-import { PhiloxStream } from "./philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 
 const d = 32, N = 1000, sets = 8;
 const s = new PhiloxStream(1, "bench");

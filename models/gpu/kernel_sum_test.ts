@@ -8,7 +8,7 @@ import {
   pairSumsCpu,
   pairSumsGpu,
 } from "./kernel_sum.ts";
-import { PhiloxStream } from "./philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 
 function randomSets(dim: number, sizes: number[], mean: number): Float64Array[] {
   const s = new PhiloxStream(3, "kernel-sum-test", dim);

@@ -5,7 +5,7 @@
  * (24 → 8 channels at 14×14, 10.8 MMAC forward). Multiply-accumulates per second =
  * MACs / (time per iteration).
  */
-import { PhiloxStream } from "../gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 import { conv3x3, conv3x3Backward } from "./conv_cpu.ts";
 import { conv3x3BackwardWasm, conv3x3Wasm } from "./conv_wasm.ts";
 import { initDenoiserParams } from "./denoiser.ts";

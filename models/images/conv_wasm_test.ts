@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PhiloxStream } from "../gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 import { conv3x3, conv3x3Backward, type ConvGeom } from "./conv_cpu.ts";
 import { conv3x3BackwardWasm, conv3x3Wasm } from "./conv_wasm.ts";
 import { initDenoiserParams } from "./denoiser.ts";

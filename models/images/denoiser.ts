@@ -13,7 +13,7 @@
  * the last. Weights HWIO, He-normal from a Philox stream (the last layer × 0.1), biases 0.
  * @module
  */
-import type { PhiloxStream } from "../gpu/philox.ts";
+import type { PhiloxStream } from "../../datasets/philox.ts";
 
 /** Shape of the denoiser. */
 export interface DenoiserShape {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { loadTf } from "../../deps.ts";
 import { sharedBackend } from "../gpu/device.ts";
-import { PhiloxStream } from "../gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 import { conv3x3, conv3x3Backward, samePadding } from "./conv_cpu.ts";
 import { initDenoiserParams, paramShapes } from "./denoiser.ts";
 import { lossAndGradCpu, makeCpuTrainer } from "./denoiser_cpu.ts";

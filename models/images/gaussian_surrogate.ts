@@ -7,7 +7,7 @@
  * @module
  */
 import { cholesky } from "../linalg.ts";
-import type { PhiloxStream } from "../gpu/philox.ts";
+import type { PhiloxStream } from "../../datasets/philox.ts";
 
 /** Mean and covariance (row-major d×d) of `count` rows of `images` (d values each). */
 export function meanAndCovariance(

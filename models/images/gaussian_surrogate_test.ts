@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PhiloxStream } from "../gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 import { fitGaussianSurrogate, meanAndCovariance, sampleSurrogate } from "./gaussian_surrogate.ts";
 
 /** Non-Gaussian "images": sparse bright blocks with correlated pixels, and one constant pixel. */

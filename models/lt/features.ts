@@ -4,7 +4,7 @@
  * A_y (d×m) trainable; plus the OU forward process, the time grid and the time embedding e(t).
  * @module
  */
-import type { PhiloxStream } from "../gpu/philox.ts";
+import type { PhiloxStream } from "../../datasets/philox.ts";
 
 /** OU noise level σ̄_t = √(1 − e^{−2t}). */
 export function sigmaBar(t: number): number {

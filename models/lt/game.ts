@@ -14,7 +14,7 @@
  * fixed point solves a linear system of the same block form, see {@link cbdmSystem}.
  * @module
  */
-import type { PhiloxStream } from "../gpu/philox.ts";
+import type { PhiloxStream } from "../../datasets/philox.ts";
 import { featuresAt, type RandomFeatures, sigmaBar } from "./features.ts";
 import { type CholeskyFactor, choleskyFactor, choleskySolve, luSolve } from "./linsolve.ts";
 

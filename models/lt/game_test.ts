@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PhiloxStream } from "../gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 import { drawFeatures, timeBiasTable, timeGrid } from "./features.ts";
 import {
   bestResponder,

@@ -4,7 +4,7 @@
  * Nash gap is recorded at checkpoints.
  * @module
  */
-import type { PhiloxStream } from "../gpu/philox.ts";
+import type { PhiloxStream } from "../../datasets/philox.ts";
 import { type BestResponder, classGaps, linearTerm, type Pool } from "./game.ts";
 
 /** Options of {@link runIgd}. */

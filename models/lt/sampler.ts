@@ -6,7 +6,7 @@
  * noise.
  * @module
  */
-import { normal2FromU32, philox4x32 } from "../gpu/philox.ts";
+import { normal2FromU32, philox4x32 } from "../../datasets/philox.ts";
 import { chunks, concatTyped, cpuWorkerCount, runInWorkers } from "../cpu/pool.ts";
 
 /** One frozen feature set (one class's network of one seed): W and its U e(t) + b table. */

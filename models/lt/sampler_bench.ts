@@ -5,7 +5,7 @@
 import { sharedBackend } from "../gpu/device.ts";
 import { sampleCpu } from "./sampler.ts";
 import { sampleGpu } from "./sampler_kernel.ts";
-import { demoSamplerBatch } from "./_sampler_fixture.ts";
+import { demoSamplerBatch } from "./sampler_fixture.ts";
 
 const batch = demoSamplerBatch({
   particles: 1000,

@@ -4,7 +4,7 @@
  * batch in one dispatch, one readback. f32 throughout; `sampleCpu` is its f64 reference.
  * @module
  */
-import { PHILOX_WGSL } from "../gpu/philox.ts";
+import { PHILOX_WGSL } from "../gpu/philox_wgsl.ts";
 import {
   computePipeline,
   dispatch,

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { streamKey } from "../gpu/philox.ts";
+import { streamKey } from "../../datasets/philox.ts";
 import { sharedBackend } from "../gpu/device.ts";
 import { timeGrid } from "./features.ts";
-import { PhiloxStream } from "../gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 import {
   sampleCpu,
   sampleCpuParallel,
@@ -12,7 +12,7 @@ import {
   scoreSum2,
 } from "./sampler.ts";
 import { sampleGpu } from "./sampler_kernel.ts";
-import { demoSamplerBatch } from "./_sampler_fixture.ts";
+import { demoSamplerBatch } from "./sampler_fixture.ts";
 import { frechetGaussian, frechetSamples, gaussianFit, kdeKl } from "./metrics.ts";
 
 Deno.test("Fréchet distance of Gaussians: closed form on diagonal covariances", () => {

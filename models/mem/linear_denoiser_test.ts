@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fitLinearDenoiser, generatedGaussian } from "./linear_denoiser.ts";
-import { PhiloxStream } from "../gpu/philox.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 
 Deno.test("fitLinearDenoiser recovers an exact affine map when n > d", () => {
   const n = 20, d = 3, s = new PhiloxStream(1, "lsq");

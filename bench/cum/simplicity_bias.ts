@@ -5,14 +5,21 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { defineCase, type RunRow } from "../case.ts";
+import { defineCase, type RunRow, type UnitSpec } from "../case.ts";
+import { seedCountField } from "../seeds.ts";
 import { check, unmeasuredCheck, verdict } from "../verdict.ts";
 import { bootstrap, crossing, type Estimate, mean, meanCI } from "../../reports/stats.ts";
 import { anyNumber } from "../../reports/measurement_codec.ts";
 import { measuredVsPredicted, type Row, type Spec } from "../../reports/charts.ts";
 import type { Check } from "../../reports/schema.ts";
 import { parameterCount } from "../../models/images/denoiser.ts";
-import { runSimplicity, type SimplicityMeasurement } from "./_simplicity_experiment.ts";
+import {
+  assembleSimplicity,
+  runSimplicityUnit,
+  type SimplicityMeasurement,
+  type SimplicityUnitResult,
+} from "./_simplicity_experiment.ts";
+import { seedsKey } from "./_units.ts";
 
 /**
  * The claim's fixed part (CLAIMS.md): in the first phase the relative gap (Gaussian − real)/real
@@ -50,7 +57,7 @@ const schema = z.object({
   engine: z.enum(["auto", "cpu", "tfjs"]).default("auto").describe(
     "trainer: auto = tfjs/WebGPU on a hardware adapter, CPU kernels on CPU or a software adapter",
   ),
-  seeds: z.number().int().min(1).max(1000).default(4).describe("independent training runs"),
+  seeds: seedCountField("independent training runs").default(4),
   openRule: z.enum(["ci", "band"]).default("ci").describe(
     "when a seed's gap opens: from the first logged step on which it stays positive beyond its " +
       "CI (ci) or stays above the claim's +2% (band)",
@@ -75,26 +82,42 @@ const seedCurvesSchema = z.object({
   failedAt: z.number().int().nullable(),
 }).strict();
 
+const dataSchema = z.object({
+  nTrain: z.number().int(),
+  nTestPool: z.number().int(),
+  side: z.number().int(),
+  pixelRange: z.tuple([anyNumber, anyNumber]),
+}).strict();
+
+const surrogateSchema = z.object({
+  jitter: anyNumber,
+  meanMaxAbsErr: anyNumber,
+  covMaxAbsErr: anyNumber,
+  checkSamples: z.number().int(),
+  maxVariance: anyNumber,
+}).strict();
+
+const backendSchema = z.enum(["cpu", "webgpu"]);
+const engineSchema = z.enum(["cpu", "tfjs"]);
+
 /** The stored measurement of `cum.simplicity-bias`. */
 export const simplicityMeasurementSchema: z.ZodType<SimplicityMeasurement> = z.object({
   steps: z.array(z.number().int().min(0)).min(1),
   noiseLevels: z.array(z.number().positive()).min(1),
   seeds: z.array(seedCurvesSchema),
-  data: z.object({
-    nTrain: z.number().int(),
-    nTestPool: z.number().int(),
-    side: z.number().int(),
-    pixelRange: z.tuple([anyNumber, anyNumber]),
-  }).strict(),
-  surrogate: z.object({
-    jitter: anyNumber,
-    meanMaxAbsErr: anyNumber,
-    covMaxAbsErr: anyNumber,
-    checkSamples: z.number().int(),
-    maxVariance: anyNumber,
-  }).strict(),
-  backend: z.enum(["cpu", "webgpu"]),
-  engine: z.enum(["cpu", "tfjs"]),
+  data: dataSchema,
+  surrogate: surrogateSchema,
+  backend: backendSchema,
+  engine: engineSchema,
+}).strict();
+
+/** The stored result of one work unit (see {@link SimplicityUnitResult}). */
+export const simplicityUnitResultSchema: z.ZodType<SimplicityUnitResult> = z.object({
+  seeds: z.array(seedCurvesSchema),
+  data: dataSchema,
+  surrogate: surrogateSchema,
+  backend: backendSchema,
+  engine: engineSchema,
 }).strict();
 
 /** The measurement as tidy rows: per seed × logged step, the losses and the gap's SE. */
@@ -141,6 +164,39 @@ export function simplicityTidyRuns(m: SimplicityMeasurement): RunRow[] {
 
 /** Resolved config of `cum.simplicity-bias`. */
 export type SimplicityConfig = z.infer<typeof schema>;
+
+/**
+ * Estimated seconds of a work unit (one seed) on the 2-core reference machine (CPU engine,
+ * shared load): its training on one core, ≈ 2.8 ms per image·step at 14×14 with 8 channels,
+ * scaling with pixels × parameters; its evaluations (≈ 1.4 ms per image·level) run on the other
+ * core while it trains, so only the last logged step's adds; plus {@link UNIT_SETUP_SECONDS}.
+ * (With `CLAIMBENCH_CPU_WORKERS=1` the evaluations add in full, ≈ 25% more at quick.)
+ */
+export function unitSeconds(c: SimplicityConfig): number {
+  const scale = (c.side * c.side / 196) *
+    (parameterCount({ side: c.side, channels: c.channels }) / 5449);
+  const train = 2.8e-3 * c.batch * c.steps * scale;
+  const lastEval = 1.4e-3 * 2 * c.nEval * c.noiseLevels.length * scale;
+  return train + lastEval + UNIT_SETUP_SECONDS;
+}
+
+/** Seconds a work unit spends reading the data and fitting the surrogate before its seed. */
+export const UNIT_SETUP_SECONDS = 10;
+
+/**
+ * The work units: one per seed (key `seeds=<seed>`), each costing {@link unitSeconds}. A seed
+ * cannot be split (its training is sequential) and the quick profile has four; a unit trains on
+ * one core and evaluates on the other, and reads the data and fits the surrogate itself.
+ */
+export function planSimplicityUnits(c: SimplicityConfig, seeds: readonly number[]): UnitSpec[] {
+  const cost = unitSeconds(c);
+  return seeds.map((seed) => ({ key: `seeds=${seedsKey([seed])}`, seeds: [seed], cost }));
+}
+
+/** `n` consecutive seeds from 0 (for cost estimates, which depend on the count only). */
+function seedRange(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
 
 /** The prediction: gap within ±band first, then positive. */
 export interface SimplicityPrediction {
@@ -356,18 +412,15 @@ export const simplicityBias = defineCase<
       note: "tfjs on llvmpipe takes ≈ 1.4 s per step vs ≈ 0.05 s for the CPU kernels",
     },
   },
-  // calibrated on the 2-core reference machine (CPU path, 14×14, 8 channels, shared load):
-  // ≈ 1.4 ms per image·step of training, ≈ 0.7 ms per image·level evaluation, both scaling with
-  // pixels × parameters; plus ≈ 10 s to read the data and fit the surrogate
-  estimateSeconds: (c) => {
-    const scale = (c.side * c.side / 196) *
-      (parameterCount({ side: c.side, channels: c.channels }) / 5449);
-    const train = 1.4e-3 * c.batch * c.steps * scale;
-    const evals = 0.7e-3 * 2 * c.nEval * c.noiseLevels.length * (c.logPoints + 1) * scale;
-    return c.seeds * (train + evals) + 10;
-  },
+  estimateSeconds: (c) =>
+    planSimplicityUnits(c, seedRange(c.seeds)).reduce((t, u) => t + u.cost, 0),
   defaultSeeds: (c) => c.seeds,
-  run: (ctx, c) => runSimplicity(ctx, c),
+  units: {
+    plan: planSimplicityUnits,
+    run: (ctx, c) => runSimplicityUnit(ctx, c),
+    resultSchema: simplicityUnitResultSchema,
+    assemble: assembleSimplicity,
+  },
   predict: () => ({
     firstPhaseBand: [-simplicityClaim.band, simplicityClaim.band],
     finalGap: simplicityClaim.finalGapBand,

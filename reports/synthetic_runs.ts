@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { fixtureResults } from "./_fixture_test_util.ts";
+import { fixtureResults } from "./fixture_results.ts";
 import type { Results } from "./schema.ts";
 
 /** Run `i` of a synthetic series of nightlies on `machines` hosts. */

@@ -206,6 +206,14 @@ export function fixtureResults(opts: FixtureOptions = {}): Results {
       backend: "auto",
       shard: { index: 1, count: 1 },
     },
+    units: {
+      planHash: "f".repeat(64),
+      total: planned.length,
+      assigned: planned.length,
+      cases: planned,
+      records: [],
+      failed: [],
+    },
     provenance: {
       suiteVersion: "0.1.0",
       git: { commit: "d57c67c", dirty: true, branch: "main" },

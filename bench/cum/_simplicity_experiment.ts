@@ -9,10 +9,21 @@ import type { CaseContext } from "../case.ts";
 import { loadTf } from "../../deps.ts";
 import { initDenoiserParams } from "../../models/images/denoiser.ts";
 import { runInWorkers } from "../../models/cpu/pool.ts";
-import { runSeed, type SeedCurves, type SeedJob, type SeedOutcome } from "./_simplicity_seed.ts";
+import {
+  type EvalCurves,
+  joinSeedTasks,
+  runSeed,
+  type SeedCurves,
+  type SeedJob,
+  type SeedOutcome,
+  type SeedTask,
+  sharedSnapshots,
+  type TrainOutcome,
+} from "./_simplicity_seed.ts";
 import { makeTfTrainer } from "../../models/images/denoiser_tf.ts";
 import { fitGaussianSurrogate, sampleSurrogate } from "../../models/images/gaussian_surrogate.ts";
-import { loadImages } from "./_data.ts";
+import { loadImages } from "../../datasets/fashion_mnist_images.ts";
+import { sampleWithoutReplacement } from "../../datasets/philox.ts";
 
 /** The experiment's parameters (a subset of the case config). */
 export interface SimplicityParams {
@@ -73,11 +84,27 @@ export function logSteps(steps: number, points: number): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
-/** Run the experiment over `ctx.seeds`. */
-export async function runSimplicity(
+/** What one work unit (a batch of seeds) of the experiment returns. */
+export interface SimplicityUnitResult {
+  /** The curves of the unit's seeds, in seed order. */
+  seeds: SeedCurves[];
+  /** The data and surrogate summaries (every unit computes the same from the same data). */
+  data: SimplicityMeasurement["data"];
+  surrogate: SimplicityMeasurement["surrogate"];
+  backend: "cpu" | "webgpu";
+  engine: "cpu" | "tfjs";
+}
+
+/**
+ * Run the experiment over `ctx.seeds` (one work unit): read the data and fit the surrogate
+ * (every unit does, so a unit needs nothing from another), then train each seed — in parallel
+ * CPU workers with the CPU engine, one after another with tfjs. A seed's numbers depend on its
+ * seed value only, not on the other seeds of the unit.
+ */
+export async function runSimplicityUnit(
   ctx: CaseContext,
   p: SimplicityParams,
-): Promise<SimplicityMeasurement> {
+): Promise<SimplicityUnitResult> {
   const train = await loadImages({
     split: "train",
     side: p.side,
@@ -161,20 +188,37 @@ export async function runSimplicity(
       }
     }
   } else {
-    // the CPU engine: seeds are independent, one worker per core
-    outcomes = await runInWorkers<SeedJob, SeedOutcome>(
+    // the CPU engine: per seed a training task and an evaluation task that evaluates the
+    // training's parameter copies as they come. Trainings first: with more workers than seeds
+    // (a unit of one seed on two cores) the evaluations overlap them; with fewer, seeds train in
+    // parallel and each evaluation follows its training
+    const shared = jobs.map((job) => sharedSnapshots(job));
+    const tasks: SeedTask[] = [
+      ...jobs.map((job, si): SeedTask => {
+        const { evalSet: _, ...train } = job;
+        return { kind: "train", job: train, shared: shared[si] };
+      }),
+      ...jobs.map((job, si): SeedTask => {
+        const { train: _, ...evalJob } = job;
+        return { kind: "eval", job: evalJob, shared: shared[si] };
+      }),
+    ];
+    const outs = await runInWorkers<SeedTask, TrainOutcome | EvalCurves>(
       new URL("./_simplicity_seed.ts", import.meta.url),
-      "runSeedCpu",
-      jobs,
+      "runSeedTaskCpu",
+      tasks,
       { signal: ctx.signal, onProgress: progress },
+    );
+    const k = jobs.length;
+    outcomes = jobs.map((job, si) =>
+      joinSeedTasks(job.seed, outs[si] as TrainOutcome, outs[k + si] as EvalCurves)
     );
   }
   const out: SeedCurves[] = [];
-  let trainSeconds = 0, trainSteps = 0;
+  let trainSeconds = 0;
   for (const o of outcomes) {
     out.push(o.curves);
     trainSeconds += o.trainSeconds;
-    trainSteps += o.trainSteps;
     if (o.curves.failedAt !== null) {
       ctx.runError({
         run: `seed ${o.curves.seed}`,
@@ -184,11 +228,9 @@ export async function runSimplicity(
       });
     }
   }
+  // additive across units (the runner sums a case's timings); seconds per step = train / steps
   ctx.timing("train", trainSeconds);
-  if (trainSteps) ctx.timing("train_per_step", trainSeconds / trainSteps);
   return {
-    steps,
-    noiseLevels: p.noiseLevels,
     seeds: out,
     data: { nTrain: train.count, nTestPool: test.count, side: p.side, pixelRange: range },
     surrogate: {
@@ -202,21 +244,36 @@ export async function runSimplicity(
   };
 }
 
-/** `k` distinct indices of [0, n), in draw order (partial Fisher–Yates). */
-export function sampleWithoutReplacement(
-  n: number,
-  k: number,
-  rng: { int(n: number): number },
-): Int32Array {
-  const a = new Int32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.int(n - i);
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
+/**
+ * The measurement from the units' results (in plan order). Every unit read the data and fitted
+ * the surrogate itself, so their summaries must agree: units run on different data (e.g. shards
+ * on machines with different copies of Fashion-MNIST) are an error, not a merged measurement.
+ */
+export function assembleSimplicity(
+  p: Pick<SimplicityParams, "steps" | "logPoints" | "noiseLevels">,
+  parts: readonly { unit: { key: string }; result: SimplicityUnitResult }[],
+): SimplicityMeasurement {
+  if (!parts.length) throw new Error("cum.simplicity-bias: no work units to assemble");
+  const first = parts[0].result;
+  const same = (r: SimplicityUnitResult) =>
+    JSON.stringify([r.data, r.surrogate, r.backend, r.engine]) ===
+      JSON.stringify([first.data, first.surrogate, first.backend, first.engine]);
+  const odd = parts.find((x) => !same(x.result));
+  if (odd) {
+    throw new Error(
+      `unit ${odd.unit.key} ran on other data, surrogate, backend or engine than unit ` +
+        `${parts[0].unit.key}; run every unit of the case on the same machine setup`,
+    );
   }
-  return a.slice(0, k);
+  return {
+    steps: logSteps(p.steps, p.logPoints),
+    noiseLevels: p.noiseLevels,
+    seeds: parts.flatMap((x) => x.result.seeds),
+    data: first.data,
+    surrogate: first.surrogate,
+    backend: first.backend,
+    engine: first.engine,
+  };
 }
 
 /** Largest absolute errors of the sample mean and covariance against the targets. */

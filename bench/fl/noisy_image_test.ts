@@ -1,12 +1,13 @@
 import { judgeContext } from "../judge.ts";
 import assert from "node:assert/strict";
-import { makeTestContext } from "../testing.ts";
+import { makeTestContext, runFingerprint } from "../testing.ts";
+import type { UnitPart } from "../case.ts";
 import { finalLogRatios, influentialSeeds, noisyImage } from "./noisy_image.ts";
 import { syntheticNoisyImage } from "./noisy_image_judge_fixtures.ts";
 import { decodeStored, storeMeasurement } from "../judge.ts";
 import { resolveConfig } from "../config.ts";
-import { withFixtureDir, withMissingData } from "./_test_util.ts";
-import { PhiloxStream } from "../../models/gpu/philox.ts";
+import { withFixtureDir, withMissingData } from "../../datasets/fashion_mnist_dirs.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 import { multiClassLossGrad } from "../../models/images/noisy_image_models.ts";
 import { classifierLossGrad } from "../../models/fl/classifier.ts";
 
@@ -37,6 +38,89 @@ Deno.test("noisy-image: smoke run on the fixture is deterministic and judged", a
     assert.equal(noisyImage.tidyRuns!(a, c).length, 16 * 3 + 8);
     const charts = noisyImage.charts({ measurement: a, prediction: noisyImage.predict(c) }, c, v);
     assert.deepEqual(charts.map((x) => x.id), ["final", "training"]);
+  });
+});
+
+// Recorded by running the same configs through the experiment before it was split into work
+// units (one loop over variants, n, settings and seeds; commit 8bd8d90): the measurement
+// assembled from the units is that measurement, bit for bit, with the same run errors. 7 seeds:
+// two seed batches per (variant, n), whose runs assemble back into one loop's order.
+const BEFORE_UNITS: [string, Record<string, unknown>, number[], string, number, string][] = [
+  [
+    "2 seeds",
+    {},
+    [0, 1],
+    "c07e69d5433bf858c65ce1835a0d8e60f03119c09e3ef5583027474f839f5aca",
+    1,
+    "4adbb7f9f0b4163bbba4a7f61b6dc3a69bac2f7c8378b32526495be30913d9d5",
+  ],
+  [
+    "7 seeds",
+    {},
+    [0, 1, 2, 3, 4, 5, 6],
+    "24a69046b5bc3d3f8a0e3fb33723fd3999f012238f19a10d7677a39a3d1341f5",
+    3,
+    "1c55610e2a4a6c474ffd3327fd31283024c57ddf3f56e24f0f845818fcdfa0fb",
+  ],
+  [
+    "10-class only, diverging steps",
+    { variants: ["10-class"], diffusionLr: 50, classifierLr: 500 },
+    [0, 1, 2],
+    "914bedf19ec408064f15d9ef27d1965cff6429a70083581d1d25a3289adec033",
+    11,
+    "d9856f3067b777055ad24b04bc412ade683fcb29e7f8e963ea4bc6006be17a7d",
+  ],
+];
+
+Deno.test("noisy-image units: the assembled measurement equals the pre-units experiment bit for bit (smoke, CPU)", async () => {
+  await withFixtureDir(async (dir) => {
+    for (const [name, set, seeds, measurement, errors, errorsHash] of BEFORE_UNITS) {
+      assert.deepEqual(
+        await runFingerprint(noisyImage, { ...smoke(dir), ...set }, seeds),
+        { measurement, errors, errorsHash },
+        name,
+      );
+    }
+  });
+});
+
+Deno.test("noisy-image units: per variant × n × seed batch; costs sum to the estimate; each unit its own errors", async () => {
+  const q = noisyImage.configSchema.parse(noisyImage.profiles.quick);
+  const plan = noisyImage.units!.plan(q, [0, 1, 2, 3, 4]);
+  assert.deepEqual(plan.map((u) => u.key), [
+    "variant=2-class;n=20;seeds=0-4",
+    "variant=2-class;n=40;seeds=0-4",
+    "variant=10-class;n=20;seeds=0-4",
+    "variant=10-class;n=40;seeds=0-4",
+  ]);
+  const total = plan.reduce((s, u) => s + u.cost, 0);
+  assert.ok(Math.abs(total - noisyImage.estimateSeconds(q)) < 1e-9 * total);
+  assert.equal(noisyImage.units!.share, undefined);
+  assert.throws(() => noisyImage.units!.plan({ ...q, ns: [20, 40, 20] }, [0]), /ns holds 20 twice/);
+  await withFixtureDir(async (dir) => {
+    const c = noisyImage.configSchema.parse({
+      ...smoke(dir),
+      variants: ["10-class"],
+      diffusionLr: 50,
+      classifierLr: 500,
+    });
+    const parts: UnitPart<unknown>[] = [];
+    let errors = 0;
+    for (const unit of noisyImage.units!.plan(c, [0, 1, 2])) {
+      const ctx = makeTestContext({ seeds: [...unit.seeds] });
+      const result = await noisyImage.units!.run(ctx, c, unit);
+      // JSON-safe: the stored form (NaN as null through the codec) validates and decodes
+      const stored = noisyImage.units!.resultSchema.parse(JSON.parse(JSON.stringify(result)));
+      assert.equal(stored.runs.length, result.runs.length);
+      assert.ok(ctx.runErrors.every((e) => e.run.startsWith("10-class ")));
+      errors += ctx.runErrors.length;
+      parts.push({ unit, result });
+    }
+    assert.equal(errors, 11);
+    assert.throws(
+      () => noisyImage.units!.assemble(c, parts.map((p) => ({ ...p, result: { runs: [] } }))),
+      /holds other runs/,
+    );
   });
 });
 

@@ -5,7 +5,7 @@
  * environment variable set by one test module is seen by the others.)
  * @module
  */
-import { writeFashionMnistFixture } from "../../datasets/fashion_mnist_fixture.ts";
+import { writeFashionMnistFixture } from "./fashion_mnist_fixture.ts";
 
 async function withDataDir(
   fill: (dir: string) => Promise<void>,

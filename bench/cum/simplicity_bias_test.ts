@@ -5,7 +5,7 @@ import { simplicityBias } from "./simplicity_bias.ts";
 import { crossingStep, decisivePoint, influentialSeeds, openingIndex } from "./simplicity_bias.ts";
 import { syntheticSimplicity } from "./simplicity_judge_fixtures.ts";
 import { logSteps } from "./_simplicity_experiment.ts";
-import { withFixtureDir, withMissingData } from "./_test_util.ts";
+import { withFixtureDir, withMissingData } from "../../datasets/fashion_mnist_dirs.ts";
 
 const smoke = (dataDir: string | null = null) =>
   simplicityBias.configSchema.parse({ ...simplicityBias.profiles.smoke, dataDir });

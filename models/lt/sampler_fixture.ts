@@ -3,7 +3,7 @@
  * tests and benches.
  * @module
  */
-import { PhiloxStream, streamKey } from "../gpu/philox.ts";
+import { PhiloxStream, streamKey } from "../../datasets/philox.ts";
 import { drawFeatures, timeBiasTable, timeGrid } from "./features.ts";
 import type { SamplerBatch } from "./sampler.ts";
 

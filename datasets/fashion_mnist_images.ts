@@ -10,7 +10,7 @@ import {
   type Normalization,
   normalizeImages,
   resizeImages,
-} from "../../datasets/fashion_mnist.ts";
+} from "./fashion_mnist.ts";
 
 export { DatasetMissingError };
 

@@ -7,13 +7,18 @@
  */
 import { z } from "../../deps.ts";
 import { defineCase } from "../case.ts";
+import { seedCountField } from "../seeds.ts";
 import { check, verdict } from "../verdict.ts";
 import { combineStatuses, type Estimate, mean, meanCI } from "../../reports/stats.ts";
 import { concat, measuredVsPredicted, type Row } from "../../reports/charts.ts";
 import { withFullLegends } from "../../reports/chart_legends.ts";
 import type { Check } from "../../reports/schema.ts";
-import { anyNumber } from "../../reports/measurement_codec.ts";
-import { type NoisyImageMeasurement, runNoisyImage } from "./_noisy_image_experiment.ts";
+import {
+  type NoisyImageMeasurement,
+  noisyImageRunSchema,
+  noisyImageSeconds,
+  noisyImageUnits,
+} from "./_noisy_image_experiment.ts";
 
 const schema = z.object({
   dataDir: z.string().min(1).nullable().default(null).describe(
@@ -49,7 +54,7 @@ const schema = z.object({
   q: z.number().int().min(1).max(8).default(3).describe("classifier activation ReLU^q"),
   logPoints: z.number().int().min(2).max(200).default(11).describe("log points over training"),
   testN: z.number().int().min(1).max(10000).default(200).describe("test samples for accuracy"),
-  seeds: z.number().int().min(1).max(1000).default(5).describe("seeds per (variant, n, setting)"),
+  seeds: seedCountField("seeds per (variant, n, setting)").default(5),
   measureAt: z.number().gt(0).max(1).default(1).describe(
     "fraction of training at which S/N is read (the nearest log point; 1 = end of training)",
   ),
@@ -67,27 +72,11 @@ export const NOISY_IMAGE_CLAIM = {
   classifierLog10Outside: [-1, 1] as [number, number],
 } as const;
 
-const runSchema = z.object({
-  variant: z.enum(["2-class", "10-class"]),
-  n: z.number().int().positive(),
-  nSnr2: z.number().positive(),
-  seed: z.number().int(),
-  model: z.enum(["diffusion", "classifier"]),
-  steps: z.array(z.number().int().min(0)).min(1),
-  S: z.array(z.array(anyNumber).min(1)),
-  N: z.array(anyNumber),
-  loss: z.array(anyNumber),
-  failedAt: z.number().int().min(-1),
-  testAccuracy: z.number().min(0).max(1).nullable(),
-}).strict().refine((r) => r.S.length === r.steps.length && r.N.length === r.steps.length, {
-  message: "S and N need one entry per log step",
-});
-
 /** Schema of the stored measurement. */
 export const noisyImageMeasurementSchema: z.ZodType<NoisyImageMeasurement> = z.object({
   d: z.number().int().positive(),
   classes: z.array(z.number().int().min(0).max(9)),
-  runs: z.array(runSchema),
+  runs: z.array(noisyImageRunSchema),
 }).strict();
 
 /** The prediction: log10 S/N bands per model. */
@@ -238,20 +227,9 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
       },
     },
     // calibrated on the 2-core reference machine: ≈ 1.6 ns per multiply-add of the GD loops (quick: 174 s)
-    estimateSeconds: (c) => {
-      const d = c.side * c.side;
-      let flops = 0;
-      for (const v of c.variants) {
-        const K = v === "2-class" ? 2 : 10;
-        for (const n of c.ns) {
-          flops += c.diffusionSteps * (3 * c.m * 2 * n * d + 2 * c.m * c.m * d + 6 * c.m * c.m * n);
-          flops += c.classifierSteps * 2 * K * c.m * 2 * n * d;
-        }
-      }
-      return 1.6e-9 * flops * c.nSnr2.length * c.seeds + 3;
-    },
+    estimateSeconds: (c) => noisyImageSeconds(c),
     defaultSeeds: (c) => c.seeds,
-    run: (ctx, c) => runNoisyImage(ctx, c),
+    units: noisyImageUnits,
     predict: () => ({
       diffusion: [...NOISY_IMAGE_CLAIM.diffusionLog10Band],
       classifierOutside: [...NOISY_IMAGE_CLAIM.classifierLog10Outside],

@@ -270,9 +270,15 @@ export function orderedCaseIds(results: Results): string[] {
   return ids;
 }
 
-/** Planned cases that have no result yet (an incomplete or interrupted run). */
+/**
+ * Planned cases that have no result yet (an incomplete or interrupted run). In a shard, only the
+ * cases it judges itself count: the others are judged in another shard or by `merge`.
+ */
 export function missingCaseIds(results: Results): string[] {
-  return results.plan.cases.filter((id) => !Object.hasOwn(results.cases, id));
+  const here = results.units && results.plan.shard.count > 1 ? new Set(results.units.cases) : null;
+  return results.plan.cases.filter((id) =>
+    !Object.hasOwn(results.cases, id) && (here === null || here.has(id))
+  );
 }
 
 /** Counts of each verdict over the results' cases. */
