@@ -54,8 +54,11 @@ export interface FlMeasurement {
   /** Classifier test accuracy, [n][grid point][seed]. */
   testAccuracy: (number | null)[][][];
   backend: "cpu" | "webgpu";
-  /** Seconds of training per model. */
-  seconds: Record<FlModel, number>;
+  /**
+   * Seconds of training per model, as results written before work units stored them (read, never
+   * written: training times are timings of the units, `fl.<model>.train`, not measurements).
+   */
+  seconds?: Record<FlModel, number>;
 }
 
 const logs = z.array(z.array(z.array(z.array(anyNumber.nullable()))));
@@ -79,7 +82,7 @@ export const flMeasurementSchema: z.ZodType<FlMeasurement> = z.object({
   classifier: modelRunsSchema,
   testAccuracy: z.array(z.array(z.array(z.number().min(0).max(1).nullable()))),
   backend: z.enum(["cpu", "webgpu"]),
-  seconds: z.object({ diffusion: z.number(), classifier: z.number() }).strict(),
+  seconds: z.object({ diffusion: z.number(), classifier: z.number() }).strict().optional(),
 }).strict().superRefine((m, ctx) => {
   const shaped = (a: unknown[][][], name: string, logLength?: number) => {
     const ok = a.length === m.ns.length &&
@@ -114,8 +117,6 @@ export interface FlUnitResult {
   /** The classifier's test accuracy, [grid point][seed of the unit]; null for the diffusion model. */
   testAccuracy: (number | null)[][] | null;
   backend: "cpu" | "webgpu";
-  /** Seconds of training. */
-  seconds: number;
 }
 
 const unitLogs = z.array(z.array(z.array(anyNumber.nullable())));
@@ -127,7 +128,6 @@ export const flUnitResultSchema: z.ZodType<FlUnitResult> = z.object({
   loss: unitLogs,
   testAccuracy: z.array(z.array(z.number().min(0).max(1).nullable())).nullable(),
   backend: z.enum(["cpu", "webgpu"]),
-  seconds: z.number().min(0),
 }).strict() as unknown as z.ZodType<FlUnitResult>;
 
 const MODELS: readonly FlModel[] = ["diffusion", "classifier"];
@@ -190,9 +190,8 @@ export async function runFlUnit(
       onRun: (r) => ctx.progress(r, b.runs.length, label),
     });
   }
-  const seconds = (ctx.now() - t0) / 1000;
-  ctx.timing(`fl.${model}.train`, seconds);
-  return { ...record(ctx, c, model, n, b, res), backend: ctx.backend, seconds };
+  ctx.timing(`fl.${model}.train`, (ctx.now() - t0) / 1000);
+  return { ...record(ctx, c, model, n, b, res), backend: ctx.backend };
 }
 
 /**
@@ -221,7 +220,6 @@ export function assembleFl(c: FlConfig, parts: readonly UnitPart<FlUnitResult>[]
   }
   const runs = { diffusion: emptyRuns(c, "diffusion"), classifier: emptyRuns(c, "classifier") };
   const testAccuracy: (number | null)[][][] = c.ns.map(() => c.grid.map(() => []));
-  const seconds = { diffusion: 0, classifier: 0 };
   const filled = new Map<string, number>();
   for (const { unit, result } of parts) {
     const { model, n } = unitPoint(unit);
@@ -249,7 +247,6 @@ export function assembleFl(c: FlConfig, parts: readonly UnitPart<FlUnitResult>[]
         }
       });
     });
-    seconds[model] += result.seconds;
   }
   return {
     variant: c.variant,
@@ -260,7 +257,6 @@ export function assembleFl(c: FlConfig, parts: readonly UnitPart<FlUnitResult>[]
     classifier: runs.classifier,
     testAccuracy,
     backend: backends[0],
-    seconds,
   };
 }
 

@@ -3,27 +3,15 @@
  * (`seeds=0-4`, `field=value`), in the characters a unit key allows.
  * @module
  */
+import { seedBatches as batches } from "../seed_batches.ts";
+export { seedsKey } from "../seed_batches.ts";
 
 /** Seeds per work unit: at the quick profile one batch holds every seed (GPU batching stays). */
 export const SEEDS_PER_UNIT = 5;
 
-/** Consecutive batches of at most `size` seeds, in order. */
+/** Consecutive batches of at most `size` seeds (default {@link SEEDS_PER_UNIT}), in order. */
 export function seedBatches(seeds: readonly number[], size = SEEDS_PER_UNIT): number[][] {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size ${size}`);
-  const out: number[][] = [];
-  for (let i = 0; i < seeds.length; i += size) out.push(seeds.slice(i, i + size));
-  return out;
-}
-
-/** `seeds=a-b` for consecutive seeds a…b, else `seeds=a,b,c` (seeds are whole numbers ≥ 0). */
-export function seedsKey(seeds: readonly number[]): string {
-  if (!seeds.length || !seeds.every((s) => Number.isSafeInteger(s) && s >= 0)) {
-    throw new RangeError(`unit seeds must be whole numbers ≥ 0, got [${seeds.join(", ")}]`);
-  }
-  const consecutive = seeds.every((s, i) => s === seeds[0] + i);
-  return `seeds=${
-    consecutive && seeds.length > 1 ? `${seeds[0]}-${seeds[seeds.length - 1]}` : seeds.join(",")
-  }`;
+  return batches(seeds, size);
 }
 
 /** Throws when a config list that names units (e.g. `ns`) holds a value twice. */

@@ -64,7 +64,6 @@ export function syntheticFlMeasurement(
       )
     ),
     backend: "cpu",
-    seconds: { diffusion: 1, classifier: 1 },
   };
 }
 

@@ -42,7 +42,7 @@ Deno.test("noisy-image: smoke run on the fixture is deterministic and judged", a
 });
 
 // Recorded by running the same configs through the experiment before it was split into work
-// units (one loop over variants, n, settings and seeds; commit 8bd8d90): the measurement
+// units (one loop over variants, n, settings and seeds; commit 345e1d7): the measurement
 // assembled from the units is that measurement, bit for bit, with the same run errors. 7 seeds:
 // two seed batches per (variant, n), whose runs assemble back into one loop's order.
 const BEFORE_UNITS: [string, Record<string, unknown>, number[], string, number, string][] = [

@@ -8,7 +8,11 @@
  * achievable peaks and copy bandwidth, the adapter's measured peak, and the load average.
  *
  * Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--backends auto|cpu,webgpu]
- *                       [--allow-slow-peer] [--out dir]
+ *                       [--allow-slow-peer] [--max-hours H] [--out dir]
+ *
+ * `--size full` first estimates its own duration (`full_estimate.ts`: every row once at the smoke
+ * size, scaled by FLOPs), prints it, and stops with one line when it exceeds `--max-hours`
+ * (default 2): the full size is for a machine with a GPU.
  *
  * `--backends auto` (default): the CPU path always, and WebGPU where the case itself runs on it under
  * `--backend auto` (not on a software adapter for cases that declare `onFallbackAdapter: "cpu"`).
@@ -18,7 +22,8 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import * as os from "node:os";
 import { PEERS } from "./registry.ts";
-import { CI_METHOD, type SideBySide, sideBySide } from "./peer.ts";
+import { CI_METHOD, type PeerWork, type SideBySide, sideBySide } from "./peer.ts";
+import { estimateFullSize, fullSizeVerdict } from "./full_estimate.ts";
 import { type BlasInfo, blasInfo, blasVerdict, computeRoof, roofline } from "./limits.ts";
 import { torchStatus } from "../peers/python.ts";
 import { acquireBackend } from "../../models/gpu/device.ts";
@@ -158,10 +163,11 @@ export function perfHeader(
 
 if (import.meta.main) {
   const usage =
-    "Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--backends auto|cpu,webgpu] [--allow-slow-peer] [--out dir]\n" +
+    "Usage: deno task perf [--size smoke|quick|full] [--reps N] [--only glob] [--backends auto|cpu,webgpu] [--allow-slow-peer] [--max-hours H] [--out dir]\n" +
     "  --backends auto (default): CPU, plus WebGPU where the case runs on it under --backend auto\n" +
     "  --reps N (default 5, at least 5): interleaved repetitions per row\n" +
-    "  --allow-slow-peer: run even when torch's BLAS is the netlib reference (rows are marked)";
+    "  --allow-slow-peer: run even when torch's BLAS is the netlib reference (rows are marked)\n" +
+    "  --max-hours H (default 2): --size full stops first when its estimate exceeds H hours";
   let values;
   try {
     values = parseArgs({
@@ -173,6 +179,7 @@ if (import.meta.main) {
         backends: { type: "string", default: "auto" },
         out: { type: "string", default: "results/perf" },
         "allow-slow-peer": { type: "boolean", default: false },
+        "max-hours": { type: "string", default: "2" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -192,6 +199,11 @@ if (import.meta.main) {
   const reps = Number(values.reps);
   if (!Number.isInteger(reps) || reps < 5) {
     console.error("perf: --reps must be an integer ≥ 5 (the ratio's bootstrap CI needs them)");
+    Deno.exit(2);
+  }
+  const maxHours = Number(values["max-hours"]);
+  if (!(maxHours > 0)) {
+    console.error("perf: --max-hours must be a positive number of hours");
     Deno.exit(2);
   }
   try {
@@ -221,9 +233,6 @@ if (import.meta.main) {
     ? { cpuGflops: computeRoof(blas.limits), cpuGbps: blas.limits.copyGbps }
     : null;
   const choice = await acquireBackend("auto");
-  const peak = choice.device
-    ? await measurePeak(choice.device, size === "full" ? "large" : "small")
-    : null;
   const auto = values.backends === "auto";
   const wanted = auto ? ["cpu", "webgpu"] : String(values.backends).split(",").map((s) => s.trim());
   if (wanted.some((b) => b !== "cpu" && b !== "webgpu")) {
@@ -246,9 +255,37 @@ if (import.meta.main) {
   const re = values.only
     ? new RegExp(`^${values.only.replace(/\./g, "\\.").replace(/\*/g, ".*")}$`)
     : null;
+  const selected = PEERS.filter((p) => !re || re.test(p.id) || re.test(p.caseId));
+  const works = new Map<string, PeerWork>();
+  if (size === "full") {
+    for (const b of selected) works.set(b.id, await b.setup(dir, "full"));
+    const specs = selected.flatMap((bench) =>
+      backendsOf(bench.caseId).flatMap((backend) =>
+        devices.map((device) => ({ bench, backend, device }))
+      )
+    );
+    const estimates = await estimateFullSize(
+      specs,
+      works,
+      dir,
+      reps,
+      maxHours,
+      (line) => console.error(`perf: estimate ${line}`),
+    );
+    const gate = fullSizeVerdict(estimates, maxHours);
+    console.error(`perf: ${gate.message}`);
+    if (!gate.proceed) {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      Deno.exit(1);
+    }
+  }
+  // after the full-size gate: the large peak measurement takes minutes on a software adapter
+  const peak = choice.device
+    ? await measurePeak(choice.device, size === "full" ? "large" : "small")
+    : null;
   const rows: PerfRow[] = [];
-  for (const b of PEERS.filter((p) => !re || re.test(p.id) || re.test(p.caseId))) {
-    const work = await b.setup(dir, size);
+  for (const b of selected) {
+    const work = works.get(b.id) ?? await b.setup(dir, size);
     for (const backend of backendsOf(b.caseId)) {
       for (const dev of devices) {
         console.error(

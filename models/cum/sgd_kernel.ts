@@ -1,174 +1,160 @@
 /**
- * The in-shader online pSGD kernel: one invocation per run (seed × step size), weights resident
- * in a storage buffer, samples drawn inside the shader from Philox with the layout of
- * `mcmStepSample` (datasets/mixed_cumulant.ts), many steps per dispatch. The host writes the
- * step window before each dispatch and reads back once at the end: first-crossing steps and the
- * overlaps the shader logged every `logEvery` steps. CPU reference: `runSgdCpu` in `sgd.ts`.
+ * The in-shader online pSGD: host side. The weights stay in a storage buffer, the samples are
+ * drawn inside the shader (`sgd_wgsl.ts`), many steps run per dispatch; the host writes the step
+ * window before each dispatch and reads back once at the end: first-crossing steps and the
+ * overlaps logged every `logEvery` steps. CPU reference: `runSgdCpu` in `sgd.ts`.
+ *
+ * The kernel and the dispatch sizes follow the device class (`models/gpu/device_class.ts`):
+ * on a software adapter the thread-per-run kernel, with each dispatch's loop iterations under
+ * llvmpipe's budget; on a discrete GPU a workgroup per run with its coordinates in parallel
+ * (workgroup size from d and the adapter's limits), dispatches sized by work, not by a loop cap.
+ * {@link runSgdGpuBatches} runs batches that differ only in their runs (e.g. the step-size sets
+ * of one d) in one dispatch series.
  * @module
  */
-import { PHILOX_WGSL } from "../gpu/philox_wgsl.ts";
 import {
   computePipeline,
   dispatch,
   readBuffer,
   storageBuffer,
   uniformBuffer,
+  workgroupGrid,
 } from "../gpu/buffers.ts";
+import {
+  ceilPow2,
+  type GpuProfile,
+  gpuProfile,
+  softwareLanes,
+  workgroupSizeFor,
+} from "../gpu/device_class.ts";
 import { latentCode } from "../../datasets/mixed_cumulant.ts";
 import { ACTIVATIONS, emptyResult, logCount, type SgdBatch, type SgdBatchResult } from "./sgd.ts";
+import { SGD_THREAD_WGSL, SGD_THREAD_WORKGROUP, sgdWorkgroupWgsl } from "./sgd_wgsl.ts";
+
+/** The two kernels (`sgd_wgsl.ts`). */
+export type SgdVariant = "thread-per-run" | "workgroup-per-run";
 
 /**
- * Threads per workgroup (one run each). llvmpipe spreads workgroups, not invocations, over its
- * threads, and a batch has only tens of runs: 32 put a 32-run batch on one core; 8 (one AVX2 vector
- * of f32 lanes) measured 1.6× faster on 2 cores (1.87e5 → 3.01e5 run-steps/s, d = 128).
+ * Run-coordinate-steps (runs × d × K × steps) per dispatch: on a software adapter 2^22 (the loop
+ * budget binds first at d ≥ 16); on a discrete GPU 2^26, a few ms of a latency-bound step loop,
+ * so the ~10–50 µs cost of a dispatch stays ≤ 1% and a dispatch never nears a watchdog.
  */
-export const SGD_WORKGROUP = 8;
-
-/** WGSL source of the kernel (Philox prepended). */
-export const SGD_WGSL = PHILOX_WGSL + /* wgsl */ `
-struct Params {
-  d: u32, K: u32, act: u32, latent: u32,
-  sqrtBu: f32, sqrtBv: f32, vScale: f32, alpha: f32,
-  sNoise: f32, thrU: f32, thrV: f32, corrT: f32,
-  stepStart: u32, stepEnd: u32, logEvery: u32, nRuns: u32,
-  logs: u32, p0: u32, p1: u32, p2: u32,
-};
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> runs: array<vec4<u32>>;     // key0, key1, bits(eta), 0
-@group(0) @binding(2) var<storage, read_write> W: array<f32>;        // run × K × d
-@group(0) @binding(3) var<storage, read_write> S: array<f32>;        // run × 2d: x then x_t
-@group(0) @binding(4) var<storage, read_write> state: array<vec4<u32>>; // crossU, crossV, failedAt, 0
-@group(0) @binding(5) var<storage, read_write> logs: array<f32>;     // run × logs × 2 (u, v)
-
-fn act(l: f32) -> vec2<f32> {
-  if (P.act == 1u) { return vec2<f32>(l, 1.0); }
-  // tanh through exp of a clamped argument: some backends' tanh gives NaN for large |l|
-  let e = exp(-2.0 * abs(clamp(l, -15.0, 15.0)));
-  let t = sign(l) * (1.0 - e) / (1.0 + e);
-  return vec2<f32>(t, 1.0 - t * t);
-}
-
-fn gramSchmidt(wo: u32) {
-  let d = P.d;
-  for (var k = 0u; k < P.K; k++) {
-    let o = wo + k * d;
-    for (var j = 0u; j < k; j++) {
-      var dot = 0.0;
-      for (var i = 0u; i < d; i++) { dot += W[o + i] * W[wo + j * d + i]; }
-      for (var i = 0u; i < d; i++) { W[o + i] -= dot * W[wo + j * d + i]; }
-    }
-    var n = 0.0;
-    for (var i = 0u; i < d; i++) { n += W[o + i] * W[o + i]; }
-    let inv = 1.0 / sqrt(n);
-    for (var i = 0u; i < d; i++) { W[o + i] *= inv; }
-  }
-}
-
-@compute @workgroup_size(${SGD_WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let run = gid.x;
-  if (run >= P.nRuns) { return; }
-  var st = state[run];
-  if (st.z != 0u) { return; }
-  let r = runs[run];
-  let key = vec2<u32>(r.x, r.y);
-  let eta = bitcast<f32>(r.z);
-  let d = P.d; let K = P.K;
-  let wo = run * K * d;
-  let so = run * 2u * d;
-  let blocks = (d + 1u) / 2u;
-  if (P.stepStart == 1u) {
-    for (var k = 0u; k < K; k++) {
-      for (var j = 0u; j < blocks; j++) {
-        let nz = normal2(philox4x32(vec4<u32>(j, k, 1u, 0u), key));
-        W[wo + k * d + 2u * j] = nz.x;
-        if (2u * j + 1u < d) { W[wo + k * d + 2u * j + 1u] = nz.y; }
-      }
-    }
-    gramSchmidt(wo);
-  }
-  for (var t = P.stepStart; t < P.stepEnd; t++) {
-    // latent block first: x_0 and x_1 depend on g, nu
-    let lr = philox4x32(vec4<u32>(blocks, t, 0u, 0u), key);
-    let g = normal2(lr).x;
-    var nu = 1.0;
-    if (P.latent == 0u) {
-      if ((lr.z >> 31u) == 1u) { nu = -1.0; }
-    } else {
-      nu = select(-1.0, 1.0, g >= 0.0);
-      if (P.latent == 1u && abs(g) < P.corrT) { nu = -nu; }
-    }
-    var lam = vec4<f32>(0.0); var mu = vec4<f32>(0.0);
-    for (var j = 0u; j < blocks; j++) {
-      let b = philox4x32(vec4<u32>(j, t, 0u, 0u), key);
-      let z = normal2(b);
-      let e = normal2(vec4<u32>(b.z, b.w, 0u, 0u));
-      for (var q = 0u; q < 2u; q++) {
-        let i = 2u * j + q;
-        if (i >= d) { break; }
-        var xi = select(z.x, z.y, q == 1u);
-        let ei = select(e.x, e.y, q == 1u);
-        if (i == 0u) { xi += P.sqrtBu * g; }
-        if (i == 1u) { xi = (P.sqrtBv * nu + xi) * P.vScale; }
-        let xti = P.alpha * xi + P.sNoise * ei;
-        S[so + i] = xi; S[so + d + i] = xti;
-        for (var k = 0u; k < K; k++) {
-          let wk = W[wo + k * d + i];
-          lam[k] += wk * xti; mu[k] += wk * xi;
-        }
-      }
-    }
-    var sg = vec4<f32>(0.0); var sp = vec4<f32>(0.0);
-    for (var k = 0u; k < K; k++) { let a = act(lam[k]); sg[k] = a.x; sp[k] = a.y; }
-    let coef = sp * (sg - mu);
-    for (var i = 0u; i < d; i++) {
-      let xi = S[so + i]; let xti = S[so + d + i];
-      var res = -xi;
-      for (var k = 0u; k < K; k++) { res += W[wo + k * d + i] * sg[k]; }
-      for (var k = 0u; k < K; k++) {
-        W[wo + k * d + i] -= eta * 2.0 * (sg[k] * res + coef[k] * xti);
-      }
-    }
-    gramSchmidt(wo);
-    var ou = 0.0; var ov = 0.0;
-    for (var k = 0u; k < K; k++) {
-      ou = max(ou, abs(W[wo + k * d])); ov = max(ov, abs(W[wo + k * d + 1u]));
-    }
-    // non-finite weights: NaN fails every comparison, so test finiteness positively
-    if (!(ou <= 2.0) || !(ov <= 2.0)) { st.z = t; break; }
-    if (st.x == 0u && ou > P.thrU) { st.x = t; }
-    if (st.y == 0u && ov > P.thrV) { st.y = t; }
-    if (t % P.logEvery == 0u) {
-      let l = t / P.logEvery - 1u;
-      if (l < P.logs) {
-        logs[(run * P.logs + l) * 2u] = ou; logs[(run * P.logs + l) * 2u + 1u] = ov;
-      }
-    }
-  }
-  state[run] = st;
-}
-`;
+export const WORK_PER_DISPATCH = { software: 1 << 22, discrete: 1 << 26 } as const;
 
 /**
- * Mesa's llvmpipe (the software WebGPU adapter here) has a loop limiter: an invocation whose
- * nested loops run more than ~65535 back-edges in total is cut off mid-loop and returns garbage
- * silently (measured: a d = 16 run "failed" at step 318 of one dispatch, whatever its key). So a
- * dispatch advances at most this many inner-loop iterations per invocation; see
- * {@link loopIterationsPerStep}. Real GPUs do not need it, and it costs them little.
+ * On a software adapter, d above which the workgroup-per-run kernel (a workgroup of one SIMD
+ * vector, 8 invocations on AVX2) is the default. Measured on llvmpipe (2 cores, 32 runs, K = 1,
+ * tanh, warm pipelines, median of 3, load average 8–9 from other jobs), run-steps/s
+ * thread-per-run vs workgroup-per-run: d = 16: 3.9e5 vs 1.1e5; d = 32: 1.5e5 vs 8.7e4;
+ * d = 64: 1.4e5 vs 1.1e5; d = 128: 4.5e4 vs 1.3e5; d = 512: 1.2e4 vs 5.8e4; d = 2048: 2.8e3 vs
+ * 1.6e4. Larger workgroups were slower there (d = 512: 16 invocations 2.7e4, 128: 4.1e3).
  */
-export const LOOP_ITERATION_BUDGET = 30000;
+export const SOFTWARE_WORKGROUP_MIN_D = 65;
 
-/** An upper estimate of the loop back-edges one step of the kernel takes. */
+/** At most this many steps per dispatch on a discrete GPU (progress and Ctrl-C stay responsive). */
+export const MAX_STEPS_PER_DISPATCH = 1 << 16;
+
+/** An upper estimate of the loop back-edges one step of the thread-per-run kernel takes. */
 export function loopIterationsPerStep(d: number, K: number): number {
   return (6 + 4 * K + 2 * K * K) * d + 4 * K + 8;
 }
 
-/** Options of {@link runSgdGpu}. */
-export interface GpuRunOptions {
-  /** Target run-coordinate-steps per dispatch (runs × d × K × steps); default 2^22. */
+/**
+ * The same for one invocation of the workgroup-per-run kernel with `wg` invocations of `cb`
+ * blocks each: the per-coordinate loops shrink to cb blocks (Philox's 10 rounds included), and
+ * each of the 2K reductions adds log2(wg) + 1 iterations.
+ */
+export function workgroupLoopIterationsPerStep(wg: number, cb: number, K: number): number {
+  return (14 + 3 * K + K * K) * cb + 2 * K * (Math.log2(wg) + 1) + 4 * K + 20;
+}
+
+/** How a batch is run: kernel, workgroup shape, steps per dispatch. */
+export interface SgdPlan {
+  variant: SgdVariant;
+  /** Invocations per workgroup. */
+  workgroupSize: number;
+  /** Philox blocks (2 coordinates each) per invocation (workgroup-per-run; 0 otherwise). */
+  blocksPerInvocation: number;
+  /** Workgroups of one dispatch, and the invocations they hold. */
+  workgroups: number;
+  invocations: number;
+  stepsPerDispatch: number;
+  /** Run-coordinate-steps between host synchronisations (progress, abort). */
+  workPerSync: number;
+}
+
+/** Options of {@link planSgd} and {@link runSgdGpu}; the defaults follow the device class. */
+export interface SgdPlanOptions {
+  /**
+   * Kernel: workgroup-per-run on a discrete GPU; on the software class thread-per-run below
+   * d = {@link SOFTWARE_WORKGROUP_MIN_D}, workgroup-per-run from there.
+   */
+  variant?: SgdVariant;
+  /**
+   * Invocations per workgroup of the workgroup-per-run kernel (a power of two within the
+   * limits). Default: on a discrete GPU about two blocks (4 coordinates) each, 32–256 (a warp at
+   * least); on the software class one SIMD vector ({@link softwareLanes}).
+   */
+  workgroupSize?: number;
+  /** Target run-coordinate-steps per dispatch (runs × d × K × steps); {@link WORK_PER_DISPATCH}. */
   workPerDispatch?: number;
+}
+
+/** Plan a batch of `runs` runs in d dimensions with K neurons on a device of `profile`. */
+export function planSgd(
+  profile: GpuProfile,
+  shape: { d: number; K: number; runs: number },
+  opts: SgdPlanOptions = {},
+): SgdPlan {
+  const { d, K, runs } = shape;
+  const software = profile.deviceClass === "software";
+  const variant = opts.variant ??
+    (software && d < SOFTWARE_WORKGROUP_MIN_D ? "thread-per-run" : "workgroup-per-run");
+  const work = opts.workPerDispatch ?? WORK_PER_DISPATCH[profile.deviceClass];
+  const bytes = runs * K * d * 4 * (variant === "thread-per-run" ? 3 : 1);
+  if (bytes > profile.maxStorageBufferBindingSize) {
+    throw new RangeError(
+      `pSGD batch of ${runs} runs × K ${K} × d ${d} needs ${bytes} B of weights, over this ` +
+        `adapter's storage binding limit (${profile.maxStorageBufferBindingSize} B): split it`,
+    );
+  }
+  const blocks = Math.ceil(d / 2);
+  let wg: number, cb: number, loops: number;
+  if (variant === "thread-per-run") {
+    wg = SGD_THREAD_WORKGROUP, cb = 0, loops = loopIterationsPerStep(d, K);
+  } else {
+    wg = opts.workgroupSize ?? workgroupSizeFor(
+      profile,
+      software
+        ? softwareLanes(profile.description)
+        : Math.min(256, Math.max(32, ceilPow2(Math.ceil(blocks / 2)))),
+    );
+    if (wg !== workgroupSizeFor(profile, wg)) {
+      throw new RangeError(`workgroupSize ${wg}: a power of two within the adapter's limits`);
+    }
+    cb = Math.ceil(blocks / wg), loops = workgroupLoopIterationsPerStep(wg, cb, K);
+  }
+  const workgroups = variant === "thread-per-run" ? Math.ceil(runs / wg) : runs;
+  const byWork = Math.floor(work / (runs * d * K));
+  const byLoops = Math.floor(profile.loopBudget / loops);
+  const steps = Math.max(1, Math.min(byWork, byLoops, MAX_STEPS_PER_DISPATCH));
+  return {
+    variant,
+    workgroupSize: wg,
+    blocksPerInvocation: cb,
+    workgroups,
+    invocations: workgroups * wg,
+    stepsPerDispatch: steps,
+    workPerSync: 4 * work,
+  };
+}
+
+/** Options of {@link runSgdGpu}. */
+export interface GpuRunOptions extends SgdPlanOptions {
   onProgress?: (steps: number) => void;
   signal?: AbortSignal;
+  /** The device's profile (default: read from the device); tests pass another class. */
+  profile?: GpuProfile;
 }
 
 /** Train every run of the batch on the device (f32); same stream and layout as `runSgdCpu`. */
@@ -180,16 +166,22 @@ export async function runSgdGpu(
   const { d, K } = b;
   const n = b.runs.length;
   const L = logCount(b);
-  const pipeline = await computePipeline(device, SGD_WGSL);
+  const plan = planSgd(opts.profile ?? gpuProfile(device), { d, K, runs: n }, opts);
+  const threads = plan.variant === "thread-per-run";
+  const pipeline = await computePipeline(
+    device,
+    threads ? SGD_THREAD_WGSL : sgdWorkgroupWgsl(plan.workgroupSize, plan.blocksPerInvocation, K),
+  );
   const runData = new Uint32Array(n * 4);
   const f = new Float32Array(1), u = new Uint32Array(f.buffer);
   b.runs.forEach((r, i) => {
     f[0] = r.eta;
     runData.set([r.key[0], r.key[1], u[0], 0], i * 4);
   });
+  const grid: [number, number] = threads ? [plan.workgroups, 1] : workgroupGrid(device, n, 1);
   const runsBuf = storageBuffer(device, runData);
   const wBuf = storageBuffer(device, n * K * d * 4);
-  const sBuf = storageBuffer(device, n * 2 * d * 4);
+  const sBuf = threads ? storageBuffer(device, n * 2 * d * 4) : null;
   const stBuf = storageBuffer(device, n * 16);
   const logBuf = storageBuffer(device, Math.max(1, n * L * 2) * 4);
   const params = new ArrayBuffer(80);
@@ -205,25 +197,21 @@ export async function runSgdGpu(
     b.thresholdV,
     Math.sqrt(2 * Math.LN2),
   ], 4);
-  pu.set([0, 0, b.logEvery, n, L, 0, 0, 0], 12);
+  pu.set([0, 0, b.logEvery, n, L, grid[0], 0, 0], 12);
   const paramBuf = uniformBuffer(device, pu);
-  const chunk = Math.max(
-    1,
-    Math.min(
-      Math.floor((opts.workPerDispatch ?? 1 << 22) / (n * d * K)),
-      Math.floor(LOOP_ITERATION_BUDGET / loopIterationsPerStep(d, K)),
-    ),
-  );
-  const groups = Math.ceil(n / SGD_WORKGROUP);
+  const bindings = sBuf
+    ? [paramBuf, runsBuf, wBuf, sBuf, stBuf, logBuf]
+    : [paramBuf, runsBuf, wBuf, stBuf, logBuf];
+  const chunk = plan.stepsPerDispatch;
   let sinceSync = 0;
   try {
     for (let t0 = 1; t0 <= b.cap; t0 += chunk) {
       const t1 = Math.min(b.cap + 1, t0 + chunk);
       pu[12] = t0, pu[13] = t1;
       device.queue.writeBuffer(paramBuf, 0, pu);
-      dispatch(device, pipeline, [paramBuf, runsBuf, wBuf, sBuf, stBuf, logBuf], [groups]);
+      dispatch(device, pipeline, bindings, grid);
       sinceSync += t1 - t0;
-      if (sinceSync * n * d * K >= 4 * (opts.workPerDispatch ?? 1 << 22) || t1 > b.cap) {
+      if (sinceSync * n * d * K >= plan.workPerSync || t1 > b.cap) {
         await device.queue.onSubmittedWorkDone();
         opts.onProgress?.(sinceSync * n);
         sinceSync = 0;
@@ -239,6 +227,64 @@ export async function runSgdGpu(
     for (let j = 0; j < n * L; j++) res.logU[j] = lg[2 * j], res.logV[j] = lg[2 * j + 1];
     return res;
   } finally {
-    for (const buf of [runsBuf, wBuf, sBuf, stBuf, logBuf, paramBuf]) buf.destroy();
+    for (const buf of bindings) buf.destroy();
   }
+}
+
+/** What batches must share to run as one: everything but their runs. */
+function batchShape(b: SgdBatch): string {
+  const { runs: _runs, ...rest } = b;
+  return JSON.stringify(rest);
+}
+
+/** Group batches that differ only in their runs: lists of indices into `batches`, in order. */
+export function groupBatches(batches: readonly SgdBatch[]): number[][] {
+  const groups = new Map<string, number[]>();
+  batches.forEach((b, i) => {
+    const key = batchShape(b);
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  });
+  return [...groups.values()];
+}
+
+/** Split the result of concatenated runs back into results of `sizes` runs each. */
+export function splitResult(r: SgdBatchResult, sizes: readonly number[]): SgdBatchResult[] {
+  let off = 0;
+  return sizes.map((n) => {
+    const a = off, z = off + n, L = r.logs;
+    off = z;
+    return {
+      crossU: r.crossU.slice(a, z),
+      crossV: r.crossV.slice(a, z),
+      failedAt: r.failedAt.slice(a, z),
+      logU: r.logU.slice(a * L, z * L),
+      logV: r.logV.slice(a * L, z * L),
+      logs: L,
+    };
+  });
+}
+
+/**
+ * {@link runSgdGpu} over many batches: those that differ only in their runs (the step-size sets
+ * of one d and variant) are concatenated and run in one dispatch series; the results come back
+ * per batch, in order. Each run's trajectory depends only on its own key and step size, so the
+ * results equal those of separate calls.
+ */
+export async function runSgdGpuBatches(
+  device: GPUDevice,
+  batches: readonly SgdBatch[],
+  opts: GpuRunOptions = {},
+): Promise<SgdBatchResult[]> {
+  const out: SgdBatchResult[] = new Array(batches.length);
+  for (const group of groupBatches(batches)) {
+    const merged = { ...batches[group[0]], runs: group.flatMap((i) => batches[i].runs) };
+    const parts = splitResult(
+      await runSgdGpu(device, merged, opts),
+      group.map((i) => batches[i].runs.length),
+    );
+    group.forEach((i, k) => out[i] = parts[k]);
+  }
+  return out;
 }

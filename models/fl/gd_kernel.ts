@@ -10,6 +10,7 @@
  * @module
  */
 import { computePipeline, readBuffer, storageBuffer, uniformBuffer } from "../gpu/buffers.ts";
+import { gpuProfile, SOFTWARE_LOOP_BUDGET } from "../gpu/device_class.ts";
 import {
   type FlBatch,
   type FlResult,
@@ -24,10 +25,10 @@ export const FL_WORKGROUP = 128;
 
 /**
  * Mesa's llvmpipe cuts off an invocation whose loops run more than ~65535 back-edges in one
- * dispatch (see `models/cum/sgd_kernel.ts`): on a fallback adapter a dispatch advances only as
+ * dispatch (see `models/gpu/device_class.ts`): on a software adapter a dispatch advances only as
  * many steps as fit in this many inner-loop iterations per thread.
  */
-export const FALLBACK_LOOP_BUDGET = 30000;
+export const FALLBACK_LOOP_BUDGET = SOFTWARE_LOOP_BUDGET;
 /** Steps per dispatch on a real GPU (keeps single dispatches well under a second). */
 export const GPU_STEPS_PER_DISPATCH = 100;
 
@@ -263,19 +264,16 @@ export function loopIterationsPerStep(b: FlBatch): number {
   return inner + per(k.NS) * k.M + per(k.M * k.R) * k.NS + per(k.M * k.D) * k.R + k.M * k.R + 64;
 }
 
-/** Whether the device is a software (fallback) adapter such as llvmpipe. */
+/** Whether the device is a software (fallback) adapter such as llvmpipe (its device class). */
 export function isFallbackDevice(device: GPUDevice): boolean {
-  const info =
-    (device as unknown as { adapterInfo?: GPUAdapterInfo & { isFallbackAdapter?: boolean } })
-      .adapterInfo;
-  return Boolean(info?.isFallbackAdapter) ||
-    /llvmpipe|lavapipe|swiftshader/i.test(info?.description ?? "");
+  return gpuProfile(device).deviceClass === "software";
 }
 
-/** Steps one dispatch advances on this device for this batch. */
+/** Steps one dispatch advances on this device for this batch (the loop budget on software only). */
 export function stepsPerDispatch(device: GPUDevice, b: FlBatch): number {
-  if (!isFallbackDevice(device)) return GPU_STEPS_PER_DISPATCH;
-  return Math.max(1, Math.floor(FALLBACK_LOOP_BUDGET / loopIterationsPerStep(b)));
+  const profile = gpuProfile(device);
+  if (profile.deviceClass === "discrete") return GPU_STEPS_PER_DISPATCH;
+  return Math.max(1, Math.floor(profile.loopBudget / loopIterationsPerStep(b)));
 }
 
 /** Options of {@link trainGpu}. */

@@ -122,6 +122,10 @@ export async function acquireBackend(
               maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
               maxBufferSize: adapter.limits.maxBufferSize,
               maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
+              // the kernels size their workgroups from these (models/gpu/device_class.ts)
+              maxComputeWorkgroupSizeX: adapter.limits.maxComputeWorkgroupSizeX,
+              maxComputeInvocationsPerWorkgroup: adapter.limits.maxComputeInvocationsPerWorkgroup,
+              maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
             },
           }),
           timeoutMs,

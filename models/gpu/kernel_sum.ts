@@ -7,7 +7,9 @@
  * re-exported here) is the f64 reference and the CPU path, {@link pairSumsCpuParallel} the same
  * over every core (bit-identical; not the default: slower than serial where it was measured).
  *
- * The WebGPU kernel ({@link pairSumsGpu}) is tuned on llvmpipe, where loads, not FMAs, bounded
+ * {@link pairSumsGpu} picks the WebGPU kernel by device class (`device_class.ts`): on a discrete
+ * GPU the tiled kernel of `kernel_sum_tiled.ts`; on a software adapter {@link pairSumsBlocked},
+ * this module's kernel, tuned on llvmpipe, where loads, not FMAs, bounded
  * the one-point-per-invocation version (~40 M pairs/s at d = 32):
  * - register blocking: an invocation holds a block of R consecutive points of one set and pairs
  *   each loaded point j with all R of them, so each load serves R pairs;
@@ -29,6 +31,9 @@ import {
   uniformBuffer,
   workgroupGrid,
 } from "./buffers.ts";
+import { centredRows } from "./centred_rows.ts";
+import { gpuProfile } from "./device_class.ts";
+import { pairSumsTiled, type TiledOptions } from "./kernel_sum_tiled.ts";
 import {
   finishPairSums as finish,
   type PackedSets,
@@ -156,15 +161,42 @@ ${body(false)}
 }`;
 }
 
+/** The two WebGPU kernels: `blocked` (this module, shaped for llvmpipe), `tiled` (`kernel_sum_tiled.ts`). */
+export type KernelSumVariant = "blocked" | "tiled";
+
+/** Options of {@link pairSumsGpu}: the variant and the options of either kernel. */
+export interface PairSumsGpuOptions extends KernelSumOptions, Omit<TiledOptions, "center"> {
+  /** Default by device class: `blocked` on a software adapter, `tiled` on a discrete GPU. */
+  variant?: KernelSumVariant;
+}
+
 /**
- * The WebGPU version. Points are centred per set before the f32 upload (distances are
+ * The WebGPU pair sums, by the kernel of the device's class: on a software adapter (llvmpipe) the
+ * register-blocked kernel of this module ({@link pairSumsBlocked}), on a discrete GPU the tiled
+ * GEMM-style kernel (`pairSumsTiled`, `kernel_sum_tiled.ts`). Both agree with
+ * {@link pairSumsCpu} to f32 rounding.
+ */
+export function pairSumsGpu(
+  device: GPUDevice,
+  p: PackedSets,
+  opts: PairSumsGpuOptions = {},
+): Promise<Float64Array> {
+  const profile = opts.profile ?? gpuProfile(device);
+  const variant = opts.variant ?? (profile.deviceClass === "software" ? "blocked" : "tiled");
+  return variant === "tiled"
+    ? pairSumsTiled(device, p, { side: opts.side, center: opts.center, profile })
+    : pairSumsBlocked(device, p, opts);
+}
+
+/**
+ * The llvmpipe-shaped kernel. Points are centred per set before the f32 upload (distances are
  * shift-invariant) so that the f32 norms stay small for data with a large mean. Each invocation
  * takes a block of consecutive points of one set (see {@link KernelSumOptions}); one dispatch per
  * 64 KiB tile of points j, so an invocation runs at most tileRows + rowsPerInvocation loop
  * iterations per dispatch (well under llvmpipe's silent ~65k cut-off). Sets must not overlap.
  * Agrees with {@link pairSumsCpu} to ~1e-6 relative in the log sums (tested at 1e-4).
  */
-export async function pairSumsGpu(
+export async function pairSumsBlocked(
   device: GPUDevice,
   p: PackedSets,
   opts: KernelSumOptions = {},
@@ -186,24 +218,16 @@ export async function pairSumsGpu(
     throw new RangeError(`${total} points in d = ${dim} exceed one texture; split the sets`);
   }
   const tiles = Math.ceil(total / T);
-  const x = new Float32Array(Math.max(tiles * T * V, texRows * TEX_WIDTH) * 4);
+  const { x, order } = centredRows(
+    p,
+    V * 4,
+    Math.max(tiles * T * V, texRows * TEX_WIDTH) * 4,
+    opts.center ?? true,
+  );
   // blocks of R consecutive points of one set, in row order: (first row, set end, set, 0)
-  const order = Array.from(p.start.keys()).sort((a, b) => p.start[a] - p.start[b]);
   const blocks: number[] = [], blockSet: number[] = [];
-  let prevEnd = 0;
   for (const s of order) {
     const a = p.start[s], b = a + p.count[s];
-    if (a === b) continue;
-    if (a < prevEnd || b > total) throw new RangeError(`set ${s} overlaps another or the end`);
-    prevEnd = b;
-    const mean = new Float64Array(dim);
-    if (opts.center ?? true) {
-      for (let i = a; i < b; i++) for (let k = 0; k < dim; k++) mean[k] += p.points[i * dim + k];
-      for (let k = 0; k < dim; k++) mean[k] /= Math.max(1, b - a);
-    }
-    for (let i = a; i < b; i++) {
-      for (let k = 0; k < dim; k++) x[i * V * 4 + k] = p.points[i * dim + k] - mean[k];
-    }
     for (let i = a; i < b; i += R) blocks.push(i, b, s, 0), blockSet.push(s);
   }
   const nBlocks = blockSet.length;

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { sharedBackend } from "./device.ts";
 import {
   defaultRowsPerInvocation,
-  type KernelSumOptions,
   type PackedSets,
   packSets,
   pairSumsCpu,
   pairSumsGpu,
+  type PairSumsGpuOptions,
 } from "./kernel_sum.ts";
 import { PhiloxStream } from "../../datasets/philox.ts";
 
@@ -78,7 +78,10 @@ Deno.test("WebGPU pair sums keep f32 precision for data with a large mean (100·
     const centred = worstRelative(await pairSumsGpu(choice.device, packed), cpu);
     assert.ok(centred <= 1e-4, `dim ${dim}: centred error ${centred}`);
     assert.ok(centred <= 1e-6, `dim ${dim}: centred error ${centred} above f32 rounding`);
-    const raw = worstRelative(await pairSumsGpu(choice.device, packed, { center: false }), cpu);
+    const raw = worstRelative(
+      await pairSumsGpu(choice.device, packed, { variant: "blocked", center: false }),
+      cpu,
+    );
     assert.ok(raw > 1e-6, `dim ${dim}: uncentred error ${raw} (centring should matter here)`);
   }
 });
@@ -96,7 +99,12 @@ Deno.test("WebGPU pair sums do not depend on the blocking, the tiling or the ord
       sizes.map((_, i) => 0.05 + 0.1 * i),
     );
     const cpu = pairSumsCpu(packed);
-    const variants: KernelSumOptions[] = [{}, { rowsPerInvocation: 3, tileRows: 16 }];
+    const variants: PairSumsGpuOptions[] = [
+      { variant: "blocked" },
+      { variant: "blocked", rowsPerInvocation: 3, tileRows: 16 },
+      { variant: "tiled", side: 2 },
+      { variant: "tiled", side: 4 },
+    ];
     for (const opts of variants) {
       const err = worstRelative(await pairSumsGpu(choice.device, packed, opts), cpu);
       assert.ok(err <= 1e-4, `dim ${dim} ${JSON.stringify(opts)}: error ${err}`);
@@ -109,8 +117,32 @@ Deno.test("WebGPU pair sums do not depend on the blocking, the tiling or the ord
       count: packed.count.map((_, i) => rev(packed.count, i)),
       scale: packed.scale.map((_, i) => rev(packed.scale, i)),
     };
-    const gpu = await pairSumsGpu(choice.device, reversed, { rowsPerInvocation: 3, tileRows: 16 });
+    const gpu = await pairSumsGpu(choice.device, reversed, {
+      variant: "blocked",
+      rowsPerInvocation: 3,
+      tileRows: 16,
+    });
     const err = worstRelative(gpu, cpu.map((_, i) => rev(cpu, i)));
     assert.ok(err <= 1e-4, `dim ${dim}, reversed sets: error ${err}`);
+  }
+});
+
+Deno.test("tiled kernel (the discrete-GPU variant) agrees with the f64 reference on llvmpipe: odd dims, coordinate chunks, sets around the tile size, large mean", async () => {
+  const choice = await sharedBackend();
+  if (!choice.device) return console.warn(`skipped GPU comparison: ${choice.fallbackReason}`);
+  // side 4: tiles of 16 points; d = 100 streams 4 chunks of 7 vec4s through workgroup memory
+  for (const dim of [3, 17, 100]) {
+    const sizes = [1, 2, 0, 15, 16, 17, 33, 100];
+    const packed = packSets(
+      randomSets(dim, sizes, 100),
+      dim,
+      sizes.map((_, i) => (0.1 + 0.1 * i) / dim),
+    );
+    const cpu = pairSumsCpu(packed);
+    const err = worstRelative(
+      await pairSumsGpu(choice.device, packed, { variant: "tiled", side: 4 }),
+      cpu,
+    );
+    assert.ok(err <= 1e-6, `dim ${dim}: error ${err} above f32 rounding`);
   }
 });
