@@ -16,7 +16,7 @@ export const PUBLISH_HELP = `Usage: claimbench publish <dir> --out <site dir>
 
 Reads every run under <dir> (recursively: each folder with a results.json, from any
 machine or commit) through DuckDB over its tidy tables (checks.parquet, provenance.parquet;
-written first into <site dir>/data/ for runs that lack them) and writes <site dir>/index.html:
+from the JSON for runs that lack them) and writes <site dir>/index.html:
 the latest verdict of each claim on each machine, the runs with links to their reports,
 and one trend chart per primary check (value with 95% CI per run, band, verdict flips),
 a separate series per profile and case version. The page runs no script and opens offline.
@@ -49,7 +49,7 @@ export async function cmdPublish(args: string[]): Promise<number> {
   await Deno.mkdir(tmp, { recursive: true });
   try {
     const t0 = performance.now();
-    const store = await loadRunStore(dir, join(tmp, "data"));
+    const store = await loadRunStore(dir);
     for (const s of store.skipped) {
       console.error(`claimbench publish: skipped ${terminalSafe(s, { oneLine: true })}`);
     }
@@ -65,7 +65,7 @@ export async function cmdPublish(args: string[]): Promise<number> {
     if (existing) await Deno.remove(out, { recursive: true });
     await Deno.rename(tmp, out);
     console.error(
-      `publish: ${store.runs.length} run(s), ${store.checks.length} check rows (${store.tablesWritten} run(s) tabled first) in ${
+      `publish: ${store.runs.length} run(s), ${store.checks.length} check rows (${store.fromJson} read from JSON, no tables) in ${
         ((performance.now() - t0) / 1000).toFixed(1)
       } s: ${join(out, "index.html")}`,
     );

@@ -25,7 +25,7 @@ background:var(--bg);margin:0;padding:0 24px 48px;max-width:1300px}
 header{border-bottom:1px solid var(--line);margin-bottom:16px}
 h1{font-size:22px;margin:20px 0 4px}h2{font-size:18px;margin:20px 0 8px}h3{font-size:15px;margin:18px 0 6px}
 code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
-table{border-collapse:collapse;margin:6px 0 10px}
+table{border-collapse:collapse;margin:6px 0 10px;display:block;max-width:100%;overflow-x:auto}
 th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 th{background:var(--soft);font-weight:600}
 td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
@@ -41,6 +41,7 @@ figure.chart figcaption{color:var(--muted);font-size:12px;max-width:900px}
 .chart-static img{max-width:100%;height:auto}
 .js .chart-static{display:none}.js .chart-static.show{display:block}
 .js .chart-live:empty{min-height:320px}
+.chart-live{max-width:100%;overflow-x:auto}
 .chart-failed{color:var(--fail);font-size:12px}
 `;
 

@@ -1,14 +1,23 @@
 /**
  * Defects a reader would see in a chart, found by compiling and laying it out headless:
- * NaN/undefined/null in any title or text, an axis without a title, and text marks whose boxes
- * overlap (labels drawn over each other).
+ * NaN/undefined/null in any title or text, an axis without a title, text marks whose boxes
+ * overlap (labels drawn over each other), marks that cannot be drawn (a non-finite position,
+ * e.g. a value ≤ 0 on a log scale), marks drawn outside their plot (over the axes and titles),
+ * and a measured-vs-predicted chart whose legend lacks an
+ * entry for the measured values, the prediction or a tolerance band.
  * @module
  */
 import { loadVega } from "../deps.ts";
 
 /** One defect of a chart. */
 export interface ChartDefect {
-  kind: "bad text" | "untitled axis" | "overlapping text";
+  kind:
+    | "bad text"
+    | "untitled axis"
+    | "overlapping text"
+    | "missing legend entry"
+    | "undrawable mark"
+    | "drawn outside the plot";
   detail: string;
 }
 
@@ -34,8 +43,9 @@ function titlesOf(spec: unknown, out: string[]): void {
         if (k === "data" || k === "datasets" || k === "values") continue;
         if ((k === "title" || k === "text" || k === "subtitle") && typeof x === "string") {
           out.push(x);
-        } else if (k === "title" && Array.isArray(x)) out.push(x.join(" "));
-        else stack.push(x);
+        } else if ((k === "title" || k === "text" || k === "subtitle") && Array.isArray(x)) {
+          out.push(x.join(" "));
+        } else stack.push(x);
       }
     }
   }
@@ -62,18 +72,156 @@ function untitledAxes(vgSpec: unknown): number {
   return n;
 }
 
-function textItems(root: SceneItem): { text: string; b: NonNullable<SceneItem["bounds"]> }[] {
-  const out: { text: string; b: NonNullable<SceneItem["bounds"]> }[] = [];
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === "object" && !Array.isArray(v);
+const markType = (l: Obj) => (isObj(l.mark) ? l.mark.type : l.mark);
+const firstValue = (l: Obj): Obj | undefined => {
+  const vals = isObj(l.data) ? l.data.values : undefined;
+  return Array.isArray(vals) && isObj(vals[0]) ? vals[0] : undefined;
+};
+
+/**
+ * The legend entries each measured-vs-predicted layered chart in `spec` must have (the layout
+ * of `measuredVsPredicted`: a stroke dash keyed by `source`, whose scale's domain is `measured`
+ * and the predictions' labels): the measured values, each prediction and each tolerance band
+ * (a `rect` layer spanning x→x2 or y→y2, its `label`; `null` for a band without one).
+ */
+export function requiredLegendEntries(spec: unknown): { title: string; need: (string | null)[] }[] {
+  const out: { title: string; need: (string | null)[] }[] = [];
+  const stack = [spec];
+  while (stack.length) {
+    const v = stack.pop();
+    if (Array.isArray(v)) stack.push(...v);
+    if (!isObj(v)) continue;
+    for (const [k, x] of Object.entries(v)) if (k !== "data" && k !== "datasets") stack.push(x);
+    if (!Array.isArray(v.layer)) continue;
+    const layers = v.layer.filter(isObj);
+    // the stroke-dash key of the builder: its scale's domain is measured, then the predictions
+    const keys = layers.flatMap((l) => {
+      const dash = isObj(l.encoding) ? l.encoding.strokeDash : undefined;
+      const domain = isObj(dash) && dash.field === "source" && isObj(dash.scale)
+        ? dash.scale.domain
+        : undefined;
+      return Array.isArray(domain) ? domain.map(String) : [];
+    });
+    if (!keys.includes("measured")) continue;
+    const need: (string | null)[] = ["measured"];
+    for (const k of keys) if (!need.includes(k)) need.push(k);
+    for (const l of layers) {
+      const enc = isObj(l.encoding) ? l.encoding : {};
+      if (markType(l) === "rect" && (enc.x2 || enc.y2)) {
+        const label = firstValue(l)?.label;
+        need.push(typeof label === "string" ? label : null);
+      }
+    }
+    const t = v.title;
+    out.push({ title: typeof t === "string" ? t : isObj(t) ? String(t.text) : "", need });
+  }
+  return out;
+}
+
+function legendLabels(root: SceneItem): Set<string> {
+  const out = new Set<string>();
+  const stack = [root];
+  while (stack.length) {
+    const it = stack.pop()!;
+    if (it.marktype === "text" && it.role === "legend-label") {
+      for (const t of it.items ?? []) {
+        out.add(Array.isArray(t.text) ? t.text.join(" ") : String(t.text ?? ""));
+      }
+    }
+    stack.push(...(it.items ?? []));
+  }
+  return out;
+}
+
+const GEOMETRY = ["x", "y", "x2", "y2", "width", "height"] as const;
+
+/** Per mark (by role and type), how many of its items have a non-finite position or size. */
+function undrawable(root: SceneItem): Map<string, number> {
+  const out = new Map<string, number>();
+  const stack = [root];
+  while (stack.length) {
+    const it = stack.pop()!;
+    if (it.role && it.marktype && it.marktype !== "group") {
+      for (const t of it.items ?? []) {
+        const g = t as Record<string, unknown>;
+        if (GEOMETRY.some((k) => typeof g[k] === "number" && !Number.isFinite(g[k]))) {
+          const key = `${it.marktype} (${it.role})`;
+          out.set(key, (out.get(key) ?? 0) + 1);
+        }
+      }
+    }
+    stack.push(...(it.items ?? []));
+  }
+  return out;
+}
+
+/** The text a reader reads: text marks, axis labels and titles, legend labels and titles. */
+const TEXT_ROLES: ReadonlySet<string> = new Set([
+  "mark",
+  "axis-label",
+  "axis-title",
+  "legend-label",
+  "legend-title",
+  "title-text",
+  "title-subtitle",
+]);
+
+/** How far (px) a mark may reach past its plot: half a stroke, an error bar's tick. */
+const OUTSIDE_SLACK = 3;
+
+const BY_POSITION: ReadonlySet<string> = new Set(["symbol", "line", "area", "trail"]);
+
+/** Per mark type, how many items reach past the plot (the group) they are drawn in. */
+function outsidePlot(root: SceneItem): Map<string, number> {
+  const out = new Map<string, number>();
+  const stack: { it: SceneItem; w: number; h: number }[] = [{ it: root, w: Infinity, h: Infinity }];
+  while (stack.length) {
+    const { it, w, h } = stack.pop()!;
+    const isMark = it.role === "mark" && it.marktype !== "group" && it.marktype !== "text";
+    for (const c of it.items ?? []) {
+      const g = c as SceneItem & { width?: number; height?: number };
+      if (isMark && c.bounds && Number.isFinite(w) && Number.isFinite(h)) {
+        // a point or a line's vertex counts by its position (one at the domain's end reaches
+        // past by its radius or half its stroke)
+        const p = c as SceneItem & { x?: number; y?: number };
+        const b = BY_POSITION.has(it.marktype ?? "")
+          ? { x1: p.x ?? 0, y1: p.y ?? 0, x2: p.x ?? 0, y2: p.y ?? 0 }
+          : c.bounds;
+        const past = Math.max(-b.x1, -b.y1, b.x2 - w, b.y2 - h);
+        if (past > OUTSIDE_SLACK && Number.isFinite(past)) {
+          out.set(it.marktype!, (out.get(it.marktype!) ?? 0) + 1);
+        }
+      }
+      // a group item is a plot (or a legend, axis, title): its children are drawn in its frame
+      const inner = it.marktype === "group" && (g.width ?? 0) > 0 && (g.height ?? 0) > 0;
+      stack.push({ it: c, w: inner ? g.width! : w, h: inner ? g.height! : h });
+    }
+  }
+  return out;
+}
+
+type TextItem = { text: string; role: string; b: NonNullable<SceneItem["bounds"]> };
+
+function textItems(root: SceneItem): TextItem[] {
+  const out: TextItem[] = [];
   // bounds are local to each group: carry the groups' offsets down to page coordinates
   const stack: { it: SceneItem; dx: number; dy: number }[] = [{ it: root, dx: 0, dy: 0 }];
   while (stack.length) {
     const { it, dx, dy } = stack.pop()!;
-    if (it.marktype === "text" && it.role === "mark") {
+    if (it.marktype === "text" && TEXT_ROLES.has(it.role ?? "")) {
       for (const t of it.items ?? []) {
         const text = Array.isArray(t.text) ? t.text.join(" ") : String(t.text ?? "");
-        if (text.trim() && t.bounds && (t.opacity ?? 1) > 0) {
+        // rotated text (slanted axis labels): its axis-aligned box says nothing of overlap
+        const angle = (t as { angle?: number }).angle ?? 0;
+        if (text.trim() && t.bounds && (t.opacity ?? 1) > 0 && angle % 360 === 0) {
           const b = t.bounds;
-          out.push({ text, b: { x1: b.x1 + dx, x2: b.x2 + dx, y1: b.y1 + dy, y2: b.y2 + dy } });
+          out.push({
+            text,
+            role: it.role ?? "",
+            b: { x1: b.x1 + dx, x2: b.x2 + dx, y1: b.y1 + dy, y2: b.y2 + dy },
+          });
         }
       }
     }
@@ -105,9 +253,37 @@ export async function lintChart(spec: Record<string, unknown>): Promise<ChartDef
   try {
     await view.runAsync();
     const scene = view.scenegraph() as unknown as { root: SceneItem };
+    for (const [mark, n] of undrawable(scene.root)) {
+      defects.push({
+        kind: "undrawable mark",
+        detail: `${n} ${mark} item(s) at a non-finite position (a value ≤ 0 on a log scale?)`,
+      });
+    }
+    for (const [mark, n] of outsidePlot(scene.root)) {
+      defects.push({
+        kind: "drawn outside the plot",
+        detail: `${n} ${mark} item(s) reach past the plot (a fixed domain without clamp?)`,
+      });
+    }
+    const labels = legendLabels(scene.root);
+    for (const { title, need } of requiredLegendEntries(spec)) {
+      for (const n of need) {
+        if (n === null || !labels.has(n)) {
+          defects.push({
+            kind: "missing legend entry",
+            detail: `${
+              n === null ? "a tolerance band without a label" : `"${n}"`
+            } (chart "${title}")`,
+          });
+        }
+      }
+    }
     const texts = textItems(scene.root);
     for (const t of texts) {
-      if (BAD.test(t.text)) defects.push({ kind: "bad text", detail: `text mark "${t.text}"` });
+      // titles were checked in the spec; text marks show data
+      if (t.role === "mark" && BAD.test(t.text)) {
+        defects.push({ kind: "bad text", detail: `text mark "${t.text}"` });
+      }
     }
     for (let i = 0; i < texts.length; i++) {
       for (let j = i + 1; j < texts.length; j++) {

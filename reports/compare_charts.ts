@@ -1,9 +1,9 @@
 /**
  * Charts of two runs in one spec, for the comparison page. Every inline `data.values` row is
  * tagged with the run it comes from (`run: "A"` / `"B"`); layered views are overlaid (A's
- * layers faded, B's solid, with an opacity legend), concatenations are overlaid panel by
- * panel, and anything else (facets, repeats, named or URL data, specs whose shapes differ) is
- * put side by side, A | B. Arranges the specs the cases built; computes nothing.
+ * layers faded, B's solid, with an opacity legend; the text labels are B's), concatenations
+ * are overlaid panel by panel, and anything else (facets, repeats, named or URL data, specs
+ * whose shapes differ) is put side by side, A | B. Arranges the specs the cases built; computes nothing.
  * @module
  */
 import type { Spec } from "./charts.ts";
@@ -59,14 +59,22 @@ function hasOpacity(unit: Spec): boolean {
     "strokeOpacity" in mark;
 }
 
-/** One unit or layer node of run `run`, data tagged, opacity encoded unless the mark sets its own. */
-function tagNode(node: Spec, inherited: unknown, ctx: Ctx, run: string): Spec {
+/**
+ * One unit or layer node of run `run`, data tagged, opacity encoded unless the mark sets its
+ * own. A's text labels are left out (`null`): where the runs' labels differ (a threshold of
+ * 0.11 and of 0.13) they would overprint B's; A's rules and points stay, faded.
+ */
+function tagNode(node: Spec, inherited: unknown, ctx: Ctx, run: string): Spec | null {
   if (Array.isArray(node.layer)) {
     const data = node.data ?? inherited;
     const { data: _d, ...rest } = node;
-    return { ...rest, layer: node.layer.map((l) => tagNode(l as Spec, data, ctx, run)) };
+    const layer = node.layer.map((l) => tagNode(l as Spec, data, ctx, run))
+      .filter((l): l is Spec => l !== null);
+    return layer.length ? { ...rest, layer } : null;
   }
   if (!("mark" in node)) throw new Unsupported("not a unit or layer view");
+  const markType = isObj(node.mark) ? node.mark.type : node.mark;
+  if (markType === "text" && run === ctx.labels.a) return null;
   const data = node.data ?? inherited;
   if (data === undefined) throw new Unsupported("a view has no data");
   const out: Spec = { ...node, data: tagData(data, ctx.field, run) };
@@ -119,18 +127,21 @@ function overlayNode(a: Spec, b: Spec, inheritA: unknown, inheritB: unknown, ctx
   // view-level properties (size, title, resolve, ...) come from A; A is drawn first (below)
   const frame: Spec = {};
   for (const [k, v] of Object.entries(a)) if (!VIEW_ONLY.has(k)) frame[k] = v;
-  const ta = inner(tagNode(a, inheritA, ctx, ctx.labels.a));
-  const tb = inner(tagNode(b, inheritB, ctx, ctx.labels.b));
-  return { ...frame, layer: [ta, tb] };
+  const layer = [tagNode(a, inheritA, ctx, ctx.labels.a), tagNode(b, inheritB, ctx, ctx.labels.b)]
+    .filter((t): t is Spec => t !== null).map(inner);
+  return { ...frame, layer };
 }
 
 function titled(spec: Spec, title: string): Spec {
   const { $schema: _s, ...rest } = spec;
-  const t = typeof rest.title === "string"
-    ? `${title}: ${rest.title}`
-    : isObj(rest.title) && typeof rest.title.text === "string"
-    ? `${title}: ${rest.title.text}`
-    : title;
+  const text = (t: unknown) =>
+    typeof t === "string"
+      ? t
+      : Array.isArray(t)
+      ? t.filter((x) => typeof x === "string").join(" ")
+      : null;
+  const own = text(rest.title) ?? (isObj(rest.title) ? text(rest.title.text) : null);
+  const t = own ? `${title}: ${own}` : title;
   return { ...rest, title: t };
 }
 
@@ -184,7 +195,7 @@ export function overlaySpecs(
       mode: "overlay",
       spec: { $schema: SCHEMA, ...spec },
       note: `${labels.a} faded, ${labels.b} solid (field "${field}"); marks that set their own ` +
-        "opacity (bands) are drawn for both runs unchanged",
+        `opacity (bands) are drawn for both runs unchanged; text labels are ${labels.b}'s`,
     };
   } catch (e) {
     if (!(e instanceof Unsupported)) throw e;

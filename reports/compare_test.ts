@@ -163,3 +163,19 @@ Deno.test("compare writers escape every string from the results", () => {
   assert(!markup.includes(XSS));
   assert(html.includes("claimbench comparison"));
 });
+
+Deno.test("overlaySpecs: labels that differ between the runs do not overprint", async () => {
+  const { measuredVsPredicted } = await import("./charts.ts");
+  const { lintChart } = await import("./chart_lint.ts");
+  const chart = (t: number) =>
+    measuredVsPredicted({
+      title: "overlap",
+      x: { field: "n", title: "n" },
+      y: { field: "o", title: "overlap", domain: [0, 1] },
+      measured: [{ n: 1, o: 0.2 }, { n: 2, o: 0.9 }],
+      rules: [{ y: t, label: `threshold ${t}` }],
+    });
+  const { mode, spec } = overlaySpecs(chart(0.11), chart(0.13));
+  assert.equal(mode, "overlay");
+  assert.deepEqual(await lintChart(spec), []);
+});

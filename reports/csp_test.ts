@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { compareResults } from "./compare.ts";
 import { compareHtml } from "./compare_html.ts";
+import { runStoreOf } from "./run_store.ts";
 import { buildHistory } from "./history.ts";
 import { historyHtml } from "./history_html.ts";
 import { reportHtml } from "./html.ts";
@@ -36,7 +37,7 @@ async function pages(bundles: VegaBundles | null): Promise<Record<string, string
     report: await reportHtml(a, {}, { bundles }),
     compare: compareHtml(compareResults(a, b), { bundles }),
     history: historyHtml(
-      buildHistory([{ source: "a", results: a }, { source: "b", results: b }]),
+      buildHistory(await runStoreOf([{ source: "a", results: a }, { source: "b", results: b }])),
       {},
       bundles,
     ),

@@ -10,6 +10,7 @@ import { fixtureResults } from "./fixture_results.ts";
 import { compareResults } from "./compare.ts";
 import { armFault, FAULT_CODES, faultSteps } from "./fault_seam.ts";
 import { FsError } from "./fs_error.ts";
+import { runStoreOf } from "./run_store.ts";
 import { buildHistory } from "./history.ts";
 import { writeCompare } from "./write_compare.ts";
 import { writeHistory } from "./write_history.ts";
@@ -36,8 +37,8 @@ const writers: Record<string, (out: string) => Promise<unknown>> = {
   report: (out) => writeReport(results, out, { svg: false, html: { bundles: null } }),
   compare: (out) =>
     writeCompare(compareResults(results, results), out, { svg: false, bundles: null }),
-  history: (out) =>
-    writeHistory(buildHistory([{ source: "a.json", results }]), out, {
+  history: async (out) =>
+    writeHistory(buildHistory(await runStoreOf([{ source: "a.json", results }])), out, {
       svg: false,
       bundles: null,
     }),

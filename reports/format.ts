@@ -436,3 +436,28 @@ export function fmtSeeds(seeds: readonly number[]): string {
   }
   return out.join(", ");
 }
+
+const SUPERSCRIPT: Record<string, string> = {
+  "0": "⁰",
+  "1": "¹",
+  "2": "²",
+  "3": "³",
+  "4": "⁴",
+  "5": "⁵",
+  "6": "⁶",
+  "7": "⁷",
+  "8": "⁸",
+  "9": "⁹",
+  "-": "⁻",
+};
+
+/**
+ * `base` to the power `k` as a reader writes it: `d` for k = 1, `d³`, `T⁻²`; a non-integer
+ * power keeps a caret (`d^1.5`), which has no superscript point.
+ */
+export function powerText(base: string, k: number): string {
+  if (k === 1) return base;
+  return Number.isInteger(k)
+    ? base + [...String(k)].map((c) => SUPERSCRIPT[c]).join("")
+    : `${base}^${k}`;
+}

@@ -1,23 +1,15 @@
 /**
- * History of many runs (nightlies): every results document under a folder, ordered by
- * `createdAt`, turned into one series per claim check (value and 95% CI per run, its band and
- * verdict) with the runs where the verdict changed, plus one Vega-Lite trend chart per
- * series. Loading is in {@link loadHistoryRuns}; {@link buildHistory} and
- * {@link historyChart} are pure.
+ * History of many runs (nightlies): every run under a folder, read through DuckDB over the
+ * runs' tidy tables ({@link RunStore}), in time order, turned into one series per claim check
+ * (value and 95% CI per run, its band and verdict) with the runs where the verdict changed, plus
+ * one Vega-Lite trend chart per series. {@link buildHistory} and {@link historyChart} are pure.
  * @module
  */
-import { join } from "node:path";
-import { caseStatus, type RunInfo, runInfo } from "./format.ts";
-import { readRegularTextFile } from "./safe_json.ts";
-import { STAGING_PREFIX } from "./staged_dir.ts";
-import { parseResults, type Results, ResultsFileError, type VerdictStatus } from "./schema.ts";
-import { seriesGroup } from "./run_match.ts";
-
-/** A run found on disk. */
-export interface HistoryInput {
-  source: string;
-  results: Results;
-}
+import type { RunInfo } from "./format.ts";
+import type { VerdictStatus } from "./schema.ts";
+import type { RunStore } from "./run_store.ts";
+import { groupLabel } from "./run_match.ts";
+import { BAND_COLOR } from "./charts.ts";
 
 /** A run on the time axis. */
 export interface HistoryRun extends RunInfo {
@@ -67,69 +59,11 @@ export interface History {
   skipped: string[];
 }
 
-/** Folders never searched for runs (dependencies, git, chart outputs). */
-export const SKIP_DIRS: ReadonlySet<string> = new Set([
-  "node_modules",
-  ".git",
-  "charts",
-  "compare-charts",
-  "history-charts",
-]);
-
-/**
- * Every claimbench results document under `dir` (recursively: `*.json` files whose content
- * declares `"schema": "claimbench.results"`), and the ones skipped with the reason. A JSON file
- * of another kind is ignored silently; a corrupt or invalid results document is skipped with
- * its error.
- */
-export async function loadHistoryRuns(
-  dir: string,
-): Promise<{ inputs: HistoryInput[]; skipped: string[] }> {
-  const inputs: HistoryInput[] = [];
-  const skipped: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(d));
-    } catch (e) {
-      if (d === dir) {
-        throw new ResultsFileError(`cannot read ${dir}: ${e instanceof Error ? e.message : e}`);
-      }
-      skipped.push(`${d}: ${e instanceof Error ? e.message : e}`);
-      return;
-    }
-    entries.sort((a, b) => a.name.localeCompare(b.name));
-    for (const e of entries) {
-      const p = join(d, e.name);
-      if (e.isDirectory && !SKIP_DIRS.has(e.name) && !e.name.startsWith(STAGING_PREFIX)) {
-        await walk(p);
-      } else if (e.isFile && e.name.endsWith(".json") && !e.name.endsWith(".vl.json")) {
-        const text = await readRegularTextFile(p).catch(() => "");
-        if (!/"schema"\s*:\s*"claimbench\.results"/.test(text.slice(0, 4096))) {
-          if (e.name === "results.json") skipped.push(`${p}: not a claimbench results document`);
-          continue;
-        }
-        try {
-          inputs.push({ source: p, results: parseResults(text, p) });
-        } catch (err) {
-          skipped.push(err instanceof Error ? err.message.split("\n")[0] : String(err));
-        }
-      }
-    }
-  };
-  await walk(dir);
-  return { inputs, skipped };
-}
-
 /** A run's label on a trend chart's time axis: `#3 01-02 14:05 abc1234`. */
 export function runAxisLabel(index: number, createdAt: string, commit: string | null): string {
   return `#${index + 1} ${createdAt.replace("T", " ").slice(5, 16)} ${
     commit?.slice(0, 7) ?? "no-git"
   }`;
-}
-
-function runLabel(i: number, r: Results): string {
-  return runAxisLabel(i, r.createdAt, r.provenance.git.commit);
 }
 
 /** Fill `s.changes`: the points (in run order) whose status differs from the previous one. */
@@ -140,80 +74,96 @@ export function markStatusChanges(s: Pick<HistorySeries, "points" | "changes">):
   }
 }
 
-/**
- * Order runs by `createdAt` (then run id), drop duplicates (the same run saved twice, e.g. as a
- * baseline: same run id, createdAt and updatedAt), and build one series per check.
- */
-export function buildHistory(inputs: HistoryInput[]): History {
-  const skipped: string[] = [];
-  const sorted = [...inputs].sort((a, b) =>
-    a.results.createdAt.localeCompare(b.results.createdAt) ||
-    a.results.runId.localeCompare(b.results.runId) || a.source.localeCompare(b.source)
-  );
-  const seen = new Map<string, string>();
-  const kept: HistoryInput[] = [];
-  for (const s of sorted) {
-    const key = `${s.results.runId}|${s.results.createdAt}|${s.results.updatedAt}`;
-    const prev = seen.get(key);
-    if (prev !== undefined) {
-      skipped.push(`${s.source}: the same run as ${prev} (kept once)`);
-      continue;
-    }
-    seen.set(key, s.source);
-    kept.push(s);
-  }
-  const runs: HistoryRun[] = kept.map((s, i) => ({
-    index: i,
-    ...runInfo(s.results, runLabel(i, s.results)),
-    source: s.source,
+const STATUSES: ReadonlySet<string> = new Set([
+  "reproduced",
+  "not reproduced",
+  "inconclusive",
+  "error",
+]);
+
+/** A status read from a table as one of the four verdicts (anything else: inconclusive). */
+export function asStatus(s: string): VerdictStatus {
+  return (STATUSES.has(s) ? s : "inconclusive") as VerdictStatus;
+}
+
+/** The runs of a store, in time order, as the trend charts name them. */
+export function historyRuns(store: RunStore): HistoryRun[] {
+  return store.runs.map((r) => ({
+    index: r.index,
+    label: runAxisLabel(r.index, r.createdAt, r.commit),
+    runId: r.runId,
+    createdAt: r.createdAt,
+    commit: r.commit,
+    backend: r.backend,
+    profile: r.profile,
+    complete: r.complete,
+    source: r.source,
   }));
+}
+
+/** The group of the series joined across profiles and case versions by `--allow-mismatch`. */
+export const MIXED_GROUP = "profiles and case versions mixed (--allow-mismatch)";
+
+/**
+ * One series per check of the store's runs (already one copy of each run, in time order): each
+ * case's checks by name (a repeated name in one verdict becomes `name #2`), separate series per
+ * profile and case version unless `allowMismatch`, verdict changes marked, and a note for each
+ * case whose runs were split (or, with `allowMismatch`, joined).
+ */
+export function buildHistory(store: RunStore, opts: { allowMismatch?: boolean } = {}): History {
+  const runs = historyRuns(store);
   const cases: string[] = [];
   const verdicts: History["verdicts"] = {};
   const byKey = new Map<string, HistorySeries>();
   const groups = new Map<string, string[]>();
-  kept.forEach((s, i) => {
-    for (const [id, c] of Object.entries(s.results.cases)) {
-      if (!cases.includes(id)) cases.push(id);
-      (verdicts[id] ??= {})[i] = caseStatus(c);
-      const group = seriesGroup(c).label;
-      const seen = groups.get(id) ?? [];
-      if (!seen.includes(group)) groups.set(id, [...seen, group]);
-      const names = new Map<string, number>();
-      for (const k of c.verdict.checks) {
-        const n = names.get(k.name) ?? 0;
-        names.set(k.name, n + 1);
-        const name = n ? `${k.name} #${n + 1}` : k.name;
-        const key = `${id}\u0000${group}\u0000${name}`;
-        let series = byKey.get(key);
-        if (!series) {
-          series = { caseId: id, check: name, group, primary: k.primary, points: [], changes: [] };
-          byKey.set(key, series);
-        }
-        series.primary ||= k.primary;
-        series.points.push({
-          run: i,
-          status: c.status === "error" ? "error" : k.status,
-          value: k.value,
-          ci: k.ci,
-          band: k.band,
-        });
-      }
+  // repeated check names within one case of one run: `name`, `name #2`, ...
+  let names = new Map<string, number>(), at = "";
+  for (const k of store.checks) {
+    const id = k.caseId;
+    if (!cases.includes(id)) cases.push(id);
+    (verdicts[id] ??= {})[k.run] = asStatus(k.caseVerdict);
+    const real = groupLabel(k.profile, k.caseVersion);
+    const seen = groups.get(id) ?? [];
+    if (!seen.includes(real)) groups.set(id, [...seen, real]);
+    if (k.checkIndex === null) continue; // a case without checks: its verdict only
+    if (at !== `${k.run}\u0000${id}`) names = new Map(), at = `${k.run}\u0000${id}`;
+    const n = names.get(k.check) ?? 0;
+    names.set(k.check, n + 1);
+    const name = n ? `${k.check} #${n + 1}` : k.check;
+    const group = opts.allowMismatch ? MIXED_GROUP : real;
+    const key = `${id}\u0000${group}\u0000${name}`;
+    let series = byKey.get(key);
+    if (!series) {
+      series = { caseId: id, check: name, group, primary: k.primary, points: [], changes: [] };
+      byKey.set(key, series);
     }
-  });
+    series.primary ||= k.primary;
+    series.points.push({
+      run: k.run,
+      status: k.caseVerdict === "error" ? "error" : asStatus(k.bandStatus),
+      value: k.value,
+      ci: [k.ciLo, k.ciHi],
+      band: [k.bandLo, k.bandHi],
+    });
+  }
   const series = [...byKey.values()].sort((a, b) =>
     cases.indexOf(a.caseId) - cases.indexOf(b.caseId)
   );
   for (const s of series) markStatusChanges(s);
   const notes = cases.flatMap((id) => {
     const g = groups.get(id) ?? [];
-    return g.length > 1
+    if (g.length < 2) return [];
+    return opts.allowMismatch
       ? [
+        `${id}: runs of ${g.join("; ")} are joined into one series (--allow-mismatch): their ` +
+        "values are different statistics, and a verdict change across them is no regression",
+      ]
+      : [
         `${id}: runs of ${g.join("; ")} are separate series (another profile or case version ` +
         "is another statistic: not paired, no verdict change across them)",
-      ]
-      : [];
+      ];
   });
-  return { runs, cases, verdicts, series, notes, skipped };
+  return { runs, cases, verdicts, series, notes, skipped: [...store.skipped] };
 }
 
 /** Colours of the verdicts (as in the HTML report). */
@@ -286,11 +236,29 @@ export function historyChart(s: HistorySeries, runs: HistoryRun[]): Record<strin
     { field: "ciText", title: "95% CI" },
     { field: "bandText", title: "band" },
   ];
-  const changes = s.changes.map((c) => ({ run: runs[c.run].label, label: `→ ${c.to}`, to: c.to }));
+  // labels of changes at nearby runs would overprint: three rows, in turn; in the right half
+  // of the runs a label reads leftwards of its rule (it would run into the legend)
+  const changes = s.changes.map((c, i) => ({
+    run: runs[c.run].label,
+    label: `→ ${c.to}`,
+    to: c.to,
+    py: 2 + 13 * (i % 3),
+    right: c.run >= runs.length / 2,
+  }));
   const layer: Record<string, unknown>[] = [
     {
-      mark: { type: "bar", opacity: 0.12, color: "#2a9d8f", width: { band: 0.9 } },
-      encoding: { x, y: { ...y, field: "bandLo" }, y2: { field: "bandHi" } },
+      mark: { type: "bar", opacity: 0.12, width: { band: 0.9 } },
+      encoding: {
+        x,
+        y: { ...y, field: "bandLo" },
+        y2: { field: "bandHi" },
+        fill: {
+          datum: "tolerance band",
+          type: "nominal",
+          scale: { range: [BAND_COLOR] },
+          legend: { title: null, symbolType: "square", symbolOpacity: 0.3 },
+        },
+      },
     },
     {
       mark: { type: "line", color: "#8c959f", strokeWidth: 1 },
@@ -327,16 +295,22 @@ export function historyChart(s: HistorySeries, runs: HistoryRun[]): Record<strin
         mark: { type: "rule", strokeDash: [4, 3], strokeWidth: 1.5 },
         encoding: { x, color: { ...statusColor, field: "to" } },
       },
-      {
-        data: { values: changes },
-        mark: { type: "text", align: "left", dx: 4, dy: 10, fontSize: 10, baseline: "top" },
+      ...[false, true].filter((right) => changes.some((c) => c.right === right)).map((right) => ({
+        data: { values: changes.filter((c) => c.right === right) },
+        mark: {
+          type: "text",
+          align: right ? "right" : "left",
+          dx: right ? -4 : 4,
+          fontSize: 10,
+          baseline: "top",
+        },
         encoding: {
           x,
-          y: { value: 0 },
+          y: { field: "py", type: "quantitative", scale: null },
           text: { field: "label" },
           color: { ...statusColor, field: "to" },
         },
-      },
+      })),
     );
   }
   return {

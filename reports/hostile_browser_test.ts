@@ -14,6 +14,7 @@ import type { Page } from "playwright-core";
 import { compareResults } from "./compare.ts";
 import { writeCompare } from "./write_compare.ts";
 import { writeReport } from "./write_report.ts";
+import { runStoreOf } from "./run_store.ts";
 import { buildHistory } from "./history.ts";
 import { writeHistory } from "./write_history.ts";
 import { hostileResults, hostileSpecs } from "./fixture_results.ts";
@@ -112,7 +113,9 @@ Deno.test({
     const rep = await writeReport(a, join(tmp, "report"));
     const cmp = await writeCompare(compareResults(a, b), join(tmp, "compare"));
     // history: charts we build, but from the files' check names and labels
-    const hist = buildHistory([{ source: "a", results: a }, { source: "b", results: b }]);
+    const hist = buildHistory(
+      await runStoreOf([{ source: "a", results: a }, { source: "b", results: b }]),
+    );
     await writeHistory(hist, join(tmp, "history"));
     const expected: Record<string, number> = {
       report: nCharts,

@@ -11,6 +11,7 @@ import { loadFastCheck } from "../deps.ts";
 import { fixtureResults } from "./fixture_results.ts";
 import { compareResults } from "./compare.ts";
 import { FsError } from "./fs_error.ts";
+import { runStoreOf } from "./run_store.ts";
 import { buildHistory } from "./history.ts";
 import { mergeShards } from "./merge.ts";
 import { parseResults, ResultsFileError } from "./schema.ts";
@@ -122,7 +123,11 @@ Deno.test("property: hostile results documents are refused cleanly or read and w
               await writeCompare(compareResults(results, results), out, opts);
             }
             if (writer === "history") {
-              await writeHistory(buildHistory([{ source: "h.json", results }]), out, opts);
+              await writeHistory(
+                buildHistory(await runStoreOf([{ source: "h.json", results }])),
+                out,
+                opts,
+              );
             }
             if (writer === "merge") {
               try {

@@ -12,39 +12,20 @@ import { escapeHtml as h } from "./escape.ts";
 import { fmtCommit } from "./format.ts";
 import { badge, ChartCounter, chartFigure, pageHtml, tableHtml } from "./_page.ts";
 import {
+  asStatus,
   historyChart,
-  type HistoryRun,
+  historyRuns,
   type HistorySeries,
   markStatusChanges,
-  runAxisLabel,
 } from "./history.ts";
 import type { RunStore, StoreCheck } from "./run_store.ts";
-import type { VerdictStatus } from "./schema.ts";
+import { groupLabel } from "./run_match.ts";
 import { renderSvg } from "./render_svg.ts";
 
 /** A primary-check series of the site: one case, check, profile and case version. */
 export interface SiteSeries extends HistorySeries {
   profile: string;
   caseVersion: number;
-}
-
-const STATUSES = new Set(["reproduced", "not reproduced", "inconclusive", "error"]);
-const asStatus = (s: string): VerdictStatus =>
-  (STATUSES.has(s) ? s : "inconclusive") as VerdictStatus;
-
-/** The runs of the store as the trend charts name them. */
-export function siteRuns(store: RunStore): HistoryRun[] {
-  return store.runs.map((r) => ({
-    index: r.index,
-    label: runAxisLabel(r.index, r.createdAt, r.commit),
-    runId: r.runId,
-    createdAt: r.createdAt,
-    commit: r.commit,
-    backend: r.backend,
-    profile: r.profile,
-    complete: r.complete,
-    source: r.dir,
-  }));
 }
 
 /**
@@ -68,7 +49,7 @@ export function siteSeries(checks: readonly StoreCheck[]): SiteSeries[] {
       s = {
         caseId: k.caseId,
         check: many ? `${k.check} [${k.profile}, case v${k.caseVersion}]` : k.check,
-        group: `profile ${k.profile}, case v${k.caseVersion}`,
+        group: groupLabel(k.profile, k.caseVersion),
         primary: true,
         points: [],
         changes: [],
@@ -105,7 +86,7 @@ export async function publishHtml(
   linkBase: string,
   opts: { generatedAt?: string } = {},
 ): Promise<string> {
-  const runs = siteRuns(store);
+  const runs = historyRuns(store);
   const counter = new ChartCounter();
   const series = siteSeries(store.checks);
   const machines = [...new Set(store.matrix.map((m) => m.machine))].sort();

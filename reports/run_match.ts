@@ -70,5 +70,10 @@ export function describeMismatch(m: RunMismatch): string {
  */
 export function seriesGroup(c: CaseResult): { profile: string; version: number; label: string } {
   const profile = caseProfile(c);
-  return { profile, version: c.version, label: `profile ${profile}, case v${c.version}` };
+  return { profile, version: c.version, label: groupLabel(profile, c.version) };
+}
+
+/** The label of a history series' group: `profile quick, case v1`. */
+export function groupLabel(profile: string, version: number): string {
+  return `profile ${profile}, case v${version}`;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { fixtureResults } from "./fixture_results.ts";
 import { describeMismatch, printable, runMismatches, seriesGroup } from "./run_match.ts";
+import { runStoreOf } from "./run_store.ts";
 import { buildHistory, historyChart } from "./history.ts";
 import { historyMarkdown } from "./history_md.ts";
 import { historyHtml } from "./history_html.ts";
@@ -46,17 +47,19 @@ Deno.test("printable: escape sequences and newlines from a file never reach the 
   );
 });
 
-Deno.test("history: runs of another profile or case version are separate series, with a note", () => {
-  const h = buildHistory([
-    { source: "a.json", results: run("a", "2025-01-01T00:00:00Z") },
-    { source: "q.json", results: run("q", "2025-01-02T00:00:00Z", quick) },
-    {
-      source: "b.json",
-      results: run("b", "2025-01-03T00:00:00Z", (r) => {
-        r.cases["fl.balance"].verdict.checks[0].status = "not reproduced";
-      }),
-    },
-  ]);
+Deno.test("history: runs of another profile or case version are separate series, with a note", async () => {
+  const h = buildHistory(
+    await runStoreOf([
+      { source: "a.json", results: run("a", "2025-01-01T00:00:00Z") },
+      { source: "q.json", results: run("q", "2025-01-02T00:00:00Z", quick) },
+      {
+        source: "b.json",
+        results: run("b", "2025-01-03T00:00:00Z", (r) => {
+          r.cases["fl.balance"].verdict.checks[0].status = "not reproduced";
+        }),
+      },
+    ]),
+  );
   const slope = h.series.filter((s) => s.caseId === "fl.balance" && s.check === "slope");
   assert.deepEqual(slope.map((s) => s.group), [
     "profile smoke, case v1",
@@ -78,14 +81,16 @@ Deno.test("history: runs of another profile or case version are separate series,
   assert.match(spec.title.subtitle, /profile quick, case v1/);
 });
 
-Deno.test("history: another case version starts a separate series of that case only", () => {
-  const h = buildHistory([
-    { source: "a.json", results: run("a", "2025-01-01T00:00:00Z") },
-    {
-      source: "v.json",
-      results: run("v", "2025-01-02T00:00:00Z", (r) => void (r.cases["fl.balance"].version = 2)),
-    },
-  ]);
+Deno.test("history: another case version starts a separate series of that case only", async () => {
+  const h = buildHistory(
+    await runStoreOf([
+      { source: "a.json", results: run("a", "2025-01-01T00:00:00Z") },
+      {
+        source: "v.json",
+        results: run("v", "2025-01-02T00:00:00Z", (r) => void (r.cases["fl.balance"].version = 2)),
+      },
+    ]),
+  );
   const groups = (
     id: string,
   ) => [...new Set(h.series.filter((s) => s.caseId === id).map((s) => s.group))];
@@ -95,11 +100,13 @@ Deno.test("history: another case version starts a separate series of that case o
   assert.equal(h.notes.length, 1);
 });
 
-Deno.test("history: one profile and version gives one series per check and no note", () => {
-  const h = buildHistory([
-    { source: "a.json", results: run("a", "2025-01-01T00:00:00Z") },
-    { source: "b.json", results: run("b", "2025-01-02T00:00:00Z") },
-  ]);
+Deno.test("history: one profile and version gives one series per check and no note", async () => {
+  const h = buildHistory(
+    await runStoreOf([
+      { source: "a.json", results: run("a", "2025-01-01T00:00:00Z") },
+      { source: "b.json", results: run("b", "2025-01-02T00:00:00Z") },
+    ]),
+  );
   assert.deepEqual(h.notes, []);
   const names = h.series.map((s) => `${s.caseId}/${s.check}`);
   assert.equal(new Set(names).size, names.length);

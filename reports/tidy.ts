@@ -67,8 +67,19 @@ export const TIDY_TABLES: Record<"runs" | "checks" | "provenance", Column[]> = {
     { name: "backend", type: "VARCHAR", doc: "webgpu or cpu, as this case ran" },
     { name: "adapter", type: "VARCHAR", doc: "the WebGPU adapter's description, if any" },
     { name: "check", type: "VARCHAR", doc: "the check's name" },
+    {
+      name: "check_index",
+      type: "BIGINT",
+      doc: "the check's place in the case's verdict (0, 1, ...); null for the one row of a case " +
+        "without checks, which carries the case's headline statistic",
+    },
     { name: "primary", type: "BOOLEAN", doc: "whether it decides the case's verdict" },
     { name: "status", type: "VARCHAR", doc: "the check's status (info for non-primary checks)" },
+    {
+      name: "band_status",
+      type: "VARCHAR",
+      doc: "the check judged against its band, for non-primary checks too (whose status is info)",
+    },
     { name: "value", type: "DOUBLE", doc: "the statistic's point estimate" },
     { name: "ci_lo", type: "DOUBLE", doc: "95% CI, lower end (null: -∞ or undefined)" },
     { name: "ci_hi", type: "DOUBLE", doc: "95% CI, upper end (null: +∞ or undefined)" },
@@ -153,8 +164,10 @@ export function checksRows(results: Results): TidyRow[] {
       rows.push({
         ...base,
         check: c.verdict.statistic,
+        check_index: null,
         primary: true,
         status: caseStatus(c),
+        band_status: c.verdict.status,
         value: c.verdict.value,
         ci_lo: c.verdict.ci[0],
         ci_hi: c.verdict.ci[1],
@@ -163,12 +176,14 @@ export function checksRows(results: Results): TidyRow[] {
         reason: c.error?.message ?? null,
       });
     }
-    for (const k of checks) {
+    checks.forEach((k, i) => {
       rows.push({
         ...base,
         check: k.name,
+        check_index: i,
         primary: k.primary,
         status: shownCheckStatus(k),
+        band_status: k.status,
         value: k.value,
         ci_lo: k.ci[0],
         ci_hi: k.ci[1],
@@ -176,7 +191,7 @@ export function checksRows(results: Results): TidyRow[] {
         band_hi: k.band[1],
         reason: k.reason || null,
       });
-    }
+    });
   }
   return rows;
 }

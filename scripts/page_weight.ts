@@ -5,6 +5,7 @@
  * `deno run -A scripts/page_weight.ts results/<run>/report.html`
  * @module
  */
+/// <reference lib="dom" />
 import { resolve } from "node:path";
 import { chromiumOrWarn, launchChromium } from "../reports/chromium.ts";
 

@@ -7,6 +7,7 @@ import type { Alternative, ParamSources, RunRow, Table } from "../case.ts";
 import { seedCountField } from "../seeds.ts";
 import type { Chart } from "../../reports/schema.ts";
 import { concat, measuredVsPredicted, type Row } from "../../reports/charts.ts";
+import { powerText } from "../../reports/format.ts";
 import { LATENTS } from "../../datasets/mixed_cumulant.ts";
 import { ACTIVATIONS } from "../../models/cum/sgd.ts";
 import type { CumMeasurement, RunSet, SetSpec } from "./_experiment.ts";
@@ -456,14 +457,15 @@ export function exponentCharts(opts: {
       : []),
   ];
   const collapse = measuredVsPredicted({
-    title: `${opts.label}: median overlap (IQR) vs samples/d^${kPred}`,
-    x: { field: "x", title: `samples / d^${kPred}`, log: true },
+    title: `${opts.label}: median overlap (IQR) vs samples/${powerText("d", kPred)}`,
+    x: { field: "x", title: `samples / ${powerText("d", kPred)}`, log: true },
     y: { field: "overlap", title: `|⟨w, ${opts.dir}⟩| (median; band: IQR)`, domain: [0, 1] },
     measured: rows,
     ci: { lo: "q1", hi: "q3" },
     ciStyle: "band",
     series: { field: "d", title: "d", type: "ordinal" },
     rules: [{ y: opts.threshold, label: `threshold ${fmt(opts.threshold, 2)}` }],
+    empty: "no dimension left in the fit (see the findings)",
   });
   const nstar = measuredVsPredicted({
     title: `${opts.label}: median n* vs d (fitted k = ${fmt(opts.fitted)})`,
@@ -474,6 +476,7 @@ export function exponentCharts(opts: {
     series: { field: "series", title: "" },
     predicted,
     predictedLabel: "theory slope (anchored at the smallest d)",
+    empty: "no dimension left in the fit (see the findings)",
   });
   const ctl = opts.controls.map((v) => controlCurves(opts.sets, v, opts.dir, opts.threshold))
     .filter((x) => x !== null);

@@ -17,7 +17,7 @@ import {
   type SeedJob,
   type SeedOutcome,
   type SeedTask,
-  sharedSnapshots,
+  seedTasks,
   type TrainOutcome,
 } from "./_simplicity_seed.ts";
 import { makeTfTrainer } from "../../models/images/denoiser_tf.ts";
@@ -189,20 +189,8 @@ export async function runSimplicityUnit(
     }
   } else {
     // the CPU engine: per seed a training task and an evaluation task that evaluates the
-    // training's parameter copies as they come. Trainings first: with more workers than seeds
-    // (a unit of one seed on two cores) the evaluations overlap them; with fewer, seeds train in
-    // parallel and each evaluation follows its training
-    const shared = jobs.map((job) => sharedSnapshots(job));
-    const tasks: SeedTask[] = [
-      ...jobs.map((job, si): SeedTask => {
-        const { evalSet: _, ...train } = job;
-        return { kind: "train", job: train, shared: shared[si] };
-      }),
-      ...jobs.map((job, si): SeedTask => {
-        const { train: _, ...evalJob } = job;
-        return { kind: "eval", job: evalJob, shared: shared[si] };
-      }),
-    ];
+    // training's parameter copies as they come (see seedTasks)
+    const tasks = seedTasks(jobs);
     const outs = await runInWorkers<SeedTask, TrainOutcome | EvalCurves>(
       new URL("./_simplicity_seed.ts", import.meta.url),
       "runSeedTaskCpu",

@@ -258,6 +258,26 @@ export async function runSeedTaskCpu(
   return ev;
 }
 
+/**
+ * The tasks of `jobs`: every seed's training first, then every seed's evaluation (so that an
+ * evaluation never waits on a training no worker has started). With more workers than seeds (a
+ * unit of one seed on two cores) the evaluations overlap the trainings; with fewer, seeds train
+ * in parallel and each evaluation follows its training.
+ */
+export function seedTasks(jobs: readonly SeedJob[]): SeedTask[] {
+  const shared = jobs.map((job) => sharedSnapshots(job));
+  return [
+    ...jobs.map((job, si): SeedTask => {
+      const { evalSet: _, ...train } = job;
+      return { kind: "train", job: train, shared: shared[si] };
+    }),
+    ...jobs.map((job, si): SeedTask => {
+      const { train: _, ...evalJob } = job;
+      return { kind: "eval", job: evalJob, shared: shared[si] };
+    }),
+  ];
+}
+
 /** A seed's outcome from its `train` and `eval` tasks' results. */
 export function joinSeedTasks(seed: number, train: TrainOutcome, ev: EvalCurves): SeedOutcome {
   return seedOutcome(seed, ev, train);

@@ -20,17 +20,7 @@ import {
   runSetSchema,
   setSeconds,
 } from "./_common.ts";
-
-/**
- * A unit key's seed part: `first-last` for consecutive seeds, else the seeds joined by `,`
- * (only characters a unit key allows).
- */
-export function seedsKey(seeds: readonly number[]): string {
-  const consecutive = seeds.every((s, i) => i === 0 || s === seeds[i - 1] + 1);
-  return consecutive && seeds.length > 1
-    ? `${seeds[0]}-${seeds[seeds.length - 1]}`
-    : seeds.join(",");
-}
+import { seedsKey } from "../seed_batches.ts";
 
 /** Schema of a unit's stored result. */
 export const cumUnitResultSchema: z.ZodType<CumUnitResult> = z.object({
@@ -40,15 +30,13 @@ export const cumUnitResultSchema: z.ZodType<CumUnitResult> = z.object({
 
 /**
  * The units of a config and the case's seeds: one per set, in {@link planSets} order, keyed
- * `<main|ctl<j>>;d=<d>;c=<c>;a=<a>;seeds=<seeds>` (a repeated grid point gets `;dup=<n>`), each
+ * `<main|ctl<j>>;d=<d>;c=<c>;a=<a>;seeds=<a-b>` (a repeated grid point gets `;dup=<n>`), each
  * costing its set's estimate (so the costs sum to the case's estimate).
  */
 export function planCumUnits(c: CumConfig, seeds: readonly number[]): UnitSpec[] {
   const seen = new Map<string, number>();
   return planSets(c, seeds).map((sp, set) => {
-    const base = `${sp.tag};d=${sp.d};c=${sp.stepSize.c};a=${sp.stepSize.a};seeds=${
-      seedsKey(sp.seeds)
-    }`;
+    const base = `${sp.tag};d=${sp.d};c=${sp.stepSize.c};a=${sp.stepSize.a};${seedsKey(sp.seeds)}`;
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     return {
@@ -71,7 +59,7 @@ export function assembleCum(parts: readonly UnitPart<CumUnitResult>[]): CumMeasu
   }
   for (const { unit, result } of parts) {
     if (result.set.seeds.join(",") !== unit.seeds.join(",")) {
-      throw new Error(`unit ${unit.key}: its result holds seeds ${seedsKey(result.set.seeds)}`);
+      throw new Error(`unit ${unit.key}: its result holds seeds [${result.set.seeds.join(", ")}]`);
     }
   }
   return { backend: backends[0] ?? "cpu", sets: parts.map((p) => p.result.set) };

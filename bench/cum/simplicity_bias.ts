@@ -19,7 +19,7 @@ import {
   type SimplicityMeasurement,
   type SimplicityUnitResult,
 } from "./_simplicity_experiment.ts";
-import { seedsKey } from "./_units.ts";
+import { seedsKey } from "../seed_batches.ts";
 
 /**
  * The claim's fixed part (CLAIMS.md): in the first phase the relative gap (Gaussian − real)/real
@@ -190,7 +190,7 @@ export const UNIT_SETUP_SECONDS = 10;
  */
 export function planSimplicityUnits(c: SimplicityConfig, seeds: readonly number[]): UnitSpec[] {
   const cost = unitSeconds(c);
-  return seeds.map((seed) => ({ key: `seeds=${seedsKey([seed])}`, seeds: [seed], cost }));
+  return seeds.map((seed) => ({ key: seedsKey([seed]), seeds: [seed], cost }));
 }
 
 /** `n` consecutive seeds from 0 (for cost estimates, which depend on the count only). */

@@ -5,7 +5,6 @@
  * @module
  */
 import { concat, measuredVsPredicted, type Row, type Spec } from "../../reports/charts.ts";
-import { withFullLegends } from "../../reports/chart_legends.ts";
 import { meanCI } from "../../reports/stats.ts";
 import type { FlMeasurement } from "./_experiment.ts";
 import {
@@ -105,7 +104,7 @@ export function ratioChart(m: FlMeasurement, opts: RatioChartOptions = {}): Spec
   const fitted = slope !== null && Number.isFinite(slope)
     ? ` (diffusion slope fitted ${slope.toFixed(2)}, theory 1)`
     : "";
-  return withFullLegends(measuredVsPredicted({
+  return measuredVsPredicted({
     title: `S/N ${opts.when ?? "at the end of training"} vs n·SNR²${fitted}`,
     x: { field: "kappa", title: "n·SNR²", log: true },
     y: { field: "ratio", title: "S/N (geometric mean over seeds)", log: true },
@@ -118,7 +117,7 @@ export function ratioChart(m: FlMeasurement, opts: RatioChartOptions = {}): Spec
       ? { lo: band[0], hi: band[1], label: `balance band [${band[0]}, ${band[1]}]` }
       : undefined,
     rules: [{ y: 1, label: "S = N" }],
-  }));
+  });
 }
 
 const ACC_HEIGHT = 240;
@@ -145,7 +144,7 @@ export function accuracyChart(m: FlMeasurement, level: number): Spec {
     const t = ratioThreshold(m, ni, idx);
     return Number.isFinite(t) ? [{ x: t, n }] : [];
   });
-  const spec = withFullLegends(measuredVsPredicted({
+  const spec = measuredVsPredicted({
     title: "classifier test accuracy vs n·SNR² (prediction: crosses 0.75 at the S/N = 1 threshold)",
     x: { field: "kappa", title: "n·SNR²", log: true },
     y: { field: "acc", title: "test accuracy", domain: [0.4, 1] },
@@ -154,7 +153,7 @@ export function accuracyChart(m: FlMeasurement, level: number): Spec {
     ci: { lo: "lo", hi: "hi" },
     series: { field: "n", title: "n", type: "ordinal" },
     rules: [{ y: level, label: `accuracy ${level}` }],
-  }));
+  });
   // the S/N = 1 thresholds of the different n lie close together: one label row each, at the
   // bottom of the plot, where accuracy is at chance left of the jump
   thresholds.forEach(({ x, n }, i) => {

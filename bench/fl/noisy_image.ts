@@ -11,7 +11,6 @@ import { seedCountField } from "../seeds.ts";
 import { check, verdict } from "../verdict.ts";
 import { combineStatuses, type Estimate, mean, meanCI } from "../../reports/stats.ts";
 import { concat, measuredVsPredicted, type Row } from "../../reports/charts.ts";
-import { withFullLegends } from "../../reports/chart_legends.ts";
 import type { Check } from "../../reports/schema.ts";
 import {
   type NoisyImageMeasurement,
@@ -359,7 +358,7 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
           }
         }
       }
-      const finalSpec = withFullLegends(measuredVsPredicted({
+      const finalSpec = measuredVsPredicted({
         title: `S/N ${when}`,
         x: { field: "nSnr2", title: "n·SNR²", log: true },
         y: { field: "ratio", title: "S/N", log: true },
@@ -368,7 +367,7 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
         series: { field: "setting", title: "variant, model" },
         yBand: { lo: 0.1, hi: 10, label: "diffusion: S/N within [0.1, 10]; classifier: outside" },
         pointsOnly: false,
-      }));
+      });
       const specs = c.variants.map((variant) => {
         const tr: Row[] = [];
         for (const s of c.nSnr2) {
@@ -391,7 +390,7 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
             });
           }
         }
-        return withFullLegends(measuredVsPredicted({
+        return measuredVsPredicted({
           title: `${variant}: S/N over training`,
           x: { field: "step", title: "fraction of training steps" },
           y: { field: "ratio", title: "S/N", log: true },
@@ -399,7 +398,7 @@ export const noisyImage = defineCase<NoisyImageConfig, NoisyImageMeasurement, No
           ci: { lo: "lo", hi: "hi" },
           series: { field: "series", title: "model, setting" },
           yBand: { lo: 0.1, hi: 10, label: "[0.1, 10]" },
-        }));
+        });
       });
       return [
         {

@@ -62,3 +62,17 @@ Deno.test("lt judges: when every run failed (all NaN) the verdict is inconclusiv
     assert.equal(v.status, "inconclusive", `${c.id}: ${JSON.stringify(v.checks)}`);
   }
 });
+
+Deno.test("lt charts draw every judge fixture (the samples a run kept, whichever β is best)", () => {
+  for (const f of fixtures) {
+    const c = cases.find((x) => x.id === f.caseId)!;
+    const cfg = c.configSchema.parse(c.profiles.smoke);
+    for (const make of [f.satisfying, ...f.violating.map((v) => v.measurement)]) {
+      const out = { measurement: make(cfg as Record<string, unknown>), prediction: c.predict(cfg) };
+      const v = c.judge(out as never, cfg, judgeContext(0));
+      for (const ch of c.charts(out as never, cfg, v)) {
+        ChartSchema.parse(JSON.parse(JSON.stringify(ch)));
+      }
+    }
+  }
+});

@@ -47,8 +47,11 @@ function worstCaseV(c: Cfg, profile: (b: number, B: number) => number, runaway =
       profile(b, B) + 0.05 * noise(s, b) + (runaway && s === 3 && b === 0 ? 20 : 0)
     )
   );
+  // a run keeps the samples of β = 0, of the lowest mean worst-class FD and of the largest β
+  const means = betas.map((_, b) => worst.reduce((a, r) => a + r[b], 0) / n);
+  const lowest = means.indexOf(Math.min(...means));
   return {
-    ...preview(3),
+    ...preview(new Set([0, lowest, B - 1]).size),
     seeds: seedIds(n),
     betas,
     fd: worst.map((r) => r.map((w) => [0.6 * w, w])),

@@ -85,6 +85,15 @@ const measurementSchema = z.object({
 });
 
 /** Indices of the β strictly inside the grid (the candidates for β*). */
+/**
+ * The β indices whose first-seed samples a run keeps for the samples chart: β = 0, the β of the
+ * lowest mean worst-class FD, and the largest β (each once).
+ */
+function previewBetas(worst: number[][], nBetas: number): number[] {
+  const bs = argmin(columnMeans(worst));
+  return [0, bs, nBetas - 1].filter((v, i, a) => a.indexOf(v) === i);
+}
+
 function interior(betas: number[]): number[] {
   return betas.map((_, i) => i).filter((i) => i > 0 && i < betas.length - 1);
 }
@@ -182,9 +191,7 @@ const units: WorkUnits<Config, Measurement, UnitResult> = {
   assemble(c, parts) {
     const fd = stackRows(parts, "fd");
     const worst = worstClass(fd);
-    // the preview keeps β = 0, the β of smallest mean worst-class FD over every seed, the largest β
-    const bs = argmin(columnMeans(worst));
-    const keep = [0, bs, c.betas.length - 1].filter((v, i, a) => a.indexOf(v) === i);
+    const keep = previewBetas(worst, c.betas.length);
     const kl = agreed("lt.worst-case-v", parts, "hasKl") ? stackRows(parts, "kl") : null;
     return {
       seeds: stackRows(parts, "seeds"),
@@ -386,7 +393,8 @@ export const worstCaseV = defineCase<Config, Measurement, { shape: string }>({
       series: { field: "cls", title: "class" },
       rules: [{ x: xs[bs], label: "β*" }],
     });
-    const keep = [0, bs, m.betas.length - 1].filter((v, i, a) => a.indexOf(v) === i);
+    // the β whose samples the run kept (chosen from the run's own means, not the judged β*)
+    const keep = previewBetas(m.worst, m.betas.length);
     return [
       {
         id: "worst-vs-beta",
