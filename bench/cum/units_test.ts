@@ -11,7 +11,12 @@ import { makeTestContext } from "../testing.ts";
 import { CALIBRATION } from "../estimate.ts";
 import { measureAlternatives } from "../judge.ts";
 import { encodeMeasurement } from "../../reports/measurement_codec.ts";
-import { hasTypedArray, measurementHash, runPlan } from "../units_testing.ts";
+import {
+  hasTypedArray,
+  measurementHash,
+  QUICK_UNIT_MAX_SECONDS,
+  runPlan,
+} from "../units_testing.ts";
 import { withFixtureDir } from "../../datasets/fashion_mnist_dirs.ts";
 
 const SGD_CASES: AnyCase[] = [pairwiseLinear, quarticCubic, correlatedLinear];
@@ -202,7 +207,10 @@ Deno.test("plans: unique stable keys, costs summing to the estimate, quick-profi
         // a seed's training is sequential: one seed per unit is the finest split
         assert.ok(plan.every((u) => u.seeds.length === 1));
       } else {
-        assert.ok(Math.max(...calibrated) <= 40, `${c.id}: ${Math.max(...calibrated)} s`);
+        assert.ok(
+          Math.max(...calibrated) <= QUICK_UNIT_MAX_SECONDS,
+          `${c.id}: ${Math.max(...calibrated)} s`,
+        );
       }
     }
   }

@@ -8,6 +8,7 @@ import {
   firstSeeds,
   hasTypedArray,
   measurementHash,
+  QUICK_UNIT_MAX_SECONDS,
   runPlan,
   splitPlan,
 } from "../units_testing.ts";
@@ -60,7 +61,7 @@ for (const c of cases as AnyCase[]) {
     }
   });
 
-  Deno.test(`${c.id}: quick-profile units are seed batches no larger than 40 s`, () => {
+  Deno.test(`${c.id}: quick-profile units are seed batches no larger than ${QUICK_UNIT_MAX_SECONDS} s`, () => {
     assertQuickUnitSizes(c);
   });
 }

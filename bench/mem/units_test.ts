@@ -8,6 +8,7 @@ import {
   firstSeeds,
   hasTypedArray,
   measurementHash,
+  QUICK_UNIT_MAX_SECONDS,
   runPlan,
   splitPlan,
 } from "../units_testing.ts";
@@ -51,7 +52,7 @@ for (const c of cases as AnyCase[]) {
     }
   });
 
-  Deno.test(`${c.id}: quick-profile units are batches of trials no larger than 40 s`, () => {
+  Deno.test(`${c.id}: quick-profile units are batches of trials no larger than ${QUICK_UNIT_MAX_SECONDS} s`, () => {
     assertQuickUnitSizes(c);
     const config = resolveConfig(c, "quick", {});
     const plan = c.units!.plan(config, firstSeeds(100));

@@ -86,7 +86,7 @@ export function diffusionLossGrad(
   const { m, d, R, alpha, beta } = s;
   const b2 = beta * beta, sm = Math.sqrt(m);
   const P = k.innerProducts(W, X, m, R, d);
-  const G = k.innerProducts(W, W, m, m, d); // = gram(W, m, d), bit for bit
+  const G = k.gram(W, m, d); // = gram(W, m, d), bit for bit
   const coef = new Float64Array(m * R); // ∂L/∂P[r, j] = ω_j α g_r
   const H = new Float64Array(m * m);
   const grad = new Float64Array(m * d);

@@ -28,6 +28,15 @@ export function innerProductsWasm(
   return out;
 }
 
+/** G = W Wᵀ (m × m) in WebAssembly: the same bits as `gram` of `diffusion.ts`. */
+export function gramWasm(W: Float64Array, m: number, d: number): Float64Array {
+  arena.reset();
+  const wp = arena.put(W.subarray(0, m * d)), gp = arena.alloc(8 * m * m);
+  const sp = arena.alloc(rows.innerScratch(m, d));
+  rows.gram(wp, gp, sp, m, d);
+  return arena.f64(gp, m * m).slice();
+}
+
 /** {@link addRowCombinations} in WebAssembly: the same bits. */
 export function addRowCombinationsWasm(
   out: Float64Array,
@@ -74,17 +83,25 @@ export function diffusionTermsWasm(
 /** The row kernels a loss-and-gradient evaluation uses. */
 export interface RowKernels {
   innerProducts: typeof innerProducts;
+  /** G = W Wᵀ (m × m). */
+  gram: (W: Float64Array, m: number, d: number) => Float64Array;
   addRowCombinations: typeof addRowCombinations;
   /** The diffusion loss's m × m × R terms, or null for the JS loop of `diffusion.ts`. */
   diffusionTerms: typeof diffusionTermsWasm | null;
 }
 
 /** The plain-JS kernels of `batch.ts` (the reference). */
-export const JS_ROWS: RowKernels = { innerProducts, addRowCombinations, diffusionTerms: null };
+export const JS_ROWS: RowKernels = {
+  innerProducts,
+  gram: (W, m, d) => innerProducts(W, W, m, m, d),
+  addRowCombinations,
+  diffusionTerms: null,
+};
 
 /** The WebAssembly SIMD kernels (the same bits, the default). */
 export const WASM_ROWS: RowKernels = {
   innerProducts: innerProductsWasm,
+  gram: gramWasm,
   addRowCombinations: addRowCombinationsWasm,
   diffusionTerms: diffusionTermsWasm,
 };

@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { PhiloxStream } from "../../datasets/philox.ts";
 import { twoPatchSample } from "../../datasets/two_patch.ts";
 import { addRowCombinations, buildRows, type FlBatch, innerProducts } from "./batch.ts";
-import { addRowCombinationsWasm, innerProductsWasm, JS_ROWS, WASM_ROWS } from "./rows_wasm.ts";
+import {
+  addRowCombinationsWasm,
+  gramWasm,
+  innerProductsWasm,
+  JS_ROWS,
+  WASM_ROWS,
+} from "./rows_wasm.ts";
+import { gram } from "./diffusion.ts";
 import { trainCpu } from "./train_cpu.ts";
 
 // Tolerance: none. The WebAssembly row kernels keep the reference's f64 summation order, so every
@@ -14,7 +21,7 @@ function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): string | null {
   return null;
 }
 
-Deno.test("rows_wasm: innerProducts and addRowCombinations have the reference's bits (odd sizes, zero coefficients)", () => {
+Deno.test("rows_wasm: innerProducts, gram and addRowCombinations have the reference's bits (odd sizes, zero coefficients)", () => {
   const rng = new PhiloxStream(11, "rows-wasm");
   for (
     const [M, R, d] of [[1, 1, 1], [2, 3, 5], [5, 9, 17], [32, 42, 256], [64, 22, 255], [3, 8, 2]]

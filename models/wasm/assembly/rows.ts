@@ -29,6 +29,25 @@ export function innerScratch(R: i32, d: i32): usize {
  * (holds Xᵀ padded to a multiple of 8 columns).
  */
 export function innerProducts(W: usize, X: usize, P: usize, scratch: usize, M: i32, R: i32, d: i32): void {
+  products(W, X, P, scratch, M, R, d, false);
+}
+
+/**
+ * G = W Wᵀ (M × M, f64), as {@link innerProducts} with X = W but only the tiles on or above the
+ * diagonal, the rest mirrored (each entry is the same sum, k ascending, as its mirror).
+ */
+export function gram(W: usize, G: usize, scratch: usize, M: i32, d: i32): void {
+  products(W, W, G, scratch, M, M, d, true);
+  for (let r = 1; r < M; r++) {
+    for (let q = 0; q < r; q++) {
+      store<f64>(G + (<usize>(r * M + q) << 3), load<f64>(G + (<usize>(q * M + r) << 3)));
+    }
+  }
+}
+
+function products(
+  W: usize, X: usize, P: usize, scratch: usize, M: i32, R: i32, d: i32, upper: bool,
+): void {
   const R8 = (R + 7) & ~7;
   const xt = scratch; // d × R8
   for (let k = 0; k < d; k++) {
@@ -40,7 +59,7 @@ export function innerProducts(W: usize, X: usize, P: usize, scratch: usize, M: i
   for (let r = 0; r < M; r += 2) {
     const w0 = W + <usize>r * rowB;
     const w1 = r + 1 < M ? w0 + rowB : w0; // an odd last row is computed twice, stored once
-    for (let j = 0; j < R8; j += 8) {
+    for (let j = upper ? r & ~7 : 0; j < R8; j += 8) {
       let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
       let xp = xt + (<usize>j << 3);
       for (let k = 0; k < d; k++) {
