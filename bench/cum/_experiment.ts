@@ -11,13 +11,8 @@
  */
 import type { CaseContext } from "../case.ts";
 import type { Latent } from "../../datasets/mixed_cumulant.ts";
-import {
-  type Activation,
-  runSgdCpuParallel,
-  type SgdBatch,
-  type SgdBatchResult,
-} from "../../models/cum/sgd.ts";
-import { runSgdGpuBatches } from "../../models/cum/sgd_kernel.ts";
+import { type Activation, runSgdCpuParallel, type SgdBatch } from "../../models/cum/sgd.ts";
+import { runSgdGpu } from "../../models/cum/sgd_kernel.ts";
 
 /** A step size η = c · d^(−a). */
 export interface StepSize {
@@ -83,25 +78,37 @@ export function etaOf(s: StepSize, d: number): number {
   return s.c * Math.pow(d, -s.a);
 }
 
-/** What one work unit of a `cum.*` case returns: its sets' runs for the unit's seeds. */
+/** What one work unit of a `cum.*` case returns: one set's runs for the unit's seeds. */
 export interface CumUnitResult {
   /** Where the unit ran. */
   backend: "webgpu" | "cpu";
-  /** The sets, in the unit's order, restricted to the unit's seeds. */
-  sets: RunSet[];
+  /** The set, restricted to the unit's seeds. */
+  set: RunSet;
 }
 
-/** The SGD batch of a set: its runs keyed by (case tag, variant index, seed, d). */
-function batchOf(ctx: CaseContext, caseTag: string, variantIndex: number, sp: SetSpec): SgdBatch {
+/**
+ * Train one set (every seed of `sp.seeds`) under the stream tag `cum.<caseTag>`; progress counts
+ * steps. `variantIndex` is the set's variant's position among the config's variants (part of each
+ * run's Philox key, so it must not depend on which sets a unit holds).
+ */
+export async function runCumSet(
+  ctx: CaseContext,
+  caseTag: string,
+  variantIndex: number,
+  sp: SetSpec,
+): Promise<CumUnitResult> {
+  const total = sp.cap * sp.seeds.length;
+  let done = 0;
+  const logEvery = Math.max(1, Math.floor(sp.cap / sp.logPoints));
   const eta = etaOf(sp.stepSize, sp.d);
-  return {
+  const batch: SgdBatch = {
     d: sp.d,
     K: sp.K,
     act: sp.act,
     data: { betaU: sp.betaU, betaV: sp.betaV, latent: sp.latent },
     alpha: sp.alpha,
     cap: sp.cap,
-    logEvery: Math.max(1, Math.floor(sp.cap / sp.logPoints)),
+    logEvery,
     thresholdU: sp.thresholdU,
     thresholdV: sp.thresholdV,
     runs: sp.seeds.map((seed) => ({
@@ -109,25 +116,30 @@ function batchOf(ctx: CaseContext, caseTag: string, variantIndex: number, sp: Se
       eta,
     })),
   };
-}
-
-const labelOf = (sp: SetSpec) => `${sp.variant} d=${sp.d} c=${sp.stepSize.c} a=${sp.stepSize.a}`;
-
-/** A trained set as stored (logs rounded to 1e-4); failed runs become run errors. */
-function setOf(ctx: CaseContext, sp: SetSpec, b: SgdBatch, res: SgdBatchResult): RunSet {
+  const label = `${sp.variant} d=${sp.d} c=${sp.stepSize.c} a=${sp.stepSize.a}`;
+  const onProgress = (steps: number) => {
+    done += steps;
+    ctx.progress(Math.min(done, total), total, label);
+  };
+  const gpu = ctx.backend === "webgpu" && ctx.device !== null;
+  const t0 = ctx.now();
+  const res = gpu
+    ? await runSgdGpu(ctx.device!, batch, { onProgress, signal: ctx.signal })
+    : await runSgdCpuParallel(batch, { onProgress, signal: ctx.signal });
+  ctx.timing(`${ctx.backend} ${sp.variant} d=${sp.d}`, (ctx.now() - t0) / 1000);
   const L = res.logs;
   const set: RunSet = {
     variant: sp.variant,
     d: sp.d,
     c: sp.stepSize.c,
     a: sp.stepSize.a,
-    eta: etaOf(sp.stepSize, sp.d),
+    eta,
     K: sp.K,
     act: sp.act,
     latent: sp.latent,
     betaU: sp.betaU,
     cap: sp.cap,
-    logEvery: b.logEvery,
+    logEvery,
     thresholdU: sp.thresholdU,
     thresholdV: sp.thresholdV,
     seeds: [...sp.seeds],
@@ -142,7 +154,7 @@ function setOf(ctx: CaseContext, sp: SetSpec, b: SgdBatch, res: SgdBatchResult):
     const failed = res.failedAt[i] || null;
     if (failed !== null) {
       ctx.runError({
-        run: `seed ${seed}, ${labelOf(sp)}`,
+        run: `seed ${seed}, ${label}`,
         step: failed,
         observable: "weights",
         message: "weights became non-finite; run excluded from statistics",
@@ -154,57 +166,5 @@ function setOf(ctx: CaseContext, sp: SetSpec, b: SgdBatch, res: SgdBatchResult):
     set.logU.push(Array.from(res.logU.subarray(i * L, (i + 1) * L), round));
     set.logV.push(Array.from(res.logV.subarray(i * L, (i + 1) * L), round));
   });
-  return set;
-}
-
-/**
- * Train sets of one variant (every seed of each set's `seeds`) under the stream tag
- * `cum.<caseTag>`; progress counts steps. `variantIndex` is the variant's position among the
- * config's variants (part of each run's Philox key, so it must not depend on which sets a unit
- * holds). On WebGPU the sets that differ only in their step size run in one dispatch series
- * (`runSgdGpuBatches`); on the CPU one set after the other, each over the CPU workers. A run's
- * numbers do not depend on which sets or seeds it is trained with.
- */
-export async function runCumSets(
-  ctx: CaseContext,
-  caseTag: string,
-  variantIndex: number,
-  specs: readonly SetSpec[],
-): Promise<CumUnitResult> {
-  const total = specs.reduce((s, sp) => s + sp.cap * sp.seeds.length, 0);
-  let done = 0;
-  const progress = (label: string) => (steps: number) => {
-    done += steps;
-    ctx.progress(Math.min(done, total), total, label);
-  };
-  const batches = specs.map((sp) => batchOf(ctx, caseTag, variantIndex, sp));
-  const gpu = ctx.backend === "webgpu" && ctx.device !== null;
-  const timing = (sp: SetSpec, t0: number) =>
-    ctx.timing(`${ctx.backend} ${sp.variant} d=${sp.d}`, (ctx.now() - t0) / 1000);
-  let results: SgdBatchResult[];
-  if (gpu) {
-    const t0 = ctx.now();
-    const label = specs.length === 1 ? labelOf(specs[0]) : `${specs[0].variant} d=${specs[0].d}`;
-    results = await runSgdGpuBatches(ctx.device!, batches, {
-      onProgress: progress(label),
-      signal: ctx.signal,
-    });
-    if (specs.length) timing(specs[0], t0);
-  } else {
-    results = [];
-    for (const [i, sp] of specs.entries()) {
-      const t0 = ctx.now();
-      results.push(
-        await runSgdCpuParallel(batches[i], {
-          onProgress: progress(labelOf(sp)),
-          signal: ctx.signal,
-        }),
-      );
-      timing(sp, t0);
-    }
-  }
-  return {
-    backend: gpu ? "webgpu" : "cpu",
-    sets: specs.map((sp, i) => setOf(ctx, sp, batches[i], results[i])),
-  };
+  return { backend: gpu ? "webgpu" : "cpu", set };
 }

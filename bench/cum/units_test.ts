@@ -22,19 +22,13 @@ import { withFixtureDir } from "../../datasets/fashion_mnist_dirs.ts";
 const SGD_CASES: AnyCase[] = [pairwiseLinear, quarticCubic, correlatedLinear];
 const ALL_CASES: AnyCase[] = [...SGD_CASES, simplicityBias];
 
-/** Two step sizes: units that hold two sets (the smoke profile has one step size). */
-const TWO_STEPS = [{ c: 0.05, a: 1 }, { c: 0.1, a: 1 }];
-
 /**
  * {@link measurementHash} of the smoke measurement on the CPU backend, recorded by running the
  * code from before the work-unit conversion (commit 345e1d7, one `run` over all sets) with these
  * seeds. The SGD kernels compute in f64 with V8's Math (the same bits everywhere; the WebAssembly
  * kernel gives the JS loop's bits); a deliberate change of the numbers must re-record them.
  */
-const BEFORE_UNITS: Record<
-  string,
-  { seeds: number[]; baseSeed: number; sha256: string; set?: Record<string, unknown> }[]
-> = {
+const BEFORE_UNITS: Record<string, { seeds: number[]; baseSeed: number; sha256: string }[]> = {
   "cum.pairwise-linear": [
     {
       seeds: [0, 1, 2, 3],
@@ -101,13 +95,13 @@ async function runUnitsApart(
 
 Deno.test("cum SGD cases: measured through units, the smoke measurement equals the pre-unit one bit for bit", async () => {
   for (const c of SGD_CASES) {
-    for (const { seeds, baseSeed, sha256: want, set } of BEFORE_UNITS[c.id]) {
-      const cfg = resolveConfig(c, "smoke", set ?? {});
+    const cfg = resolveConfig(c, "smoke", {});
+    for (const [i, { seeds, baseSeed, sha256: want }] of BEFORE_UNITS[c.id].entries()) {
       const ctx = makeTestContext({ seeds, baseSeed });
       const m = await c.run(ctx, cfg);
-      assert.equal(await measurementHash(m), want, `${c.id} seeds ${seeds} ${JSON.stringify(set)}`);
+      assert.equal(await measurementHash(m), want, `${c.id} seeds ${seeds}`);
       assert.deepEqual(ctx.runErrors, []);
-      if (baseSeed && !set) continue;
+      if (i) continue;
       // each unit alone, in reverse order, in its own context: the same measurement
       const apart = await runUnitsApart(c, cfg, seeds, baseSeed);
       assert.equal(encoded(apart.measurement), encoded(m), `${c.id}: units run apart`);
@@ -115,25 +109,18 @@ Deno.test("cum SGD cases: measured through units, the smoke measurement equals t
   }
 });
 
-Deno.test("cum SGD cases: a run's numbers depend on its seed value, not on the other seeds or sets of its unit", async () => {
+Deno.test("cum SGD cases: a run's numbers depend on its seed value, not on the other seeds of its unit", async () => {
   const c = pairwiseLinear;
-  const cfg = resolveConfig(c, "smoke", { stepSizes: TWO_STEPS });
+  const cfg = resolveConfig(c, "smoke", {});
   const u = unitsOf(c);
   const [whole] = u.plan(cfg, [0, 1, 2, 3]);
   const [part] = u.plan(cfg, [2, 3]);
   assert.deepEqual(part.part, whole.part);
-  assert.deepEqual(whole.part, { set: 0, sets: 2 });
   const a = await u.run(makeTestContext({ seeds: [0, 1, 2, 3] }), cfg, whole) as CumUnitResult;
   const b = await u.run(makeTestContext({ seeds: [2, 3] }), cfg, part) as CumUnitResult;
-  // the second set alone, as a unit of its own
-  const second = { ...part, key: "second", part: { set: 1, sets: 1 } };
-  const s = await u.run(makeTestContext({ seeds: [2, 3] }), cfg, second) as CumUnitResult;
-  assert.deepEqual(s.sets, [b.sets[1]]);
-  for (const j of [0, 1]) {
-    assert.deepEqual(b.sets[j].seeds, [2, 3]);
-    for (const k of ["crossU", "crossV", "failedAt", "logU", "logV"] as const) {
-      assert.deepEqual(b.sets[j][k], a.sets[j][k].slice(2), k);
-    }
+  assert.deepEqual(b.set.seeds, [2, 3]);
+  for (const k of ["crossU", "crossV", "failedAt", "logU", "logV"] as const) {
+    assert.deepEqual(b.set[k], a.set[k].slice(2), k);
   }
 });
 
@@ -218,22 +205,17 @@ Deno.test("plans: unique stable keys, costs summing to the estimate, quick-profi
   const keys = unitsOf(quarticCubic).plan(cfg, Array.from({ length: 32 }, (_, i) => i)).map((u) =>
     u.key
   );
-  assert.deepEqual(keys, [
-    "main;d=8;seeds=0-31",
-    "main;d=12;seeds=0-31",
-    "main;d=16;seeds=0-31",
-    "main;d=24;seeds=0-31",
-    "ctl0;d=12;seeds=0-15",
-    "ctl0;d=16;seeds=0-15",
-  ]);
-  // a d listed twice, apart, still gets unique keys
-  const twice = { ...cfg, dims: [8, 12, 8] };
+  assert.equal(keys[0], "main;d=8;c=0.2;a=2;seeds=0-31");
+  assert.equal(keys.at(-1), "ctl0;d=16;c=0.5;a=2;seeds=0-15");
+  // a grid point listed twice still gets unique keys
+  const twice = { ...cfg, dims: [8, 8] };
   assert.deepEqual(
-    unitsOf(quarticCubic).plan(twice, [0, 1]).map((u) => [u.key, u.part]).slice(0, 3),
+    unitsOf(quarticCubic).plan(twice, [0, 1]).map((u) => u.key).slice(0, 4),
     [
-      ["main;d=8;seeds=0-1", { set: 0, sets: 2 }],
-      ["main;d=12;seeds=0-1", { set: 2, sets: 2 }],
-      ["main;d=8;seeds=0-1;dup=1", { set: 4, sets: 2 }],
+      "main;d=8;c=0.2;a=2;seeds=0-1",
+      "main;d=8;c=0.5;a=2;seeds=0-1",
+      "main;d=8;c=0.2;a=2;seeds=0-1;dup=1",
+      "main;d=8;c=0.5;a=2;seeds=0-1;dup=1",
     ],
   );
 });
@@ -247,12 +229,6 @@ Deno.test("assemble refuses units from different backends, data or seeds", async
   assert.throws(() => u.assemble(cfg, gpu), /different backends \(webgpu, cpu\)/);
   const wrong = parts.map((p, i) => i ? p : { ...p, unit: { ...p.unit, seeds: [0, 2] } });
   assert.throws(() => u.assemble(cfg, wrong), /its result holds seeds \[0, 1\]/);
-  const short = parts.map((p, i) =>
-    i ? p : { ...p, unit: { ...p.unit, part: { set: 0, sets: 2 } } }
-  );
-  assert.throws(() => u.assemble(cfg, short), /its result holds 1 set\(s\)/);
-  const bad = { ...plan[0], part: { set: 99, sets: 1 } };
-  await assert.rejects(u.run(makeTestContext({ seeds: [0, 1] }), cfg, bad), /no sets 99\+1/);
   await withFixtureDir(async (dir) => {
     const c = simplicityBias;
     const scfg = c.configSchema.parse({ ...c.profiles.smoke, dataDir: dir });

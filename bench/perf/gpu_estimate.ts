@@ -144,7 +144,7 @@ export function estimateCumBefore(spec: GpuSpec, profile: GpuProfile, b: CumShap
   };
 }
 
-/** The discrete-class kernel with one dispatch series per step-size set (the sets not merged). */
+/** The discrete-class kernel with one dispatch series per step-size set (one work unit each). */
 export function estimateCumPerSet(spec: GpuSpec, profile: GpuProfile, b: CumShape): KernelEstimate {
   const one = estimateCum(spec, profile, { ...b, runs: b.runs / b.sets, sets: 1 });
   return {
@@ -352,8 +352,9 @@ export function estimateReport(spec: GpuSpec): string {
     0,
   );
   cases.push(
-    `| mem.transition (kernel sums only) | ${mem.reduce((s, c) => s + c.calls, 0)} calls | ` +
-      `(no step-size sets) | ${fmtS(memNow)} | ${fmtS(memBefore)} |`,
+    `| mem.transition (kernel sums only) | ${mem.reduce((s, c) => s + c.calls, 0)} calls | ${
+      fmtS(memNow)
+    } | (as now) | ${fmtS(memBefore)} |`,
   );
   return [
     `# Analytic estimate: the WebGPU kernels on ${spec.name}`,
@@ -388,8 +389,8 @@ export function estimateReport(spec: GpuSpec): string {
     "## Per kernel, at full-profile shapes",
     "",
     "cum: pairwise-linear's largest d (2048: 3 step sizes × 128 seeds, cap 50·d) and " +
-    "quartic-cubic's (d = 64: 4 × 128, cap 50·d³), each with one dispatch series per step-size " +
-    "set, with the sets merged (as the work units run it), and as before; mem: one kernel-sum call of " +
+    "quartic-cubic's (d = 64: 4 × 128, cap 50·d³), each as the work units run it (one dispatch " +
+    "series per step-size set), with the sets merged, and as before; mem: one kernel-sum call of " +
     "mem.transition at d = 100 (one trial: N = 10⁴ and 11 training sets).",
     "",
     head,
@@ -399,10 +400,11 @@ export function estimateReport(spec: GpuSpec): string {
     "",
     "Not counted: host work (mem's fits and the packing and centring of its sets in JS), shader " +
     "compilation, and the readback that ends every call (one per cum dispatch series, one per mem " +
-    "call). A cum work unit holds the step-size sets of one variant and d " +
-    "(`bench/cum/_units.ts`), which `runSgdGpuBatches` runs as one dispatch series.",
+    "call). The cum cases' work units hold one step-size set each (`bench/cum/_units.ts`), so " +
+    "they run one dispatch series per set; `runSgdGpuBatches` would run the sets of one shape " +
+    "as one, for units that held them together.",
     "",
-    "| case | launches | one series per set (discrete-class kernels) | now: step-size sets merged | before (thread-per-run / blocked, llvmpipe's loop budget) |",
+    "| case | launches | now (discrete-class kernels, one series per set) | step-size sets merged | before (thread-per-run / blocked, llvmpipe's loop budget) |",
     "|---|---|---|---|---|",
     ...cases,
     "",
