@@ -5,9 +5,11 @@
  * Why a whole set: a set is one batch of the SGD kernels (one GPU invocation per run, so a GPU
  * trains 8 or 128 runs of a set in the same wall time; one CPU worker task per chunk of runs), and
  * each set was already trained on its own before units existed. Splitting a set's seeds would
- * add nothing on a GPU but serial dispatches. The quick profile's largest set (cum.quartic-cubic,
- * d = 24) is estimated at 99 s raw, 13 s after the calibration factor; every case of this kind has
- * ≥ 10 units at quick (10, 13 and 14).
+ * add nothing on a GPU but serial dispatches; merging a d's step-size sets into one unit
+ * (`runSgdGpuBatches` runs them as one dispatch series) would save GPU time on one GPU but doubles
+ * the largest quick unit on a CPU or llvmpipe. The quick profile's largest set (cum.quartic-cubic,
+ * d = 24) is estimated at 98 s raw (57 s with the 2026-12-02 calibration); the cases have 14, 10
+ * and 13 units at quick.
  * @module
  */
 import { z } from "../../deps.ts";

@@ -22,13 +22,19 @@ import { withFixtureDir } from "../../datasets/fashion_mnist_dirs.ts";
 const SGD_CASES: AnyCase[] = [pairwiseLinear, quarticCubic, correlatedLinear];
 const ALL_CASES: AnyCase[] = [...SGD_CASES, simplicityBias];
 
+/** Two step sizes (the smoke profile has one): two sets per d, in two units. */
+const TWO_STEPS = [{ c: 0.05, a: 1 }, { c: 0.1, a: 1 }];
+
 /**
  * {@link measurementHash} of the smoke measurement on the CPU backend, recorded by running the
  * code from before the work-unit conversion (commit 345e1d7, one `run` over all sets) with these
  * seeds. The SGD kernels compute in f64 with V8's Math (the same bits everywhere; the WebAssembly
  * kernel gives the JS loop's bits); a deliberate change of the numbers must re-record them.
  */
-const BEFORE_UNITS: Record<string, { seeds: number[]; baseSeed: number; sha256: string }[]> = {
+const BEFORE_UNITS: Record<
+  string,
+  { seeds: number[]; baseSeed: number; sha256: string; set?: Record<string, unknown> }[]
+> = {
   "cum.pairwise-linear": [
     {
       seeds: [0, 1, 2, 3],
@@ -39,6 +45,12 @@ const BEFORE_UNITS: Record<string, { seeds: number[]; baseSeed: number; sha256: 
       seeds: [7, 8, 9, 10, 11],
       baseSeed: 5,
       sha256: "376a711e225c6a05e36a7c23a91890c9c06958d69043acc246955a3d5ecc33d8",
+    },
+    {
+      seeds: [0, 1, 2, 3],
+      baseSeed: 0,
+      set: { stepSizes: TWO_STEPS },
+      sha256: "8ec4b6091383779b7d753f95e00675280763700fdb8884731fd3b6f9149a65cb",
     },
   ],
   "cum.quartic-cubic": [
@@ -63,6 +75,12 @@ const BEFORE_UNITS: Record<string, { seeds: number[]; baseSeed: number; sha256: 
       seeds: [7, 8, 9, 10, 11],
       baseSeed: 5,
       sha256: "d581460a600412b225c6c8ec1dbc820f7202a2db302c149fed53a58c2f92a7da",
+    },
+    {
+      seeds: [0, 1, 2, 3],
+      baseSeed: 0,
+      set: { stepSizes: TWO_STEPS },
+      sha256: "787b4876cc2a657ba7974644e1b24edea1844a05973d5ac80bc44487fc79fb66",
     },
   ],
 };
@@ -95,13 +113,13 @@ async function runUnitsApart(
 
 Deno.test("cum SGD cases: measured through units, the smoke measurement equals the pre-unit one bit for bit", async () => {
   for (const c of SGD_CASES) {
-    const cfg = resolveConfig(c, "smoke", {});
-    for (const [i, { seeds, baseSeed, sha256: want }] of BEFORE_UNITS[c.id].entries()) {
+    for (const { seeds, baseSeed, sha256: want, set } of BEFORE_UNITS[c.id]) {
+      const cfg = resolveConfig(c, "smoke", set ?? {});
       const ctx = makeTestContext({ seeds, baseSeed });
       const m = await c.run(ctx, cfg);
-      assert.equal(await measurementHash(m), want, `${c.id} seeds ${seeds}`);
+      assert.equal(await measurementHash(m), want, `${c.id} seeds ${seeds} ${JSON.stringify(set)}`);
       assert.deepEqual(ctx.runErrors, []);
-      if (i) continue;
+      if (baseSeed) continue;
       // each unit alone, in reverse order, in its own context: the same measurement
       const apart = await runUnitsApart(c, cfg, seeds, baseSeed);
       assert.equal(encoded(apart.measurement), encoded(m), `${c.id}: units run apart`);
