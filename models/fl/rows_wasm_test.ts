@@ -34,6 +34,7 @@ Deno.test("rows_wasm: innerProducts, gram and addRowCombinations have the refere
       null,
       tag,
     );
+    assert.equal(firstDiff(gramWasm(W, M, d), gram(W, M, d)), null, `${tag} gram`);
     const C = new Float64Array(M * R).map(() => (rng.uniform() < 0.3 ? 0 : rng.normal()));
     for (const scale of [1, 2, -0.5]) {
       const a = rng.fillNormal(new Float64Array(M * d)) as Float64Array, b = a.slice();
