@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import type { ParamSources, Profile } from "../case.ts";
+import type { Alternative, ParamSources, Profile } from "../case.ts";
 import { TWO_PATCH_VARIANTS } from "../../datasets/two_patch.ts";
 import { seedCountField } from "../seeds.ts";
 
@@ -100,6 +100,19 @@ export const SHARED_TRAINING_FIELDS: readonly string[] = Object.keys(flFields).f
 export const CLASSIFIER_ONLY_NOTE = "Only the classifier's work units are new; the diffusion " +
   "model's are the main run's, and fl.balance and fl.jump share both (quick: per value the " +
   "classifier's training, 38 s measured at load average 5–9 beside 101 s for the diffusion model)";
+
+/**
+ * The data-scale alternative both fl.balance and fl.jump declare (a run alternative: every unit
+ * is trained again at σ_ξ = 1/16).
+ */
+export const SIGMA_XI_ALTERNATIVE: Alternative<FlConfig> = {
+  choice: "sigmaXi",
+  values: [0.0625],
+  needs: "run",
+  note: "σ_ξ = 1/16 (‖ξ‖ ≈ 1 at d = 256; ‖μ‖ follows, so n·SNR² is unchanged): the data's " +
+    "scale against the diffusion noise and the inits. The step sizes are not rescaled " +
+    "with it (with lrDiffusion = 1 the diffusion slope was 0.74 at the quick profile)",
+};
 
 /** The resolved shared config. */
 export type FlConfig = {

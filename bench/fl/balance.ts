@@ -17,6 +17,7 @@ import {
   flParams,
   flProfiles,
   fmt,
+  SIGMA_XI_ALTERNATIVE,
 } from "./_common.ts";
 import { type FlMeasurement, flMeasurementSchema, flUnits } from "./_experiment.ts";
 import { experimentSeconds } from "./_cost.ts";
@@ -96,14 +97,7 @@ export const balance = defineCase<BalanceConfig, FlMeasurement, BalancePredictio
         "spread, against which balance is judged. " +
         CLASSIFIER_ONLY_NOTE,
     },
-    {
-      choice: "sigmaXi",
-      values: [0.0625],
-      needs: "run",
-      note: "σ_ξ = 1/16 (‖ξ‖ ≈ 1 at d = 256; ‖μ‖ follows, so n·SNR² is unchanged): the data's " +
-        "scale against the diffusion noise and the inits. The step sizes are not rescaled " +
-        "with it (with lrDiffusion = 1 the diffusion slope was 0.74 at the quick profile)",
-    },
+    SIGMA_XI_ALTERNATIVE,
     {
       choice: "diffusionTime",
       values: [1, 2],
