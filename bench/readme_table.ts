@@ -10,8 +10,6 @@ import { readResults, type Results } from "../reports/schema.ts";
 import { escapeMarkdown } from "../reports/escape.ts";
 import { fmtStatistic, robustnessLabel } from "../reports/format.ts";
 
-const START = "<!-- claims-table:start -->", END = "<!-- claims-table:end -->";
-
 /** The markdown table for `cases`, with verdicts from `results` where it has them. */
 export function claimsTable(results: Results, cases: readonly AnyCase[] = ALL_CASES): string {
   const p = results.provenance;
@@ -44,11 +42,20 @@ export function claimsTable(results: Results, cases: readonly AnyCase[] = ALL_CA
   return lines.join("\n");
 }
 
-/** Replace the marked block of `readme` with `table`. */
+/** Replace the claims-table block of `readme` with `table`. */
 export function replaceTable(readme: string, table: string): string {
-  const a = readme.indexOf(START), b = readme.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`README has no ${START} … ${END} block`);
-  return readme.slice(0, a + START.length) + "\n" + table + "\n" + readme.slice(b);
+  return replaceBlock(readme, "claims-table", table);
+}
+
+/**
+ * Replace the block of `readme` between `<!-- name:start -->` and `<!-- name:end -->` with
+ * `body` (the markers stay).
+ */
+export function replaceBlock(readme: string, name: string, body: string): string {
+  const start = `<!-- ${name}:start -->`, end = `<!-- ${name}:end -->`;
+  const a = readme.indexOf(start), b = readme.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`README has no ${start} … ${end} block`);
+  return readme.slice(0, a + start.length) + "\n" + body + "\n" + readme.slice(b);
 }
 
 if (import.meta.main) {

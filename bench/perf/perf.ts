@@ -32,6 +32,8 @@ import { atomicWriteTextFile } from "../../reports/atomic_write.ts";
 import { findCase } from "../registry.ts";
 import { prefersCpuPath } from "../runner.ts";
 import { cpuWorkerCount } from "../../models/cpu/pool.ts";
+import { escapeMarkdown as md } from "../../reports/escape.ts";
+import { gitInfo } from "../provenance.ts";
 
 /** One row of the perf table. */
 export interface PerfRow {
@@ -77,11 +79,13 @@ export function perfTable(rows: PerfRow[], limits: PerfLimits | null, slowPeer =
   ];
   const mark = slowPeer ? " **SLOW PEER**" : "";
   for (const r of rows) {
-    const head = `| ${r.benchmark} (${r.caseId}) | ${r.unitName}: ${fmt(r.flopsPerUnit)}`;
+    const head = `| ${md(r.benchmark)} (${md(r.caseId)}) | ${md(r.unitName)}: ${
+      fmt(r.flopsPerUnit)
+    }`;
     if (!r.result) {
       lines.push(
-        `${head}, ${fmt(r.bytesPerUnit)} B | ${r.backend} | ${r.peerDevice}${mark} | error: ${
-          r.error?.replaceAll("|", "\\|").replaceAll("\n", " ")
+        `${head}, ${fmt(r.bytesPerUnit)} B | ${r.backend} | ${md(r.peerDevice)}${mark} | error: ${
+          md(r.error)
         } | | | | | |`,
       );
       continue;
@@ -102,14 +106,12 @@ export function perfTable(rows: PerfRow[], limits: PerfLimits | null, slowPeer =
       : "n/a";
     lines.push(
       `${head}${nz}, ${fmt(r.bytesPerUnit)} B | ${r.backend} ${s.precision} | ${
-        s.peerInfo.impl ?? "torch"
-      } ${r.peerDevice} ${s.precision} (${s.peerThreads} thr)${mark} | ${fmt(s.suiteRate)} | ${
+        md(s.peerInfo.impl ?? "torch")
+      } ${md(r.peerDevice)} ${s.precision} (${s.peerThreads} thr)${mark} | ${fmt(s.suiteRate)} | ${
         fmt(s.peerRate)
       } | ${fmt(s.speedup.value)} [${fmt(s.speedup.lo)}, ${fmt(s.speedup.hi)}] | ${
         fmt(s.gflops)
-      } | ${bound} | ${s.agreement.ok ? "yes" : "NO"}: ${
-        s.agreement.detail.replaceAll("|", "\\|")
-      } |`,
+      } | ${bound} | ${s.agreement.ok ? "yes" : "NO"}: ${md(s.agreement.detail)} |`,
     );
   }
   return lines.join("\n");
@@ -132,10 +134,12 @@ export function perfHeader(
   const b = m.blas, l = b.limits;
   const tp = b.blas.threadpoolctl?.find((t) => t.internal_api === "openblas");
   return [
-    `Machine: ${m.cpu} ×${m.cores}; size ${m.size}, ${m.reps} interleaved reps per row.`,
-    `Peer: torch ${b.torch} (BLAS_INFO=${b.blas.torchBlasInfo}), numpy ${b.numpy}; BLAS loaded: ` +
-    `**${b.blas.kind}**${
-      tp ? ` ${tp.version} (${tp.architecture}, ${tp.threading_layer})` : ""
+    `Machine: ${md(m.cpu)} ×${m.cores}; size ${m.size}, ${m.reps} interleaved reps per row.`,
+    `Peer: torch ${md(b.torch)} (BLAS_INFO=${md(b.blas.torchBlasInfo)}), numpy ${
+      md(b.numpy)
+    }; BLAS loaded: ` +
+    `**${md(b.blas.kind)}**${
+      tp ? ` ${md(tp.version)} (${md(tp.architecture)}, ${md(tp.threading_layer)})` : ""
     }; ` +
     `torch matmul (n = ${b.torchMatmul.n}, ${b.threads} threads): ${
       fmt(b.torchMatmul.gflops.f32)
@@ -144,14 +148,14 @@ export function perfHeader(
       ? `CPU limits (measured): FMA peak ${
         l.fmaGflops
           ? `${fmt(l.fmaGflops.f32)} GFLOP/s f32, ${fmt(l.fmaGflops.f64)} f64 (fma_peak.c)`
-          : `not measured (${l.fmaNote ?? "no microbenchmark"})`
+          : `not measured (${md(l.fmaNote ?? "no microbenchmark")})`
       }; numpy/OpenBLAS sgemm/dgemm at n = 2048: ${fmt(l.gemmGflops.f32)} GFLOP/s f32, ${
         fmt(l.gemmGflops.f64)
       } f64; copy bandwidth ${fmt(l.copyGbps)} GB/s. Rows are placed against the ${
         l.fmaGflops ? "FMA peak" : "gemm rate"
       } and the copy bandwidth.`
       : "CPU limits: not measured.",
-    `WebGPU adapter: ${m.adapter}; its measured peak (a shader FMA loop, not the CPU's): ${
+    `WebGPU adapter: ${md(m.adapter)}; its measured peak (a shader FMA loop, not the CPU's): ${
       m.peak ? `${fmt(m.peak.gflops)} GFLOP/s, ${fmt(m.peak.gbps)} GB/s` : "n/a"
     }.`,
     `Load average (1/5/15 min): ${m.loadStart.map((x) => x.toFixed(2)).join("/")} at the start, ${
@@ -328,6 +332,7 @@ if (import.meta.main) {
     slowPeer: !verdict.fair,
     torch: torch.version,
     deno: Deno.version.deno,
+    commit: (await gitInfo()).commit,
     date: new Date().toISOString(),
     size,
     reps,
