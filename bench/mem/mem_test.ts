@@ -53,6 +53,7 @@ Deno.test("mem.transition: WebGPU and CPU agree on ≥ 97% of Δ signs at the sm
     }
   });
   assert.ok(same / total >= 0.97, `agreement ${same}/${total}`);
+  console.log(`precision: mem.transition smoke, Δ signs equal on ${same}/${total}`);
 });
 
 Deno.test("mem.transition verdict has the crossing, width and monotonicity checks for each convention", async () => {

@@ -71,7 +71,7 @@ Deno.test("runSgdCpuParallel: bit-identical to runSgdCpu with 2 and 3 workers", 
 // workgroup sizes so that the reductions span several invocations and some own no coordinate.
 function assertAgrees(b: SgdBatch, cpu: SgdBatchResult, gpu: SgdBatchResult, what: string): void {
   assert.deepEqual([...gpu.failedAt], b.runs.map(() => 0), what);
-  let maxEarly = 0, maxAll = 0;
+  let maxEarly = 0, maxAll = 0, maxCross = 0;
   for (let r = 0; r < b.runs.length; r++) {
     for (let l = 0; l < cpu.logs; l++) {
       const j = r * cpu.logs + l;
@@ -84,10 +84,15 @@ function assertAgrees(b: SgdBatch, cpu: SgdBatchResult, gpu: SgdBatchResult, wha
         (cpu[k][r] === 0) === (gpu[k][r] === 0) && Math.abs(cpu[k][r] - gpu[k][r]) <= 5,
         `${what}: ${k} run ${r}: cpu ${cpu[k][r]} gpu ${gpu[k][r]}`,
       );
+      maxCross = Math.max(maxCross, Math.abs(cpu[k][r] - gpu[k][r]));
     }
   }
   assert.ok(maxEarly < 1e-3, `${what}: early logs differ by ${maxEarly}`);
   assert.ok(maxAll < 0.05, `${what}: logs differ by ${maxAll}`);
+  console.log(
+    `precision: cum pSGD ${what}: max |Δ crossing| ${maxCross} steps, logs ` +
+      `${maxEarly.toExponential(2)} (first 5), ${maxAll.toExponential(2)} (all)`,
+  );
 }
 
 for (
@@ -107,7 +112,8 @@ for (
     const cpu = runSgdCpu(b);
     for (const variant of ["thread-per-run", "workgroup-per-run"] as const) {
       const gpu = await runSgdGpu(choice.device, b, { variant, workgroupSize: wg });
-      assertAgrees(b, cpu, gpu, `${variant}${variant === "thread-per-run" ? "" : ` (${wg})`}`);
+      const what = `${label}, ${variant}${variant === "thread-per-run" ? "" : ` (${wg})`}`;
+      assertAgrees(b, cpu, gpu, what);
     }
   });
 }

@@ -60,6 +60,10 @@ Deno.test("fl GD kernel: WebGPU agrees with the CPU reference (S, N, loss, weigh
         wWorst = Math.max(wWorst, Math.abs(gpu.W[i] - cpu.W[i]));
       }
       assert.ok(wWorst < ABS_W, `${model}/${variant}: worst weight difference ${wWorst}`);
+      console.log(
+        `precision: fl GD ${model}/${variant}: worst rel. log difference ` +
+          `${worst.toExponential(2)}, worst |ΔW| ${wWorst.toExponential(2)}`,
+      );
     }
   }
 });

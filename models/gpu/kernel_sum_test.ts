@@ -51,6 +51,10 @@ Deno.test("WebGPU pair sums agree with the f64 CPU reference (1e-4 in the log) o
         `dim ${dim} set ${i}: ${gpu[i]} vs ${cpu[i]}`,
       );
     }
+    console.log(
+      `precision: mem pair sums (blocked), mean 10, dim ${dim}: worst rel. log-sum difference ` +
+        worstRelative(gpu, cpu).toExponential(2),
+    );
   }
 });
 
@@ -62,6 +66,10 @@ Deno.test("WebGPU pair sums stay right for a long set (N = 10^4 points in d = 32
   const packed = packSets([x], 32, [1 / (4 * eps * eps)]);
   const cpu = pairSumsCpu(packed), gpu = await pairSumsGpu(choice.device, packed);
   assert.ok(Math.abs(gpu[0] - cpu[0]) < 1e-5, `${gpu[0]} vs ${cpu[0]}`);
+  console.log(
+    `precision: mem pair sums (blocked), N = 10^4, d = 32: |Δ log-sum| ` +
+      Math.abs(gpu[0] - cpu[0]).toExponential(2),
+  );
 });
 
 // Tolerances below: 1e-4 relative in the log, as in the tests above, is the acceptance bound
@@ -78,6 +86,10 @@ Deno.test("WebGPU pair sums keep f32 precision for data with a large mean (100·
     const centred = worstRelative(await pairSumsGpu(choice.device, packed), cpu);
     assert.ok(centred <= 1e-4, `dim ${dim}: centred error ${centred}`);
     assert.ok(centred <= 1e-6, `dim ${dim}: centred error ${centred} above f32 rounding`);
+    console.log(
+      `precision: mem pair sums (blocked), mean 100, dim ${dim}: worst rel. difference ` +
+        `${centred.toExponential(2)} centred`,
+    );
     const raw = worstRelative(
       await pairSumsGpu(choice.device, packed, { variant: "blocked", center: false }),
       cpu,
@@ -144,5 +156,6 @@ Deno.test("tiled kernel (the discrete-GPU variant) agrees with the f64 reference
       cpu,
     );
     assert.ok(err <= 1e-6, `dim ${dim}: error ${err} above f32 rounding`);
+    console.log(`precision: mem pair sums (tiled), mean 100, dim ${dim}: ${err.toExponential(2)}`);
   }
 });
