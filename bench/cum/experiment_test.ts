@@ -78,7 +78,9 @@ Deno.test("runCumSet: WebGPU agrees with the CPU path (K = 1 and K = 2)", async 
 // crossing n* within max(5 steps, 1%). Why 1% covers the observable: n* enters the cases as
 // log n* in a log–log fit over d; a 1% error in every n* moves log n* by ≤ 0.01 and the fitted k
 // by ≤ 0.02/ln(d_max/d_min) ≤ 0.02, against bands of width ≥ 0.5 ([0.7, 1.4], [0.7, 1.6],
-// [2.5, ∞)). The test at d = 8 above covers only the step count, not the case's sizes.
+// [2.5, ∞)). The logged overlaps (stored rounded to 1e-4) within 1e-3: cum.correlated-linear
+// reads n* off them against 0.8× a plateau (≈ 0.11 for v at quick), so only a log point within
+// 1e-3 of that level could move. The test at d = 8 above covers only small sizes.
 for (
   const [c, tag] of [
     [pairwiseLinear, "pairwise"],
@@ -86,7 +88,7 @@ for (
     [correlatedLinear, "correlated"],
   ] as const
 ) {
-  Deno.test(`${c.id}: first quick unit, WebGPU crossings within max(5, 1%) of the CPU's`, async () => {
+  Deno.test(`${c.id}: first quick unit, WebGPU crossings within max(5, 1%) and logged overlaps within 1e-3 of the CPU's`, async () => {
     const choice = await sharedBackend();
     if (!choice.device) return console.warn(`skipped: ${choice.fallbackReason}`);
     const config = c.configSchema.parse(c.profiles.quick) as CumConfig;
@@ -108,10 +110,19 @@ for (
         if (y) worst = Math.max(worst, Math.abs((x ?? 0) - y) / y);
       });
     }
+    let worstLog = 0;
+    for (const k of ["logU", "logV"] as const) {
+      gpu.set[k].forEach((row, r) =>
+        row.forEach((x, l) => (worstLog = Math.max(worstLog, Math.abs(x - cpu.set[k][r][l]))))
+      );
+    }
+    assert.ok(worstLog <= 1e-3, `logged overlaps differ by ${worstLog}`);
     console.log(
       `precision: ${c.id} quick unit ${unit.key}: crossings U ${cpu.set.crossU} (cpu) ` +
         `${gpu.set.crossU} (gpu), V ${cpu.set.crossV} (cpu) ${gpu.set.crossV} (gpu); ` +
-        `worst rel. difference ${worst.toExponential(2)}`,
+        `worst rel. difference ${worst.toExponential(2)}; logged overlaps ${
+          worstLog.toExponential(2)
+        }`,
     );
   });
 }
