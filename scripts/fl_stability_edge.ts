@@ -5,7 +5,8 @@
  * init rounded to f32 (what the WebGPU kernel uploads: a perturbation of ~1e-7 relative, with
  * every later operation still f64); and, with `--gpu`, the f32 WebGPU kernel (slow on a software
  * adapter: ~70 s a run on llvmpipe on the 2-core machine). Prints, per run, where each one stopped
- * (the CPU path's failing step, or the last finite log point) and ln(S/N) at every log point.
+ * (the CPU path's failing step; a GPU run shows NaN from its first non-finite log point) and ln(S/N)
+ * and the loss at every log point (every 50 steps).
  * Not a test; docs/precision.md quotes its output.
  *
  *     deno run -A scripts/fl_stability_edge.ts [--gpu] [--n 20] [--kappa 50] [--lr 0.005,0.01] [--seeds 2]
@@ -13,8 +14,7 @@
  */
 import { parseArgs } from "node:util";
 import { balance } from "../bench/fl/balance.ts";
-import type { FlConfig } from "../bench/fl/_common.ts";
-import { buildBatch } from "../bench/fl/_experiment.ts";
+import { buildBatch, type FlConfig } from "../bench/fl/mod.ts";
 import { makeTestContext } from "../bench/testing.ts";
 import { type FlBatch, logCount } from "../models/fl/batch.ts";
 import { trainCpu } from "../models/fl/train_cpu.ts";
@@ -37,12 +37,16 @@ const seeds = Array.from({ length: Number(args.seeds) }, (_, i) => i);
 const device = args.gpu ? (await sharedBackend()).device : null;
 if (args.gpu && !device) throw new Error("--gpu: no WebGPU device");
 
-/** ln(S/N) at every log point of run r (4 decimals; NaN after a failure). */
-function lnSN(logs: ArrayLike<number>, r: number, L: number): number[] {
-  return Array.from({ length: L }, (_, l) => {
-    const o = (r * L + l) * 3;
-    return Number(Math.log(logs[o] / logs[o + 1]).toFixed(4));
-  });
+/** ln(S/N) (4 decimals) and the loss (5 digits) of run r at every log point; NaN after a failure. */
+function series(logs: ArrayLike<number>, r: number, L: number): { lnSN: number[]; loss: number[] } {
+  const at = (l: number) => (r * L + l) * 3;
+  return {
+    lnSN: Array.from(
+      { length: L },
+      (_, l) => Number(Math.log(logs[at(l)] / logs[at(l) + 1]).toFixed(4)),
+    ),
+    loss: Array.from({ length: L }, (_, l) => Number(logs[at(l) + 2].toPrecision(5))),
+  };
 }
 
 for (const n of list(args.n)) {
@@ -58,12 +62,12 @@ for (const n of list(args.n)) {
       const f64 = trainCpu(b), f32in = trainCpu(rounded);
       const gpu = device ? await trainGpu(device, b) : null;
       seeds.forEach((seed, r) => {
-        const row = (what: string, logs: ArrayLike<number>, failedAt?: number) =>
-          console.log(
-            `n=${n} n·SNR²=${kappa} lr=${lr} seed=${seed} ${what.padEnd(10)} ` +
-              (failedAt !== undefined ? `failedAt=${failedAt} ` : "") +
-              `lnSN ${lnSN(logs, r, L).join(" ")}`,
-          );
+        const row = (what: string, logs: ArrayLike<number>, failedAt?: number) => {
+          const s = series(logs, r, L), head = `n=${n} n·SNR²=${kappa} lr=${lr} seed=${seed}`;
+          const failed = failedAt !== undefined ? `failedAt=${failedAt} ` : "";
+          console.log(`${head} ${what.padEnd(10)} ${failed}lnSN ${s.lnSN.join(" ")}`);
+          console.log(`${head} ${what.padEnd(10)} ${failed}loss ${s.loss.join(" ")}`);
+        };
         row("f64", f64.logs, f64.failedAt[r]);
         row("f64(f32in)", f32in.logs, f32in.failedAt[r]);
         if (gpu) row("webgpu", gpu.logs);

@@ -93,7 +93,9 @@ Deno.test("simplicity-bias: the tfjs/WebGPU engine agrees with the CPU kernels a
         Math.abs(g.gauss[i] - k.gauss[i]) / k.gauss[i],
       );
     }
-    console.log(`precision: simplicity-bias smoke, tfjs vs CPU: worst rel. loss ${worst.toExponential(2)}`);
+    console.log(
+      `precision: simplicity-bias smoke, tfjs vs CPU: worst rel. loss ${worst.toExponential(2)}`,
+    );
   });
 });
 
