@@ -11,6 +11,7 @@ import {
   logDetPsd,
   logSumExp,
 } from "../linalg.ts";
+import { logGaussianDensitiesWasm, ResidentRows } from "./densities_wasm.ts";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -86,9 +87,38 @@ export function compareSignedLog(x: SignedLog, y: SignedLog): number {
 }
 
 /**
+ * log of the self term of {@link kernelL2Distance}, (1/N²) Σ_ij N(x_i; x_j, 2ε²I), from
+ * `logPairSum` = log Σ_ij exp(−‖x_i − x_j‖²/(4ε²)) (the kernel-sum kernel's output).
+ */
+export function logKernelSelf(logPairSum: number, rows: number, d: number, eps: number): number {
+  return logPairSum - 2 * Math.log(rows) - 0.5 * d * Math.log(4 * Math.PI * eps * eps);
+}
+
+/**
+ * log of the cross term of {@link kernelL2Distance}, (2/N) Σ_i N(x_i; μ, Σ + ε²I). `x` is the
+ * rows themselves or a {@link ResidentRows} copy of them (evaluated without copying again).
+ */
+export function logKernelCross(
+  x: Float64Array | ResidentRows,
+  rows: number,
+  d: number,
+  eps: number,
+  mu: Float64Array,
+  cov: Float64Array,
+): number {
+  const c = Float64Array.from(cov);
+  for (let i = 0; i < d; i++) c[i * d + i] += eps * eps;
+  const dens = x instanceof ResidentRows
+    ? x.logGaussianDensities(mu, c)
+    : logGaussianDensitiesWasm(x, rows, d, mu, c);
+  return Math.log(2) - Math.log(rows) + logSumExp(dens);
+}
+
+/**
  * E(X) = ‖N(μ, Σ) − ρ_X‖²_{L2} without the constant ∫N(μ,Σ)² term:
  * (1/N²) Σ_ij N(x_i; x_j, 2ε²I) − (2/N) Σ_i N(x_i; μ, Σ + ε²I).
- * `logPairSum` = log Σ_ij exp(−‖x_i − x_j‖²/(4ε²)) (from the kernel-sum kernel).
+ * `logPairSum` = log Σ_ij exp(−‖x_i − x_j‖²/(4ε²)) (from the kernel-sum kernel). The densities
+ * run in WebAssembly (`densities_wasm.ts`, the bits of {@link logGaussianDensities}).
  */
 export function kernelL2Distance(
   x: Float64Array,
@@ -99,11 +129,8 @@ export function kernelL2Distance(
   cov: Float64Array,
   logPairSum: number,
 ): SignedLog {
-  const logSelf = logPairSum - 2 * Math.log(rows) -
-    0.5 * d * Math.log(4 * Math.PI * eps * eps);
-  const c = Float64Array.from(cov);
-  for (let i = 0; i < d; i++) c[i * d + i] += eps * eps;
-  const logCross = Math.log(2) - Math.log(rows) +
-    logSumExp(logGaussianDensities(x, rows, d, mu, c));
-  return logDiff(logSelf, logCross);
+  return logDiff(
+    logKernelSelf(logPairSum, rows, d, eps),
+    logKernelCross(x, rows, d, eps, mu, cov),
+  );
 }
