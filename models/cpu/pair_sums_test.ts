@@ -7,6 +7,7 @@ import {
   pairSumsTask,
 } from "./pair_sums.ts";
 import { packSets } from "../gpu/kernel_sum.ts";
+import { laterPairSumsWasm } from "./pair_sums_wasm.ts";
 import { PhiloxStream } from "../../datasets/philox.ts";
 
 function randomSets(dim: number, sizes: number[]) {
@@ -70,4 +71,27 @@ Deno.test("pairSumsCpuParallel over 2 workers is bit-identical to the serial ref
   // and the default small-input path (serial)
   assert.ok(150 * 149 < MIN_PARALLEL_PAIRS);
   assert.deepEqual(Array.from(await pairSumsCpuParallel(p, { workers: 2 })), Array.from(serial));
+});
+
+Deno.test("laterPairSumsWasm has the JS loop's bits (odd dims, every tail of the 8-row blocks, sub-ranges, f32 points)", () => {
+  for (const dim of [1, 3, 8, 33]) {
+    for (const n of [1, 2, 7, 8, 9, 17, 40]) {
+      const p = randomSets(dim, [n]);
+      const want = naive(p.points as Float64Array, dim, 0, n, p.scale[0]);
+      const got = new Float64Array(n);
+      laterPairSumsWasm(p.points, dim, 0, n, n, p.scale[0], got);
+      assert.deepStrictEqual(Array.from(got), want, `dim=${dim} n=${n}`);
+      // rows 2 .. n−2 against all later rows, written at an offset
+      if (n > 4) {
+        const part = new Float64Array(n + 1);
+        laterPairSumsWasm(p.points, dim, 2, n - 2, n, p.scale[0], part, 1);
+        assert.deepStrictEqual(Array.from(part.subarray(1, n - 3)), want.slice(2, n - 2));
+      }
+    }
+  }
+  const p = randomSets(5, [23]);
+  const f32 = Float32Array.from(p.points);
+  const got = new Float64Array(23);
+  laterPairSumsWasm(f32, 5, 0, 23, 23, p.scale[0], got);
+  assert.deepStrictEqual(Array.from(got), naive(Float64Array.from(f32), 5, 0, 23, p.scale[0]));
 });

@@ -1,0 +1,38 @@
+/**
+ * The WebAssembly SIMD path of the CPU pair sums (`models/wasm/assembly/pairs.ts`): the same
+ * signature and the same bits as {@link laterPairSums} of `pair_sums.ts` (f64, each distance
+ * summed over k ascending, terms added in j order, the engine's own `Math.exp`; tested for
+ * equality), eight rows i per pass so that each point j is loaded once for eight rows.
+ * @module
+ */
+import * as pairs from "../wasm/pairs.wasm";
+import { WasmArena } from "../wasm/arena.ts";
+
+const arena = new WasmArena(pairs.memory as WebAssembly.Memory, pairs.heapBase());
+
+/**
+ * out[o + (i − from)] = Σ_{j=i+1}^{end−1} exp(−scale ‖x_i − x_j‖²) for rows from ≤ i < to of `x`
+ * (rows of `dim`): `laterPairSums` in WebAssembly, the same bits. Copies rows from .. end − 1 in.
+ */
+export function laterPairSumsWasm(
+  x: ArrayLike<number>,
+  dim: number,
+  from: number,
+  to: number,
+  end: number,
+  scale: number,
+  out: Float64Array,
+  o = 0,
+): void {
+  if (to <= from) return;
+  arena.reset();
+  const rows = end - from;
+  const xp = arena.alloc(8 * rows * dim);
+  const view = arena.f64(xp, rows * dim);
+  if (x instanceof Float64Array || x instanceof Float32Array) {
+    view.set(x.subarray(from * dim, end * dim));
+  } else for (let i = 0; i < rows * dim; i++) view[i] = x[from * dim + i];
+  const op = arena.alloc(8 * (to - from)), sp = arena.alloc(pairs.pairScratch(dim));
+  pairs.laterPairSums(xp, dim, 0, to - from, rows, scale, op, sp);
+  out.set(arena.f64(op, to - from), o);
+}
