@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  laterPairSums,
   MIN_PARALLEL_PAIRS,
   pairRanges,
   pairSumsCpu,
@@ -7,7 +8,7 @@ import {
   pairSumsTask,
 } from "./pair_sums.ts";
 import { packSets } from "../gpu/kernel_sum.ts";
-import { laterPairSumsWasm } from "./pair_sums_wasm.ts";
+import { expWasm, laterPairSumsWasm } from "./pair_sums_wasm.ts";
 import { PhiloxStream } from "../../datasets/philox.ts";
 
 function randomSets(dim: number, sizes: number[]) {
@@ -94,4 +95,66 @@ Deno.test("laterPairSumsWasm has the JS loop's bits (odd dims, every tail of the
   const got = new Float64Array(23);
   laterPairSumsWasm(f32, 5, 0, 23, 23, p.scale[0], got);
   assert.deepStrictEqual(Array.from(got), naive(Float64Array.from(f32), 5, 0, 23, p.scale[0]));
+});
+
+Deno.test("the pair kernel's exp has Math.exp's bits: special values, every range, 300k arguments", () => {
+  const rng = new PhiloxStream(9, "exp-wasm");
+  const xs: number[] = [
+    0,
+    -0,
+    1,
+    -1,
+    0.5,
+    -0.5,
+    1e-300,
+    -1e-300,
+    2 ** -28,
+    -(2 ** -28),
+    2 ** -60,
+    1e-17,
+    0.0013538,
+    -0.0013538,
+    0.34657359,
+    -1.03972077,
+    706.9,
+    707,
+    707.1,
+    -706.9,
+    -707,
+    -707.1,
+    -708.4,
+    -709,
+    709.78,
+    -745.13,
+    -745.14,
+    -800,
+    800,
+    Infinity,
+    -Infinity,
+    NaN,
+    5e-324,
+    Number.MAX_VALUE,
+    -Number.MAX_VALUE,
+  ];
+  // the pair sums' arguments (−scale·d² ≤ 0, mostly −1 … −100), small ones, and all of [−750, 750]
+  for (let i = 0; i < 100_000; i++) xs.push(-100 * rng.uniform());
+  for (let i = 0; i < 100_000; i++) xs.push(-2 * rng.uniform());
+  for (let i = 0; i < 50_000; i++) xs.push(1500 * rng.uniform() - 750);
+  for (let i = 0; i < 50_000; i++) xs.push((rng.uniform() - 0.5) * 2 ** (-40 * rng.uniform()));
+  // each value both as lane 0 and as lane 1
+  for (const v of [Float64Array.from(xs), Float64Array.from([0.25, ...xs])]) {
+    const got = expWasm(v);
+    for (let i = 0; i < v.length; i++) {
+      if (!Object.is(got[i], Math.exp(v[i]))) {
+        assert.fail(`exp(${v[i]}): ${got[i]} vs Math.exp ${Math.exp(v[i])}`);
+      }
+    }
+  }
+});
+
+Deno.test("pairSumsCpu (WebAssembly kernel, the default) equals it with the JS loop, bit for bit", () => {
+  for (const dim of [2, 7, 32]) {
+    const p = randomSets(dim, [70, 1, 0, 9, 130]);
+    assert.deepStrictEqual(Array.from(pairSumsCpu(p)), Array.from(pairSumsCpu(p, laterPairSums)));
+  }
 });
