@@ -218,7 +218,7 @@ export function heapBase(): usize {
 
 /** Scratch bytes {@link laterPairSums} needs in dimension d (eight rows, transposed, + terms). */
 export function pairScratch(d: i32): usize {
-  return (<usize>d << 6) + 64;
+  return (<usize>d << 6) + 128;
 }
 
 const LANES01 = i64x2(0, 1);
@@ -248,6 +248,39 @@ const LANES67 = i64x2(6, 7);
   v128.store(s, expv(f64x2.mul(nsv, d1)), 16);
   v128.store(s, expv(f64x2.mul(nsv, d2)), 32);
   v128.store(s, expv(f64x2.mul(nsv, d3)), 48);
+  return s;
+}
+
+/** {@link terms} for the points at `xa` and `xb` at once: 16 terms, xa's eight first. */
+@inline function terms2(scratch: usize, xa: usize, xb: usize, d: i32, nsv: v128): usize {
+  let d0 = f64x2.splat(0), d1 = d0, d2 = d0, d3 = d0, d4 = d0, d5 = d0, d6 = d0, d7 = d0;
+  let s = scratch;
+  for (let k = 0; k < d; k++) {
+    const o = <usize>k << 3;
+    const ya = v128.load64_splat(xa + o), yb = v128.load64_splat(xb + o);
+    const x0 = v128.load(s), x1 = v128.load(s, 16), x2 = v128.load(s, 32), x3 = v128.load(s, 48);
+    const t0 = f64x2.sub(x0, ya), t1 = f64x2.sub(x1, ya);
+    const t2 = f64x2.sub(x2, ya), t3 = f64x2.sub(x3, ya);
+    const t4 = f64x2.sub(x0, yb), t5 = f64x2.sub(x1, yb);
+    const t6 = f64x2.sub(x2, yb), t7 = f64x2.sub(x3, yb);
+    d0 = f64x2.add(d0, f64x2.mul(t0, t0));
+    d1 = f64x2.add(d1, f64x2.mul(t1, t1));
+    d2 = f64x2.add(d2, f64x2.mul(t2, t2));
+    d3 = f64x2.add(d3, f64x2.mul(t3, t3));
+    d4 = f64x2.add(d4, f64x2.mul(t4, t4));
+    d5 = f64x2.add(d5, f64x2.mul(t5, t5));
+    d6 = f64x2.add(d6, f64x2.mul(t6, t6));
+    d7 = f64x2.add(d7, f64x2.mul(t7, t7));
+    s += 64;
+  }
+  v128.store(s, expv(f64x2.mul(nsv, d0)));
+  v128.store(s, expv(f64x2.mul(nsv, d1)), 16);
+  v128.store(s, expv(f64x2.mul(nsv, d2)), 32);
+  v128.store(s, expv(f64x2.mul(nsv, d3)), 48);
+  v128.store(s, expv(f64x2.mul(nsv, d4)), 64);
+  v128.store(s, expv(f64x2.mul(nsv, d5)), 80);
+  v128.store(s, expv(f64x2.mul(nsv, d6)), 96);
+  v128.store(s, expv(f64x2.mul(nsv, d7)), 112);
   return s;
 }
 
@@ -294,13 +327,22 @@ export function laterPairSums(
       a3 = f64x2.add(a3, v128.and(v128.load(e, 48), i64x2.gt_s(r, LANES67)));
       xj += rowB;
     }
-    for (let j = jm; j < end; j++) {
+    let j = jm;
+    for (; j + 1 < end; j += 2) {
+      // j and j + 1 together (eight independent sums); the terms still added in j order
+      const e = terms2(scratch, xj, xj + rowB, d, nsv);
+      a0 = f64x2.add(f64x2.add(a0, v128.load(e)), v128.load(e, 64));
+      a1 = f64x2.add(f64x2.add(a1, v128.load(e, 16)), v128.load(e, 80));
+      a2 = f64x2.add(f64x2.add(a2, v128.load(e, 32)), v128.load(e, 96));
+      a3 = f64x2.add(f64x2.add(a3, v128.load(e, 48)), v128.load(e, 112));
+      xj += rowB << 1;
+    }
+    if (j < end) {
       const e = terms(scratch, xj, d, nsv);
       a0 = f64x2.add(a0, v128.load(e));
       a1 = f64x2.add(a1, v128.load(e, 16));
       a2 = f64x2.add(a2, v128.load(e, 32));
       a3 = f64x2.add(a3, v128.load(e, 48));
-      xj += rowB;
     }
     const o = out + (<usize>(i - from) << 3);
     store<f64>(o, f64x2.extract_lane(a0, 0));
