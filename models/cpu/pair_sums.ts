@@ -9,10 +9,10 @@
  * the same order, and the per-set totals are added on the host in point order.
  *
  * Measured with `deno bench` on the 2-core dev machine under load average 7–8 (other jobs
- * running): 8 sets × 1000 points, d = 32: old unblocked loop 576 ms, blocked serial 270 ms, over
- * 2 workers 593 ms; 8 × 2000: serial 1.8 s, workers 2.0 s; 1 × 6000: 1.1 s against 1.6 s. The
- * workers are started cold for each call (worker start ≈ 115 ms, then unoptimised code), so
- * `pairSums` uses the serial loop; an idle or many-core measurement is still to be made.
+ * running), JS loop: 8 sets × 1000 points, d = 32: old unblocked loop 576 ms, blocked serial
+ * 270 ms, over 2 workers 593 ms; 8 × 2000: serial 1.8 s, workers 2.0 s; 1 × 6000: 1.1 s against
+ * 1.6 s. The workers are started cold for each call (worker start ≈ 115 ms), so `pairSums`
+ * (`models/gpu/kernel_sum.ts`) runs inputs below its `CPU_PARALLEL_MIN_PAIRS` serially.
  * @module
  */
 import { cpuWorkerCount, runInWorkers } from "./pool.ts";
