@@ -12,13 +12,15 @@ import {
   logSumExp,
 } from "../linalg.ts";
 import { logGaussianDensitiesWasm, ResidentRows } from "./densities_wasm.ts";
+import { symmetricEigenWasm } from "./eigen_wasm.ts";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
  * Squared Hellinger distance H² = 1 − BC between N(μ1, Σ1) and N(μ2, Σ2), with
  * BC = exp(−D_B), D_B = ⅛ δᵀΣ̄⁻¹δ + ½ (log det Σ̄ − ½ log det Σ1 − ½ log det Σ2), Σ̄ = (Σ1+Σ2)/2.
- * All determinants in log space; a singular Σ1 gives log det = −∞ and H² = 1 exactly.
+ * All determinants in log space; a singular Σ1 gives log det = −∞ and H² = 1 exactly. The eigen
+ * decompositions of the log determinants run in WebAssembly (`eigen_wasm.ts`, the same bits).
  */
 export function hellinger2(
   mu1: Float64Array,
@@ -36,7 +38,7 @@ export function hellinger2(
   forwardSubstitute(l, d, delta);
   let maha = 0;
   for (let i = 0; i < d; i++) maha += delta[i] * delta[i];
-  const ld1 = logDetPsd(cov1, d), ld2 = logDetPsd(cov2, d);
+  const ld1 = logDetPsd(cov1, d, symmetricEigenWasm), ld2 = logDetPsd(cov2, d, symmetricEigenWasm);
   if (ld1 === -Infinity || ld2 === -Infinity) return 1;
   const db = maha / 8 + 0.5 * (logDetFromCholesky(l, d) - 0.5 * ld1 - 0.5 * ld2);
   return -Math.expm1(-db);
