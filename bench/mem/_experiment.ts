@@ -154,13 +154,18 @@ export async function runMemExperiment(
   const workers = opts.workers ?? (hostWork >= MIN_WORKER_HOST_OPS ? cpuWorkerCount() : 1);
   const hostStarted = ctx.now();
   const sizesDone = new Array<number>(tasks.length).fill(0);
+  // the host tasks stop when the run is aborted or the pair sums fail
+  const stopHost = new AbortController();
+  const onAbort = () => stopHost.abort();
+  ctx.signal.addEventListener("abort", onAbort, { once: true });
+  if (ctx.signal.aborted) stopHost.abort();
   const host = runInWorkers<TrialHostTask, TrialHostPoint[][]>(
     TRIAL_HOST_MODULE,
     "trialHostTask",
     tasks.map((x) => x.input),
     {
       workers,
-      signal: ctx.signal,
+      signal: stopHost.signal,
       onProgress: (i, sizes) => {
         const d = tasks[i].input.d;
         done += (sizes - sizesDone[i]) * fitWork(d), sizesDone[i] = sizes;
@@ -173,38 +178,21 @@ export async function runMemExperiment(
   });
   // keep a failure of the host tasks from going unhandled while the pair sums run
   host.catch(() => {});
-  // log pair sums of every original set and every training set, batched in chunks of trials
-  const origSums: number[][] = [], trainSums: number[][][] = [];
-  for (const { d, ns, pools, origs } of grid) {
-    const os: number[] = [], ts: number[][] = [];
-    origSums.push(os), trainSums.push(ts);
-    if (!withDelta) continue;
-    const perTrialOps = (N * N * d + ns.reduce((s, n) => s + n * n * d, 0)) / 2;
-    const chunk = Math.max(1, Math.floor(2e9 / perTrialOps));
-    for (let t0 = 0; t0 < trials; t0 += chunk) {
-      const t1 = Math.min(trials, t0 + chunk);
-      const sets: Float64Array[] = [], scales: number[] = [];
-      for (let t = t0; t < t1; t++) {
-        const epsOrig = kernelWidth(cfg.sigma, N, d);
-        sets.push(origs[t]), scales.push(1 / (4 * epsOrig * epsOrig));
-        for (const n of ns) {
-          const eps = kernelWidth(cfg.sigma, n, d);
-          sets.push(pools[t].subarray(0, n * d)), scales.push(1 / (4 * eps * eps));
-        }
-      }
-      const started = ctx.now();
-      const sums = await pairSums(ctx.device, packSets(sets, d, scales));
-      ctx.timing("kernel_sum", (ctx.now() - started) / 1000);
-      ctx.progress(done += (t1 - t0) * kernelWork(d), totalUnits, `d=${d} kernel sums`);
-      let off = 0;
-      for (let t = t0; t < t1; t++) {
-        os[t] = sums[off++];
-        ts[t] = ns.map(() => sums[off++]);
-      }
-      if (ctx.signal.aborted) throw new Error("aborted");
-    }
+  let sums: { orig: number[]; train: number[][] }[];
+  let outs: TrialHostPoint[][][];
+  try {
+    sums = withDelta
+      ? await gridPairSums(ctx, cfg, grid, (units, d) => {
+        ctx.progress(done += units, totalUnits, `d=${d} kernel sums`);
+      })
+      : grid.map(() => ({ orig: [], train: [] }));
+    outs = await host;
+  } catch (e) {
+    stopHost.abort();
+    throw e;
+  } finally {
+    ctx.signal.removeEventListener("abort", onAbort);
   }
-  const outs = await host;
   const points: TrialHostPoint[][][][] = grid.map(() => []);
   tasks.forEach((x, i) => (points[x.k][x.t] = outs[i]));
   return grid.map(({ d, ns, epsOrig }, k) => {
@@ -223,10 +211,10 @@ export async function runMemExperiment(
           if (p.h2 !== undefined) m.h2[t].push(p.h2);
           if (p.error === undefined && withDelta) {
             const eTG = logDiff(
-              logKernelSelf(trainSums[k][t][ri], n, d, kernelWidth(cfg.sigma, n, d)),
+              logKernelSelf(sums[k].train[t][ri], n, d, kernelWidth(cfg.sigma, n, d)),
               p.crossTrain!,
             );
-            const eOG = logDiff(logKernelSelf(origSums[k][t], N, d, epsOrig), p.crossOrig!);
+            const eOG = logDiff(logKernelSelf(sums[k].orig[t], N, d, epsOrig), p.crossOrig!);
             m.deltaPositive[t].push(compareSignedLog(eTG, eOG) > 0 ? 1 : 0);
           }
           if (p.error !== undefined) {
@@ -244,6 +232,57 @@ export async function runMemExperiment(
     }
     return { d, ns, ratios: ns.map((n) => n / d), conventions: conv };
   });
+}
+
+/** The data of one d: per trial, the pool of training rows and the original set. */
+interface GridData {
+  d: number;
+  ns: number[];
+  pools: Float64Array[];
+  origs: Float64Array[];
+  epsOrig: number;
+}
+
+/**
+ * Log pair sums of every original set and every training set of the grid (WebGPU or CPU), per d
+ * batched in chunks of trials; `progress(units, d)` after each chunk.
+ */
+async function gridPairSums(
+  ctx: CaseContext,
+  cfg: MemExperimentConfig,
+  grid: GridData[],
+  progress: (units: number, d: number) => void,
+): Promise<{ orig: number[]; train: number[][] }[]> {
+  const N = cfg.originalSize, trials = ctx.seeds.length;
+  const out: { orig: number[]; train: number[][] }[] = [];
+  for (const { d, ns, pools, origs, epsOrig } of grid) {
+    const orig: number[] = [], train: number[][] = [];
+    out.push({ orig, train });
+    const perTrialOps = (N * N * d + ns.reduce((s, n) => s + n * n * d, 0)) / 2;
+    const chunk = Math.max(1, Math.floor(2e9 / perTrialOps));
+    for (let t0 = 0; t0 < trials; t0 += chunk) {
+      const t1 = Math.min(trials, t0 + chunk);
+      const sets: Float64Array[] = [], scales: number[] = [];
+      for (let t = t0; t < t1; t++) {
+        sets.push(origs[t]), scales.push(1 / (4 * epsOrig * epsOrig));
+        for (const n of ns) {
+          const eps = kernelWidth(cfg.sigma, n, d);
+          sets.push(pools[t].subarray(0, n * d)), scales.push(1 / (4 * eps * eps));
+        }
+      }
+      const started = ctx.now();
+      const sums = await pairSums(ctx.device, packSets(sets, d, scales));
+      ctx.timing("kernel_sum", (ctx.now() - started) / 1000);
+      progress((t1 - t0) * perTrialOps, d);
+      let off = 0;
+      for (let t = t0; t < t1; t++) {
+        orig[t] = sums[off++];
+        train[t] = ns.map(() => sums[off++]);
+      }
+      if (ctx.signal.aborted) throw new Error("aborted");
+    }
+  }
+  return out;
 }
 
 /** The module whose `trialHostTask` the workers run. */
