@@ -108,8 +108,13 @@ export async function runMemExperiment(
   );
   let done = 0;
   const N = cfg.originalSize;
-  // the data of every d and trial, drawn here from the run's named streams
-  const grid = cfg.dims.map((d) => {
+  // the data of every d and trial, drawn here from the run's named streams; each d's pair sums
+  // start (WebGPU: run beside this thread) as soon as its data is drawn, the next d's data is
+  // drawn meanwhile
+  const grid: (GridData & { noises: Float64Array[] })[] = [];
+  const sums: DimPairSums[] = [];
+  let pairChain: Promise<void> = Promise.resolve();
+  for (const d of cfg.dims) {
     const ns = cfg.ratios.map((r) => trainingSize(r, d));
     const nMax = Math.max(...ns);
     const pools: Float64Array[] = [], origs: Float64Array[] = [], noises: Float64Array[] = [];
@@ -120,8 +125,21 @@ export async function runMemExperiment(
       }
       noises.push(iidGaussian(ctx.stream("mem.noise", seed, d), nMax, d, 0, 1));
     }
-    return { d, ns, pools, origs, noises, epsOrig: kernelWidth(cfg.sigma, N, d) };
-  });
+    const g = { d, ns, pools, origs, noises, epsOrig: kernelWidth(cfg.sigma, N, d) };
+    const k = grid.push(g) - 1;
+    sums.push({ orig: [], train: [] });
+    if (withDelta) {
+      pairChain = pairChain.then(async () => {
+        sums[k] = await dimPairSums(ctx, cfg, g, (units) => {
+          ctx.progress(done += units, totalUnits, `d=${d} kernel sums`);
+        });
+      });
+      // let the pair sums reach their submission before this thread draws the next d
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+  // a failure is handled where the chain is awaited, after the host tasks started
+  pairChain.catch(() => {});
   // host tasks, largest d first (the longest tasks start first)
   const tasks: { k: number; t: number; input: TrialHostTask }[] = [];
   for (let k = grid.length - 1; k >= 0; k--) {
@@ -178,14 +196,9 @@ export async function runMemExperiment(
   });
   // keep a failure of the host tasks from going unhandled while the pair sums run
   host.catch(() => {});
-  let sums: { orig: number[]; train: number[][] }[];
   let outs: TrialHostPoint[][][];
   try {
-    sums = withDelta
-      ? await gridPairSums(ctx, cfg, grid, (units, d) => {
-        ctx.progress(done += units, totalUnits, `d=${d} kernel sums`);
-      })
-      : grid.map(() => ({ orig: [], train: [] }));
+    await pairChain;
     outs = await host;
   } catch (e) {
     stopHost.abort();
@@ -243,46 +256,49 @@ interface GridData {
   epsOrig: number;
 }
 
+/** Per trial, the log pair sum of the original set and those of the training sets. */
+interface DimPairSums {
+  orig: number[];
+  train: number[][];
+}
+
 /**
- * Log pair sums of every original set and every training set of the grid (WebGPU or CPU), per d
- * batched in chunks of trials; `progress(units, d)` after each chunk.
+ * Log pair sums of every original set and every training set at one d (WebGPU or CPU), batched
+ * in chunks of trials; `progress(units)` after each chunk.
  */
-async function gridPairSums(
+async function dimPairSums(
   ctx: CaseContext,
   cfg: MemExperimentConfig,
-  grid: GridData[],
-  progress: (units: number, d: number) => void,
-): Promise<{ orig: number[]; train: number[][] }[]> {
+  { d, ns, pools, origs, epsOrig }: GridData,
+  progress: (units: number) => void,
+): Promise<DimPairSums> {
   const N = cfg.originalSize, trials = ctx.seeds.length;
-  const out: { orig: number[]; train: number[][] }[] = [];
-  for (const { d, ns, pools, origs, epsOrig } of grid) {
-    const orig: number[] = [], train: number[][] = [];
-    out.push({ orig, train });
-    const perTrialOps = (N * N * d + ns.reduce((s, n) => s + n * n * d, 0)) / 2;
-    const chunk = Math.max(1, Math.floor(2e9 / perTrialOps));
-    for (let t0 = 0; t0 < trials; t0 += chunk) {
-      const t1 = Math.min(trials, t0 + chunk);
-      const sets: Float64Array[] = [], scales: number[] = [];
-      for (let t = t0; t < t1; t++) {
-        sets.push(origs[t]), scales.push(1 / (4 * epsOrig * epsOrig));
-        for (const n of ns) {
-          const eps = kernelWidth(cfg.sigma, n, d);
-          sets.push(pools[t].subarray(0, n * d)), scales.push(1 / (4 * eps * eps));
-        }
+  const orig: number[] = [], train: number[][] = [];
+  const perTrialOps = (N * N * d + ns.reduce((s, n) => s + n * n * d, 0)) / 2;
+  const chunk = Math.max(1, Math.floor(2e9 / perTrialOps));
+  for (let t0 = 0; t0 < trials; t0 += chunk) {
+    if (ctx.signal.aborted) throw new Error("aborted");
+    const t1 = Math.min(trials, t0 + chunk);
+    const sets: Float64Array[] = [], scales: number[] = [];
+    for (let t = t0; t < t1; t++) {
+      sets.push(origs[t]), scales.push(1 / (4 * epsOrig * epsOrig));
+      for (const n of ns) {
+        const eps = kernelWidth(cfg.sigma, n, d);
+        sets.push(pools[t].subarray(0, n * d)), scales.push(1 / (4 * eps * eps));
       }
-      const started = ctx.now();
-      const sums = await pairSums(ctx.device, packSets(sets, d, scales));
-      ctx.timing("kernel_sum", (ctx.now() - started) / 1000);
-      progress((t1 - t0) * perTrialOps, d);
-      let off = 0;
-      for (let t = t0; t < t1; t++) {
-        orig[t] = sums[off++];
-        train[t] = ns.map(() => sums[off++]);
-      }
-      if (ctx.signal.aborted) throw new Error("aborted");
+    }
+    const started = ctx.now();
+    const sums = await pairSums(ctx.device, packSets(sets, d, scales));
+    ctx.timing("kernel_sum", (ctx.now() - started) / 1000);
+    progress((t1 - t0) * perTrialOps);
+    let off = 0;
+    for (let t = t0; t < t1; t++) {
+      orig[t] = sums[off++];
+      train[t] = ns.map(() => sums[off++]);
     }
   }
-  return out;
+  if (ctx.signal.aborted) throw new Error("aborted");
+  return { orig, train };
 }
 
 /** The module whose `trialHostTask` the workers run. */
