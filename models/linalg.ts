@@ -94,6 +94,18 @@ export function symmetricEigen(
       }
     }
   }
+  return sortedEigenpairs(m, v, n);
+}
+
+/**
+ * The eigenpairs of diagonalised Jacobi sweeps, values ascending: `m`'s diagonal and the columns
+ * of `v` (n×n), in the order of a stable sort of the diagonal.
+ */
+export function sortedEigenpairs(
+  m: ArrayLike<number>,
+  v: ArrayLike<number>,
+  n: number,
+): { values: Float64Array; vectors: Float64Array } {
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => m[i * n + i] - m[j * n + j]);
   const values = new Float64Array(n), vectors = new Float64Array(n * n);
   order.forEach((src, dst) => {
@@ -103,16 +115,21 @@ export function symmetricEigen(
   return { values, vectors };
 }
 
+/** A symmetric eigen decomposition: {@link symmetricEigen} or a kernel with its bits. */
+export type SymmetricEigen = typeof symmetricEigen;
+
 /**
  * Moore–Penrose pseudo-inverse of a symmetric positive semi-definite n×n matrix: eigenvalues
- * below `rtol` × the largest are treated as zero. Returns the inverse and the rank.
+ * below `rtol` × the largest are treated as zero. Returns the inverse and the rank. `eigen`:
+ * the decomposition to use (default {@link symmetricEigen}).
  */
 export function pinvSymmetric(
   a: Float64Array,
   n: number,
   rtol = 1e-10,
+  eigen: SymmetricEigen = symmetricEigen,
 ): { inv: Float64Array; rank: number } {
-  const { values, vectors } = symmetricEigen(a, n);
+  const { values, vectors } = eigen(a, n);
   const cutoff = rtol * Math.max(...values.map(Math.abs));
   const inv = new Float64Array(n * n);
   let rank = 0;
@@ -167,9 +184,14 @@ export function forwardSubstitute(l: Float64Array, n: number, b: Float64Array): 
 /**
  * log det of a symmetric positive semi-definite matrix through its eigenvalues: −∞ when the
  * matrix is numerically singular (an eigenvalue ≤ n·ε_machine·λ_max), never clamped to a finite value.
+ * `eigen`: the decomposition to use (default {@link symmetricEigen}).
  */
-export function logDetPsd(a: Float64Array, n: number): number {
-  const { values } = symmetricEigen(a, n);
+export function logDetPsd(
+  a: Float64Array,
+  n: number,
+  eigen: SymmetricEigen = symmetricEigen,
+): number {
+  const { values } = eigen(a, n);
   const lmax = values[n - 1];
   if (!(lmax > 0)) return -Infinity;
   const tol = n * 2.220446049250313e-16 * lmax;

@@ -1,19 +1,22 @@
 /**
  * The f64 CPU path of the pairwise Gaussian kernel sums (`models/gpu/kernel_sum.ts` has the
  * WebGPU kernel): for each set s, `log Σ_{i,j∈s} exp(−scale_s ‖x_i − x_j‖²)`, each unordered
- * pair evaluated once. {@link pairSumsCpu} is the serial reference; {@link pairSumsCpuParallel}
+ * pair evaluated once. {@link laterPairSums} is the JS reference of the row sums, which
+ * `pair_sums_wasm.ts` computes in WebAssembly SIMD with the same bits (the default kernel);
+ * {@link pairSumsCpu} is the serial path; {@link pairSumsCpuParallel}
  * spreads the points over CPU workers (`./pool.ts`) in chunks of near-equal pair counts and gives
  * bit-identical results: every per-point sum over later points is computed by the same code in
  * the same order, and the per-set totals are added on the host in point order.
  *
  * Measured with `deno bench` on the 2-core dev machine under load average 7–8 (other jobs
- * running): 8 sets × 1000 points, d = 32: old unblocked loop 576 ms, blocked serial 270 ms, over
- * 2 workers 593 ms; 8 × 2000: serial 1.8 s, workers 2.0 s; 1 × 6000: 1.1 s against 1.6 s. The
- * workers are started cold for each call (worker start ≈ 115 ms, then unoptimised code), so
- * `pairSums` uses the serial loop; an idle or many-core measurement is still to be made.
+ * running), JS loop: 8 sets × 1000 points, d = 32: old unblocked loop 576 ms, blocked serial
+ * 270 ms, over 2 workers 593 ms; 8 × 2000: serial 1.8 s, workers 2.0 s; 1 × 6000: 1.1 s against
+ * 1.6 s. The workers are started cold for each call (worker start ≈ 115 ms), so `pairSums`
+ * (`models/gpu/kernel_sum.ts`) runs inputs below its `CPU_PARALLEL_MIN_PAIRS` serially.
  * @module
  */
 import { cpuWorkerCount, runInWorkers } from "./pool.ts";
+import { laterPairSumsWasm } from "./pair_sums_wasm.ts";
 
 /** Point sets of equal dimension, packed: points of set s are rows start[s] .. start[s]+count[s]-1. */
 export interface PackedSets {
@@ -81,12 +84,22 @@ export function laterPairSums(
   }
 }
 
-/** The f64 CPU reference, serial. */
-export function pairSumsCpu(p: PackedSets): Float64Array {
+/** The row kernel of the CPU pair sums: {@link laterPairSums} or its WebAssembly twin. */
+export type LaterPairSums = typeof laterPairSums;
+
+/**
+ * The f64 CPU path, serial: {@link laterPairSums}' bits, computed by its WebAssembly SIMD twin
+ * (`pair_sums_wasm.ts`, ~2–3× faster) unless `kernel` says otherwise (the JS loop is the
+ * reference the tests compare with).
+ */
+export function pairSumsCpu(
+  p: PackedSets,
+  kernel: LaterPairSums = laterPairSumsWasm,
+): Float64Array {
   const after = new Float64Array(p.points.length / p.dim);
   for (let s = 0; s < p.start.length; s++) {
     const a = p.start[s], b = a + p.count[s];
-    laterPairSums(p.points, p.dim, a, b, b, p.scale[s], after, a);
+    kernel(p.points, p.dim, a, b, b, p.scale[s], after, a);
   }
   return finishPairSums(p, after);
 }
@@ -102,7 +115,7 @@ export interface PairSumsTask {
 /** The worker side of {@link pairSumsCpuParallel}. */
 export function pairSumsTask(t: PairSumsTask): Float64Array {
   const out = new Float64Array(t.rows);
-  laterPairSums(t.points, t.dim, 0, t.rows, t.points.length / t.dim, t.scale, out);
+  laterPairSumsWasm(t.points, t.dim, 0, t.rows, t.points.length / t.dim, t.scale, out);
   return out;
 }
 

@@ -4,8 +4,9 @@
  * Every term is ≤ 1 and the N self terms equal 1 (the maximum of the log-sum-exp), so the sum
  * lies in [N, N²] and never overflows; the Gaussian normaliser is applied in log space by the
  * caller. Each unordered pair is evaluated once; {@link pairSumsCpu} (`models/cpu/pair_sums.ts`,
- * re-exported here) is the f64 reference and the CPU path, {@link pairSumsCpuParallel} the same
- * over every core (bit-identical; not the default: slower than serial where it was measured).
+ * re-exported here) is the f64 CPU path (WebAssembly SIMD, the bits of the JS reference loop),
+ * {@link pairSumsCpuParallel} the same over every core (bit-identical), which {@link pairSums}
+ * uses for inputs of at least {@link CPU_PARALLEL_MIN_PAIRS} pairs.
  *
  * {@link pairSumsGpu} picks the WebGPU kernel by device class (`device_class.ts`): on a discrete
  * GPU the tiled kernel of `kernel_sum_tiled.ts`; on a software adapter {@link pairSumsBlocked},
@@ -302,9 +303,21 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-/** Per-set log pair sums on the given backend. */
+/**
+ * On the CPU, inputs of at least this many unordered pairs go to every core
+ * ({@link pairSumsCpuParallel}); smaller ones run serially, where the workers' start (a fresh
+ * isolate each, ~0.1–0.2 s) would cost more than it saves (the JS loop over 2 workers measured
+ * 1.1–2.2× slower than serial at 4·10⁶–3·10⁷ pairs, see pair_sums.ts). `mem.transition`'s
+ * batches on the CPU are 10⁸–10⁹ pairs.
+ */
+export const CPU_PARALLEL_MIN_PAIRS = 5e7;
+
+/** Per-set log pair sums on the given backend (the same bits on the CPU, serial or not). */
 export function pairSums(device: GPUDevice | null, p: PackedSets): Promise<Float64Array> {
-  // serial: on the 2-core dev machine under load (7-20) the worker-pool version measured 1.1-2.2x
-  // slower than the blocked serial loop (cold workers per call); see pair_sums.ts
-  return device ? pairSumsGpu(device, p) : Promise.resolve(pairSumsCpu(p));
+  if (device) return pairSumsGpu(device, p);
+  let pairs = 0;
+  for (const n of p.count) pairs += (n * (n - 1)) / 2;
+  return pairs >= CPU_PARALLEL_MIN_PAIRS
+    ? pairSumsCpuParallel(p, { minPairs: 0 })
+    : Promise.resolve(pairSumsCpu(p));
 }

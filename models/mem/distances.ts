@@ -11,13 +11,16 @@ import {
   logDetPsd,
   logSumExp,
 } from "../linalg.ts";
+import { logGaussianDensitiesWasm, ResidentRows } from "./densities_wasm.ts";
+import { symmetricEigenWasm } from "./eigen_wasm.ts";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
  * Squared Hellinger distance H² = 1 − BC between N(μ1, Σ1) and N(μ2, Σ2), with
  * BC = exp(−D_B), D_B = ⅛ δᵀΣ̄⁻¹δ + ½ (log det Σ̄ − ½ log det Σ1 − ½ log det Σ2), Σ̄ = (Σ1+Σ2)/2.
- * All determinants in log space; a singular Σ1 gives log det = −∞ and H² = 1 exactly.
+ * All determinants in log space; a singular Σ1 gives log det = −∞ and H² = 1 exactly. The eigen
+ * decompositions of the log determinants run in WebAssembly (`eigen_wasm.ts`, the same bits).
  */
 export function hellinger2(
   mu1: Float64Array,
@@ -35,7 +38,7 @@ export function hellinger2(
   forwardSubstitute(l, d, delta);
   let maha = 0;
   for (let i = 0; i < d; i++) maha += delta[i] * delta[i];
-  const ld1 = logDetPsd(cov1, d), ld2 = logDetPsd(cov2, d);
+  const ld1 = logDetPsd(cov1, d, symmetricEigenWasm), ld2 = logDetPsd(cov2, d, symmetricEigenWasm);
   if (ld1 === -Infinity || ld2 === -Infinity) return 1;
   const db = maha / 8 + 0.5 * (logDetFromCholesky(l, d) - 0.5 * ld1 - 0.5 * ld2);
   return -Math.expm1(-db);
@@ -86,9 +89,38 @@ export function compareSignedLog(x: SignedLog, y: SignedLog): number {
 }
 
 /**
+ * log of the self term of {@link kernelL2Distance}, (1/N²) Σ_ij N(x_i; x_j, 2ε²I), from
+ * `logPairSum` = log Σ_ij exp(−‖x_i − x_j‖²/(4ε²)) (the kernel-sum kernel's output).
+ */
+export function logKernelSelf(logPairSum: number, rows: number, d: number, eps: number): number {
+  return logPairSum - 2 * Math.log(rows) - 0.5 * d * Math.log(4 * Math.PI * eps * eps);
+}
+
+/**
+ * log of the cross term of {@link kernelL2Distance}, (2/N) Σ_i N(x_i; μ, Σ + ε²I). `x` is the
+ * rows themselves or a {@link ResidentRows} copy of them (evaluated without copying again).
+ */
+export function logKernelCross(
+  x: Float64Array | ResidentRows,
+  rows: number,
+  d: number,
+  eps: number,
+  mu: Float64Array,
+  cov: Float64Array,
+): number {
+  const c = Float64Array.from(cov);
+  for (let i = 0; i < d; i++) c[i * d + i] += eps * eps;
+  const dens = x instanceof ResidentRows
+    ? x.logGaussianDensities(mu, c)
+    : logGaussianDensitiesWasm(x, rows, d, mu, c);
+  return Math.log(2) - Math.log(rows) + logSumExp(dens);
+}
+
+/**
  * E(X) = ‖N(μ, Σ) − ρ_X‖²_{L2} without the constant ∫N(μ,Σ)² term:
  * (1/N²) Σ_ij N(x_i; x_j, 2ε²I) − (2/N) Σ_i N(x_i; μ, Σ + ε²I).
- * `logPairSum` = log Σ_ij exp(−‖x_i − x_j‖²/(4ε²)) (from the kernel-sum kernel).
+ * `logPairSum` = log Σ_ij exp(−‖x_i − x_j‖²/(4ε²)) (from the kernel-sum kernel). The densities
+ * run in WebAssembly (`densities_wasm.ts`, the bits of {@link logGaussianDensities}).
  */
 export function kernelL2Distance(
   x: Float64Array,
@@ -99,11 +131,8 @@ export function kernelL2Distance(
   cov: Float64Array,
   logPairSum: number,
 ): SignedLog {
-  const logSelf = logPairSum - 2 * Math.log(rows) -
-    0.5 * d * Math.log(4 * Math.PI * eps * eps);
-  const c = Float64Array.from(cov);
-  for (let i = 0; i < d; i++) c[i * d + i] += eps * eps;
-  const logCross = Math.log(2) - Math.log(rows) +
-    logSumExp(logGaussianDensities(x, rows, d, mu, c));
-  return logDiff(logSelf, logCross);
+  return logDiff(
+    logKernelSelf(logPairSum, rows, d, eps),
+    logKernelCross(x, rows, d, eps, mu, cov),
+  );
 }

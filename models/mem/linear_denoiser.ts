@@ -4,6 +4,7 @@
  * @module
  */
 import { crossprod, matmul, pinvSymmetric, transpose } from "../linalg.ts";
+import { symmetricEigenWasm } from "./eigen_wasm.ts";
 
 /** The fitted map x̂_0 = β0 + β1 x_T. */
 export interface DenoiserFit {
@@ -29,7 +30,8 @@ function centred(x: Float64Array, n: number, d: number, m: Float64Array): Float6
 
 /**
  * Minimum-norm least squares of `y` (n×d) on `[1, x]` (x n×d): centre both, then
- * β1ᵀ = (XcᵀXc)⁺ Xcᵀ Yc and β0 = ȳ − β1 x̄ (the intercept is not penalised).
+ * β1ᵀ = (XcᵀXc)⁺ Xcᵀ Yc and β0 = ȳ − β1 x̄ (the intercept is not penalised). The eigen
+ * decomposition of the pseudo-inverse runs in WebAssembly (`eigen_wasm.ts`, the reference's bits).
  */
 export function fitLinearDenoiser(
   x: Float64Array,
@@ -39,7 +41,7 @@ export function fitLinearDenoiser(
 ): DenoiserFit {
   const xm = columnMeans(x, n, d), ym = columnMeans(y, n, d);
   const xc = centred(x, n, d, xm), yc = centred(y, n, d, ym);
-  const { inv, rank } = pinvSymmetric(crossprod(xc, xc, n, d, d), d);
+  const { inv, rank } = pinvSymmetric(crossprod(xc, xc, n, d, d), d, 1e-10, symmetricEigenWasm);
   const b1t = matmul(inv, crossprod(xc, yc, n, d, d), d, d, d); // β1ᵀ (d×d)
   const beta1 = transpose(b1t, d, d);
   const beta0 = new Float64Array(d);

@@ -28,6 +28,17 @@ export class WasmArena {
     this.#top = this.#base;
   }
 
+  /** The current top of the arena, for {@link release}. */
+  mark(): number {
+    return this.#top;
+  }
+
+  /** Free everything allocated since `mark` (a value {@link mark} returned). */
+  release(mark: number): void {
+    if (mark < this.#base || mark > this.#top) throw new RangeError(`arena: bad mark ${mark}`);
+    this.#top = mark;
+  }
+
   /** Reserve `bytes` (16-aligned, growing the memory when needed); returns the byte offset. */
   alloc(bytes: number): number {
     const at = this.#top;

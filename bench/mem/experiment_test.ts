@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { runMemExperiment } from "./_experiment.ts";
+import { transition } from "./transition.ts";
+import { makeTestContext } from "../testing.ts";
+import { resolveConfig } from "../config.ts";
+import { measurementHash } from "../units_testing.ts";
+
+// The smoke measurement of mem.transition on the CPU, as pinned in units_test.ts (recorded before
+// the host tasks moved to workers): the worker path must give it too.
+const SMOKE_SHA256 = "0c0d7dfe89827dfb884dd987b0332813c30d7d99581a02fd29b13c9c92f62423";
+
+Deno.test("mem experiment: host tasks on 2 workers measure the serial loop's bits, run errors included", async () => {
+  const seeds = [0, 1, 2, 3, 4, 5];
+  for (const over of [{}, { dataMean: 1e308 }]) {
+    const cfg = resolveConfig(transition, "smoke", over) as never;
+    const runs = await Promise.all([1, 2].map(async (workers) => {
+      const ctx = makeTestContext({ seeds });
+      const m = await runMemExperiment(ctx, cfg, true, { workers });
+      return { m, errors: ctx.runErrors };
+    }));
+    assert.deepStrictEqual(runs[1].m, runs[0].m);
+    assert.deepStrictEqual(runs[1].errors, runs[0].errors);
+    if (!Object.keys(over).length) assert.equal(await measurementHash(runs[1].m), SMOKE_SHA256);
+    else assert.ok(runs[1].errors.length > 0, "the runs fail");
+  }
+});
