@@ -34,12 +34,8 @@ import {
 } from "../../models/lt/game.ts";
 import { geometricCheckpoints, runIgd } from "../../models/lt/igd.ts";
 import { largestEigenvalue } from "../../models/lt/linsolve.ts";
-import {
-  type FeatureSet,
-  sampleCpuParallel,
-  type SamplerBatch,
-  type SamplerSlot,
-} from "../../models/lt/sampler.ts";
+import type { FeatureSet, SamplerBatch, SamplerSlot } from "../../models/lt/sampler.ts";
+import { sampleCpuParallel } from "../../models/lt/sampler_cpu.ts";
 import { sampleGpu } from "../../models/lt/sampler_kernel.ts";
 import { frechetSamples, kdeKl } from "../../models/lt/metrics.ts";
 

@@ -17,6 +17,7 @@
 import type { PhiloxStream } from "../../datasets/philox.ts";
 import { featuresAt, type RandomFeatures, sigmaBar } from "./features.ts";
 import { type CholeskyFactor, choleskyFactor, choleskySolve, luSolve } from "./linsolve.ts";
+import { weightedMoment } from "./moment_wasm.ts";
 
 /** The draws of one class and every network's features at them. */
 export interface PoolClass {
@@ -115,20 +116,7 @@ export class PoolStats {
       this.#cache.set(key, out);
       return out;
     }
-    const out = new Float64Array(m * m), wt = pc[w], pa = pc.phi[a], pb = pc.phi[b];
-    const sym = a === b;
-    for (let i = 0; i < pc.N; i++) {
-      const wi = wt[i] / pc.N, oa = i * m;
-      for (let j = 0; j < m; j++) {
-        const v = pa[oa + j] * wi;
-        if (v === 0) continue;
-        const row = j * m;
-        for (let k = sym ? j : 0; k < m; k++) out[row + k] += v * pb[oa + k];
-      }
-    }
-    if (sym) {
-      for (let j = 0; j < m; j++) for (let k = 0; k < j; k++) out[j * m + k] = out[k * m + j];
-    }
+    const out = weightedMoment(pc.phi[a], pc.phi[b], pc[w], pc.N, m, a === b);
     this.#cache.set(key, out);
     return out;
   }
