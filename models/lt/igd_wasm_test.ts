@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { PhiloxStream } from "../../datasets/philox.ts";
 import { drawFeatures, timeBiasTable, timeGrid } from "./features.ts";
-import { bestResponder, buildPool, mutualSystem, PoolStats } from "./game.ts";
+import { bestResponder, buildPool, classGaps, mutualSystem, PoolStats } from "./game.ts";
 import { geometricCheckpoints, type IgdOptions, type IgdResult, runIgd } from "./igd.ts";
 import { jsIgdStepper } from "./igd_steps.ts";
 import { wasmIgdStepper } from "./igd_wasm.ts";
@@ -38,14 +38,8 @@ function game(K: number, d: number, m: number, draws: number) {
   return { pool, stats: new PoolStats(pool) };
 }
 
-function run(
-  g: ReturnType<typeof game>,
-  beta: number,
-  over: Partial<IgdOptions>,
-  kernel: typeof jsIgdStepper,
-): IgdResult {
-  const br = bestResponder(mutualSystem(g.stats, beta, 1e-2));
-  return runIgd(g.pool, br, {
+function optionsOf(g: ReturnType<typeof game>, beta: number): IgdOptions {
+  return {
     beta,
     ridge: 1e-2,
     steps: 300,
@@ -56,8 +50,17 @@ function run(
     schedule: "invsqrt",
     checkpoints: geometricCheckpoints(300, 2),
     stream: new PhiloxStream(4, "igd"),
-    ...over,
-  }, kernel);
+  };
+}
+
+function run(
+  g: ReturnType<typeof game>,
+  beta: number,
+  over: Partial<IgdOptions>,
+  kernel: typeof jsIgdStepper,
+): IgdResult {
+  const br = bestResponder(mutualSystem(g.stats, beta, 1e-2));
+  return runIgd(g.pool, br, { ...optionsOf(g, beta), ...over }, kernel);
 }
 
 function assertSameRun(a: IgdResult, b: IgdResult, label: string): void {
@@ -98,14 +101,37 @@ Deno.test("wasm IGD steps: a diverging run fails at the reference's checkpoint w
   }
 });
 
-Deno.test("runIgd: checkpoints beyond the steps or not integers stop at the reference's places", () => {
+/**
+ * The driver as it was before steppers: one step, then a record, at every iteration (the test's
+ * oracle for runIgd's jumps from checkpoint to checkpoint).
+ */
+function perStepGaps(g: ReturnType<typeof game>, beta: number, over: Partial<IgdOptions>) {
+  const br = bestResponder(mutualSystem(g.stats, beta, 1e-2));
+  const opts = { ...optionsOf(g, beta), ...over };
+  const stepper = jsIgdStepper(g.pool, br, opts);
+  const gap: number[] = [];
+  let ci = 0;
+  const record = (t: number) => {
+    while (ci < opts.checkpoints.length && opts.checkpoints[ci] === t) {
+      gap.push(Math.max(...classGaps(br, stepper.iterate()))), ci++;
+    }
+  };
+  record(0);
+  for (let t = 0; t < opts.steps && ci < opts.checkpoints.length; t++) {
+    stepper.steps(t, t + 1);
+    record(t + 1);
+  }
+  return { gap, A: stepper.iterate() };
+}
+
+Deno.test("runIgd: unsorted, repeated, non-integer and unreached checkpoints record where the per-step loop does", () => {
   const g = game(2, 2, 8, 32);
-  for (const checkpoints of [[0, 3, 7.5, 20], [0, 5, 400], [1, 1, 2, 50]]) {
-    const over = { checkpoints, steps: 60 };
-    assertSameRun(
-      run(g, 0.1, over, wasmIgdStepper),
-      run(g, 0.1, over, jsIgdStepper),
-      `${checkpoints}`,
-    );
+  for (const checkpoints of [[0, 3, 7.5, 20], [0, 5, 400], [1, 1, 2, 50], [0, 9, 4, 30], [600]]) {
+    for (const fullBatch of [false, true]) {
+      const over = { checkpoints, steps: 600, fullBatch };
+      const r = run(g, 0.1, over, wasmIgdStepper), o = perStepGaps(g, 0.1, over);
+      assertSameBits(Float64Array.from(r.gap), Float64Array.from(o.gap), `${checkpoints}: gaps`);
+      r.A.forEach((Ay, y) => assertSameBits(Ay, o.A[y], `${checkpoints}: A_${y}`));
+    }
   }
 });
