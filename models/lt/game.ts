@@ -16,7 +16,8 @@
  */
 import type { PhiloxStream } from "../../datasets/philox.ts";
 import { featuresAt, type RandomFeatures, sigmaBar } from "./features.ts";
-import { type CholeskyFactor, choleskyFactor, choleskySolve, luSolve } from "./linsolve.ts";
+import { type CholeskyFactor, choleskyFactor, choleskySolve } from "./linsolve.ts";
+import { luSolveWasm } from "./linsolve_wasm.ts";
 import { weightedMoment } from "./moment_wasm.ts";
 
 /** The draws of one class and every network's features at them. */
@@ -222,7 +223,10 @@ export function cbdmSystem(
   return { K, d, m, H, O, rhs };
 }
 
-/** Solve a stationarity system jointly (LU, Km unknowns per output coordinate); returns A_y (= m a_y). */
+/**
+ * Solve a stationarity system jointly (LU in WebAssembly, the bits of `luSolve`; Km unknowns per
+ * output coordinate); returns A_y (= m a_y).
+ */
 export function solveStationary(sys: StationarySystem): Float64Array[] {
   const { K, d, m } = sys, n = K * m;
   const M = new Float64Array(n * n), B = new Float64Array(n * d);
@@ -238,7 +242,7 @@ export function solveStationary(sys: StationarySystem): Float64Array[] {
       for (let q = 0; q < d; q++) B[(y * m + i) * d + q] = sys.rhs[y][q * m + i];
     }
   }
-  const X = luSolve(M, n, B, d);
+  const X = luSolveWasm(M, n, B, d);
   return Array.from({ length: K }, (_, c) => {
     const A = new Float64Array(d * m);
     for (let j = 0; j < m; j++) {

@@ -374,3 +374,58 @@ export function igdFull(
     stepIterate(A, G, L, K, dm, t, lr, invsqrt);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// LU solve with partial pivoting (models/lt/linsolve.ts: luSolve), in place: a (n × n) becomes
+// the factors, b (n × r) the solution. The same pivots (first largest |a[i, k]|), the same
+// eliminations (a zero multiplier skipped) and the same back substitution, each entry's
+// operations in the reference's order; the row updates two columns at a time. Returns the
+// column at which the matrix is singular, or −1.
+
+/** The in-place LU solve (see above). */
+export function luSolve(a: usize, b: usize, n: i32, r: i32): i32 {
+  for (let k = 0; k < n; k++) {
+    let piv = k, best = Math.abs(ld(a, k * n + k));
+    for (let i = k + 1; i < n; i++) {
+      const v = Math.abs(ld(a, i * n + k));
+      if (v > best) {
+        best = v;
+        piv = i;
+      }
+    }
+    if (!(best > 0)) return k;
+    if (piv != k) {
+      for (let j = 0; j < n; j++) {
+        const t = ld(a, k * n + j);
+        st(a, k * n + j, ld(a, piv * n + j));
+        st(a, piv * n + j, t);
+      }
+      for (let j = 0; j < r; j++) {
+        const t = ld(b, k * r + j);
+        st(b, k * r + j, ld(b, piv * r + j));
+        st(b, piv * r + j, t);
+      }
+    }
+    const inv = 1 / ld(a, k * n + k);
+    const rowK = a + (<usize>(k * n) << 3);
+    for (let i = k + 1; i < n; i++) {
+      const f = ld(a, i * n + k) * inv;
+      if (f == 0) continue;
+      const fv = f64x2.splat(f), rowI = a + (<usize>(i * n) << 3);
+      let j = k + 1;
+      for (; j + 2 <= n; j += 2) {
+        v128.store(vat(rowI, j), f64x2.sub(v128.load(vat(rowI, j)), f64x2.mul(fv, v128.load(vat(rowK, j)))));
+      }
+      if (j < n) st(rowI, j, ld(rowI, j) - f * ld(rowK, j));
+      for (let c = 0; c < r; c++) st(b, i * r + c, ld(b, i * r + c) - f * ld(b, k * r + c));
+    }
+  }
+  for (let k = n - 1; k >= 0; k--) {
+    for (let c = 0; c < r; c++) {
+      let s = ld(b, k * r + c);
+      for (let i = k + 1; i < n; i++) s -= ld(a, k * n + i) * ld(b, i * r + c);
+      st(b, k * r + c, s / ld(a, k * n + k));
+    }
+  }
+  return -1;
+}
