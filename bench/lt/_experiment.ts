@@ -179,7 +179,7 @@ export function train(
     smoothness: L,
     schedule: "invsqrt",
     checkpoints: [cfg.igdSteps],
-    stream: ctx.stream(`${tag}.igd`, setup.seed),
+    drawKey: ctx.stream(`${tag}.igd`, setup.seed).key,
     signal: ctx.signal,
   });
   return res.A;
@@ -380,7 +380,7 @@ export function gapTrajectories(
       smoothness: L,
       schedule: cfg.schedule,
       checkpoints,
-      stream: ctx.stream("lt.igd", seed),
+      drawKey: ctx.stream("lt.igd", seed).key,
       signal: ctx.signal,
     });
     gap.push(r.gap), best.push(r.best), failedAt.push(r.failedAt);

@@ -4,7 +4,6 @@
  * Nash gap is recorded at checkpoints.
  * @module
  */
-import type { PhiloxStream } from "../../datasets/philox.ts";
 import { type BestResponder, classGaps, type Pool } from "./game.ts";
 import { IGD_CHUNK, type IgdKernel } from "./igd_steps.ts";
 import { wasmIgdStepper } from "./igd_wasm.ts";
@@ -26,8 +25,11 @@ export interface IgdOptions {
   schedule: "invsqrt" | "constant";
   /** Sorted iteration counts at which to record the gap (T = number of steps taken). */
   checkpoints: number[];
-  /** Minibatch indices; consumed identically for every β (paired runs). */
-  stream: PhiloxStream;
+  /**
+   * Key of the Philox stream of the minibatch indices, read from its start
+   * (`PhiloxStream.fromKey`): the same key gives every β the same minibatches (paired runs).
+   */
+  drawKey: readonly [number, number];
   signal?: AbortSignal;
 }
 

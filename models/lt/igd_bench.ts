@@ -40,7 +40,7 @@ const opts = (fullBatch: boolean): IgdOptions => ({
   smoothness: [1, 1],
   schedule: "invsqrt",
   checkpoints: [256],
-  stream: new PhiloxStream(2, "igd"),
+  drawKey: new PhiloxStream(2, "igd").key,
 });
 
 for (const fullBatch of [false, true]) {

@@ -4,6 +4,7 @@
  * WebAssembly stepper with the same bits).
  * @module
  */
+import { PhiloxStream } from "../../datasets/philox.ts";
 import { type BestResponder, linearTerm, type Pool } from "./game.ts";
 import type { IgdOptions } from "./igd.ts";
 
@@ -28,6 +29,7 @@ export const jsIgdStepper: IgdKernel = (pool, br, opts) => {
   const grads = Array.from({ length: K }, () => new Float64Array(d * m));
   const sy = new Float64Array(d), sc = new Float64Array(d), r = new Float64Array(d);
   const { beta, ridge } = opts;
+  const stream = PhiloxStream.fromKey(opts.drawKey);
   const step = (t: number) => {
     for (let y = 0; y < K; y++) {
       const g = grads[y];
@@ -50,7 +52,7 @@ export const jsIgdStepper: IgdKernel = (pool, br, opts) => {
       const pc = pool.classes[y];
       g.fill(0);
       for (let b = 0; b < opts.batch; b++) {
-        const i = opts.stream.int(pc.N);
+        const i = stream.int(pc.N);
         const phi = pc.phi[y], off = i * m;
         for (let q = 0; q < d; q++) {
           let s = 0;

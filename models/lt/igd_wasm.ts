@@ -2,15 +2,27 @@
  * The WebAssembly steps of IGD (`models/wasm/assembly/lt.ts`): {@link wasmIgdStepper} advances
  * the iterate of `runIgd` between checkpoints with the reference's operations in its order (the
  * same bits as {@link jsIgdStepper}, tested). Minibatch steps need d = 2 (otherwise the reference
- * runs); their indices are drawn from the run's stream in JS, in the reference's order and
- * number, one chunk of steps at a time. The iterate lives in the module's memory for the run: a
- * stepper holds the shared arena until the next wrapper of this folder resets it.
+ * runs); the kernel draws their indices itself, the ints of the stream with the run's key in the
+ * reference's order. The iterate lives in the module's memory for the run: a stepper holds the
+ * shared arena until the next wrapper of this folder resets it.
  * @module
  */
 import { ltArena, ltWasm } from "./lt_wasm.ts";
 import type { BestResponder, Pool } from "./game.ts";
 import type { IgdOptions } from "./igd.ts";
-import { IGD_CHUNK, type IgdKernel, type IgdStepper, jsIgdStepper } from "./igd_steps.ts";
+import { type IgdKernel, type IgdStepper, jsIgdStepper } from "./igd_steps.ts";
+
+/** The first `count` ints in [0, n) of the Philox stream with `key` from its start, drawn in WebAssembly. */
+export function streamIntsWasm(
+  key: readonly [number, number],
+  n: number,
+  count: number,
+): Int32Array {
+  ltArena.reset();
+  const at = ltArena.alloc(4 * count);
+  ltWasm.streamIntsTest(at, count, 0, n, key[0] >>> 0, key[1] >>> 0);
+  return new Int32Array(ltArena.u32(at, count).buffer, at, count).slice();
+}
 
 /** Pointers (byte offsets) as a u32 table in the arena. */
 function pointerTable(ptrs: number[]): number {
@@ -37,42 +49,38 @@ function minibatchStepper(pool: Pool, opts: IgdOptions): IgdStepper {
   const omT = pointerTable(pool.classes.map((pc) => ltArena.put(pc.omega)));
   const tgtT = pointerTable(pool.classes.map((pc) => ltArena.put(pc.target)));
   const Ap = ltArena.put(new Float64Array(K * dm)), Gp = ltArena.alloc(8 * K * dm);
-  const Lp = smoothnessOf(opts, K), Rp = ltArena.alloc(8 * 2 * B);
-  const idxP = ltArena.alloc(4 * IGD_CHUNK * K * B);
+  const Lp = smoothnessOf(opts, K), Rp = ltArena.alloc(8 * 2 * B), idxP = ltArena.alloc(4 * B);
+  const Ns = ltArena.alloc(4 * K);
+  ltArena.u32(Ns, K).set(pool.classes.map((pc) => pc.N));
   const invsqrt = opts.schedule === "invsqrt" ? 1 : 0;
+  let draws = 0; // ints taken from the index stream so far
   return {
     steps(t0, t1) {
-      for (let a = t0; a < t1; a += IGD_CHUNK) {
-        const b = Math.min(t1, a + IGD_CHUNK);
-        const idx = ltArena.u32(idxP, (b - a) * K * B);
-        let n = 0;
-        for (let t = a; t < b; t++) {
-          for (let y = 0; y < K; y++) {
-            const N = pool.classes[y].N;
-            for (let k = 0; k < B; k++) idx[n++] = opts.stream.int(N);
-          }
-        }
-        ltWasm.igdMinibatch2(
-          phiT,
-          lamT,
-          omT,
-          tgtT,
-          idxP,
-          Ap,
-          Gp,
-          Lp,
-          Rp,
-          K,
-          m,
-          B,
-          opts.beta,
-          opts.ridge,
-          opts.lr,
-          invsqrt,
-          a,
-          b,
-        );
-      }
+      ltWasm.igdMinibatch2(
+        phiT,
+        lamT,
+        omT,
+        tgtT,
+        Ns,
+        idxP,
+        Ap,
+        Gp,
+        Lp,
+        Rp,
+        K,
+        m,
+        B,
+        opts.beta,
+        opts.ridge,
+        opts.lr,
+        invsqrt,
+        t0,
+        t1,
+        opts.drawKey[0] >>> 0,
+        opts.drawKey[1] >>> 0,
+        draws,
+      );
+      draws += (t1 - t0) * K * B;
     },
     iterate() {
       const A = ltArena.f64(Ap, K * dm);

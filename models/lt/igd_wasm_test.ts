@@ -4,7 +4,7 @@ import { drawFeatures, timeBiasTable, timeGrid } from "./features.ts";
 import { bestResponder, buildPool, classGaps, mutualSystem, PoolStats } from "./game.ts";
 import { geometricCheckpoints, type IgdOptions, type IgdResult, runIgd } from "./igd.ts";
 import { jsIgdStepper } from "./igd_steps.ts";
-import { wasmIgdStepper } from "./igd_wasm.ts";
+import { streamIntsWasm, wasmIgdStepper } from "./igd_wasm.ts";
 import { assertSameBits } from "./lt_wasm_testing.ts";
 
 // Tolerance: none. The WebAssembly steps do the reference's operations in its order per entry of
@@ -49,7 +49,7 @@ function optionsOf(g: ReturnType<typeof game>, beta: number): IgdOptions {
     smoothness: Array.from({ length: g.pool.K }, (_, y) => 0.5 + 0.1 * y),
     schedule: "invsqrt",
     checkpoints: geometricCheckpoints(300, 2),
-    stream: new PhiloxStream(4, "igd"),
+    drawKey: new PhiloxStream(4, "igd").key,
   };
 }
 
@@ -133,5 +133,13 @@ Deno.test("runIgd: unsorted, repeated, non-integer and unreached checkpoints rec
       assertSameBits(Float64Array.from(r.gap), Float64Array.from(o.gap), `${checkpoints}: gaps`);
       r.A.forEach((Ay, y) => assertSameBits(Ay, o.A[y], `${checkpoints}: A_${y}`));
     }
+  }
+});
+
+Deno.test("streamIntsWasm: the ints PhiloxStream.int draws from a fresh stream", () => {
+  for (const n of [1, 2, 7, 4096, 2 ** 31 - 1]) {
+    const s = new PhiloxStream(8, "ints", n);
+    const js = Int32Array.from({ length: 1001 }, () => s.int(n));
+    assert.deepEqual(streamIntsWasm(s.key, n, 1001), js, `n=${n}`);
   }
 });

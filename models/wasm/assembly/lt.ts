@@ -11,9 +11,9 @@ const M1: u64 = 0xCD9E8D57;
 const W0: u32 = 0x9E3779B9;
 const W1: u32 = 0xBB67AE85;
 
-let r0: u32 = 0, r1: u32 = 0;
+let r0: u32 = 0, r1: u32 = 0, r2: u32 = 0, r3: u32 = 0;
 
-function philox01(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32): void {
+function philox(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32): void {
   for (let i = 0; i < 10; i++) {
     const p0 = M0 * <u64>c0, p1 = M1 * <u64>c2;
     c0 = <u32>(p1 >> 32) ^ c1 ^ k0;
@@ -25,6 +25,28 @@ function philox01(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32): void {
   }
   r0 = c0;
   r1 = c1;
+  r2 = c2;
+  r3 = c3;
+}
+
+// PhiloxStream.int (datasets/philox.ts) of a stream read from its start: u32 number n is word
+// n mod 4 of block ⌊n/4⌋ = philox(⌊n/4⌋ mod 2³², ⌊n/2³⁴⌋, 0, 0, key); int number i takes words
+// 2i, 2i + 1 as uniform() does: ⌊((a >>> 5)·2²⁶ + (b >>> 6))/2⁵³ · n⌋.
+
+/** Ints number i0, i0 + 1, …, i0 + count − 1 of the stream with key (k0, k1), each in [0, n), into out (i32). */
+function streamInts(out: usize, count: i32, i0: u64, n: i32, k0: u32, k1: u32): void {
+  for (let c = 0; c < count; c++) {
+    const i = i0 + <u64>c, block = i >> 1;
+    philox(<u32>block, <u32>(block >> 32), 0, 0, k0, k1);
+    const a = (i & 1) == 0 ? r0 : r2, b = (i & 1) == 0 ? r1 : r3;
+    const u = (<f64>(a >>> 5) * 67108864 + <f64>(b >>> 6)) / 9007199254740992;
+    store<i32>(out + (<usize>c << 2), <i32>Math.floor(u * <f64>n));
+  }
+}
+
+/** {@link streamInts} for tests against the JS stream. */
+export function streamIntsTest(out: usize, count: i32, i0: f64, n: i32, k0: u32, k1: u32): void {
+  streamInts(out, count, <u64>i0, n, k0, k1);
 }
 
 @inline function unit(x: u32): f64 {
@@ -64,7 +86,7 @@ export function samplerUniforms(Z: usize, P: i32, Pp: i32, kFrom: i32, kTo: i32,
   for (let k = kFrom; k <= kTo; k++) {
     const z0 = Z + (<usize>(2 * k * Pp) << 3), z1 = z0 + (<usize>Pp << 3);
     for (let p = 0; p < P; p++) {
-      philox01(<u32>p, <u32>k, 0, 0, k0, k1);
+      philox(<u32>p, <u32>k, 0, 0, k0, k1);
       st(z0, p, 1 - unit(r0));
       st(z1, p, unit(r1));
     }
@@ -222,8 +244,10 @@ export function moment(pa: usize, pb: usize, w: usize, out: usize, N: i32, m: i3
 // Minibatch steps, d = 2. Here A and G hold each class's block interleaved, [j][q] (m × 2), so a
 // vector is the two coordinates of feature j and every sum runs over j ascending as in the
 // reference. phi: K·K pointers (u32), phi[y·K + c] = class y's pool under network c (N × m);
-// lam, om: K pointers to λ_i, ω_i; tgt: K pointers to the N × 2 targets; idx: the minibatch
-// indices, (t1 − t0) × K × batch (i32), in the reference's draw order; R: 2·batch f64 of scratch.
+// lam, om: K pointers to λ_i, ω_i; tgt: K pointers to the N × 2 targets; Ns: K pool sizes (i32);
+// the minibatch indices are ints of the stream with key (k0, k1) read from its start, in the
+// reference's order (step, class, batch entry), ints number draw0, draw0 + 1, … drawn here;
+// idx: batch i32 and R: 2·batch f64 of scratch.
 
 @inline function dot2(a: usize, phi: usize, m: i32): v128 {
   let acc = f64x2.splat(0);
@@ -231,17 +255,21 @@ export function moment(pa: usize, pb: usize, w: usize, out: usize, N: i32, m: i3
   return acc;
 }
 
-/** Minibatch IGD steps t0..t1−1 for d = 2 (layout above); idx starts at step t0. */
+/** Minibatch IGD steps t0..t1−1 for d = 2 (layout above). */
 export function igdMinibatch2(
-  phi: usize, lam: usize, om: usize, tgt: usize, idx: usize, A: usize, G: usize, L: usize, R: usize,
-  K: i32, m: i32, batch: i32, beta: f64, ridge: f64, lr: f64, invsqrt: i32, t0: u32, t1: u32,
+  phi: usize, lam: usize, om: usize, tgt: usize, Ns: usize, idx: usize, A: usize, G: usize,
+  L: usize, R: usize, K: i32, m: i32, batch: i32, beta: f64, ridge: f64, lr: f64, invsqrt: i32,
+  t0: u32, t1: u32, k0: u32, k1: u32, draw0: f64,
 ): void {
   const dm = 2 * m, mv = f64x2.splat(<f64>m);
   const twoM = f64x2.splat(2 / <f64>m), bv = f64x2.splat(<f64>batch), zero = f64x2.splat(0);
   const rc = f64x2.splat(2 * ridge / <f64>(m * m)), bK = beta / <f64>K;
-  let ip = idx;
+  const ip = idx;
+  let draw = <u64>draw0;
   for (let t = t0; t < t1; t++) {
     for (let y = 0; y < K; y++) {
+      streamInts(idx, batch, draw, load<i32>(Ns + (<usize>y << 2)), k0, k1);
+      draw += <u64>batch;
       const Ay = A + (<usize>(y * dm) << 3), g = G + (<usize>(y * dm) << 3);
       const py = <usize>load<u32>(phi + (<usize>(y * K + y) << 2));
       const lamY = <usize>load<u32>(lam + (<usize>y << 2)), omY = <usize>load<u32>(om + (<usize>y << 2));
@@ -282,7 +310,6 @@ export function igdMinibatch2(
       for (let j = 0; j < dm; j += 2) {
         v128.store(vat(g, j), madd(v128.load(vat(g, j)), rc, v128.load(vat(Ay, j))));
       }
-      ip += <usize>batch << 2;
     }
     stepIterate(A, G, L, K, dm, t, lr, invsqrt);
   }
