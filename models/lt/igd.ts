@@ -63,7 +63,7 @@ export function runIgd(
   const cps = opts.checkpoints;
   const record = (t: number) => {
     while (ci < cps.length && cps[ci] === t) {
-      const g = classGaps(br, stepper.iterate());
+      const g = stepper.classGaps?.() ?? classGaps(br, stepper.iterate());
       const G = Math.max(...g);
       if (!Number.isFinite(G) && failedAt === null) failedAt = t;
       bestSoFar = Math.min(bestSoFar, G);

@@ -17,6 +17,8 @@ export interface IgdStepper {
   steps(t0: number, t1: number): void;
   /** The current iterate A_y per class (d×m each; a copy or a live view). */
   iterate(): Float64Array[];
+  /** The iterate's per-class gaps with the bits of `classGaps` (game.ts), when the stepper has them. */
+  classGaps?(): number[];
 }
 
 /** Makes the stepper of a run, starting from A = 0. */

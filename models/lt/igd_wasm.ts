@@ -31,11 +31,38 @@ function pointerTable(ptrs: number[]): number {
   return at;
 }
 
+/** The game's H_y and O_{y,c} (a K·K pointer table, H on the diagonal) and rhs_y in the arena. */
+function gameTables(br: BestResponder): { mats: number; rhs: number } {
+  const sys = br.sys, K = sys.K, mats: number[] = [];
+  for (let y = 0; y < K; y++) {
+    for (let c = 0; c < K; c++) mats.push(ltArena.put(c === y ? sys.H[y] : sys.O[y][c]!));
+  }
+  return { mats: pointerTable(mats), rhs: pointerTable(sys.rhs.map((r) => ltArena.put(r))) };
+}
+
+/**
+ * Per-class gaps in WebAssembly (the bits of `classGaps`) of an iterate given in the [q][j]
+ * layout at byte offset `A` (or copied there by `load`).
+ */
+function gapsOf(
+  br: BestResponder,
+  tables: { mats: number; rhs: number },
+  A: number,
+  load?: () => void,
+): () => number[] {
+  const { K, d, m } = br.sys;
+  const chol = br.chol.map((f) => ltArena.put(f.l)), S = ltArena.alloc(8 * 4 * d * m);
+  return () => {
+    load?.();
+    return chol.map((L, y) => ltWasm.classGap(tables.mats, tables.rhs, L, A, S, y, K, d, m));
+  };
+}
+
 function smoothnessOf(opts: IgdOptions, K: number): number {
   return ltArena.put(Float64Array.from({ length: K }, (_, y) => opts.smoothness[y]));
 }
 
-function minibatchStepper(pool: Pool, opts: IgdOptions): IgdStepper {
+function minibatchStepper(pool: Pool, br: BestResponder, opts: IgdOptions): IgdStepper {
   const { K, d, m } = pool, dm = d * m, B = opts.batch;
   ltArena.reset();
   const phi: number[] = [];
@@ -54,6 +81,21 @@ function minibatchStepper(pool: Pool, opts: IgdOptions): IgdStepper {
   ltArena.u32(Ns, K).set(pool.classes.map((pc) => pc.N));
   const invsqrt = opts.schedule === "invsqrt" ? 1 : 0;
   let draws = 0; // ints taken from the index stream so far
+  const iterate = () => {
+    const A = ltArena.f64(Ap, K * dm);
+    return Array.from({ length: K }, (_, y) => {
+      const out = new Float64Array(dm);
+      for (let j = 0; j < m; j++) {
+        for (let q = 0; q < d; q++) out[q * m + j] = A[y * dm + j * d + q];
+      }
+      return out;
+    });
+  };
+  const At = ltArena.alloc(8 * K * dm);
+  const classGaps = gapsOf(br, gameTables(br), At, () => {
+    const view = ltArena.f64(At, K * dm);
+    iterate().forEach((a, y) => view.set(a, y * dm));
+  });
   return {
     steps(t0, t1) {
       ltWasm.igdMinibatch2(
@@ -82,45 +124,33 @@ function minibatchStepper(pool: Pool, opts: IgdOptions): IgdStepper {
       );
       draws += (t1 - t0) * K * B;
     },
-    iterate() {
-      const A = ltArena.f64(Ap, K * dm);
-      return Array.from({ length: K }, (_, y) => {
-        const out = new Float64Array(dm);
-        for (let j = 0; j < m; j++) {
-          for (let q = 0; q < d; q++) out[q * m + j] = A[y * dm + j * d + q];
-        }
-        return out;
-      });
-    },
+    iterate,
+    classGaps,
   };
 }
 
 function fullBatchStepper(pool: Pool, br: BestResponder, opts: IgdOptions): IgdStepper {
-  const { K, d, m } = pool, dm = d * m, sys = br.sys;
+  const { K, d, m } = pool, dm = d * m;
   ltArena.reset();
-  const mats: number[] = [];
-  for (let y = 0; y < K; y++) {
-    for (let c = 0; c < K; c++) mats.push(ltArena.put(c === y ? sys.H[y] : sys.O[y][c]!));
-  }
-  const matsT = pointerTable(mats);
-  const rhsT = pointerTable(sys.rhs.map((r) => ltArena.put(r)));
+  const tables = gameTables(br);
   const Ap = ltArena.put(new Float64Array(K * dm)), Gp = ltArena.alloc(8 * K * dm);
   const Lp = smoothnessOf(opts, K), Sp = ltArena.alloc(8 * 2 * dm);
   const invsqrt = opts.schedule === "invsqrt" ? 1 : 0;
   return {
     steps(t0, t1) {
-      ltWasm.igdFull(matsT, rhsT, Ap, Gp, Lp, Sp, K, d, m, opts.lr, invsqrt, t0, t1);
+      ltWasm.igdFull(tables.mats, tables.rhs, Ap, Gp, Lp, Sp, K, d, m, opts.lr, invsqrt, t0, t1);
     },
     iterate() {
       const A = ltArena.f64(Ap, K * dm);
       return Array.from({ length: K }, (_, y) => A.slice(y * dm, (y + 1) * dm));
     },
+    classGaps: gapsOf(br, tables, Ap),
   };
 }
 
 /** IGD steps in WebAssembly (full batch: any d; minibatch: d = 2, else the reference). */
 export const wasmIgdStepper: IgdKernel = (pool, br, opts) => {
   if (opts.fullBatch) return fullBatchStepper(pool, br, opts);
-  if (pool.d === 2) return minibatchStepper(pool, opts);
+  if (pool.d === 2) return minibatchStepper(pool, br, opts);
   return jsIgdStepper(pool, br, opts);
 };

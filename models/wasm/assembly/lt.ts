@@ -456,3 +456,55 @@ export function luSolve(a: usize, b: usize, n: i32, r: i32): i32 {
   }
   return -1;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The exact gap of class y (models/lt/game.ts: classGaps → quadraticExcess(H_y, A_y,
+// bestResponse(A, y))), in the reference's order: R = linearTerm(A, y) (as in igdFull), the
+// Cholesky solves of (L Lᵀ) X = Rᵀ (forward, then backward, each sum over k ascending), the best
+// response B = m Xᵀ, then Σ_q Σ_i δ_i Σ_j H[i, j] δ_j with δ = (A_y − B)/m, zero δ_i skipped.
+// chol: the factor L of H_y (m × m, lower); A: K blocks of d × m ([q][j]); S: 4·d·m f64 of scratch.
+
+/** Class y's gap (see above); mats and rhs as {@link igdFull}. */
+export function classGap(
+  mats: usize, rhs: usize, chol: usize, A: usize, S: usize, y: i32, K: i32, d: i32, m: i32,
+): f64 {
+  const dm = d * m, mf = <f64>m;
+  const V = S, Rb = V + (<usize>dm << 3), X = Rb + (<usize>dm << 3), B = X + (<usize>dm << 3);
+  const rp = <usize>load<u32>(rhs + (<usize>y << 2));
+  for (let k = 0; k < dm; k++) st(Rb, k, ld(rp, k));
+  for (let c = 0; c < K; c++) {
+    if (c == y) continue;
+    const Ac = A + (<usize>(c * dm) << 3);
+    for (let k = 0; k < dm; k++) st(V, k, ld(Ac, k) / mf);
+    rowsAccumulate(Rb, <usize>load<u32>(mats + (<usize>(y * K + c) << 2)), V, d, m);
+  }
+  for (let q = 0; q < d; q++) for (let j = 0; j < m; j++) st(X, j * d + q, ld(Rb, q * m + j));
+  for (let i = 0; i < m; i++) {
+    for (let q = 0; q < d; q++) {
+      let s = ld(X, i * d + q);
+      for (let k = 0; k < i; k++) s -= ld(chol, i * m + k) * ld(X, k * d + q);
+      st(X, i * d + q, s / ld(chol, i * m + i));
+    }
+  }
+  for (let i = m - 1; i >= 0; i--) {
+    for (let q = 0; q < d; q++) {
+      let s = ld(X, i * d + q);
+      for (let k = i + 1; k < m; k++) s -= ld(chol, k * m + i) * ld(X, k * d + q);
+      st(X, i * d + q, s / ld(chol, i * m + i));
+    }
+  }
+  for (let q = 0; q < d; q++) for (let j = 0; j < m; j++) st(B, q * m + j, mf * ld(X, j * d + q));
+  const H = <usize>load<u32>(mats + (<usize>(y * K + y) << 2)), Ay = A + (<usize>(y * dm) << 3);
+  let s: f64 = 0;
+  for (let q = 0; q < d; q++) {
+    for (let j = 0; j < m; j++) st(V, j, (ld(Ay, q * m + j) - ld(B, q * m + j)) / mf);
+    for (let i = 0; i < m; i++) {
+      const di = ld(V, i);
+      if (di == 0) continue;
+      let r: f64 = 0;
+      for (let j = 0; j < m; j++) r += ld(H, i * m + j) * ld(V, j);
+      s += di * r;
+    }
+  }
+  return s;
+}
