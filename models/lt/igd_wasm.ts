@@ -77,6 +77,7 @@ function minibatchStepper(pool: Pool, br: BestResponder, opts: IgdOptions): IgdS
   const tgtT = pointerTable(pool.classes.map((pc) => ltArena.put(pc.target)));
   const Ap = ltArena.put(new Float64Array(K * dm)), Gp = ltArena.alloc(8 * K * dm);
   const Lp = smoothnessOf(opts, K), Rp = ltArena.alloc(8 * 2 * B), idxP = ltArena.alloc(4 * B);
+  const Dt = ltArena.alloc(8 * 2 * K * (B + 1));
   const Ns = ltArena.alloc(4 * K);
   ltArena.u32(Ns, K).set(pool.classes.map((pc) => pc.N));
   const invsqrt = opts.schedule === "invsqrt" ? 1 : 0;
@@ -109,6 +110,7 @@ function minibatchStepper(pool: Pool, br: BestResponder, opts: IgdOptions): IgdS
         Gp,
         Lp,
         Rp,
+        Dt,
         K,
         m,
         B,

@@ -176,25 +176,38 @@ export function sample2(
 // finite), which leaves a sum that starts at +0, and so is never −0, unchanged. sym: only
 // tiles reaching k ≥ j, then the lower triangle mirrored (the reference's mirror).
 
+/** Draws per pass over the output tiles: pa's and pb's rows of a pass (2 × 64 KB at m = 128) stay in L2. */
+const MOMENT_ROWS = 64;
+
 /** The moment (see above): pa, pb N × m; w N; out m × m (overwritten). */
 export function moment(pa: usize, pb: usize, w: usize, out: usize, N: i32, m: i32, sym: i32): void {
   const rowB = <usize>m << 3;
-  for (let j = 0; j < m; j += 2) {
-    const j1 = j + 1 < m ? j + 1 : j; // an odd last row is computed twice, stored once
-    for (let k = sym ? j & ~7 : 0; k < m; k += 8) {
-      let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-      let ra = pa, rb = pb + (<usize>k << 3);
-      for (let i = 0; i < N; i++) {
-        const wi = ld(w, i);
-        const u = f64x2.splat(ld(ra, j) * wi), v = f64x2.splat(ld(ra, j1) * wi);
-        const x0 = v128.load(rb), x1 = v128.load(rb, 16), x2 = v128.load(rb, 32), x3 = v128.load(rb, 48);
-        a0 = madd(a0, u, x0); a1 = madd(a1, u, x1); a2 = madd(a2, u, x2); a3 = madd(a3, u, x3);
-        b0 = madd(b0, v, x0); b1 = madd(b1, v, x1); b2 = madd(b2, v, x2); b3 = madd(b3, v, x3);
-        ra += rowB;
-        rb += rowB;
+  // draws in passes of MOMENT_ROWS, each tile's sums carried in `out` from pass to pass: every
+  // entry still adds its terms in draw order, from +0
+  for (let i0 = 0; i0 < N; i0 += MOMENT_ROWS) {
+    const i1 = min(N, i0 + MOMENT_ROWS), first = i0 == 0;
+    for (let j = 0; j < m; j += 2) {
+      const j1 = j + 1 < m ? j + 1 : j; // an odd last row is computed twice, stored once
+      for (let k = sym ? j & ~7 : 0; k < m; k += 8) {
+        let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        if (!first) {
+          const pa0 = out + (<usize>(j * m + k) << 3), pb0 = out + (<usize>(j1 * m + k) << 3);
+          a0 = v128.load(pa0); a1 = v128.load(pa0, 16); a2 = v128.load(pa0, 32); a3 = v128.load(pa0, 48);
+          b0 = v128.load(pb0); b1 = v128.load(pb0, 16); b2 = v128.load(pb0, 32); b3 = v128.load(pb0, 48);
+        }
+        let ra = pa + <usize>i0 * rowB, rb = pb + <usize>i0 * rowB + (<usize>k << 3);
+        for (let i = i0; i < i1; i++) {
+          const wi = ld(w, i);
+          const u = f64x2.splat(ld(ra, j) * wi), v = f64x2.splat(ld(ra, j1) * wi);
+          const x0 = v128.load(rb), x1 = v128.load(rb, 16), x2 = v128.load(rb, 32), x3 = v128.load(rb, 48);
+          a0 = madd(a0, u, x0); a1 = madd(a1, u, x1); a2 = madd(a2, u, x2); a3 = madd(a3, u, x3);
+          b0 = madd(b0, v, x0); b1 = madd(b1, v, x1); b2 = madd(b2, v, x2); b3 = madd(b3, v, x3);
+          ra += rowB;
+          rb += rowB;
+        }
+        storeTile(out, j, m, k, a0, a1, a2, a3);
+        if (j + 1 < m) storeTile(out, j + 1, m, k, b0, b1, b2, b3);
       }
-      storeTile(out, j, m, k, a0, a1, a2, a3);
-      if (j + 1 < m) storeTile(out, j + 1, m, k, b0, b1, b2, b3);
     }
   }
   if (sym) {
@@ -247,18 +260,43 @@ export function moment(pa: usize, pb: usize, w: usize, out: usize, N: i32, m: i3
 // lam, om: K pointers to λ_i, ω_i; tgt: K pointers to the N × 2 targets; Ns: K pool sizes (i32);
 // the minibatch indices are ints of the stream with key (k0, k1) read from its start, in the
 // reference's order (step, class, batch entry), ints number draw0, draw0 + 1, … drawn here;
-// idx: batch i32 and R: 2·batch f64 of scratch.
+// idx: batch i32, R: 2·batch f64 and Dt: 2·K·(batch + 1) f64 of scratch.
 
-@inline function dot2(a: usize, phi: usize, m: i32): v128 {
-  let acc = f64x2.splat(0);
-  for (let j = 0; j < m; j++) acc = madd(acc, v128.load(vat(a, 2 * j)), v128.load64_splat(vat(phi, j)));
-  return acc;
+/** Σ_j a[j]·φ0_j and Σ_j a[j]·φ1_j (a: m × 2 interleaved), j ascending, into out0 and out1. */
+function dotPair(a: usize, p0: usize, p1: usize, m: i32, out0: usize, out1: usize): void {
+  let s0 = f64x2.splat(0), s1 = s0;
+  for (let j = 0; j < m; j++) {
+    const av = v128.load(vat(a, 2 * j));
+    s0 = madd(s0, av, v128.load64_splat(vat(p0, j)));
+    s1 = madd(s1, av, v128.load64_splat(vat(p1, j)));
+  }
+  v128.store(out0, s0);
+  v128.store(out1, s1);
+}
+
+/** {@link dotPair} of a with (p0, p1) and of c with (q0, q1) in one pass: four chains. */
+function dotQuad(
+  a: usize, c: usize, p0: usize, p1: usize, q0: usize, q1: usize, m: i32,
+  oa0: usize, oa1: usize, oc0: usize, oc1: usize,
+): void {
+  let s0 = f64x2.splat(0), s1 = s0, u0 = s0, u1 = s0;
+  for (let j = 0; j < m; j++) {
+    const av = v128.load(vat(a, 2 * j)), cv = v128.load(vat(c, 2 * j));
+    s0 = madd(s0, av, v128.load64_splat(vat(p0, j)));
+    s1 = madd(s1, av, v128.load64_splat(vat(p1, j)));
+    u0 = madd(u0, cv, v128.load64_splat(vat(q0, j)));
+    u1 = madd(u1, cv, v128.load64_splat(vat(q1, j)));
+  }
+  v128.store(oa0, s0);
+  v128.store(oa1, s1);
+  v128.store(oc0, u0);
+  v128.store(oc1, u1);
 }
 
 /** Minibatch IGD steps t0..t1−1 for d = 2 (layout above). */
 export function igdMinibatch2(
   phi: usize, lam: usize, om: usize, tgt: usize, Ns: usize, idx: usize, A: usize, G: usize,
-  L: usize, R: usize, K: i32, m: i32, batch: i32, beta: f64, ridge: f64, lr: f64, invsqrt: i32,
+  L: usize, R: usize, Dt: usize, K: i32, m: i32, batch: i32, beta: f64, ridge: f64, lr: f64, invsqrt: i32,
   t0: u32, t1: u32, k0: u32, k1: u32, draw0: f64,
 ): void {
   const dm = 2 * m, mv = f64x2.splat(<f64>m);
@@ -274,16 +312,34 @@ export function igdMinibatch2(
       const py = <usize>load<u32>(phi + (<usize>(y * K + y) << 2));
       const lamY = <usize>load<u32>(lam + (<usize>y << 2)), omY = <usize>load<u32>(om + (<usize>y << 2));
       const tgY = <usize>load<u32>(tgt + (<usize>y << 2));
-      // the residuals r_b of the batch (they depend on A only)
+      // the scores of the batch (they depend on A only), two draws at a time for independent
+      // chains and memory streams: Dt[(b·K + c)·2 + q] = Σ_j A_c[q, j] φ_{y,c}(x_b)_j
+      for (let b = 0; b < batch; b += 2) {
+        const b1 = b + 1 < batch ? b + 1 : b; // an odd last draw is computed twice
+        const o0 = <usize>(load<i32>(ip + (<usize>b << 2)) * m) << 3;
+        const o1 = <usize>(load<i32>(ip + (<usize>b1 << 2)) * m) << 3;
+        const d0 = Dt + (<usize>(b * K) << 4), d1 = Dt + (<usize>(b1 * K) << 4);
+        if (K == 2 && beta != 0) {
+          const c = 1 - y, pc = <usize>load<u32>(phi + (<usize>(y * K + c) << 2));
+          dotQuad(Ay, A + (<usize>(c * dm) << 3), py + o0, py + o1, pc + o0, pc + o1, m,
+            d0 + (<usize>y << 4), d1 + (<usize>y << 4), d0 + (<usize>c << 4), d1 + (<usize>c << 4));
+        } else {
+          for (let c = 0; c < K; c++) {
+            if (c != y && beta == 0) continue;
+            const pc = <usize>load<u32>(phi + (<usize>(y * K + c) << 2));
+            dotPair(A + (<usize>(c * dm) << 3), pc + o0, pc + o1, m, d0 + (<usize>c << 4), d1 + (<usize>c << 4));
+          }
+        }
+      }
+      // the residuals r_b, in the reference's order
       for (let b = 0; b < batch; b++) {
-        const i = load<i32>(ip + (<usize>b << 2)), off = <usize>(i * m) << 3;
-        const sy = f64x2.div(dot2(Ay, py + off, m), mv);
+        const i = load<i32>(ip + (<usize>b << 2)), db = Dt + (<usize>(b * K) << 4);
+        const sy = f64x2.div(v128.load(db + (<usize>y << 4)), mv);
         let r = f64x2.mul(v128.load64_splat(vat(lamY, i)), f64x2.sub(sy, v128.load(vat(tgY, 2 * i))));
         if (beta != 0) {
           for (let c = 0; c < K; c++) {
             if (c == y) continue;
-            const pc = <usize>load<u32>(phi + (<usize>(y * K + c) << 2));
-            const sc = f64x2.div(dot2(A + (<usize>(c * dm) << 3), pc + off, m), mv);
+            const sc = f64x2.div(v128.load(db + (<usize>c << 4)), mv);
             r = f64x2.add(r, f64x2.mul(f64x2.splat(bK * ld(omY, i)), f64x2.sub(sy, sc)));
           }
         }
