@@ -143,3 +143,19 @@ Deno.test("streamIntsWasm: the ints PhiloxStream.int draws from a fresh stream",
     assert.deepEqual(streamIntsWasm(s.key, n, 1001), js, `n=${n}`);
   }
 });
+
+Deno.test("wasm IGD steps: exactly zero residuals (zero targets at A = 0) are skipped lane by lane, as in the reference", () => {
+  const g = game(2, 2, 12, 40);
+  for (const pc of g.pool.classes) {
+    for (let i = 0; i < pc.N; i += 2) pc.target[2 * i + 1] = 0; // one lane zero
+    for (let i = 0; i < pc.N; i += 3) pc.target[2 * i] = pc.target[2 * i + 1] = 0; // both lanes
+  }
+  for (const beta of [0, 0.2]) {
+    const over = { steps: 40, checkpoints: [0, 1, 2, 40] };
+    assertSameRun(
+      run(g, beta, over, wasmIgdStepper),
+      run(g, beta, over, jsIgdStepper),
+      `β=${beta}`,
+    );
+  }
+});

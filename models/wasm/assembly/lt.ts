@@ -345,26 +345,45 @@ export function igdMinibatch2(
         }
         v128.store(vat(R, 2 * b), r);
       }
-      // g = Σ_b v_b φ_b in b order (a zero v_q skipped, as the reference), then the ridge term
-      for (let j = 0; j < dm; j += 2) v128.store(vat(g, j), zero);
+      // g = Σ_b v_b φ_b in b order (a zero v_q skipped, as the reference: its lane keeps g), then
+      // the ridge term; four features at a time held in registers over the batch. R becomes v_b,
+      // Dt the masks of its nonzero lanes, nz[b] whether both are.
+      let allNz = true;
       for (let b = 0; b < batch; b++) {
-        const i = load<i32>(ip + (<usize>b << 2));
-        const pb = py + (<usize>(i * m) << 3);
-        const v = f64x2.div(f64x2.mul(twoM, v128.load(vat(R, 2 * b))), bv);
-        const nz0 = f64x2.extract_lane(v, 0) != 0, nz1 = f64x2.extract_lane(v, 1) != 0;
-        if (nz0 && nz1) {
-          for (let j = 0; j < m; j++) {
-            const gp = vat(g, 2 * j);
-            v128.store(gp, madd(v128.load(gp), v, v128.load64_splat(vat(pb, j))));
-          }
-        } else if (nz0 || nz1) {
-          const q = nz0 ? 0 : 1;
-          const vq = nz0 ? f64x2.extract_lane(v, 0) : f64x2.extract_lane(v, 1);
-          for (let j = 0; j < m; j++) st(g, 2 * j + q, ld(g, 2 * j + q) + vq * ld(pb, j));
-        }
+        const v = f64x2.div(f64x2.mul(twoM, v128.load(vat(R, 2 * b))), bv), mk = f64x2.ne(v, zero);
+        v128.store(vat(R, 2 * b), v);
+        v128.store(vat(Dt, 2 * b), mk);
+        allNz = allNz && i64x2.all_true(mk);
       }
-      for (let j = 0; j < dm; j += 2) {
-        v128.store(vat(g, j), madd(v128.load(vat(g, j)), rc, v128.load(vat(Ay, j))));
+      let j = 0;
+      for (; j + 4 <= m; j += 4) {
+        let g0 = zero, g1 = zero, g2 = zero, g3 = zero;
+        for (let b = 0; b < batch; b++) {
+          const pb = py + (<usize>(load<i32>(ip + (<usize>b << 2)) * m + j) << 3);
+          const v = v128.load(vat(R, 2 * b));
+          const x0 = v128.load64_splat(pb), x1 = v128.load64_splat(pb, 8);
+          const x2 = v128.load64_splat(pb, 16), x3 = v128.load64_splat(pb, 24);
+          if (allNz) {
+            g0 = madd(g0, v, x0); g1 = madd(g1, v, x1); g2 = madd(g2, v, x2); g3 = madd(g3, v, x3);
+          } else {
+            const mk = v128.load(vat(Dt, 2 * b));
+            g0 = v128.bitselect(madd(g0, v, x0), g0, mk); g1 = v128.bitselect(madd(g1, v, x1), g1, mk);
+            g2 = v128.bitselect(madd(g2, v, x2), g2, mk); g3 = v128.bitselect(madd(g3, v, x3), g3, mk);
+          }
+        }
+        const gp = vat(g, 2 * j), ap = vat(Ay, 2 * j);
+        v128.store(gp, madd(g0, rc, v128.load(ap)));
+        v128.store(gp, madd(g1, rc, v128.load(ap, 16)), 16);
+        v128.store(gp, madd(g2, rc, v128.load(ap, 32)), 32);
+        v128.store(gp, madd(g3, rc, v128.load(ap, 48)), 48);
+      }
+      for (; j < m; j++) {
+        let g0 = zero;
+        for (let b = 0; b < batch; b++) {
+          const x = v128.load64_splat(vat(py + (<usize>(load<i32>(ip + (<usize>b << 2)) * m) << 3), j));
+          g0 = v128.bitselect(madd(g0, v128.load(vat(R, 2 * b)), x), g0, v128.load(vat(Dt, 2 * b)));
+        }
+        v128.store(vat(g, 2 * j), madd(g0, rc, v128.load(vat(Ay, 2 * j))));
       }
     }
     stepIterate(A, G, L, K, dm, t, lr, invsqrt);
