@@ -307,7 +307,7 @@ export async function evaluateMethods(
 ): Promise<MethodErrors> {
   const spec = specOf(cfg);
   const K = spec.classes.length, d = spec.dim, m = cfg.width;
-  const onGpu = ctx.backend === "webgpu" && ctx.device !== null;
+  const onGpu = ctx.backend === "webgpu" && !!ctx.device;
   const t0 = ctx.now();
   // seeds are independent: each trains (and on the CPU samples) in a CPU worker from the same
   // named streams
