@@ -15,7 +15,8 @@
  * @module
  */
 import type { PhiloxStream } from "../../datasets/philox.ts";
-import { featuresAt, type RandomFeatures, sigmaBar } from "./features.ts";
+import { type RandomFeatures, sigmaBar } from "./features.ts";
+import { poolFeaturesWasm } from "./features_wasm.ts";
 import { type CholeskyFactor, choleskyFactor, choleskySolve } from "./linsolve.ts";
 import { luSolveWasm } from "./linsolve_wasm.ts";
 import { weightedMoment } from "./moment_wasm.ts";
@@ -82,11 +83,7 @@ export function buildPool(
       omega[i] = Math.exp(t);
       cbdm[i] = t / tEnd;
     }
-    const phi = nets.map((f, c) => {
-      const out = new Float64Array(N * m);
-      for (let i = 0; i < N; i++) featuresAt(f, xt, i * d, tb[c], tIdx[i] * m, out, i * m);
-      return out;
-    });
+    const phi = nets.map((f, c) => poolFeaturesWasm(f, xt, tIdx, tb[c], N));
     return { N, tIdx, xt, target, lambda, omega, cbdm, phi };
   });
   return { K, d, m, classes };

@@ -4,7 +4,7 @@
  * reference's order): the same bits as {@link weightedMomentJs} (tested).
  * @module
  */
-import { allFinite, ltArena, ltWasm } from "./lt_wasm.ts";
+import { ltArena, ltWasm } from "./lt_wasm.ts";
 
 /**
  * The reference: out[j·m + k] = Σ_i (pa[i·m + j]·(wt_i/N))·pb[i·m + k] over draws i ascending,
@@ -47,13 +47,12 @@ export function weightedMoment(
   m: number,
   sym: boolean,
 ): Float64Array {
-  const b = pb.subarray(0, N * m);
-  if (!allFinite(b)) return weightedMomentJs(pa, pb, wt, N, m, sym);
-  const w = new Float64Array(N);
-  for (let i = 0; i < N; i++) w[i] = wt[i] / N;
   ltArena.reset();
   const ap = ltArena.put(pa.subarray(0, N * m));
-  const bp = sym ? ap : ltArena.put(b);
+  const bp = sym ? ap : ltArena.put(pb.subarray(0, N * m));
+  if (!ltWasm.allFinite(bp, N * m)) return weightedMomentJs(pa, pb, wt, N, m, sym);
+  const w = new Float64Array(N);
+  for (let i = 0; i < N; i++) w[i] = wt[i] / N;
   const wp = ltArena.put(w), op = ltArena.alloc(8 * m * m);
   ltArena.alloc(64); // the last row's 8-column tile may read past the end of pb
   ltWasm.moment(ap, bp, wp, op, N, m, sym ? 1 : 0);

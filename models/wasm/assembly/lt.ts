@@ -583,3 +583,40 @@ export function classGap(
   }
   return s;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Pool features (models/lt/features.ts: featuresAt, as buildPool calls it): for every draw i,
+// out[i·m + j] = ReLU(tb[tIdx_i·m + j] + Σ_q W[j, q]·x[i·d + q]), the sum from tb over q
+// ascending, h > 0 ? h : +0 (NaN → +0). Two features per vector; Wt = Wᵀ (d × m).
+
+/** The features of N draws (see above): x N × d, tIdx N (i32), tb nT × m, out N × m. */
+export function poolFeatures(Wt: usize, x: usize, tIdx: usize, tb: usize, out: usize, N: i32, m: i32, d: i32): void {
+  const zero = f64x2.splat(0);
+  for (let i = 0; i < N; i++) {
+    const tr = tb + (<usize>(load<i32>(tIdx + (<usize>i << 2)) * m) << 3);
+    const o = out + (<usize>(i * m) << 3), xi = x + (<usize>(i * d) << 3);
+    let j = 0;
+    for (; j + 2 <= m; j += 2) {
+      let h = v128.load(vat(tr, j));
+      for (let q = 0; q < d; q++) h = madd(h, v128.load(vat(Wt, q * m + j)), v128.load64_splat(vat(xi, q)));
+      v128.store(vat(o, j), v128.and(h, f64x2.gt(h, zero)));
+    }
+    for (; j < m; j++) {
+      let h = ld(tr, j);
+      for (let q = 0; q < d; q++) h += ld(Wt, q * m + j) * ld(xi, q);
+      st(o, j, h > 0 ? h : 0);
+    }
+  }
+}
+
+/** 1 when all n f64 at p are finite (x − x is 0 exactly then, NaN otherwise), else 0. */
+export function allFinite(p: usize, n: i32): i32 {
+  let acc = f64x2.splat(0), i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const v = v128.load(vat(p, i));
+    acc = f64x2.add(acc, f64x2.sub(v, v));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if (i < n) s += ld(p, i) - ld(p, i);
+  return s == 0 ? 1 : 0;
+}
