@@ -8,7 +8,7 @@
  * data, features, pool draws and sampling noise: comparisons are paired.
  * @module
  */
-import { runInWorkers } from "../../models/cpu/pool.ts";
+import { concatTyped, runInWorkers } from "../../models/cpu/pool.ts";
 import { detachedContext } from "../detached_context.ts";
 import type { CaseContext } from "../case.ts";
 import {
@@ -34,12 +34,8 @@ import {
 } from "../../models/lt/game.ts";
 import { geometricCheckpoints, runIgd } from "../../models/lt/igd.ts";
 import { largestEigenvalue } from "../../models/lt/linsolve.ts";
-import {
-  type FeatureSet,
-  sampleCpuParallel,
-  type SamplerBatch,
-  type SamplerSlot,
-} from "../../models/lt/sampler.ts";
+import type { FeatureSet, SamplerBatch, SamplerSlot } from "../../models/lt/sampler.ts";
+import { sampleCpuFast } from "../../models/lt/sampler_cpu.ts";
 import { sampleGpu } from "../../models/lt/sampler_kernel.ts";
 import { frechetSamples, kdeKl } from "../../models/lt/metrics.ts";
 
@@ -183,7 +179,7 @@ export function train(
     smoothness: L,
     schedule: "invsqrt",
     checkpoints: [cfg.igdSteps],
-    stream: ctx.stream(`${tag}.igd`, setup.seed),
+    drawKey: ctx.stream(`${tag}.igd`, setup.seed).key,
     signal: ctx.signal,
   });
   return res.A;
@@ -208,6 +204,8 @@ export interface SeedTrainingJob {
   seed: number;
   methods: Method[];
   tag: string;
+  /** Also sample the seed's slots on the CPU (`sampleCpuFast`), in the worker. */
+  sample: boolean;
 }
 
 /** What one seed's training gives: its grid, features, every method's output layers, references. */
@@ -221,18 +219,59 @@ export interface SeedTraining {
   truth: Float64Array[];
   /** KL reference samples per class (empty when klPoints = 0). */
   klRef: Float64Array[];
+  /** The seed's samples (methods × classes × particles × d) when the job asked for them. */
+  samples: Float64Array | null;
+  /** Seconds the worker spent sampling (0 without samples). */
+  sampleSeconds: number;
 }
 
-/** Set up and train every method on one seed, in a context rebuilt from the base seed. */
+/**
+ * The sampler slots of one seed: every method's output layer of every class (methods outer),
+ * class y on feature set `fsBase + y`, with the seed's sampler key of the class (shared by the
+ * methods: paired noise).
+ */
+export function seedSlots(
+  ctx: CaseContext,
+  tag: string,
+  seed: number,
+  A: Float64Array[][],
+  fsBase: number,
+): SamplerSlot[] {
+  const keys = A[0].map((_, y) => ctx.stream(`${tag}.sampler`, seed, y).key);
+  return A.flatMap((Ak) => Ak.map((Ay, y) => ({ fs: fsBase + y, A: Ay, key: keys[y] })));
+}
+
+/**
+ * Set up and train every method on one seed, in a context rebuilt from the base seed; with
+ * `job.sample`, sample its slots too (the same bits as sampling them in the whole batch).
+ */
 export function trainSeedTask(job: SeedTrainingJob): SeedTraining {
   const { cfg, seed, tag } = job;
   const ctx = detachedContext({ baseSeed: job.baseSeed, seeds: [seed] });
   const spec = specOf(cfg);
   const setup = setupSeed(ctx, cfg, seed, tag);
+  const features = spec.classes.map((_, y) => ({ W: setup.nets[y].W, tb: setup.tb[y] }));
+  const A = job.methods.map((method) => train(ctx, cfg, setup, method, tag));
+  let samples: Float64Array | null = null, sampleSeconds = 0;
+  if (job.sample) {
+    const t0 = performance.now();
+    samples = sampleCpuFast({
+      d: spec.dim,
+      m: cfg.width,
+      grid: setup.grid,
+      features,
+      slots: seedSlots(ctx, tag, seed, A, 0),
+      particles: cfg.particles,
+      mode: cfg.sampler,
+    });
+    sampleSeconds = (performance.now() - t0) / 1000;
+  }
   return {
     grid: setup.grid,
-    features: spec.classes.map((_, y) => ({ W: setup.nets[y].W, tb: setup.tb[y] })),
-    A: job.methods.map((method) => train(ctx, cfg, setup, method, tag)),
+    features,
+    A,
+    samples,
+    sampleSeconds,
     truth: spec.classes.map((_, y) =>
       sampleClass(ctx.stream(`${tag}.true`, seed, y), spec, y, cfg.trueSamples)
     ),
@@ -253,8 +292,10 @@ export function gapTrajectoriesTask(
 }
 
 /**
- * Train every method on every seed, sample all of them in one batch, and score each class.
- * Non-finite errors are reported through `ctx.runError` and stored as NaN.
+ * Train every method on every seed, sample all of them, and score each class. On the CPU each
+ * seed's worker task samples its own slots right after training them; on WebGPU the slots of
+ * every seed go in one batch. Non-finite errors are reported through `ctx.runError` and stored
+ * as NaN.
  */
 export async function evaluateMethods(
   ctx: CaseContext,
@@ -266,47 +307,38 @@ export async function evaluateMethods(
 ): Promise<MethodErrors> {
   const spec = specOf(cfg);
   const K = spec.classes.length, d = spec.dim, m = cfg.width;
-  const features: FeatureSet[] = [];
-  const slots: SamplerSlot[] = [];
-  const truth: Float64Array[][] = [];
-  const klRef: Float64Array[][] = [];
-  let grid: Float64Array = new Float64Array(0);
+  const onGpu = ctx.backend === "webgpu" && !!ctx.device;
   const t0 = ctx.now();
-  // seeds are independent: each trains in a CPU worker from the same named streams
+  // seeds are independent: each trains (and on the CPU samples) in a CPU worker from the same
+  // named streams
   let trained = 0;
   const perSeed = await runInWorkers<SeedTrainingJob, SeedTraining>(
     new URL(import.meta.url),
     "trainSeedTask",
-    seeds.map((seed) => ({ baseSeed: ctx.baseSeed, cfg, seed, methods, tag })),
+    seeds.map((seed) => ({ baseSeed: ctx.baseSeed, cfg, seed, methods, tag, sample: !onGpu })),
     { signal: ctx.signal, onResult: () => progress?.(++trained, seeds.length + 1) },
   );
-  perSeed.forEach((r, si) => {
-    const seed = seeds[si];
-    grid = r.grid;
-    features.push(...r.features);
-    r.A.forEach((A) => {
-      for (let y = 0; y < K; y++) {
-        slots.push({ fs: si * K + y, A: A[y], key: ctx.stream(`${tag}.sampler`, seed, y).key });
-      }
-    });
-    truth.push(r.truth);
-    klRef.push(r.klRef);
-  });
-  ctx.timing("lt.train", (ctx.now() - t0) / 1000);
-  const batch: SamplerBatch = {
-    d,
-    m,
-    grid,
-    features,
-    slots,
-    particles: cfg.particles,
-    mode: cfg.sampler,
-  };
-  const t1 = ctx.now();
-  const x = ctx.backend === "webgpu" && ctx.device
-    ? await sampleGpu(ctx.device, batch)
-    : await sampleCpuParallel(batch, { signal: ctx.signal });
-  ctx.timing(`lt.sample.${ctx.backend}`, (ctx.now() - t1) / 1000);
+  const truth = perSeed.map((r) => r.truth), klRef = perSeed.map((r) => r.klRef);
+  let x: Float64Array;
+  if (onGpu) {
+    ctx.timing("lt.train", (ctx.now() - t0) / 1000);
+    const batch: SamplerBatch = {
+      d,
+      m,
+      grid: perSeed[0].grid,
+      features: perSeed.flatMap((r) => r.features),
+      slots: perSeed.flatMap((r, si) => seedSlots(ctx, tag, seeds[si], r.A, si * K)),
+      particles: cfg.particles,
+      mode: cfg.sampler,
+    };
+    const t1 = ctx.now();
+    x = await sampleGpu(ctx.device!, batch);
+    ctx.timing("lt.sample.webgpu", (ctx.now() - t1) / 1000);
+  } else {
+    x = concatTyped(perSeed.map((r) => r.samples!));
+    ctx.timing("lt.train+sample.cpu", (ctx.now() - t0) / 1000);
+    ctx.timing("lt.sample.cpu.worker-seconds", perSeed.reduce((s, r) => s + r.sampleSeconds, 0));
+  }
   const t2 = ctx.now();
   const P = cfg.particles;
   const fd: number[][][] = [], kl: number[][][] = [];
@@ -384,7 +416,7 @@ export function gapTrajectories(
       smoothness: L,
       schedule: cfg.schedule,
       checkpoints,
-      stream: ctx.stream("lt.igd", seed),
+      drawKey: ctx.stream("lt.igd", seed).key,
       signal: ctx.signal,
     });
     gap.push(r.gap), best.push(r.best), failedAt.push(r.failedAt);

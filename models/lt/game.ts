@@ -15,8 +15,11 @@
  * @module
  */
 import type { PhiloxStream } from "../../datasets/philox.ts";
-import { featuresAt, type RandomFeatures, sigmaBar } from "./features.ts";
-import { type CholeskyFactor, choleskyFactor, choleskySolve, luSolve } from "./linsolve.ts";
+import { type RandomFeatures, sigmaBar } from "./features.ts";
+import { poolFeaturesWasm } from "./features_wasm.ts";
+import { type CholeskyFactor, choleskyFactor, choleskySolve } from "./linsolve.ts";
+import { luSolveWasm } from "./linsolve_wasm.ts";
+import { weightedMoment } from "./moment_wasm.ts";
 
 /** The draws of one class and every network's features at them. */
 export interface PoolClass {
@@ -80,11 +83,7 @@ export function buildPool(
       omega[i] = Math.exp(t);
       cbdm[i] = t / tEnd;
     }
-    const phi = nets.map((f, c) => {
-      const out = new Float64Array(N * m);
-      for (let i = 0; i < N; i++) featuresAt(f, xt, i * d, tb[c], tIdx[i] * m, out, i * m);
-      return out;
-    });
+    const phi = nets.map((f, c) => poolFeaturesWasm(f, xt, tIdx, tb[c], N));
     return { N, tIdx, xt, target, lambda, omega, cbdm, phi };
   });
   return { K, d, m, classes };
@@ -115,20 +114,7 @@ export class PoolStats {
       this.#cache.set(key, out);
       return out;
     }
-    const out = new Float64Array(m * m), wt = pc[w], pa = pc.phi[a], pb = pc.phi[b];
-    const sym = a === b;
-    for (let i = 0; i < pc.N; i++) {
-      const wi = wt[i] / pc.N, oa = i * m;
-      for (let j = 0; j < m; j++) {
-        const v = pa[oa + j] * wi;
-        if (v === 0) continue;
-        const row = j * m;
-        for (let k = sym ? j : 0; k < m; k++) out[row + k] += v * pb[oa + k];
-      }
-    }
-    if (sym) {
-      for (let j = 0; j < m; j++) for (let k = 0; k < j; k++) out[j * m + k] = out[k * m + j];
-    }
+    const out = weightedMoment(pc.phi[a], pc.phi[b], pc[w], pc.N, m, a === b);
     this.#cache.set(key, out);
     return out;
   }
@@ -234,7 +220,10 @@ export function cbdmSystem(
   return { K, d, m, H, O, rhs };
 }
 
-/** Solve a stationarity system jointly (LU, Km unknowns per output coordinate); returns A_y (= m a_y). */
+/**
+ * Solve a stationarity system jointly (LU in WebAssembly, the bits of `luSolve`; Km unknowns per
+ * output coordinate); returns A_y (= m a_y).
+ */
 export function solveStationary(sys: StationarySystem): Float64Array[] {
   const { K, d, m } = sys, n = K * m;
   const M = new Float64Array(n * n), B = new Float64Array(n * d);
@@ -250,7 +239,7 @@ export function solveStationary(sys: StationarySystem): Float64Array[] {
       for (let q = 0; q < d; q++) B[(y * m + i) * d + q] = sys.rhs[y][q * m + i];
     }
   }
-  const X = luSolve(M, n, B, d);
+  const X = luSolveWasm(M, n, B, d);
   return Array.from({ length: K }, (_, c) => {
     const A = new Float64Array(d * m);
     for (let j = 0; j < m; j++) {

@@ -119,7 +119,7 @@ Deno.test("IGD drives the exact gap down and is deterministic", () => {
       }),
       schedule: "invsqrt",
       checkpoints: geometricCheckpoints(256, 2),
-      stream: new PhiloxStream(5, "igd"),
+      drawKey: new PhiloxStream(5, "igd").key,
     });
   const a = run(), b = run();
   assert.deepEqual(a.gap, b.gap);
@@ -154,7 +154,7 @@ Deno.test("full-batch IGD with a constant step 1/L converges to the exact Nash p
     smoothness: L,
     schedule: "constant",
     checkpoints: [0, 4096],
-    stream: new PhiloxStream(5, "igd"),
+    drawKey: new PhiloxStream(5, "igd").key,
   });
   assert.ok(r.gap[1] < 1e-6 * r.gap[0], `gap ${r.gap[0]} → ${r.gap[1]}`);
 });

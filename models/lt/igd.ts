@@ -4,8 +4,9 @@
  * Nash gap is recorded at checkpoints.
  * @module
  */
-import type { PhiloxStream } from "../../datasets/philox.ts";
-import { type BestResponder, classGaps, linearTerm, type Pool } from "./game.ts";
+import { type BestResponder, classGaps, type Pool } from "./game.ts";
+import { IGD_CHUNK, type IgdKernel } from "./igd_steps.ts";
+import { wasmIgdStepper } from "./igd_wasm.ts";
 
 /** Options of {@link runIgd}. */
 export interface IgdOptions {
@@ -24,8 +25,11 @@ export interface IgdOptions {
   schedule: "invsqrt" | "constant";
   /** Sorted iteration counts at which to record the gap (T = number of steps taken). */
   checkpoints: number[];
-  /** Minibatch indices; consumed identically for every β (paired runs). */
-  stream: PhiloxStream;
+  /**
+   * Key of the Philox stream of the minibatch indices, read from its start
+   * (`PhiloxStream.fromKey`): the same key gives every β the same minibatches (paired runs).
+   */
+  drawKey: readonly [number, number];
   signal?: AbortSignal;
 }
 
@@ -43,17 +47,23 @@ export interface IgdResult {
   A: Float64Array[];
 }
 
-/** Run IGD from A = 0 and record exact Nash gaps (`br` must be the game at `opts.beta`). */
-export function runIgd(pool: Pool, br: BestResponder, opts: IgdOptions): IgdResult {
-  const { K, d, m } = pool;
-  const A = Array.from({ length: K }, () => new Float64Array(d * m));
-  const grads = Array.from({ length: K }, () => new Float64Array(d * m));
-  const sy = new Float64Array(d), sc = new Float64Array(d), r = new Float64Array(d);
+/**
+ * Run IGD from A = 0 and record exact Nash gaps (`br` must be the game at `opts.beta`); `kernel`
+ * takes the steps between checkpoints (default: WebAssembly, the reference's bits).
+ */
+export function runIgd(
+  pool: Pool,
+  br: BestResponder,
+  opts: IgdOptions,
+  kernel: IgdKernel = wasmIgdStepper,
+): IgdResult {
+  const stepper = kernel(pool, br, opts);
   const gap: number[] = [], best: number[] = [];
   let bestSoFar = Infinity, ci = 0, failedAt: number | null = null, lastClassGaps: number[] = [];
+  const cps = opts.checkpoints;
   const record = (t: number) => {
-    while (ci < opts.checkpoints.length && opts.checkpoints[ci] === t) {
-      const g = classGaps(br, A);
+    while (ci < cps.length && cps[ci] === t) {
+      const g = stepper.classGaps?.() ?? classGaps(br, stepper.iterate());
       const G = Math.max(...g);
       if (!Number.isFinite(G) && failedAt === null) failedAt = t;
       bestSoFar = Math.min(bestSoFar, G);
@@ -62,68 +72,17 @@ export function runIgd(pool: Pool, br: BestResponder, opts: IgdOptions): IgdResu
     }
   };
   record(0);
-  const { beta, ridge } = opts;
-  for (let t = 0; t < opts.steps && ci < opts.checkpoints.length; t++) {
+  for (let t = 0; t < opts.steps && ci < cps.length;) {
     if (opts.signal?.aborted) throw new Error("aborted");
-    for (let y = 0; y < K; y++) {
-      const g = grads[y];
-      if (opts.fullBatch) {
-        // ∇_A L_y = (2/m²) A H − (2/m) R_y(A)
-        // row-wise (contiguous) accumulation of A H: the same sums, in a cache-friendly order
-        const R = linearTerm(br.sys, A, y), H = br.sys.H[y], Ay = A[y];
-        for (let k = 0; k < d * m; k++) g[k] = -(2 / m) * R[k];
-        for (let q = 0; q < d; q++) {
-          const row = q * m;
-          for (let i = 0; i < m; i++) {
-            const v = (2 / (m * m)) * Ay[row + i];
-            if (v === 0) continue;
-            const hi = i * m;
-            for (let j = 0; j < m; j++) g[row + j] += v * H[hi + j];
-          }
-        }
-        continue;
-      }
-      const pc = pool.classes[y];
-      g.fill(0);
-      for (let b = 0; b < opts.batch; b++) {
-        const i = opts.stream.int(pc.N);
-        const phi = pc.phi[y], off = i * m;
-        for (let q = 0; q < d; q++) {
-          let s = 0;
-          for (let j = 0; j < m; j++) s += A[y][q * m + j] * phi[off + j];
-          sy[q] = s / m;
-          r[q] = pc.lambda[i] * (sy[q] - pc.target[i * d + q]);
-        }
-        if (beta !== 0) {
-          for (let c = 0; c < K; c++) {
-            if (c === y) continue;
-            const pcf = pc.phi[c];
-            for (let q = 0; q < d; q++) {
-              let s = 0;
-              for (let j = 0; j < m; j++) s += A[c][q * m + j] * pcf[off + j];
-              sc[q] = s / m;
-              r[q] += (beta / K) * pc.omega[i] * (sy[q] - sc[q]);
-            }
-          }
-        }
-        for (let q = 0; q < d; q++) {
-          const v = (2 / m) * r[q] / opts.batch;
-          if (v === 0) continue;
-          for (let j = 0; j < m; j++) g[q * m + j] += v * phi[off + j];
-        }
-      }
-      for (let k = 0; k < d * m; k++) g[k] += (2 * ridge / (m * m)) * A[y][k];
-    }
-    const decay = opts.schedule === "invsqrt" ? 1 / Math.sqrt(t + 1) : 1;
-    for (let y = 0; y < K; y++) {
-      const eta = opts.lr * decay / opts.smoothness[y];
-      const Ay = A[y], g = grads[y];
-      for (let k = 0; k < d * m; k++) Ay[k] -= eta * g[k];
-    }
-    record(t + 1);
+    // the next step count that records (a checkpoint that is never reached runs to the end)
+    const next = Number.isInteger(cps[ci]) && cps[ci] > t ? cps[ci] : opts.steps;
+    const stop = Math.min(next, opts.steps, t + IGD_CHUNK);
+    stepper.steps(t, stop);
+    t = stop;
+    record(t);
     if (failedAt !== null) break;
   }
-  return { gap, best, lastClassGaps, failedAt, A };
+  return { gap, best, lastClassGaps, failedAt, A: stepper.iterate().map((a) => a.slice()) };
 }
 
 /** Checkpoints 0 and round(2^{k/perOctave}) up to `steps`, unique and sorted. */

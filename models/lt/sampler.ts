@@ -3,11 +3,11 @@
  * and the probability-flow ODE (Euler) of the OU process dx = −x dt + √2 dW, run from t_end down
  * to t_min along the time grid. Every random number is Philox (counter = particle, step; key per
  * slot), so {@link sampleCpu} (f64) and the WGSL kernel in `sampler_kernel.ts` (f32) draw identical
- * noise.
+ * noise. {@link sampleCpu} is the f64 reference; `sampler_cpu.ts` has the fast CPU path (the same
+ * bits) and its spread over the CPU workers.
  * @module
  */
 import { normal2FromU32, philox4x32 } from "../../datasets/philox.ts";
-import { chunks, concatTyped, cpuWorkerCount, runInWorkers } from "../cpu/pool.ts";
 
 /** One frozen feature set (one class's network of one seed): W and its U e(t) + b table. */
 export interface FeatureSet {
@@ -128,31 +128,6 @@ export function sampleCpu(batch: SamplerBatch, signal?: AbortSignal): Float64Arr
     }
   });
   return out;
-}
-
-/** {@link sampleCpu} for one batch, as a worker task (no abort signal crosses a worker). */
-export function sampleCpuTask(batch: SamplerBatch): Float64Array {
-  return sampleCpu(batch);
-}
-
-/**
- * {@link sampleCpu} with the slots spread over CPU workers (`models/cpu/pool.ts`): the same samples
- * bit for bit, whatever the worker count.
- */
-export async function sampleCpuParallel(
-  batch: SamplerBatch,
-  opts: { signal?: AbortSignal; workers?: number } = {},
-): Promise<Float64Array> {
-  const workers = opts.workers ?? cpuWorkerCount();
-  if (workers <= 1 || batch.slots.length < 2) return sampleCpu(batch, opts.signal);
-  const parts = chunks(batch.slots, workers * 2);
-  const outs = await runInWorkers<SamplerBatch, Float64Array>(
-    new URL(import.meta.url),
-    "sampleCpuTask",
-    parts.map((slots) => ({ ...batch, slots })),
-    { workers, signal: opts.signal },
-  );
-  return concatTyped(outs);
 }
 
 /**

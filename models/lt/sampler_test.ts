@@ -3,14 +3,8 @@ import { streamKey } from "../../datasets/philox.ts";
 import { sharedBackend } from "../gpu/device.ts";
 import { timeGrid } from "./features.ts";
 import { PhiloxStream } from "../../datasets/philox.ts";
-import {
-  sampleCpu,
-  sampleCpuParallel,
-  type SamplerBatch,
-  sampleWithScore,
-  scoreSum,
-  scoreSum2,
-} from "./sampler.ts";
+import { sampleCpu, type SamplerBatch, sampleWithScore, scoreSum, scoreSum2 } from "./sampler.ts";
+import { sampleCpuParallel } from "./sampler_cpu.ts";
 import { sampleGpu } from "./sampler_kernel.ts";
 import { demoSamplerBatch } from "./sampler_fixture.ts";
 import { frechetGaussian, frechetSamples, gaussianFit, kdeKl } from "./metrics.ts";
