@@ -18,14 +18,13 @@ import {
   type DenoiserTrainer,
 } from "./denoiser.ts";
 import { JS_CONV, lossAndGradCpu, lossesCpu } from "./denoiser_cpu.ts";
-import { samePadding } from "./conv_cpu.ts";
 
 /** The exports of `denoiser.wasm` (pointers are byte offsets into `memory`). */
 interface DenoiserWasm {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  forwardScratch(ci: number, co: number): number;
-  backwardScratch(ci: number, co: number, pixels: number): number;
+  forwardScratch(b: number, h: number, w: number, ci: number, co: number): number;
+  backwardScratch(b: number, h: number, w: number, ci: number, co: number, stride: number): number;
   conv3x3Forward(...a: number[]): number;
   conv3x3Backward(...a: number[]): number;
   denoiserInput(...a: number[]): void;
@@ -145,10 +144,9 @@ export class ResidentDenoiser {
     const scratch = Math.max(
       ...denoiserLayers(c).flatMap((l) => {
         const side = l.name === "mid" ? s / 2 : s;
-        const pixels = cap * samePadding(side, l.stride).out ** 2;
         return [
-          this.#w.forwardScratch(l.cin, l.cout),
-          withGrad ? this.#w.backwardScratch(l.cin, l.cout, pixels) : 0,
+          this.#w.forwardScratch(cap, side, side, l.cin, l.cout),
+          withGrad ? this.#w.backwardScratch(cap, side, side, l.cin, l.cout, l.stride) : 0,
         ];
       }),
     );

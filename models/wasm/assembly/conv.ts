@@ -8,8 +8,11 @@
 // adds ±0 and changes nothing provided every weight and dy is finite and no bias / dw entry is
 // −0. Each entry point checks that first and returns 0 without touching its outputs when it
 // does not hold (the caller then runs the reference).
-// Work is done on blocks of PB pixels gathered into f64 rows (im2col), in register tiles of
-// 2 pixels × 8 channels (forward), 2 taps × 8 channels (dw) and 2 pixels × 8 taps (dx).
+// The input is first converted to f64 once, with a zero border of one pixel (taps over the
+// padding read those zeros), so that every pixel's taps lie at the same offsets from its
+// top-left tap (`tapOffsets`): the forward pass works on register tiles of 2 pixels × 8
+// channels straight from it; the backward pass on blocks of PB active pixels, in tiles of
+// 2 taps × 8 channels (dw) and 2 pixels × 8 taps (dx).
 
 const PB: i32 = 32; // pixels per block (even)
 
@@ -36,23 +39,36 @@ export function heapBase(): usize {
   return align16(__heap_base);
 }
 
-/** Scratch bytes {@link conv3x3Forward} needs for Ci input and Co output channels. */
-export function forwardScratch(ci: i32, co: i32): usize {
-  const K = 9 * ci, Co2 = even(co);
-  return align16(<usize>(K * Co2 + Co2 + PB * K) * 8) + 64;
+/** Bytes of the zero-bordered f64 copy of one H×W×Ci image. */
+@inline function paddedBytes(H: i32, W: i32, Ci: i32): usize {
+  return align16(<usize>((H + 2) * (W + 2) * Ci) << 3);
 }
 
-/** Scratch bytes {@link conv3x3Backward} needs. */
-export function backwardScratch(ci: i32, co: i32, pixels: i32): usize {
+/** Scratch bytes {@link conv3x3Forward} needs for a B×H×W×Ci input and Co output channels. */
+export function forwardScratch(B: i32, H: i32, W: i32, ci: i32, co: i32): usize {
+  const K = 9 * ci, Co2 = even(co);
+  return align16(<usize>(K * Co2 + Co2) * 8) + align16(<usize>K * 4) + paddedBytes(H, W, ci) + 64;
+}
+
+/** Scratch bytes {@link conv3x3Backward} needs for a B×H×W×Ci input and Co output channels. */
+export function backwardScratch(B: i32, H: i32, W: i32, ci: i32, co: i32, stride: i32): usize {
   const Kp = even(9 * ci), Co2 = even(co);
-  const f64s = Kp * Co2 * 2 + PB * Kp * 2 + PB * Co2;
-  return align16(<usize>f64s * 8) + align16(<usize>pixels * 4) + 128;
+  const pixels = B * ceilDiv(H, stride) * ceilDiv(W, stride);
+  const f64s = Kp * Co2 * 2 + PB * Kp + PB * Co2;
+  return align16(<usize>f64s * 8) + align16(<usize>(pixels + PB + Kp) * 4) +
+    paddedBytes(H, W, ci) + 128;
 }
 
 function finiteF32(p: usize, n: i32): bool {
-  for (let i = 0; i < n; i++) {
+  const z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(p + (<usize>i << 2));
+    if (v128.any_true(f32x4.ne(f32x4.sub(v, v), z))) return false; // NaN or ±∞
+  }
+  for (; i < n; i++) {
     const v = load<f32>(p + (<usize>i << 2));
-    if (v - v != 0) return false; // NaN or ±∞
+    if (v - v != 0) return false;
   }
   return true;
 }
@@ -71,39 +87,48 @@ function hasNegZeroF64(p: usize, n: i32): bool {
   return false;
 }
 
-/**
- * Gather pixels `pix[j]` (or p0 + j when `pix` is 0) of the block, j < n, into rows of `rowLen`
- * f64 (taps × Ci, zero for padding taps and the row tail); rows n ≤ j < PB are zeroed.
- */
-function gather(
-  x: usize, xc: usize, rowLen: i32, pix: usize, p0: i32, n: i32,
-  H: i32, W: i32, Ci: i32, Ho: i32, Wo: i32, stride: i32, ph: i32, pw: i32,
-): void {
-  for (let j = 0; j < PB; j++) {
-    const row = xc + (<usize>(j * rowLen) << 3);
-    if (j >= n) {
-      memory.fill(row, 0, <usize>rowLen << 3);
-      continue;
-    }
-    const p = pix ? load<i32>(pix + (<usize>j << 2)) : p0 + j;
-    const ox = p % Wo, t = p / Wo, oy = t % Ho, b = t / Ho;
-    for (let ky = 0; ky < 3; ky++) {
-      const iy = oy * stride + ky - ph;
-      for (let kx = 0; kx < 3; kx++) {
-        const ix = ox * stride + kx - pw;
-        const dst = row + (<usize>((ky * 3 + kx) * Ci) << 3);
-        if (iy < 0 || iy >= H || ix < 0 || ix >= W) {
-          memory.fill(dst, 0, <usize>Ci << 3);
-          continue;
-        }
-        const src = x + (<usize>(((b * H + iy) * W + ix) * Ci) << 2);
-        for (let ci = 0; ci < Ci; ci++) {
-          store<f64>(dst + (<usize>ci << 3), <f64>load<f32>(src + (<usize>ci << 2)));
-        }
-      }
-    }
-    for (let k = 9 * Ci; k < rowLen; k++) store<f64>(row + (<usize>k << 3), 0);
+/** n f32 at `src` → n f64 at `dst` (exact). */
+function toF64(src: usize, dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(src + (<usize>i << 2));
+    const d = dst + (<usize>i << 3);
+    v128.store(d, f64x2.promote_low_f32x4(v));
+    v128.store(d, f64x2.promote_low_f32x4(v128.shuffle<u64>(v, v, 1, 0)), 16);
   }
+  for (; i < n; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
+}
+
+/** Image b of x (f32 B×H×W×Ci) → xp (f64 (H+2)×(W+2)×Ci, pixel (y, x) at (y+1, x+1), zero border). */
+function padImage(x: usize, xp: usize, b: i32, H: i32, W: i32, Ci: i32): void {
+  const Wp = W + 2, rowB = <usize>(Wp * Ci) << 3, ciB = <usize>Ci << 3;
+  memory.fill(xp, 0, rowB);
+  memory.fill(xp + <usize>(H + 1) * rowB, 0, rowB);
+  for (let y = 0; y < H; y++) {
+    const row = xp + <usize>(y + 1) * rowB;
+    memory.fill(row, 0, ciB);
+    toF64(x + (<usize>((b * H + y) * W * Ci) << 2), row + ciB, W * Ci);
+    memory.fill(row + <usize>(W + 1) * ciB, 0, ciB);
+  }
+}
+
+/**
+ * Byte offset of tap k = (ky·3 + kx)·Ci + ci from a pixel's top-left tap in the padded copy,
+ * for k < Kp; taps K ≤ k < Kp (padding of an odd K) repeat tap K − 1 (their results are unused).
+ */
+function tapOffsets(koff: usize, Ci: i32, Wp: i32, Kp: i32): void {
+  const K = 9 * Ci;
+  for (let k = 0; k < Kp; k++) {
+    const kk = k < K ? k : K - 1;
+    const ci = kk % Ci, t = kk / Ci, kx = t % 3, ky = t / 3;
+    store<i32>(koff + (<usize>k << 2), ((ky * Wp + kx) * Ci + ci) << 3);
+  }
+}
+
+/** Address of the top-left tap of output pixel p (of its image) in the image's padded copy. */
+@inline function pixelBase(xp: usize, p: i32, Wo: i32, W: i32, Ci: i32, stride: i32, ph: i32, pw: i32): usize {
+  const ox = p % Wo, oy = p / Wo;
+  return xp + (<usize>(((oy * stride - ph + 1) * (W + 2) + ox * stride - pw + 1) * Ci) << 3);
 }
 
 @inline function madd(acc: v128, a: v128, b: v128): v128 {
@@ -132,56 +157,60 @@ export function conv3x3Forward(
   const ph = padTop(H, stride), pw = padTop(W, stride);
   const w64 = scratch; // K × Co2
   const b64 = w64 + (<usize>(K * Co2) << 3); // Co2
-  const xc = align16(b64 + (<usize>Co2 << 3)); // PB × K
+  const koff = align16(b64 + (<usize>Co2 << 3)); // K i32
+  const xp = align16(koff + (<usize>K << 2)); // padded input
   for (let k = 0; k < K; k++) {
     for (let c = 0; c < Co2; c++) {
       store<f64>(w64 + (<usize>(k * Co2 + c) << 3), c < Co ? <f64>load<f32>(w + (<usize>(k * Co + c) << 2)) : 0);
     }
   }
   for (let c = 0; c < Co2; c++) store<f64>(b64 + (<usize>c << 3), c < Co ? <f64>load<f32>(bias + (<usize>c << 2)) : 0);
-  const P = B * Ho * Wo;
-  const rowB = <usize>K << 3, colB = <usize>Co2 << 3;
-  for (let p0 = 0; p0 < P; p0 += PB) {
-    const n = min(PB, P - p0);
-    gather(x, xc, K, 0, p0, n, H, W, Ci, Ho, Wo, stride, ph, pw);
-    for (let j = 0; j < n; j += 2) {
-      const r0 = xc + <usize>j * rowB, r1 = r0 + rowB;
-      let c = 0;
-      for (; c + 8 <= Co2; c += 8) {
-        const bc = b64 + (<usize>c << 3);
-        let a0 = v128.load(bc), a1 = v128.load(bc, 16), a2 = v128.load(bc, 32), a3 = v128.load(bc, 48);
-        let b0 = a0, b1 = a1, b2 = a2, b3 = a3;
-        let wp = w64 + (<usize>c << 3);
-        for (let k = 0; k < K; k++) {
-          const x0 = v128.load64_splat(r0 + (<usize>k << 3));
-          const x1 = v128.load64_splat(r1 + (<usize>k << 3));
-          const w0 = v128.load(wp), w1 = v128.load(wp, 16), w2 = v128.load(wp, 32), w3 = v128.load(wp, 48);
-          a0 = madd(a0, x0, w0); a1 = madd(a1, x0, w1); a2 = madd(a2, x0, w2); a3 = madd(a3, x0, w3);
-          b0 = madd(b0, x1, w0); b1 = madd(b1, x1, w1); b2 = madd(b2, x1, w2); b3 = madd(b3, x1, w3);
-          wp += colB;
-        }
-        const q = p0 + j;
-        storeOut(y, q, Co, c, a0); storeOut(y, q, Co, c + 2, a1);
-        storeOut(y, q, Co, c + 4, a2); storeOut(y, q, Co, c + 6, a3);
-        if (j + 1 < n) {
-          storeOut(y, q + 1, Co, c, b0); storeOut(y, q + 1, Co, c + 2, b1);
-          storeOut(y, q + 1, Co, c + 4, b2); storeOut(y, q + 1, Co, c + 6, b3);
-        }
+  tapOffsets(koff, Ci, W + 2, K);
+  const HWo = Ho * Wo;
+  const colB = <usize>Co2 << 3;
+  for (let q = 0; q < B * HWo; q += 2) {
+    const i = q % HWo; // q's pixel in its image; pairs stay within an image
+    if (i == 0) padImage(x, xp, q / HWo, H, W, Ci);
+    const two = i + 1 < HWo;
+    const r0 = pixelBase(xp, i, Wo, W, Ci, stride, ph, pw);
+    const r1 = two ? pixelBase(xp, i + 1, Wo, W, Ci, stride, ph, pw) : r0;
+    let c = 0;
+    for (; c + 8 <= Co2; c += 8) {
+      const bc = b64 + (<usize>c << 3);
+      let a0 = v128.load(bc), a1 = v128.load(bc, 16), a2 = v128.load(bc, 32), a3 = v128.load(bc, 48);
+      let b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+      let wp = w64 + (<usize>c << 3);
+      for (let k = 0; k < K; k++) {
+        const o = <usize>load<i32>(koff + (<usize>k << 2));
+        const x0 = v128.load64_splat(r0 + o);
+        const x1 = v128.load64_splat(r1 + o);
+        const w0 = v128.load(wp), w1 = v128.load(wp, 16), w2 = v128.load(wp, 32), w3 = v128.load(wp, 48);
+        a0 = madd(a0, x0, w0); a1 = madd(a1, x0, w1); a2 = madd(a2, x0, w2); a3 = madd(a3, x0, w3);
+        b0 = madd(b0, x1, w0); b1 = madd(b1, x1, w1); b2 = madd(b2, x1, w2); b3 = madd(b3, x1, w3);
+        wp += colB;
       }
-      for (; c < Co2; c += 2) {
-        let a0 = v128.load(b64 + (<usize>c << 3));
-        let b0 = a0;
-        let wp = w64 + (<usize>c << 3);
-        for (let k = 0; k < K; k++) {
-          const w0 = v128.load(wp);
-          a0 = madd(a0, v128.load64_splat(r0 + (<usize>k << 3)), w0);
-          b0 = madd(b0, v128.load64_splat(r1 + (<usize>k << 3)), w0);
-          wp += colB;
-        }
-        storeOut(y, p0 + j, Co, c, a0);
-        if (j + 1 < n) storeOut(y, p0 + j + 1, Co, c, b0);
+      storeOut(y, q, Co, c, a0); storeOut(y, q, Co, c + 2, a1);
+      storeOut(y, q, Co, c + 4, a2); storeOut(y, q, Co, c + 6, a3);
+      if (two) {
+        storeOut(y, q + 1, Co, c, b0); storeOut(y, q + 1, Co, c + 2, b1);
+        storeOut(y, q + 1, Co, c + 4, b2); storeOut(y, q + 1, Co, c + 6, b3);
       }
     }
+    for (; c < Co2; c += 2) {
+      let a0 = v128.load(b64 + (<usize>c << 3));
+      let b0 = a0;
+      let wp = w64 + (<usize>c << 3);
+      for (let k = 0; k < K; k++) {
+        const o = <usize>load<i32>(koff + (<usize>k << 2));
+        const w0 = v128.load(wp);
+        a0 = madd(a0, v128.load64_splat(r0 + o), w0);
+        b0 = madd(b0, v128.load64_splat(r1 + o), w0);
+        wp += colB;
+      }
+      storeOut(y, q, Co, c, a0);
+      if (two) storeOut(y, q + 1, Co, c, b0);
+    }
+    if (!two) q--; // an odd image size: the next image starts at q + 1
   }
   return 1;
 }
@@ -189,8 +218,8 @@ export function conv3x3Forward(
 /**
  * Backward pass of {@link conv3x3Forward}: dw (f64 3×3×Ci×Co) and db (f64 Co) are added to, dx
  * (f32 B×H×W×Ci, zeroed by the caller) is added to unless the pointer is 0. Scratch:
- * {@link backwardScratch} bytes (pixels = B·Ho·Wo), 16-aligned. Returns 1, or 0 (nothing
- * written) when a weight or dy is not finite or a dw entry is −0.
+ * {@link backwardScratch} bytes, 16-aligned. Returns 1, or 0 (nothing written) when a weight or
+ * dy is not finite or a dw entry is −0.
  */
 export function conv3x3Backward(
   x: usize, w: usize, dy: usize, dw: usize, db: usize, dx: usize, scratch: usize,
@@ -203,10 +232,12 @@ export function conv3x3Backward(
   const ph = padTop(H, stride), pw = padTop(W, stride);
   const dw64 = scratch; // Kp × Co2
   const wt = dw64 + (<usize>(Kp * Co2) << 3); // Co2 × Kp (transposed weights)
-  const xc = wt + (<usize>(Kp * Co2) << 3); // PB × Kp
-  const s = xc + (<usize>(PB * Kp) << 3); // PB × Kp
+  const s = wt + (<usize>(Kp * Co2) << 3); // PB × Kp
   const g = s + (<usize>(PB * Kp) << 3); // PB × Co2
   const act = align16(g + (<usize>(PB * Co2) << 3)); // active pixels
+  const base = act + (<usize>P << 2); // PB addresses of the block's pixels
+  const koff = base + (<usize>PB << 2); // Kp i32
+  const xp = align16(koff + (<usize>Kp << 2)); // padded input
   for (let k = 0; k < Kp; k++) {
     for (let c = 0; c < Co2; c++) {
       const real = k < K && c < Co;
@@ -227,13 +258,22 @@ export function conv3x3Backward(
     }
     if (any) store<i32>(act + (<usize>(na++) << 2), p);
   }
-  const rowB = <usize>Kp << 3, gB = <usize>Co2 << 3;
-  for (let a0 = 0; a0 < na; a0 += PB) {
-    const n = min(PB, na - a0);
+  tapOffsets(koff, Ci, W + 2, Kp);
+  const rowB = <usize>Kp << 3, gB = <usize>Co2 << 3, HWo = Ho * Wo;
+  // image by image (the active pixels of an image are a run of the list), blocks of PB pixels
+  let imgEnd = 0;
+  for (let a0 = 0, n = 0; a0 < na; a0 += n) {
+    const first = load<i32>(act + (<usize>a0 << 2)), img = first / HWo;
+    if (first >= imgEnd) {
+      padImage(x, xp, img, H, W, Ci);
+      imgEnd = (img + 1) * HWo;
+    }
+    n = 0;
+    while (n < PB && a0 + n < na && load<i32>(act + (<usize>(a0 + n) << 2)) < imgEnd) n++;
     const pix = act + (<usize>a0 << 2);
-    gather(x, xc, Kp, pix, 0, n, H, W, Ci, Ho, Wo, stride, ph, pw);
     for (let j = 0; j < PB; j++) {
-      const q = j < n ? load<i32>(pix + (<usize>j << 2)) : 0;
+      const q = j < n ? load<i32>(pix + (<usize>j << 2)) : img * HWo;
+      store<i32>(base + (<usize>j << 2), <i32>pixelBase(xp, q - img * HWo, Wo, W, Ci, stride, ph, pw));
       for (let c = 0; c < Co2; c++) {
         const v: f64 = j < n && c < Co ? <f64>load<f32>(dy + (<usize>(q * Co + c) << 2)) : 0;
         store<f64>(g + (<usize>(j * Co2 + c) << 3), v);
@@ -241,18 +281,19 @@ export function conv3x3Backward(
     }
     // dw tiles: taps k, k+1 × channels c..c+7 (or c, c+1), pixels in order
     for (let k = 0; k < Kp; k += 2) {
+      const o0 = <usize>load<i32>(koff + (<usize>k << 2)), o1 = <usize>load<i32>(koff + (<usize>k << 2), 4);
       let c = 0;
       for (; c + 8 <= Co2; c += 8) {
         const d0p = dw64 + (<usize>(k * Co2 + c) << 3), d1p = d0p + gB;
         let a0 = v128.load(d0p), a1 = v128.load(d0p, 16), a2 = v128.load(d0p, 32), a3 = v128.load(d0p, 48);
         let b0 = v128.load(d1p), b1 = v128.load(d1p, 16), b2 = v128.load(d1p, 32), b3 = v128.load(d1p, 48);
-        let xp = xc + (<usize>k << 3), gp = g + (<usize>c << 3);
+        let gp = g + (<usize>c << 3);
         for (let j = 0; j < n; j++) {
-          const x0 = v128.load64_splat(xp), x1 = v128.load64_splat(xp, 8);
+          const r = <usize>load<i32>(base + (<usize>j << 2));
+          const x0 = v128.load64_splat(r + o0), x1 = v128.load64_splat(r + o1);
           const g0 = v128.load(gp), g1 = v128.load(gp, 16), g2 = v128.load(gp, 32), g3 = v128.load(gp, 48);
           a0 = madd(a0, x0, g0); a1 = madd(a1, x0, g1); a2 = madd(a2, x0, g2); a3 = madd(a3, x0, g3);
           b0 = madd(b0, x1, g0); b1 = madd(b1, x1, g1); b2 = madd(b2, x1, g2); b3 = madd(b3, x1, g3);
-          xp += rowB;
           gp += gB;
         }
         v128.store(d0p, a0); v128.store(d0p, a1, 16); v128.store(d0p, a2, 32); v128.store(d0p, a3, 48);
@@ -261,12 +302,12 @@ export function conv3x3Backward(
       for (; c < Co2; c += 2) {
         const d0p = dw64 + (<usize>(k * Co2 + c) << 3), d1p = d0p + gB;
         let a0 = v128.load(d0p), b0 = v128.load(d1p);
-        let xp = xc + (<usize>k << 3), gp = g + (<usize>c << 3);
+        let gp = g + (<usize>c << 3);
         for (let j = 0; j < n; j++) {
+          const r = <usize>load<i32>(base + (<usize>j << 2));
           const g0 = v128.load(gp);
-          a0 = madd(a0, v128.load64_splat(xp), g0);
-          b0 = madd(b0, v128.load64_splat(xp, 8), g0);
-          xp += rowB;
+          a0 = madd(a0, v128.load64_splat(r + o0), g0);
+          b0 = madd(b0, v128.load64_splat(r + o1), g0);
           gp += gB;
         }
         v128.store(d0p, a0);
@@ -320,7 +361,13 @@ export function conv3x3Backward(
           if (ix < 0 || ix >= W) continue;
           const dp = dx + (<usize>(((b * H + iy) * W + ix) * Ci) << 2);
           const sp = sr + (<usize>((ky * 3 + kx) * Ci) << 3);
-          for (let ci = 0; ci < Ci; ci++) {
+          let ci = 0;
+          for (; ci + 2 <= Ci; ci += 2) {
+            const o = dp + (<usize>ci << 2);
+            const v = f64x2.add(f64x2.promote_low_f32x4(v128.load64_zero(o)), v128.load(sp + (<usize>ci << 3)));
+            v128.store64_lane(o, f32x4.demote_f64x2_zero(v), 0);
+          }
+          for (; ci < Ci; ci++) {
             const o = dp + (<usize>ci << 2);
             store<f32>(o, <f32>(<f64>load<f32>(o) + load<f64>(sp + (<usize>ci << 3))));
           }
