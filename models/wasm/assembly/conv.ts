@@ -143,6 +143,49 @@ function tapOffsets(koff: usize, Ci: i32, Wp: i32, Kp: i32): void {
 }
 
 /**
+ * The forward pass for one output channel (Co = 1): tiles of 8 pixels of an image with scalar
+ * f64 accumulators (the 2 × 8 tiles would leave half their lanes idle). w64: K f64 at a stride
+ * of 2 (the Co2 = 2 layout), koff: tap offsets, xp: one padded image.
+ */
+function forwardOneChannel(
+  x: usize, w64: usize, bias: f64, y: usize, koff: usize, xp: usize,
+  B: i32, H: i32, W: i32, Ci: i32, Wo: i32, HWo: i32, stride: i32, ph: i32, pw: i32,
+): void {
+  const K = 9 * Ci;
+  for (let b = 0; b < B; b++) {
+    padImage(x, xp, b, H, W, Ci);
+    const yo = y + (<usize>(b * HWo) << 2);
+    let i = 0;
+    for (; i + 8 <= HWo; i += 8) {
+      const r0 = pixelBase(xp, i, Wo, W, Ci, stride, ph, pw), r1 = pixelBase(xp, i + 1, Wo, W, Ci, stride, ph, pw);
+      const r2 = pixelBase(xp, i + 2, Wo, W, Ci, stride, ph, pw), r3 = pixelBase(xp, i + 3, Wo, W, Ci, stride, ph, pw);
+      const r4 = pixelBase(xp, i + 4, Wo, W, Ci, stride, ph, pw), r5 = pixelBase(xp, i + 5, Wo, W, Ci, stride, ph, pw);
+      const r6 = pixelBase(xp, i + 6, Wo, W, Ci, stride, ph, pw), r7 = pixelBase(xp, i + 7, Wo, W, Ci, stride, ph, pw);
+      let a0 = bias, a1 = bias, a2 = bias, a3 = bias, a4 = bias, a5 = bias, a6 = bias, a7 = bias;
+      for (let k = 0; k < K; k++) {
+        const o = <usize>load<i32>(koff + (<usize>k << 2));
+        const wk = load<f64>(w64 + (<usize>k << 4));
+        a0 += load<f64>(r0 + o) * wk; a1 += load<f64>(r1 + o) * wk;
+        a2 += load<f64>(r2 + o) * wk; a3 += load<f64>(r3 + o) * wk;
+        a4 += load<f64>(r4 + o) * wk; a5 += load<f64>(r5 + o) * wk;
+        a6 += load<f64>(r6 + o) * wk; a7 += load<f64>(r7 + o) * wk;
+      }
+      const o = yo + (<usize>i << 2);
+      store<f32>(o, <f32>a0); store<f32>(o, <f32>a1, 4); store<f32>(o, <f32>a2, 8); store<f32>(o, <f32>a3, 12);
+      store<f32>(o, <f32>a4, 16); store<f32>(o, <f32>a5, 20); store<f32>(o, <f32>a6, 24); store<f32>(o, <f32>a7, 28);
+    }
+    for (; i < HWo; i++) {
+      const r0 = pixelBase(xp, i, Wo, W, Ci, stride, ph, pw);
+      let a0 = bias;
+      for (let k = 0; k < K; k++) {
+        a0 += load<f64>(r0 + <usize>load<i32>(koff + (<usize>k << 2))) * load<f64>(w64 + (<usize>k << 4));
+      }
+      store<f32>(yo + (<usize>i << 2), <f32>a0);
+    }
+  }
+}
+
+/**
  * y = conv3×3(x, w) + bias (see the file comment). x: f32 B×H×W×Ci, w: f32 HWIO 3×3×Ci×Co,
  * bias: f32 Co, y: f32 B×Ho×Wo×Co; scratch: {@link forwardScratch} bytes, 16-aligned.
  * Returns 1, or 0 (nothing written) when a weight is not finite or a bias is −0.
@@ -167,6 +210,10 @@ export function conv3x3Forward(
   for (let c = 0; c < Co2; c++) store<f64>(b64 + (<usize>c << 3), c < Co ? <f64>load<f32>(bias + (<usize>c << 2)) : 0);
   tapOffsets(koff, Ci, W + 2, K);
   const HWo = Ho * Wo;
+  if (Co == 1) {
+    forwardOneChannel(x, w64, load<f64>(b64), y, koff, xp, B, H, W, Ci, Wo, HWo, stride, ph, pw);
+    return 1;
+  }
   const colB = <usize>Co2 << 3;
   for (let q = 0; q < B * HWo; q += 2) {
     const i = q % HWo; // q's pixel in its image; pairs stay within an image
