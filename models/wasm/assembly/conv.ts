@@ -262,6 +262,43 @@ export function conv3x3Forward(
   return 1;
 }
 
+@inline function pairAt(dw64: usize, k: i32): v128 {
+  // dw64[k], dw64[k + 1] of the Co2 = 2 layout (stride 2)
+  return f64x2.replace_lane(f64x2.splat(load<f64>(dw64 + (<usize>k << 4))), 1, load<f64>(dw64 + (<usize>k << 4), 16));
+}
+
+@inline function pairTo(dw64: usize, k: i32, v: v128): void {
+  store<f64>(dw64 + (<usize>k << 4), f64x2.extract_lane(v, 0));
+  store<f64>(dw64 + (<usize>k << 4), f64x2.extract_lane(v, 1), 16);
+}
+
+/**
+ * dw of a one-channel layer (Co = 1, Ci even) for the block's n pixels, in tiles of 16 taps
+ * whose pairs (k, k+1) lie side by side in the padded image; returns the first tap not done.
+ */
+function dwOneChannel(dw64: usize, g: usize, base: usize, koff: usize, n: i32, K: i32): i32 {
+  let k = 0;
+  for (; k + 16 <= K; k += 16) {
+    const kp = koff + (<usize>k << 2);
+    const q0 = <usize>load<i32>(kp), q1 = <usize>load<i32>(kp, 8), q2 = <usize>load<i32>(kp, 16);
+    const q3 = <usize>load<i32>(kp, 24), q4 = <usize>load<i32>(kp, 32), q5 = <usize>load<i32>(kp, 40);
+    const q6 = <usize>load<i32>(kp, 48), q7 = <usize>load<i32>(kp, 56);
+    let a0 = pairAt(dw64, k), a1 = pairAt(dw64, k + 2), a2 = pairAt(dw64, k + 4), a3 = pairAt(dw64, k + 6);
+    let a4 = pairAt(dw64, k + 8), a5 = pairAt(dw64, k + 10), a6 = pairAt(dw64, k + 12), a7 = pairAt(dw64, k + 14);
+    for (let j = 0; j < n; j++) {
+      const r = <usize>load<i32>(base + (<usize>j << 2));
+      const gs = v128.load64_splat(g + (<usize>j << 4));
+      a0 = madd(a0, v128.load(r + q0), gs); a1 = madd(a1, v128.load(r + q1), gs);
+      a2 = madd(a2, v128.load(r + q2), gs); a3 = madd(a3, v128.load(r + q3), gs);
+      a4 = madd(a4, v128.load(r + q4), gs); a5 = madd(a5, v128.load(r + q5), gs);
+      a6 = madd(a6, v128.load(r + q6), gs); a7 = madd(a7, v128.load(r + q7), gs);
+    }
+    pairTo(dw64, k, a0); pairTo(dw64, k + 2, a1); pairTo(dw64, k + 4, a2); pairTo(dw64, k + 6, a3);
+    pairTo(dw64, k + 8, a4); pairTo(dw64, k + 10, a5); pairTo(dw64, k + 12, a6); pairTo(dw64, k + 14, a7);
+  }
+  return k;
+}
+
 /**
  * Backward pass of {@link conv3x3Forward}: dw (f64 3×3×Ci×Co) and db (f64 Co) are added to, dx
  * (f32 B×H×W×Ci, zeroed by the caller) is added to unless the pointer is 0. Scratch:
@@ -326,8 +363,10 @@ export function conv3x3Backward(
         store<f64>(g + (<usize>(j * Co2 + c) << 3), v);
       }
     }
-    // dw tiles: taps k, k+1 × channels c..c+7 (or c, c+1), pixels in order
-    for (let k = 0; k < Kp; k += 2) {
+    // dw tiles: taps k, k+1 × channels c..c+7 (or c, c+1), pixels in order; with one channel
+    // and Ci even, 16 taps first (lanes over tap pairs, adjacent in the padded image)
+    const k0 = Co == 1 && (Ci & 1) == 0 ? dwOneChannel(dw64, g, base, koff, n, K) : 0;
+    for (let k = k0; k < Kp; k += 2) {
       const o0 = <usize>load<i32>(koff + (<usize>k << 2)), o1 = <usize>load<i32>(koff + (<usize>k << 2), 4);
       let c = 0;
       for (; c + 8 <= Co2; c += 8) {
