@@ -448,6 +448,13 @@ export function conv3x3Backward(
           const dp = dx + (<usize>(((b * H + iy) * W + ix) * Ci) << 2);
           const sp = sr + (<usize>((ky * 3 + kx) * Ci) << 3);
           let ci = 0;
+          for (; ci + 4 <= Ci; ci += 4) {
+            const o = dp + (<usize>ci << 2), so = sp + (<usize>ci << 3);
+            const d = v128.load(o);
+            const lo = f64x2.add(f64x2.promote_low_f32x4(d), v128.load(so));
+            const hi = f64x2.add(f64x2.promote_low_f32x4(v128.shuffle<u64>(d, d, 1, 0)), v128.load(so, 16));
+            v128.store(o, v128.shuffle<u64>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 2));
+          }
           for (; ci + 2 <= Ci; ci += 2) {
             const o = dp + (<usize>ci << 2);
             const v = f64x2.add(f64x2.promote_low_f32x4(v128.load64_zero(o)), v128.load(sp + (<usize>ci << 3)));
