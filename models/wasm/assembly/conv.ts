@@ -227,14 +227,30 @@ export function conv3x3Forward(
       let a0 = v128.load(bc), a1 = v128.load(bc, 16), a2 = v128.load(bc, 32), a3 = v128.load(bc, 48);
       let b0 = a0, b1 = a1, b2 = a2, b3 = a3;
       let wp = w64 + (<usize>c << 3);
-      for (let k = 0; k < K; k++) {
-        const o = <usize>load<i32>(koff + (<usize>k << 2));
-        const x0 = v128.load64_splat(r0 + o);
-        const x1 = v128.load64_splat(r1 + o);
-        const w0 = v128.load(wp), w1 = v128.load(wp, 16), w2 = v128.load(wp, 32), w3 = v128.load(wp, 48);
-        a0 = madd(a0, x0, w0); a1 = madd(a1, x0, w1); a2 = madd(a2, x0, w2); a3 = madd(a3, x0, w3);
-        b0 = madd(b0, x1, w0); b1 = madd(b1, x1, w1); b2 = madd(b2, x1, w2); b3 = madd(b3, x1, w3);
-        wp += colB;
+      // taps in order; within a tap the Ci inputs lie side by side (two per iteration)
+      for (let t = 0; t < 9; t++) {
+        const o = <usize>load<i32>(koff + (<usize>(t * Ci) << 2));
+        let p0 = r0 + o, p1 = r1 + o;
+        const end = p0 + (<usize>(Ci & ~1) << 3);
+        for (; p0 < end; p0 += 16, p1 += 16) {
+          let x0 = v128.load64_splat(p0), x1 = v128.load64_splat(p1);
+          let w0 = v128.load(wp), w1 = v128.load(wp, 16), w2 = v128.load(wp, 32), w3 = v128.load(wp, 48);
+          a0 = madd(a0, x0, w0); a1 = madd(a1, x0, w1); a2 = madd(a2, x0, w2); a3 = madd(a3, x0, w3);
+          b0 = madd(b0, x1, w0); b1 = madd(b1, x1, w1); b2 = madd(b2, x1, w2); b3 = madd(b3, x1, w3);
+          x0 = v128.load64_splat(p0, 8); x1 = v128.load64_splat(p1, 8);
+          wp += colB;
+          w0 = v128.load(wp); w1 = v128.load(wp, 16); w2 = v128.load(wp, 32); w3 = v128.load(wp, 48);
+          a0 = madd(a0, x0, w0); a1 = madd(a1, x0, w1); a2 = madd(a2, x0, w2); a3 = madd(a3, x0, w3);
+          b0 = madd(b0, x1, w0); b1 = madd(b1, x1, w1); b2 = madd(b2, x1, w2); b3 = madd(b3, x1, w3);
+          wp += colB;
+        }
+        if (Ci & 1) {
+          const x0 = v128.load64_splat(p0), x1 = v128.load64_splat(p1);
+          const w0 = v128.load(wp), w1 = v128.load(wp, 16), w2 = v128.load(wp, 32), w3 = v128.load(wp, 48);
+          a0 = madd(a0, x0, w0); a1 = madd(a1, x0, w1); a2 = madd(a2, x0, w2); a3 = madd(a3, x0, w3);
+          b0 = madd(b0, x1, w0); b1 = madd(b1, x1, w1); b2 = madd(b2, x1, w2); b3 = madd(b3, x1, w3);
+          wp += colB;
+        }
       }
       storeOut(y, q, Co, c, a0); storeOut(y, q, Co, c + 2, a1);
       storeOut(y, q, Co, c + 4, a2); storeOut(y, q, Co, c + 6, a3);
@@ -373,14 +389,28 @@ export function conv3x3Backward(
         const d0p = dw64 + (<usize>(k * Co2 + c) << 3), d1p = d0p + gB;
         let a0 = v128.load(d0p), a1 = v128.load(d0p, 16), a2 = v128.load(d0p, 32), a3 = v128.load(d0p, 48);
         let b0 = v128.load(d1p), b1 = v128.load(d1p, 16), b2 = v128.load(d1p, 32), b3 = v128.load(d1p, 48);
-        let gp = g + (<usize>c << 3);
-        for (let j = 0; j < n; j++) {
-          const r = <usize>load<i32>(base + (<usize>j << 2));
+        let gp = g + (<usize>c << 3), bp = base;
+        const bend = base + (<usize>(n & ~1) << 2);
+        for (; bp < bend; bp += 8) { // two pixels per iteration, in order
+          let r = <usize>load<i32>(bp);
+          let x0 = v128.load64_splat(r + o0), x1 = v128.load64_splat(r + o1);
+          let g0 = v128.load(gp), g1 = v128.load(gp, 16), g2 = v128.load(gp, 32), g3 = v128.load(gp, 48);
+          a0 = madd(a0, x0, g0); a1 = madd(a1, x0, g1); a2 = madd(a2, x0, g2); a3 = madd(a3, x0, g3);
+          b0 = madd(b0, x1, g0); b1 = madd(b1, x1, g1); b2 = madd(b2, x1, g2); b3 = madd(b3, x1, g3);
+          gp += gB;
+          r = <usize>load<i32>(bp, 4);
+          x0 = v128.load64_splat(r + o0); x1 = v128.load64_splat(r + o1);
+          g0 = v128.load(gp); g1 = v128.load(gp, 16); g2 = v128.load(gp, 32); g3 = v128.load(gp, 48);
+          a0 = madd(a0, x0, g0); a1 = madd(a1, x0, g1); a2 = madd(a2, x0, g2); a3 = madd(a3, x0, g3);
+          b0 = madd(b0, x1, g0); b1 = madd(b1, x1, g1); b2 = madd(b2, x1, g2); b3 = madd(b3, x1, g3);
+          gp += gB;
+        }
+        if (n & 1) {
+          const r = <usize>load<i32>(bp);
           const x0 = v128.load64_splat(r + o0), x1 = v128.load64_splat(r + o1);
           const g0 = v128.load(gp), g1 = v128.load(gp, 16), g2 = v128.load(gp, 32), g3 = v128.load(gp, 48);
           a0 = madd(a0, x0, g0); a1 = madd(a1, x0, g1); a2 = madd(a2, x0, g2); a3 = madd(a3, x0, g3);
           b0 = madd(b0, x1, g0); b1 = madd(b1, x1, g1); b2 = madd(b2, x1, g2); b3 = madd(b3, x1, g3);
-          gp += gB;
         }
         v128.store(d0p, a0); v128.store(d0p, a1, 16); v128.store(d0p, a2, 32); v128.store(d0p, a3, 48);
         v128.store(d1p, b0); v128.store(d1p, b1, 16); v128.store(d1p, b2, 32); v128.store(d1p, b3, 48);
@@ -409,13 +439,25 @@ export function conv3x3Backward(
       let k = 0;
       for (; k + 8 <= Kp; k += 8) {
         let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        let wp = wt + (<usize>k << 3);
-        for (let c = 0; c < Co; c++) {
+        let wp = wt + (<usize>k << 3), c = 0;
+        for (; c + 2 <= Co; c += 2) { // two channels per iteration, in order
+          const co = <usize>c << 3;
+          let u0 = v128.load64_splat(g0p + co), u1 = v128.load64_splat(g1p + co);
+          let w0 = v128.load(wp), w1 = v128.load(wp, 16), w2 = v128.load(wp, 32), w3 = v128.load(wp, 48);
+          a0 = madd(a0, w0, u0); a1 = madd(a1, w1, u0); a2 = madd(a2, w2, u0); a3 = madd(a3, w3, u0);
+          b0 = madd(b0, w0, u1); b1 = madd(b1, w1, u1); b2 = madd(b2, w2, u1); b3 = madd(b3, w3, u1);
+          wp += tB;
+          u0 = v128.load64_splat(g0p + co, 8); u1 = v128.load64_splat(g1p + co, 8);
+          w0 = v128.load(wp); w1 = v128.load(wp, 16); w2 = v128.load(wp, 32); w3 = v128.load(wp, 48);
+          a0 = madd(a0, w0, u0); a1 = madd(a1, w1, u0); a2 = madd(a2, w2, u0); a3 = madd(a3, w3, u0);
+          b0 = madd(b0, w0, u1); b1 = madd(b1, w1, u1); b2 = madd(b2, w2, u1); b3 = madd(b3, w3, u1);
+          wp += tB;
+        }
+        if (c < Co) {
           const u0 = v128.load64_splat(g0p + (<usize>c << 3)), u1 = v128.load64_splat(g1p + (<usize>c << 3));
           const w0 = v128.load(wp), w1 = v128.load(wp, 16), w2 = v128.load(wp, 32), w3 = v128.load(wp, 48);
           a0 = madd(a0, w0, u0); a1 = madd(a1, w1, u0); a2 = madd(a2, w2, u0); a3 = madd(a3, w3, u0);
           b0 = madd(b0, w0, u1); b1 = madd(b1, w1, u1); b2 = madd(b2, w2, u1); b3 = madd(b3, w3, u1);
-          wp += tB;
         }
         const o0 = s0 + (<usize>k << 3), o1 = s1 + (<usize>k << 3);
         v128.store(o0, a0); v128.store(o0, a1, 16); v128.store(o0, a2, 32); v128.store(o0, a3, 48);
