@@ -90,6 +90,10 @@ Deno.test("denoiser_wasm: upsampling with concatenation and its adjoints have th
     assert.equal(firstDiff(f32(cat, ref.length), ref), null, `forward ${[b, h, wd, cl, ch]}`);
     // adjoints: dcat with ±0, ±∞ and NaN, split into the upsampled and the skip part
     const dcat = awkward(pixels * (cl + ch), rng), dskip = awkward(pixels * ch, rng);
+    // a first image whose gradient is all −0: the adjoint's sums start from +0 (0 + −0 = +0)
+    dcat.fill(-0, 0, 4 * h * wd * (cl + ch));
+    lo.fill(1, 0, h * wd * cl);
+    new Float32Array(w.memory.buffer, lp, lo.length).set(lo);
     const [dup, dhi] = splitChannels(dcat, cl, ch, pixels);
     const dloRef = reluBackwardInPlace(upsample2Backward(dup, b, h, wd, cl), lo);
     for (let i = 0; i < dhi.length; i++) dhi[i] += dskip[i];

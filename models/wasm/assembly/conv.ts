@@ -315,6 +315,51 @@ function dwOneChannel(dw64: usize, g: usize, base: usize, koff: usize, n: i32, K
   return k;
 }
 
+/** db[c] += dy[p, c] over the P pixels in order; the pixels with a nonzero dy into `act`. */
+function dbAndActiveScalar(dy: usize, db: usize, act: usize, P: i32, Co: i32): i32 {
+  let na = 0;
+  for (let p = 0; p < P; p++) {
+    const gp = dy + (<usize>(p * Co) << 2);
+    let any = false;
+    for (let c = 0; c < Co; c++) {
+      const gv = load<f32>(gp + (<usize>c << 2));
+      const dp = db + (<usize>c << 3);
+      store<f64>(dp, load<f64>(dp) + <f64>gv);
+      if (gv != 0) any = true;
+    }
+    if (any) store<i32>(act + (<usize>(na++) << 2), p);
+  }
+  return na;
+}
+
+/** {@link dbAndActiveScalar} for Co a multiple of 8: 8 channels at a time in f64x2 lanes. */
+function dbAndActive8(dy: usize, db: usize, act: usize, P: i32, Co: i32): i32 {
+  const rowB = <usize>Co << 2;
+  for (let c = 0; c < Co; c += 8) {
+    const dp = db + (<usize>c << 3);
+    let d0 = v128.load(dp), d1 = v128.load(dp, 16), d2 = v128.load(dp, 32), d3 = v128.load(dp, 48);
+    let gp = dy + (<usize>c << 2);
+    for (let p = 0; p < P; p++) {
+      const u = v128.load(gp), v = v128.load(gp, 16);
+      d0 = f64x2.add(d0, f64x2.promote_low_f32x4(u));
+      d1 = f64x2.add(d1, f64x2.promote_low_f32x4(v128.shuffle<u64>(u, u, 1, 0)));
+      d2 = f64x2.add(d2, f64x2.promote_low_f32x4(v));
+      d3 = f64x2.add(d3, f64x2.promote_low_f32x4(v128.shuffle<u64>(v, v, 1, 0)));
+      gp += rowB;
+    }
+    v128.store(dp, d0); v128.store(dp, d1, 16); v128.store(dp, d2, 32); v128.store(dp, d3, 48);
+  }
+  const z = f32x4.splat(0);
+  let na = 0;
+  for (let p = 0; p < P; p++) {
+    const gp = dy + <usize>p * rowB;
+    let any = f32x4.ne(v128.load(gp), z);
+    for (let c = 4; c < Co; c += 4) any = v128.or(any, f32x4.ne(v128.load(gp + (<usize>c << 2)), z));
+    if (v128.any_true(any)) store<i32>(act + (<usize>(na++) << 2), p);
+  }
+  return na;
+}
+
 /**
  * Backward pass of {@link conv3x3Forward}: dw (f64 3×3×Ci×Co) and db (f64 Co) are added to, dx
  * (f32 B×H×W×Ci, zeroed by the caller) is added to unless the pointer is 0. Scratch:
@@ -346,18 +391,7 @@ export function conv3x3Backward(
     }
   }
   // db over every pixel, in pixel order; the active list
-  let na = 0;
-  for (let p = 0; p < P; p++) {
-    const gp = dy + (<usize>(p * Co) << 2);
-    let any = false;
-    for (let c = 0; c < Co; c++) {
-      const gv = load<f32>(gp + (<usize>c << 2));
-      const dp = db + (<usize>c << 3);
-      store<f64>(dp, load<f64>(dp) + <f64>gv);
-      if (gv != 0) any = true;
-    }
-    if (any) store<i32>(act + (<usize>(na++) << 2), p);
-  }
+  const na = Co & 7 ? dbAndActiveScalar(dy, db, act, P, Co) : dbAndActive8(dy, db, act, P, Co);
   tapOffsets(koff, Ci, W + 2, Kp);
   const rowB = <usize>Kp << 3, gB = <usize>Co2 << 3, HWo = Ho * Wo;
   // image by image (the active pixels of an image are a run of the list), blocks of PB pixels
@@ -374,10 +408,11 @@ export function conv3x3Backward(
     for (let j = 0; j < PB; j++) {
       const q = j < n ? load<i32>(pix + (<usize>j << 2)) : img * HWo;
       store<i32>(base + (<usize>j << 2), <i32>pixelBase(xp, q - img * HWo, Wo, W, Ci, stride, ph, pw));
-      for (let c = 0; c < Co2; c++) {
-        const v: f64 = j < n && c < Co ? <f64>load<f32>(dy + (<usize>(q * Co + c) << 2)) : 0;
-        store<f64>(g + (<usize>(j * Co2 + c) << 3), v);
-      }
+      const gr = g + <usize>j * gB;
+      if (j < n) {
+        toF64(dy + (<usize>(q * Co) << 2), gr, Co);
+        if (Co & 1) store<f64>(gr + (<usize>Co << 3), 0);
+      } else memory.fill(gr, 0, gB);
     }
     // dw tiles: taps k, k+1 × channels c..c+7 (or c, c+1), pixels in order; with one channel
     // and Ci even, 16 taps first (lanes over tap pairs, adjacent in the padded image)

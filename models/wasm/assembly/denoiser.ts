@@ -101,8 +101,17 @@ export function upsampleConcatBackward(
         const q = (n * H + y) * W + x;
         const p00 = (n * 2 * H + 2 * y) * W2 + 2 * x;
         const r0 = dcat + (<usize>(p00 * C) << 2), r1 = r0 + (<usize>(W2 * C) << 2);
-        const cB = <usize>C << 2;
-        for (let k = 0; k < Cl; k++) {
+        const cB = <usize>C << 2, z = f32x4.splat(0);
+        let k = 0;
+        for (; k + 4 <= Cl; k += 4) {
+          const o = <usize>k << 2, qo = <usize>(q * Cl + k) << 2;
+          let v = f32x4.add(z, v128.load(r0 + o));
+          v = f32x4.add(v, v128.load(r0 + cB + o));
+          v = f32x4.add(v, v128.load(r1 + o));
+          v = f32x4.add(v, v128.load(r1 + cB + o));
+          v128.store(dlo + qo, v128.and(v, f32x4.gt(v128.load(lo + qo), z)));
+        }
+        for (; k < Cl; k++) {
           const o = <usize>k << 2;
           let v: f32 = 0;
           v += load<f32>(r0 + o);
@@ -128,8 +137,14 @@ export function concatSkipBackward(
   const C = Cl + Ch;
   for (let p = 0; p < pixels; p++) {
     const src = dcat + (<usize>(p * C + Cl) << 2);
-    const o = <usize>(p * Ch) << 2;
-    for (let k = 0; k < Ch; k++) {
+    const o = <usize>(p * Ch) << 2, z = f32x4.splat(0);
+    let k = 0;
+    for (; k + 4 <= Ch; k += 4) {
+      const kk = <usize>k << 2;
+      const v = f32x4.add(v128.load(src + kk), v128.load(dskip + o + kk));
+      v128.store(dhi + o + kk, v128.and(v, f32x4.gt(v128.load(hi + o + kk), z)));
+    }
+    for (; k < Ch; k++) {
       const kk = <usize>k << 2;
       const v = load<f32>(src + kk) + load<f32>(dskip + o + kk);
       store<f32>(dhi + o + kk, load<f32>(hi + o + kk) > 0 ? v : 0);
