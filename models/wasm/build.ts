@@ -10,7 +10,7 @@
 import asc from "assemblyscript/asc";
 
 /** The kernels, by name: `assembly/<name>.ts` → `<name>.wasm`. */
-export const WASM_KERNELS = ["conv", "denoiser", "rows", "sgd"] as const;
+export const WASM_KERNELS = ["conv", "denoiser", "moments", "rows", "sgd"] as const;
 
 /** Compiler flags (every kernel): optimised, no runtime or imports, SIMD on. */
 export const ASC_FLAGS = [
