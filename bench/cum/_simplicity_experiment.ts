@@ -23,6 +23,7 @@ import {
 import { makeTfTrainer } from "../../models/images/denoiser_tf.ts";
 import { fitGaussianSurrogate, sampleSurrogate } from "../../models/images/gaussian_surrogate.ts";
 import { loadImages } from "../../datasets/fashion_mnist_images.ts";
+import { fashionMnistDir } from "../../datasets/fashion_mnist.ts";
 import { sampleWithoutReplacement } from "../../datasets/philox.ts";
 
 /** The experiment's parameters (a subset of the case config). */
@@ -95,16 +96,35 @@ export interface SimplicityUnitResult {
   engine: "cpu" | "tfjs";
 }
 
+/** What every unit reads and fits before its seeds: the two splits, the surrogate, the range. */
+interface UnitData {
+  train: Awaited<ReturnType<typeof loadImages>>;
+  test: Awaited<ReturnType<typeof loadImages>>;
+  sur: ReturnType<typeof fitGaussianSurrogate>;
+  range: [number, number];
+}
+
+/** The last {@link UnitData} read in this process, by the parameters it depends on. */
+let lastData: { key: string; data: Promise<UnitData> } | null = null;
+
 /**
- * Run the experiment over `ctx.seeds` (one work unit): read the data and fit the surrogate
- * (every unit does, so a unit needs nothing from another), then train each seed — in parallel
- * CPU workers with the CPU engine, one after another with tfjs. A seed's numbers depend on its
- * seed value only, not on the other seeds of the unit.
+ * The data and surrogate of a unit: read and fitted (a pure function of the data directory,
+ * side and nTrain), or the previous unit's when those are the same — the units of a case run
+ * one after another in one process, and each would otherwise read and fit the same again.
  */
-export async function runSimplicityUnit(
-  ctx: CaseContext,
-  p: SimplicityParams,
-): Promise<SimplicityUnitResult> {
+function unitData(p: SimplicityParams): Promise<UnitData> {
+  const key = JSON.stringify([p.dataDir ?? fashionMnistDir(), p.side, p.nTrain]);
+  if (lastData?.key !== key) {
+    const data = readUnitData(p);
+    lastData = { key, data };
+    data.catch(() => {
+      if (lastData?.data === data) lastData = null; // a failed read is not kept
+    });
+  }
+  return lastData!.data;
+}
+
+async function readUnitData(p: SimplicityParams): Promise<UnitData> {
   const train = await loadImages({
     split: "train",
     side: p.side,
@@ -118,14 +138,28 @@ export async function runSimplicityUnit(
     normalization: "symmetric",
     dir: p.dataDir,
   });
+  const sur = fitGaussianSurrogate(train.images, train.count, p.side * p.side);
+  let lo = Infinity, hi = -Infinity;
+  for (const v of train.images) (lo = Math.min(lo, v), hi = Math.max(hi, v));
+  return { train, test, sur, range: [lo, hi] };
+}
+
+/**
+ * Run the experiment over `ctx.seeds` (one work unit): read the data and fit the surrogate
+ * (every unit does, so a unit needs nothing from another; see {@link unitData}), then train each seed — in parallel
+ * CPU workers with the CPU engine, one after another with tfjs. A seed's numbers depend on its
+ * seed value only, not on the other seeds of the unit.
+ */
+export async function runSimplicityUnit(
+  ctx: CaseContext,
+  p: SimplicityParams,
+): Promise<SimplicityUnitResult> {
+  const { train, test, sur, range } = await unitData(p);
   const d = p.side * p.side;
-  const sur = fitGaussianSurrogate(train.images, train.count, d);
   // a check that the sampler reproduces the moments (reported, and tested separately)
   const checkN = Math.min(2000, 20 * d);
   const check = sampleSurrogate(sur, checkN, ctx.stream("surrogate-check"));
   const surCheck = momentErrors(check, checkN, d, sur.mean, sur.cov);
-  let range: [number, number] = [Infinity, -Infinity];
-  for (const v of train.images) range = [Math.min(range[0], v), Math.max(range[1], v)];
 
   const steps = logSteps(p.steps, p.logPoints);
   const L = p.noiseLevels.length;

@@ -6,7 +6,7 @@
  * @module
  */
 import type { DenoiserTrainer } from "../../models/images/denoiser.ts";
-import { makeCpuTrainer } from "../../models/images/denoiser_cpu.ts";
+import { makeWasmTrainer } from "../../models/images/denoiser_wasm.ts";
 import { PhiloxStream } from "../../datasets/philox.ts";
 
 /** Everything one seed needs. */
@@ -220,7 +220,7 @@ export async function runSeedTaskCpu(
   const snapshot = (i: number) => new Float32Array(shared.params, 4 * total * i, total);
   const signal = () => (Atomics.add(header, 2, 1), Atomics.notify(header, 2));
   if (task.kind === "train") {
-    const trainer = makeCpuTrainer(job.shape, job.params, { learningRate: job.learningRate });
+    const trainer = makeWasmTrainer(job.shape, job.params, { learningRate: job.learningRate });
     try {
       return await trainSeed(task.job, trainer, async (i) => {
         let o = 0;
@@ -248,7 +248,7 @@ export async function runSeedTaskCpu(
     const snap = snapshot(i);
     let o = 0;
     const params = shared.sizes.map((n) => snap.subarray(o, o += n));
-    const trainer = makeCpuTrainer(job.shape, params, { learningRate: job.learningRate });
+    const trainer = makeWasmTrainer(job.shape, params, { learningRate: job.learningRate });
     try {
       await evaluate(task.job, trainer, ev);
     } finally {

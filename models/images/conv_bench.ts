@@ -1,15 +1,17 @@
 /**
  * The CPU path of `cum.simplicity-bias`'s denoiser at the quick profile's shape (14×14, 8
- * channels, batch 32): one training step (forward, backward) with the JS reference kernels
- * against the WebAssembly SIMD kernels (the same bits), and the "up" convolution alone
- * (24 → 8 channels at 14×14, 10.8 MMAC forward). Multiply-accumulates per second =
- * MACs / (time per iteration).
+ * channels, batch 32): one training step (forward, backward: 51.9 MMAC) with the JS reference
+ * kernels against the WebAssembly SIMD convolutions (the same bits), and a whole Adam step of
+ * the resident WebAssembly trainer (`denoiser_wasm.ts`, the seeds' CPU engine; Adam adds
+ * 5.4k parameter updates); then the "up" convolution alone (24 → 8 channels at 14×14, 10.8 MMAC
+ * forward). Multiply-accumulates per second = MACs / (time per iteration).
  */
 import { PhiloxStream } from "../../datasets/philox.ts";
 import { conv3x3, conv3x3Backward } from "./conv_cpu.ts";
 import { conv3x3BackwardWasm, conv3x3Wasm } from "./conv_wasm.ts";
 import { initDenoiserParams } from "./denoiser.ts";
 import { JS_CONV, lossAndGradCpu, WASM_CONV } from "./denoiser_cpu.ts";
+import { ResidentDenoiser } from "./denoiser_wasm.ts";
 
 const shape = { side: 14, channels: 8 }, B = 32, px = 196;
 const rng = new PhiloxStream(1, "conv-bench");
@@ -23,6 +25,10 @@ Deno.bench({ name: "step js", group: step, baseline: true, n: 20, warmup: 3 }, (
 });
 Deno.bench({ name: "step wasm", group: step, n: 20, warmup: 3 }, () => {
   lossAndGradCpu(shape, p, x, eps, sigma, WASM_CONV);
+});
+const resident = new ResidentDenoiser(shape, p, { learningRate: 2e-3 });
+Deno.bench({ name: "step wasm resident (+ Adam)", group: step, n: 20, warmup: 3 }, () => {
+  resident.trainStep(x, eps, sigma);
 });
 
 const g = { b: B, h: 14, w: 14, ci: 24, co: 8, stride: 1 as const };

@@ -21,7 +21,7 @@ export function conv3x3Wasm(
   const n = g.b * samePadding(g.h, g.stride).out * samePadding(g.w, g.stride).out * g.co;
   arena.reset();
   const xp = arena.put(x), wp = arena.put(w), bp = arena.put(bias), yp = arena.alloc(4 * n);
-  const sp = arena.alloc(conv.forwardScratch(g.ci, g.co));
+  const sp = arena.alloc(conv.forwardScratch(g.b, g.h, g.w, g.ci, g.co));
   const ok = conv.conv3x3Forward(xp, wp, bp, yp, sp, g.b, g.h, g.w, g.ci, g.co, g.stride);
   return ok ? arena.f32(yp, n).slice() : conv3x3(x, w, bias, g);
 }
@@ -36,13 +36,12 @@ export function conv3x3BackwardWasm(
   db: Float64Array,
   needDx = true,
 ): Float32Array | null {
-  const pixels = g.b * samePadding(g.h, g.stride).out * samePadding(g.w, g.stride).out;
   const nx = g.b * g.h * g.w * g.ci;
   arena.reset();
   const xp = arena.put(x), wp = arena.put(w), gp = arena.put(dy);
   const dwp = arena.put(dw), dbp = arena.put(db);
   const dxp = needDx ? arena.zerosF32(nx) : 0;
-  const sp = arena.alloc(conv.backwardScratch(g.ci, g.co, pixels));
+  const sp = arena.alloc(conv.backwardScratch(g.b, g.h, g.w, g.ci, g.co, g.stride));
   const ok = conv.conv3x3Backward(
     xp,
     wp,

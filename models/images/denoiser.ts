@@ -1,8 +1,8 @@
 /**
  * The image denoiser shared by both backends: its architecture (a two-level U-Net of 3×3
  * convolutions), its parameter layout and initialization, its loss, and the trainer interface
- * that the CPU ({@link ./denoiser_cpu.ts}) and tfjs/WebGPU ({@link ./denoiser_tf.ts}) paths
- * implement.
+ * that the CPU ({@link ./denoiser_cpu.ts}; resident in WebAssembly: {@link ./denoiser_wasm.ts})
+ * and tfjs/WebGPU ({@link ./denoiser_tf.ts}) paths implement.
  *
  * Denoising at noise level σ: x_t = x + σ ε; the network sees (x_t / √(1 + σ²), log σ) and
  * predicts ε; the denoised image is x̂ = x_t − σ ε̂; the loss is ‖x̂ − x‖² / D per image.

@@ -65,14 +65,7 @@ export function forwardCpu(
 ): Forward {
   const b = sigma.length, s = shape.side, px = s * s, c = shape.channels;
   const g = geoms(shape, b);
-  const a0 = new Float32Array(b * px * 2);
-  for (let n = 0; n < b; n++) {
-    const cin = 1 / Math.sqrt(1 + sigma[n] * sigma[n]), lvl = Math.log(sigma[n]);
-    for (let k = 0; k < px; k++) {
-      a0[2 * (n * px + k)] = xt[n * px + k] * cin;
-      a0[2 * (n * px + k) + 1] = lvl;
-    }
-  }
+  const a0 = networkInput(xt, sigma, px);
   const h1 = reluInPlace(k.forward(a0, p[0], p[1], g[0]));
   const h2 = reluInPlace(k.forward(h1, p[2], p[3], g[1]));
   const h3 = reluInPlace(k.forward(h2, p[4], p[5], g[2]));
@@ -92,23 +85,75 @@ export function lossesCpu(
   sigma: Float32Array,
   k: ConvKernels = WASM_CONV,
 ): { losses: Float32Array; fwd: Forward } {
-  const b = sigma.length, px = shape.side * shape.side;
+  const px = shape.side * shape.side;
+  const fwd = forwardCpu(shape, p, noisyImages(x, eps, sigma, px), sigma, k);
+  return { losses: imageLosses(eps, fwd.epsHat, sigma, px), fwd };
+}
+
+/** x_t = x + σ ε per image (`px` pixels each). */
+export function noisyImages(
+  x: Float32Array,
+  eps: Float32Array,
+  sigma: Float32Array,
+  px: number,
+): Float32Array {
+  const b = sigma.length;
   const xt = new Float32Array(b * px);
   for (let n = 0; n < b; n++) {
     for (let k = 0; k < px; k++) xt[n * px + k] = x[n * px + k] + sigma[n] * eps[n * px + k];
   }
-  const fwd = forwardCpu(shape, p, xt, sigma, k);
+  return xt;
+}
+
+/** The network's input: per pixel the two channels x_t / √(1 + σ²) and log σ. */
+export function networkInput(xt: Float32Array, sigma: Float32Array, px: number): Float32Array {
+  const b = sigma.length;
+  const a0 = new Float32Array(b * px * 2);
+  for (let n = 0; n < b; n++) {
+    const cin = 1 / Math.sqrt(1 + sigma[n] * sigma[n]), lvl = Math.log(sigma[n]);
+    for (let k = 0; k < px; k++) {
+      a0[2 * (n * px + k)] = xt[n * px + k] * cin;
+      a0[2 * (n * px + k) + 1] = lvl;
+    }
+  }
+  return a0;
+}
+
+/** Per-image losses ‖σ(ε − ε̂)‖² / D. */
+export function imageLosses(
+  eps: Float32Array,
+  epsHat: Float32Array,
+  sigma: Float32Array,
+  px: number,
+): Float32Array {
+  const b = sigma.length;
   const losses = new Float32Array(b);
   for (let n = 0; n < b; n++) {
     let acc = 0;
     const s2 = sigma[n] * sigma[n];
     for (let k = 0; k < px; k++) {
-      const d = eps[n * px + k] - fwd.epsHat[n * px + k];
+      const d = eps[n * px + k] - epsHat[n * px + k];
       acc += s2 * d * d;
     }
     losses[n] = acc / px;
   }
-  return { losses, fwd };
+  return losses;
+}
+
+/** The gradient of the batch's mean loss with respect to ε̂: −2 σ² (ε − ε̂) / (B·D). */
+export function lossGradient(
+  eps: Float32Array,
+  epsHat: Float32Array,
+  sigma: Float32Array,
+  px: number,
+): Float32Array {
+  const b = sigma.length;
+  const dE = new Float32Array(b * px);
+  for (let n = 0; n < b; n++) {
+    const f = -2 * sigma[n] * sigma[n] / (b * px);
+    for (let k = 0; k < px; k++) dE[n * px + k] = f * (eps[n * px + k] - epsHat[n * px + k]);
+  }
+  return dE;
 }
 
 /**
@@ -130,12 +175,7 @@ export function lossAndGradCpu(
   loss /= b;
   const g = geoms(shape, b);
   const grads = p.map((a) => new Float64Array(a.length));
-  // dL/dε̂ = −2 σ² (ε − ε̂) / (B·D)
-  const dE = new Float32Array(b * px);
-  for (let n = 0; n < b; n++) {
-    const f = -2 * sigma[n] * sigma[n] / (b * px);
-    for (let k = 0; k < px; k++) dE[n * px + k] = f * (eps[n * px + k] - fwd.epsHat[n * px + k]);
-  }
+  const dE = lossGradient(eps, fwd.epsHat, sigma, px);
   const dh4 = k.backward(fwd.h4, p[8], dE, g[4], grads[8], grads[9])!;
   reluBackwardInPlace(dh4, fwd.h4);
   const dcat = k.backward(fwd.cat, p[6], dh4, g[3], grads[6], grads[7])!;
@@ -162,6 +202,10 @@ export class AdamCpu {
     this.#m = params.map((a) => new Float64Array(a.length));
     this.#v = params.map((a) => new Float64Array(a.length));
   }
+  /** Copies of the moments (for tests). */
+  moments(): { m: Float64Array[]; v: Float64Array[] } {
+    return { m: this.#m.map((a) => a.slice()), v: this.#v.map((a) => a.slice()) };
+  }
   /** One step: p ← p − lr · m̂ / (√v̂ + ε). */
   step(params: Float32Array[], grads: Float64Array[]): void {
     const { learningRate: lr, beta1: b1, beta2: b2, epsilon } = this.opts;
@@ -178,12 +222,16 @@ export class AdamCpu {
   }
 }
 
-/** A CPU trainer over copies of `params`. */
+/**
+ * A CPU trainer over copies of `params`, calling the convolution kernels `k` per layer (the
+ * reference of `denoiser_wasm.ts`'s resident trainer, which the seeds use).
+ */
 export function makeCpuTrainer(
   shape: DenoiserShape,
   params: Float32Array[],
   adam: AdamOptions,
   evalChunk = 256,
+  k: ConvKernels = WASM_CONV,
 ): DenoiserTrainer {
   const p = params.map((a) => a.slice());
   const opt = new AdamCpu(p, adam);
@@ -191,7 +239,7 @@ export function makeCpuTrainer(
   return {
     shape,
     trainStep(x, eps, sigma) {
-      const { loss, grads } = lossAndGradCpu(shape, p, x, eps, sigma);
+      const { loss, grads } = lossAndGradCpu(shape, p, x, eps, sigma, k);
       opt.step(p, grads);
       return Promise.resolve(loss);
     },
@@ -206,6 +254,7 @@ export function makeCpuTrainer(
             x.subarray(from * px, to * px),
             eps.subarray(from * px, to * px),
             sigma.subarray(from, to),
+            k,
           ).losses,
           from,
         );

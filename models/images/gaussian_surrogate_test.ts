@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { PhiloxStream } from "../../datasets/philox.ts";
-import { fitGaussianSurrogate, meanAndCovariance, sampleSurrogate } from "./gaussian_surrogate.ts";
+import {
+  fitGaussianSurrogate,
+  meanAndCovariance,
+  meanAndCovarianceJs,
+  sampleSurrogate,
+} from "./gaussian_surrogate.ts";
 
 /** Non-Gaussian "images": sparse bright blocks with correlated pixels, and one constant pixel. */
 function data(n: number, d: number, rng: PhiloxStream): Float32Array {
@@ -25,6 +30,19 @@ Deno.test("surrogate: mean and covariance are the data's (population normalizati
     Array.from(cov).map((v) => +v.toFixed(12)),
     [8 / 3, 4 / 3, 4 / 3, 8 / 3].map((v) => +v.toFixed(12)),
   );
+});
+
+Deno.test("surrogate: the WebAssembly moments have the JS loop's bits (odd d, several chunks)", () => {
+  const rng = new PhiloxStream(12, "surrogate-wasm");
+  for (const [n, d] of [[5, 7], [1, 1], [1340, 197]]) {
+    const x = data(n, d, rng); // a constant pixel: its centred values are exactly 0 (skipped)
+    for (let i = 0; i < x.length; i += 11) x[i] = 0;
+    const a = meanAndCovarianceJs(x, n, d), b = meanAndCovariance(x, n, d);
+    for (const k of ["mean", "cov"] as const) {
+      const i = a[k].findIndex((v, j) => !Object.is(v, b[k][j]));
+      assert.equal(i, -1, `n=${n} d=${d} ${k}[${i}]: ${b[k][i]} vs ${a[k][i]}`);
+    }
+  }
 });
 
 Deno.test("surrogate: samples reproduce the data's mean and covariance", () => {

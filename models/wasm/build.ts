@@ -10,7 +10,17 @@
 import asc from "assemblyscript/asc";
 
 /** The kernels, by name: `assembly/<name>.ts` → `<name>.wasm`. */
-export const WASM_KERNELS = ["conv", "gauss", "jacobi", "lt", "pairs", "rows", "sgd"] as const;
+export const WASM_KERNELS = [
+  "conv",
+  "denoiser",
+  "gauss",
+  "jacobi",
+  "lt",
+  "moments",
+  "pairs",
+  "rows",
+  "sgd",
+] as const;
 
 /** Compiler flags (every kernel): optimised, no runtime or imports, SIMD on. */
 export const ASC_FLAGS = [
