@@ -105,6 +105,10 @@ export interface UnitsCaseOptions {
   failKey?: string;
   /** Estimated seconds of the whole case (split over its units by seed count). */
   seconds?: number;
+  /** Units the runner may run at once (the case's `units.concurrency`). */
+  concurrency?: number;
+  /** Counts units in progress (each then waits a few ms, so that concurrent ones overlap). */
+  inFlight?: { now: number; max: number };
 }
 
 /**
@@ -139,7 +143,13 @@ export function unitsCase(id: string, o: UnitsCaseOptions = {}): AnyCase {
         }
         return out;
       },
-      run: (ctx, c, unit) => {
+      run: async (ctx, c, unit) => {
+        if (o.inFlight) {
+          const f = o.inFlight;
+          f.max = Math.max(f.max, ++f.now);
+          await new Promise((r) => setTimeout(r, 5));
+          f.now--;
+        }
         o.log?.push(`${id}/${c.k}/${unit.key}`);
         o.beforeUnit?.(unit.key);
         ctx.signal.throwIfAborted(); // an interrupt in the middle of the unit
@@ -155,13 +165,14 @@ export function unitsCase(id: string, o: UnitsCaseOptions = {}): AnyCase {
           return { seed, xs };
         });
         ctx.timing("draw", (ctx.now() - t0) / 1000);
-        return Promise.resolve(out);
+        return out;
       },
       resultSchema: UnitResult,
       assemble: (_c, parts: readonly UnitPart<z.infer<typeof UnitResult>>[]) => ({
         xs: parts.flatMap((p) => p.result.flatMap((r) => r.xs.filter((x) => !Number.isNaN(x)))),
         censored: Infinity,
       }),
+      ...(o.concurrency ? { concurrency: () => o.concurrency! } : {}),
       ...(o.share
         ? { share: { namespace: o.share, version: 1, config: (c: { k: number }) => ({ k: c.k }) } }
         : {}),

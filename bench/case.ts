@@ -210,6 +210,12 @@ export interface WorkUnits<C, M, U> {
   /** The measurement from every unit's result, given in plan order. */
   assemble(config: C, parts: readonly UnitPart<U>[]): M;
   /**
+   * How many of this case's units the runner may run at once in one process on `choice`
+   * (default 1): for a case whose unit leaves cores idle (e.g. a sequential training beside a
+   * mostly waiting evaluation). Results never depend on it: a unit's result is its own.
+   */
+  concurrency?(config: C, choice: Pick<CaseContext, "backend" | "device">): number;
+  /**
    * Units shared with other cases (fl.balance and fl.jump train the same runs): the store
    * namespace and version replace the case id and version in the unit key, and `config` picks the
    * fields the units depend on (its hash replaces the case's config hash).

@@ -398,42 +398,56 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       ? { backend: "cpu", device: null, adapter: null, fallbackReason: backendReason }
       : choice;
     const progress = progressFor(c.id, i + 1, caseCount, { quiet: opts.quiet });
-    let failure: UnitFailure | null = null, reusedCount = 0;
-    // after a failed unit, a case judged here ends in error: its other units are not needed
-    for (let k = 0; k < mine.length && !(failure && local); k++) {
-      if (opts.signal?.aborted) {
-        interrupted = true;
-        break;
-      }
-      const u = mine[k];
-      const mk = memoKey(u.id, caseChoice.backend);
-      let o = memo.get(mk);
-      if (!o) {
-        const unitLabel = mine.length > 1 ? `unit ${k + 1}/${mine.length}` : "";
-        const ran = await runUnit(u, c.id, {
-          plan: units,
-          store,
-          choice: caseChoice,
-          backendReason,
-          baseSeed: opts.baseSeed,
-          signal: opts.signal,
-          progress: (frac, label) =>
-            progress.update(
-              Math.round((k + frac) * 1000),
-              mine.length * 1000,
-              [unitLabel, label].filter(Boolean).join(" "),
-            ),
-        });
-        if (!ran) {
+    let failure = null as UnitFailure | null, reusedCount = 0;
+    // units at once (default 1; a case whose unit leaves cores idle may ask for more): each
+    // unit's result depends on the unit alone, so the order they finish in changes nothing
+    const concurrency = Math.max(
+      1,
+      Math.min(mine.length, Math.floor(unitsOf(c).concurrency?.(p.config, caseChoice) ?? 1)),
+    );
+    const fractions = new Float64Array(mine.length);
+    const report = (k: number, frac: number, label: string) => {
+      fractions[k] = frac;
+      const done = fractions.reduce((a, b) => a + b, 0);
+      progress.update(Math.round(done * 1000), mine.length * 1000, label);
+    };
+    let next = 0;
+    const runMine = async () => {
+      // after a failed unit, a case judged here ends in error: its other units are not needed
+      while (next < mine.length && !(failure && local) && !interrupted) {
+        if (opts.signal?.aborted) {
           interrupted = true;
-          break;
+          return;
         }
-        o = ran;
-        memo.set(mk, o);
+        const k = next++;
+        const u = mine[k];
+        const mk = memoKey(u.id, caseChoice.backend);
+        let o = memo.get(mk);
+        if (!o) {
+          const unitLabel = mine.length > 1 ? `unit ${k + 1}/${mine.length}` : "";
+          const ran = await runUnit(u, c.id, {
+            plan: units,
+            store,
+            choice: caseChoice,
+            backendReason,
+            baseSeed: opts.baseSeed,
+            signal: opts.signal,
+            progress: (frac, label) =>
+              report(k, frac, [unitLabel, label].filter(Boolean).join(" ")),
+          });
+          if (!ran) {
+            interrupted = true;
+            return;
+          }
+          o = ran;
+          memo.set(mk, o);
+        }
+        fractions[k] = 1;
+        if (o.kind === "failed") failure ??= o.failure;
+        else if (o.ranFor !== c.id) reusedCount++;
       }
-      if (o.kind === "failed") failure ??= o.failure;
-      else if (o.ranFor !== c.id) reusedCount++;
-    }
+    };
+    await Promise.all(Array.from({ length: concurrency }, runMine));
     // a case that was running when the run was interrupted is not kept: --resume reruns it
     if (interrupted || opts.signal?.aborted) break;
     if (local) {

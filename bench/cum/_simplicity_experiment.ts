@@ -45,7 +45,10 @@ export interface SimplicityParams {
 }
 
 /** The training engine for a context and a request (see {@link SimplicityParams.engine}). */
-export function chooseEngine(ctx: CaseContext, engine: SimplicityParams["engine"]): "cpu" | "tfjs" {
+export function chooseEngine(
+  ctx: Pick<CaseContext, "backend" | "device">,
+  engine: SimplicityParams["engine"],
+): "cpu" | "tfjs" {
   if (engine !== "auto") return engine;
   if (ctx.backend !== "webgpu") return "cpu";
   const info = (ctx.device as (GPUDevice & { adapterInfo?: GPUAdapterInfo }) | null)?.adapterInfo;

@@ -15,11 +15,13 @@ import type { Check } from "../../reports/schema.ts";
 import { parameterCount } from "../../models/images/denoiser.ts";
 import {
   assembleSimplicity,
+  chooseEngine,
   runSimplicityUnit,
   type SimplicityMeasurement,
   type SimplicityUnitResult,
 } from "./_simplicity_experiment.ts";
 import { seedsKey } from "../seed_batches.ts";
+import { cpuWorkerCount } from "../../models/cpu/pool.ts";
 
 /**
  * The claim's fixed part (CLAIMS.md): in the first phase the relative gap (Gaussian − real)/real
@@ -420,6 +422,9 @@ export const simplicityBias = defineCase<
     run: (ctx, c) => runSimplicityUnit(ctx, c),
     resultSchema: simplicityUnitResultSchema,
     assemble: assembleSimplicity,
+    // a CPU-engine unit trains on one core while its evaluation mostly waits (≈ 1.3 of 2 cores
+    // busy, measured): as many units at once as there are CPU workers
+    concurrency: (c, choice) => chooseEngine(choice, c.engine) === "cpu" ? cpuWorkerCount() : 1,
   },
   predict: () => ({
     firstPhaseBand: [-simplicityClaim.band, simplicityClaim.band],

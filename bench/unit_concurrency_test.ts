@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { runOf, unitsCase } from "./_fake_case_test_util.ts";
+
+Deno.test("units run at once when a case asks (units.concurrency): the same results as one at a time", async () => {
+  const one = { now: 0, max: 0 }, three = { now: 0, max: 0 };
+  const a = await runOf([unitsCase("t.serial", { perUnit: 1, inFlight: one })]);
+  const b = await runOf([
+    unitsCase("t.serial", { perUnit: 1, inFlight: three, concurrency: 3 }),
+  ]);
+  assert.equal(one.max, 1, "without concurrency the units run one after another");
+  assert.equal(three.max, 3, "with concurrency 3, three units were in progress together");
+  const ca = a.results.cases["t.serial"], cb = b.results.cases["t.serial"];
+  assert.equal(cb.status, "done");
+  assert.deepEqual(cb.measurement, ca.measurement);
+  assert.deepEqual(cb.verdict, ca.verdict);
+  assert.deepEqual(cb.runErrors, ca.runErrors);
+});
+
+Deno.test("a failed unit among concurrent ones fails its case, with the unit's message", async () => {
+  const { results } = await runOf([
+    unitsCase("t.fail", { perUnit: 1, concurrency: 2, failKey: "seeds=3-3" }),
+  ]);
+  const r = results.cases["t.fail"];
+  assert.equal(r.status, "error");
+  assert.match(r.error?.message ?? "", /unit seeds=3-3 exploded/);
+});
