@@ -30,9 +30,13 @@ import {
 import { latentCode } from "../../datasets/mixed_cumulant.ts";
 import { ACTIVATIONS, emptyResult, logCount, type SgdBatch, type SgdBatchResult } from "./sgd.ts";
 import { SGD_THREAD_WGSL, SGD_THREAD_WORKGROUP, sgdWorkgroupWgsl } from "./sgd_wgsl.ts";
+import { sgdUnrolledWgsl, UNROLLED_LOOPS_PER_STEP } from "./sgd_wgsl_unrolled.ts";
 
-/** The two kernels (`sgd_wgsl.ts`). */
-export type SgdVariant = "thread-per-run" | "workgroup-per-run";
+/**
+ * The kernels: thread-per-run and workgroup-per-run (`sgd_wgsl.ts`), and thread-per-run with its
+ * loops written out for one (d, K) (`sgd_wgsl_unrolled.ts`; the same bits as thread-per-run).
+ */
+export type SgdVariant = "thread-per-run" | "thread-per-run-unrolled" | "workgroup-per-run";
 
 /**
  * Run-coordinate-steps (runs × d × K × steps) per dispatch: on a software adapter 2^22 (the loop
@@ -50,6 +54,12 @@ export const WORK_PER_DISPATCH = { software: 1 << 22, discrete: 1 << 26 } as con
  * 1.6e4. Larger workgroups were slower there (d = 512: 16 invocations 2.7e4, 128: 4.1e3).
  */
 export const SOFTWARE_WORKGROUP_MIN_D = 65;
+
+/**
+ * On a software adapter, the unrolled thread-per-run kernel is the default up to this K·d.
+ * Measured on llvmpipe (2 cores, 32 runs, K = 1, tanh): see `sgd_kernel_bench.ts`.
+ */
+export const SOFTWARE_UNROLLED_MAX_KD = 64;
 
 /** At most this many steps per dispatch on a discrete GPU (progress and Ctrl-C stay responsive). */
 export const MAX_STEPS_PER_DISPATCH = 1 << 16;
@@ -86,7 +96,8 @@ export interface SgdPlan {
 /** Options of {@link planSgd} and {@link runSgdGpu}; the defaults follow the device class. */
 export interface SgdPlanOptions {
   /**
-   * Kernel: workgroup-per-run on a discrete GPU; on the software class thread-per-run below
+   * Kernel: workgroup-per-run on a discrete GPU; on the software class thread-per-run-unrolled
+   * up to K·d = {@link SOFTWARE_UNROLLED_MAX_KD}, else thread-per-run below
    * d = {@link SOFTWARE_WORKGROUP_MIN_D}, workgroup-per-run from there.
    */
   variant?: SgdVariant;
@@ -109,7 +120,13 @@ export function planSgd(
   const { d, K, runs } = shape;
   const software = profile.deviceClass === "software";
   const variant = opts.variant ??
-    (software && d < SOFTWARE_WORKGROUP_MIN_D ? "thread-per-run" : "workgroup-per-run");
+    (!software
+      ? "workgroup-per-run"
+      : K * d <= SOFTWARE_UNROLLED_MAX_KD
+      ? "thread-per-run-unrolled"
+      : d < SOFTWARE_WORKGROUP_MIN_D
+      ? "thread-per-run"
+      : "workgroup-per-run");
   const work = opts.workPerDispatch ?? WORK_PER_DISPATCH[profile.deviceClass];
   const bytes = runs * K * d * 4 * (variant === "thread-per-run" ? 3 : 1);
   if (bytes > profile.maxStorageBufferBindingSize) {
@@ -122,6 +139,8 @@ export function planSgd(
   let wg: number, cb: number, loops: number;
   if (variant === "thread-per-run") {
     wg = SGD_THREAD_WORKGROUP, cb = 0, loops = loopIterationsPerStep(d, K);
+  } else if (variant === "thread-per-run-unrolled") {
+    wg = SGD_THREAD_WORKGROUP, cb = 0, loops = UNROLLED_LOOPS_PER_STEP;
   } else {
     wg = opts.workgroupSize ?? workgroupSizeFor(
       profile,
@@ -134,7 +153,7 @@ export function planSgd(
     }
     cb = Math.ceil(blocks / wg), loops = workgroupLoopIterationsPerStep(wg, cb, K);
   }
-  const workgroups = variant === "thread-per-run" ? Math.ceil(runs / wg) : runs;
+  const workgroups = variant === "workgroup-per-run" ? runs : Math.ceil(runs / wg);
   const byWork = Math.floor(work / (runs * d * K));
   const byLoops = Math.floor(profile.loopBudget / loops);
   const steps = Math.max(1, Math.min(byWork, byLoops, MAX_STEPS_PER_DISPATCH));
@@ -155,6 +174,11 @@ export interface GpuRunOptions extends SgdPlanOptions {
   signal?: AbortSignal;
   /** The device's profile (default: read from the device); tests pass another class. */
   profile?: GpuProfile;
+  /**
+   * Workgroup-per-run: flat reductions (default for workgroups of ≤ `FLAT_REDUCE_MAX_WG`) or
+   * tree reductions; the same bits either way (`sgdWorkgroupWgsl`).
+   */
+  flatReduce?: boolean;
 }
 
 /** Train every run of the batch on the device (f32); same stream and layout as `runSgdCpu`. */
@@ -167,10 +191,14 @@ export async function runSgdGpu(
   const n = b.runs.length;
   const L = logCount(b);
   const plan = planSgd(opts.profile ?? gpuProfile(device), { d, K, runs: n }, opts);
-  const threads = plan.variant === "thread-per-run";
+  const threads = plan.variant !== "workgroup-per-run";
   const pipeline = await computePipeline(
     device,
-    threads ? SGD_THREAD_WGSL : sgdWorkgroupWgsl(plan.workgroupSize, plan.blocksPerInvocation, K),
+    plan.variant === "thread-per-run"
+      ? SGD_THREAD_WGSL
+      : plan.variant === "thread-per-run-unrolled"
+      ? sgdUnrolledWgsl(d, K)
+      : sgdWorkgroupWgsl(plan.workgroupSize, plan.blocksPerInvocation, K, opts.flatReduce),
   );
   const runData = new Uint32Array(n * 4);
   const f = new Float32Array(1), u = new Uint32Array(f.buffer);
@@ -181,7 +209,7 @@ export async function runSgdGpu(
   const grid: [number, number] = threads ? [plan.workgroups, 1] : workgroupGrid(device, n, 1);
   const runsBuf = storageBuffer(device, runData);
   const wBuf = storageBuffer(device, n * K * d * 4);
-  const sBuf = threads ? storageBuffer(device, n * 2 * d * 4) : null;
+  const sBuf = plan.variant === "thread-per-run" ? storageBuffer(device, n * 2 * d * 4) : null;
   const stBuf = storageBuffer(device, n * 16);
   const logBuf = storageBuffer(device, Math.max(1, n * L * 2) * 4);
   const params = new ArrayBuffer(80);

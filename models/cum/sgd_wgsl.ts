@@ -16,14 +16,19 @@ import { PHILOX_WGSL } from "../gpu/philox_wgsl.ts";
 /** Threads per workgroup of the thread-per-run kernel (one run each). */
 export const SGD_THREAD_WORKGROUP = 8;
 
-/** The uniform block, the activation and the latent draw, shared by both kernels. */
-const PRELUDE = PHILOX_WGSL + /* wgsl */ `
+/**
+ * The uniform block, the activation and the latent draw, shared by the kernels; the samples come
+ * from the WGSL function `philox` (`philox4x32` of `PHILOX_WGSL`, or another with its bits).
+ * `zeroBits` is always 0: `bitcast<f32>(P.zeroBits)` is a 0.0 the shader compiler cannot fold.
+ */
+export function sgdPrelude(philox = "philox4x32"): string {
+  return PHILOX_WGSL + /* wgsl */ `
 struct Params {
   d: u32, K: u32, act: u32, latent: u32,
   sqrtBu: f32, sqrtBv: f32, vScale: f32, alpha: f32,
   sNoise: f32, thrU: f32, thrV: f32, corrT: f32,
   stepStart: u32, stepEnd: u32, logEvery: u32, nRuns: u32,
-  logs: u32, groupsX: u32, p1: u32, p2: u32,
+  logs: u32, groupsX: u32, zeroBits: u32, p2: u32,
 };
 @group(0) @binding(0) var<uniform> P: Params;
 
@@ -37,7 +42,7 @@ fn act(l: f32) -> vec2<f32> {
 
 // The latent block of step t (Philox counter (blocks, t, 0, 0)): (g, ν).
 fn latentOf(blocks: u32, t: u32, key: vec2<u32>) -> vec2<f32> {
-  let lr = philox4x32(vec4<u32>(blocks, t, 0u, 0u), key);
+  let lr = ${philox}(vec4<u32>(blocks, t, 0u, 0u), key);
   let g = normal2(lr).x;
   var nu = 1.0;
   if (P.latent == 0u) {
@@ -51,7 +56,7 @@ fn latentOf(blocks: u32, t: u32, key: vec2<u32>) -> vec2<f32> {
 
 // Coordinates 2j, 2j+1 of (x, x_t) from block j of step t, given the latent (g, ν).
 fn sampleBlock(j: u32, t: u32, key: vec2<u32>, gnu: vec2<f32>) -> array<vec2<f32>, 2> {
-  let b = philox4x32(vec4<u32>(j, t, 0u, 0u), key);
+  let b = ${philox}(vec4<u32>(j, t, 0u, 0u), key);
   var x = normal2(b);
   let e = normal2(vec4<u32>(b.z, b.w, 0u, 0u));
   if (j == 0u) {
@@ -61,6 +66,9 @@ fn sampleBlock(j: u32, t: u32, key: vec2<u32>, gnu: vec2<f32>) -> array<vec2<f32
   return array<vec2<f32>, 2>(x, P.alpha * x + P.sNoise * e);
 }
 `;
+}
+
+const PRELUDE = sgdPrelude();
 
 /** WGSL of the thread-per-run kernel (bindings: P, runs, W, S, state, logs). */
 export const SGD_THREAD_WGSL = PRELUDE + /* wgsl */ `
@@ -156,6 +164,16 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 `;
 
+/** Largest workgroup whose reductions are flat by default (see {@link sgdWorkgroupWgsl}). */
+export const FLAT_REDUCE_MAX_WG = 8;
+
+/** WGSL expression of the tree sum of `arr[0..wg)` in the tree reduction's order. */
+export function treeSum(arr: string, wg: number): string {
+  const at = (l: number, s: number): string =>
+    s >= wg ? `${arr}[${l}]` : `(${at(l, 2 * s)} + ${at(l + s, 2 * s)})`;
+  return at(0, 1);
+}
+
 /**
  * WGSL of the workgroup-per-run kernel for `wg` invocations (a power of two), `cb` Philox blocks
  * per invocation (⌈⌈d/2⌉/wg⌉) and `K` neurons (bindings: P, runs, W, state, logs). Invocation l
@@ -163,8 +181,18 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
  * contiguous across the workgroup. Gram–Schmidt is classical per row (one reduction for the
  * dots with the rows before it, one for its norm): the CPU's modified order differs from it by
  * rounding only, the rows before being orthonormal.
+ *
+ * The reductions are tree sums (step s = wg/2, …, 1: slot l += slot l + s). With `flat` (default
+ * for wg ≤ {@link FLAT_REDUCE_MAX_WG}) every invocation instead reads all wg slots and adds them
+ * in the tree's order (the same bits): one barrier pair per reduction instead of log2(wg) + 2,
+ * and on llvmpipe reads at one address for all lanes instead of per-lane accesses.
  */
-export function sgdWorkgroupWgsl(wg: number, cb: number, K: number): string {
+export function sgdWorkgroupWgsl(
+  wg: number,
+  cb: number,
+  K: number,
+  flat = wg <= FLAT_REDUCE_MAX_WG,
+): string {
   if (!Number.isInteger(Math.log2(wg)) || cb < 1 || K < 1 || K > 4) {
     throw new RangeError(`workgroup kernel: wg ${wg} (a power of two), cb ${cb}, K ${K} (1–4)`);
   }
@@ -190,13 +218,15 @@ struct Sums { a: vec4<f32>, b: vec4<f32> };
 // Sums of a and b over the workgroup, returned to every invocation (uniform control flow only).
 fn reduce(a: vec4<f32>, b: vec4<f32>) -> Sums {
   workgroupBarrier();
-  redA[lid] = a; redB[lid] = b;
+  redA[lid] = a; redB[lid] = b;${
+    flat ? "" : `
   for (var s = WG / 2u; s > 0u; s = s >> 1u) {
     workgroupBarrier();
     if (lid < s) { redA[lid] += redA[lid + s]; redB[lid] += redB[lid + s]; }
+  }`
   }
   workgroupBarrier();
-  return Sums(redA[0], redB[0]);
+  return Sums(${flat ? `${treeSum("redA", wg)}, ${treeSum("redB", wg)}` : "redA[0], redB[0]"});
 }
 
 fn gramSchmidt() {
