@@ -5,7 +5,8 @@
  * overlaps logged every `logEvery` steps. CPU reference: `runSgdCpu` in `sgd.ts`.
  *
  * The kernel and the dispatch sizes follow the device class (`models/gpu/device_class.ts`):
- * on a software adapter the thread-per-run kernel, with each dispatch's loop iterations under
+ * on a software adapter a thread-per-run kernel (unrolled for the batch's d and K where the
+ * shader stays small, `sgd_wgsl_unrolled.ts`), with each dispatch's loop iterations under
  * llvmpipe's budget; on a discrete GPU a workgroup per run with its coordinates in parallel
  * (workgroup size from d and the adapter's limits), dispatches sized by work, not by a loop cap.
  * {@link runSgdGpuBatches} runs batches that differ only in their runs (e.g. the step-size sets
@@ -56,10 +57,22 @@ export const WORK_PER_DISPATCH = { software: 1 << 22, discrete: 1 << 26 } as con
 export const SOFTWARE_WORKGROUP_MIN_D = 65;
 
 /**
- * On a software adapter, the unrolled thread-per-run kernel is the default up to this K·d.
- * Measured on llvmpipe (2 cores, 32 runs, K = 1, tanh): see `sgd_kernel_bench.ts`.
+ * On a software adapter, the unrolled thread-per-run kernel is the default up to this K·d, for
+ * batches of at least {@link UNROLLED_MIN_RUN_STEPS_PER_KD}·K·d run-steps. Measured on llvmpipe
+ * (2 cores, 32 runs, K = 1, tanh; run-steps/s, loop kernel → unrolled): d = 8: 1.33e6 → 1.0e7,
+ * d = 24: 4.8e5 → 3.0e6, d = 64: 2.8e5 → 1.4e6 (workgroup-per-run 2.0e5 tree, 2.6e5 flat);
+ * d = 128: 5.4e5 unrolled against 1.1e5 workgroup-per-run, but its shader took ~15 CPU-seconds
+ * to compile. Compiling (once per d and K; Mesa caches it on disk) costs about 85 ms of CPU per
+ * coordinate: 0.6 s at d = 8, 1.9 s at 24, 4.1 s at 48.
  */
 export const SOFTWARE_UNROLLED_MAX_KD = 64;
+
+/**
+ * Run-steps per unit of K·d from which the unrolled kernel pays for its compilation: break-even
+ * measured at about 1.1e5 (d = 8), 4.6e4 (d = 24) and 3.1e4 (d = 64) × K·d; this keeps a margin
+ * of 1–3× over it (the smoke profile's batches stay on the loop kernel, which compiles in ms).
+ */
+export const UNROLLED_MIN_RUN_STEPS_PER_KD = 1e5;
 
 /** At most this many steps per dispatch on a discrete GPU (progress and Ctrl-C stay responsive). */
 export const MAX_STEPS_PER_DISPATCH = 1 << 16;
@@ -97,7 +110,8 @@ export interface SgdPlan {
 export interface SgdPlanOptions {
   /**
    * Kernel: workgroup-per-run on a discrete GPU; on the software class thread-per-run-unrolled
-   * up to K·d = {@link SOFTWARE_UNROLLED_MAX_KD}, else thread-per-run below
+   * up to K·d = {@link SOFTWARE_UNROLLED_MAX_KD} for batches of ≥
+   * {@link UNROLLED_MIN_RUN_STEPS_PER_KD}·K·d run-steps, else thread-per-run below
    * d = {@link SOFTWARE_WORKGROUP_MIN_D}, workgroup-per-run from there.
    */
   variant?: SgdVariant;
@@ -111,18 +125,18 @@ export interface SgdPlanOptions {
   workPerDispatch?: number;
 }
 
-/** Plan a batch of `runs` runs in d dimensions with K neurons on a device of `profile`. */
+/** Plan a batch of `runs` runs of `steps` steps (default: unbounded) in d dimensions with K neurons on a device of `profile`. */
 export function planSgd(
   profile: GpuProfile,
-  shape: { d: number; K: number; runs: number },
+  shape: { d: number; K: number; runs: number; steps?: number },
   opts: SgdPlanOptions = {},
 ): SgdPlan {
-  const { d, K, runs } = shape;
+  const { d, K, runs, steps: cap = Infinity } = shape;
   const software = profile.deviceClass === "software";
   const variant = opts.variant ??
     (!software
       ? "workgroup-per-run"
-      : K * d <= SOFTWARE_UNROLLED_MAX_KD
+      : K * d <= SOFTWARE_UNROLLED_MAX_KD && runs * cap >= UNROLLED_MIN_RUN_STEPS_PER_KD * K * d
       ? "thread-per-run-unrolled"
       : d < SOFTWARE_WORKGROUP_MIN_D
       ? "thread-per-run"
@@ -190,7 +204,7 @@ export async function runSgdGpu(
   const { d, K } = b;
   const n = b.runs.length;
   const L = logCount(b);
-  const plan = planSgd(opts.profile ?? gpuProfile(device), { d, K, runs: n }, opts);
+  const plan = planSgd(opts.profile ?? gpuProfile(device), { d, K, runs: n, steps: b.cap }, opts);
   const threads = plan.variant !== "workgroup-per-run";
   const pipeline = await computePipeline(
     device,

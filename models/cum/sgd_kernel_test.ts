@@ -41,6 +41,9 @@ Deno.test("planSgd, software class: unrolled thread-per-run up to its K·d, then
   for (const d of [4, 16, 64, 65, 128, 512, 2048]) {
     for (const K of [1, 2, 4]) {
       const p = planSgd(llvmpipe, { d, K, runs: 64 });
+      // a short batch keeps the loop kernel (the unrolled one would not pay for its compilation)
+      const short = planSgd(llvmpipe, { d, K, runs: 64, steps: 10 });
+      assert.notEqual(short.variant, "thread-per-run-unrolled");
       assert.equal(
         p.variant,
         K * d <= SOFTWARE_UNROLLED_MAX_KD

@@ -2,18 +2,20 @@
 // tied denoiser on the mixed cumulant model, one run at a time: the same algorithm, operation
 // order and Philox stream as the JS reference `runSgdCpu` (models/cum/sgd.ts) and
 // `mcmStepSample` (datasets/mixed_cumulant.ts), so both give the same bits. Philox uses native
-// 32×32 → 64-bit multiplies. The samples do not depend on the weights, so a chunk of steps is
-// drawn ahead: `sgdWords` writes the Philox words of the chunk, the host turns each pair into two
-// normals with the JavaScript engine's own Math.log/cos/sin (WebAssembly has none, and another
-// implementation could round differently) in one call, and `sgdSteps` trains on them. tanh is
-// the engine's too (imported).
+// 32×32 → 64-bit multiplies; log, cos, sin and tanh are the JavaScript engine's own Math
+// functions (imported), since WebAssembly has none and another implementation could round
+// differently.
 
+@external("./math_imports.ts", "log") declare function jsLog(x: f64): f64;
+@external("./math_imports.ts", "cos") declare function jsCos(x: f64): f64;
+@external("./math_imports.ts", "sin") declare function jsSin(x: f64): f64;
 @external("./math_imports.ts", "tanh") declare function jsTanh(x: f64): f64;
 
 const M0: u64 = 0xD2511F53;
 const M1: u64 = 0xCD9E8D57;
 const W0: u32 = 0x9E3779B9;
 const W1: u32 = 0xBB67AE85;
+const PI2: f64 = 2 * 3.141592653589793; // 2 * Math.PI, as the reference computes it
 
 // Philox4x32-10 output of the last call
 let r0: u32 = 0, r1: u32 = 0, r2: u32 = 0, r3: u32 = 0;
@@ -40,6 +42,21 @@ export function philoxWord(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32,
   return i == 0 ? r0 : i == 1 ? r1 : i == 2 ? r2 : r3;
 }
 
+@inline function unit(x: u32): f64 {
+  return <f64>(x >>> 8) * 5.9604644775390625e-8;
+}
+
+// Box–Muller of two words, as normal2FromU32: both values
+let n0: f64 = 0, n1: f64 = 0;
+
+@inline function normal2(x: u32, y: u32): void {
+  const u1 = 1 - unit(x), u2 = unit(y);
+  const rad = Math.sqrt(-2 * jsLog(u1));
+  const th = PI2 * u2;
+  n0 = rad * jsCos(th);
+  n1 = rad * jsSin(th);
+}
+
 @inline function ld(p: usize, i: i32): f64 {
   return load<f64>(p + (<usize>i << 3));
 }
@@ -48,58 +65,31 @@ export function philoxWord(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32,
   store<f64>(p + (<usize>i << 3), v);
 }
 
-/** Word pairs one step draws: two per noise block (x, then ε), one for the latent (g). */
-export function pairsPerStep(d: i32): i32 {
-  return 2 * ((d + 1) >> 1) + 1;
-}
-
-/**
- * The Philox words of steps t0 ≤ t < t1 (as mcmStepSample draws them), step after step: per
- * step, block j's words (r0, r1) and (r2, r3) for j < ⌈d/2⌉, then the latent block's (r0, r1),
- * into `words` ({@link pairsPerStep} pairs a step); the latent block's r2 into `lat` (one a step).
- * The host turns each pair into two normals (normal2FromU32) for {@link sgdSteps}.
- */
-export function sgdWords(words: usize, lat: usize, d: i32, t0: u32, t1: u32, k0: u32, k1: u32): void {
-  const blocks = (d + 1) >> 1;
-  let p = words, q = lat;
-  for (let t = t0; t < t1; t++) {
-    for (let j = 0; j < blocks; j++) {
-      philox(<u32>j, t, 0, 0, k0, k1);
-      store<u32>(p, r0);
-      store<u32>(p, r1, 4);
-      store<u32>(p, r2, 8);
-      store<u32>(p, r3, 12);
-      p += 16;
-    }
-    philox(<u32>blocks, t, 0, 0, k0, k1);
-    store<u32>(p, r0);
-    store<u32>(p, r1, 4);
-    store<u32>(q, r2);
-    p += 8;
-    q += 4;
-  }
-}
-
-/**
- * The sample of one step (as mcmStepSample with u = e₁, v = e₂) from its normals `nz` (two per
- * pair of {@link sgdWords}) and latent word: clean x and noised xt.
- */
+/** The sample of step t (as mcmStepSample with u = e₁, v = e₂): clean x and noised xt. */
 function sample(
-  x: usize, xt: usize, d: i32, nz: usize, word: u32,
+  x: usize, xt: usize, d: i32, t: u32, k0: u32, k1: u32,
   latent: i32, betaU: f64, betaV: f64, corrThreshold: f64, alpha: f64,
 ): void {
   const s = Math.sqrt(1 - alpha * alpha);
   const blocks = (d + 1) >> 1;
   for (let j = 0; j < blocks; j++) {
+    philox(<u32>j, t, 0, 0, k0, k1);
+    const w2 = r2, w3 = r3;
+    normal2(r0, r1);
+    const z0 = n0, z1 = n1;
+    normal2(w2, w3);
     const i = 2 * j;
-    st(x, i, ld(nz, 4 * j));
-    st(xt, i, ld(nz, 4 * j + 2));
+    st(x, i, z0);
+    st(xt, i, n0);
     if (i + 1 < d) {
-      st(x, i + 1, ld(nz, 4 * j + 1));
-      st(xt, i + 1, ld(nz, 4 * j + 3));
+      st(x, i + 1, z1);
+      st(xt, i + 1, n1);
     }
   }
-  const g = ld(nz, 4 * blocks);
+  philox(<u32>blocks, t, 0, 0, k0, k1);
+  const word = r2;
+  normal2(r0, r1);
+  const g = n0;
   let nu: f64;
   if (latent == 0) nu = (word >>> 31) == 1 ? -1 : 1;
   else {
@@ -137,24 +127,21 @@ export function sgdScratch(d: i32, K: i32): usize {
 }
 
 /**
- * Steps t0 ≤ t < t1 of one run, in place, on the normals `nz` and latent words `lat` of those
- * steps ({@link sgdWords}): weights `w` (K × d, f64), first crossings and the failure step in
- * `res` (three u32: crossU, crossV, failedAt; 0 = not yet), logged overlaps in `logU`/`logV`
- * (f32, one per logEvery steps). `latent`: 0 independent, 1 correlated, 2 naive-sign; `act`: 0
- * tanh, 1 linear. Returns 0 when the run failed (stop), else 1.
+ * Steps t0 ≤ t < t1 of one run, in place: weights `w` (K × d, f64), first crossings and the
+ * failure step in `res` (three u32: crossU, crossV, failedAt; 0 = not yet), logged overlaps in
+ * `logU`/`logV` (f32, one per logEvery steps). `latent`: 0 independent, 1 correlated, 2
+ * naive-sign; `act`: 0 tanh, 1 linear. Returns 0 when the run failed (stop), else 1.
  */
 export function sgdSteps(
-  w: usize, scratch: usize, res: usize, logU: usize, logV: usize, nz: usize, lat: usize,
+  w: usize, scratch: usize, res: usize, logU: usize, logV: usize,
   d: i32, K: i32, act: i32, latent: i32, betaU: f64, betaV: f64, corrThreshold: f64,
-  alpha: f64, eta: f64, t0: u32, t1: u32, logEvery: u32,
+  alpha: f64, eta: f64, k0: u32, k1: u32, t0: u32, t1: u32, logEvery: u32,
   thresholdU: f64, thresholdV: f64,
 ): i32 {
   const x = scratch, xt = x + (<usize>d << 3), mu = xt + (<usize>d << 3);
   const sg = mu + (<usize>K << 3), sp = sg + (<usize>K << 3);
-  const stepBytes = <usize>pairsPerStep(d) << 4;
   for (let t = t0; t < t1; t++) {
-    const s = <usize>(t - t0);
-    sample(x, xt, d, nz + s * stepBytes, load<u32>(lat + (s << 2)), latent, betaU, betaV, corrThreshold, alpha);
+    sample(x, xt, d, t, k0, k1, latent, betaU, betaV, corrThreshold, alpha);
     for (let k = 0; k < K; k++) {
       let l: f64 = 0, m: f64 = 0;
       const o = k * d;
