@@ -84,8 +84,9 @@ export function loopIterationsPerStep(d: number, K: number): number {
 
 /**
  * The same for one invocation of the workgroup-per-run kernel with `wg` invocations of `cb`
- * blocks each: the per-coordinate loops shrink to cb blocks (Philox's 10 rounds included), and
- * each of the 2K reductions adds log2(wg) + 1 iterations.
+ * blocks each: the per-coordinate loops shrink to cb blocks (counting 10 for Philox's rounds,
+ * which the kernel now writes out: an over-estimate kept as margin), and each of the 2K
+ * reductions adds log2(wg) + 1 iterations (fewer when they are flat).
  */
 export function workgroupLoopIterationsPerStep(wg: number, cb: number, K: number): number {
   return (14 + 3 * K + K * K) * cb + 2 * K * (Math.log2(wg) + 1) + 4 * K + 20;

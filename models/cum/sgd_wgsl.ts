@@ -7,11 +7,15 @@
  *   adapter (llvmpipe runs 8 invocations as one AVX2 vector; a run's d coordinates are a loop);
  * - {@link sgdWorkgroupWgsl}, one workgroup per run: the d coordinates spread over its
  *   invocations (each owns ⌈d/2/WG⌉ Philox blocks of 2 coordinates, weights in registers for
- *   the whole dispatch), the dot products and Gram–Schmidt as tree reductions in workgroup
- *   memory: the variant for a real GPU.
+ *   the whole dispatch), the dot products and Gram–Schmidt as reductions in workgroup memory
+ *   (tree, or flat for small workgroups), Philox with its rounds written out
+ *   (`philox_unrolled_wgsl.ts`): the variant for a real GPU, and for large d on llvmpipe.
+ *
+ * `sgd_wgsl_unrolled.ts` generates a third, thread-per-run written out for one (d, K).
  * @module
  */
 import { PHILOX_WGSL } from "../gpu/philox_wgsl.ts";
+import { PHILOX_UNROLLED_WGSL } from "./philox_unrolled_wgsl.ts";
 
 /** Threads per workgroup of the thread-per-run kernel (one run each). */
 export const SGD_THREAD_WORKGROUP = 8;
@@ -196,7 +200,7 @@ export function sgdWorkgroupWgsl(
   if (!Number.isInteger(Math.log2(wg)) || cb < 1 || K < 1 || K > 4) {
     throw new RangeError(`workgroup kernel: wg ${wg} (a power of two), cb ${cb}, K ${K} (1–4)`);
   }
-  return PRELUDE + /* wgsl */ `
+  return sgdPrelude("philox4x32u") + PHILOX_UNROLLED_WGSL + /* wgsl */ `
 const WG: u32 = ${wg}u;
 const CB: u32 = ${cb}u;
 const K: u32 = ${K}u;
@@ -269,7 +273,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       var v = vec2<f32>(0.0);
       if (j < blocks) {
         if (P.stepStart == 1u) {
-          v = normal2(philox4x32(vec4<u32>(j, k, 1u, 0u), key));
+          v = normal2(philox4x32u(vec4<u32>(j, k, 1u, 0u), key));
         } else {
           v.x = W[wo + k * d + 2u * j];
           if (2u * j + 1u < d) { v.y = W[wo + k * d + 2u * j + 1u]; }

@@ -18,41 +18,7 @@
  * @module
  */
 import { SGD_THREAD_WORKGROUP, sgdPrelude } from "./sgd_wgsl.ts";
-
-/**
- * `philox4x32u(ctr, key)`: Philox4x32-10 with its ten rounds written out and the high halves of
- * the products from {@link MULHI_WGSL} (integer arithmetic: the same words as `philox4x32`).
- */
-export function philoxUnrolledWgsl(): string {
-  const mul = (m: number, c: string) =>
-    `mulhiC(0x${(m & 0xffff).toString(16)}u, 0x${(m >>> 16).toString(16)}u, ${c}); ` +
-    `let lo${c === "c.x" ? 0 : 1} = 0x${m.toString(16)}u * ${c};`;
-  const round = /* wgsl */ `
-  { let hi0 = ${mul(0xD2511F53, "c.x")}
-    let hi1 = ${mul(0xCD9E8D57, "c.z")}
-    c = vec4<u32>(hi1 ^ c.y ^ k.x, lo1, hi0 ^ c.w ^ k.y, lo0);
-    k = k + vec2<u32>(0x9E3779B9u, 0xBB67AE85u); }`;
-  return MULHI_WGSL + /* wgsl */ `
-fn philox4x32u(ctr: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
-  var c = ctr; var k = key;${round.repeat(10)}
-  return c;
-}
-`;
-}
-
-/**
- * `mulhiC(a0, a1, b)`: the high 32 bits of the 64-bit product a·b, a = a1·2¹⁶ + a0 (16-bit halves
- * given), in 32-bit arithmetic with three partial sums (none overflows): 14 operations where
- * `mulhi32` of `philox_wgsl.ts` takes 17.
- */
-export const MULHI_WGSL = /* wgsl */ `
-fn mulhiC(a0: u32, a1: u32, b: u32) -> u32 {
-  let b0 = b & 0xffffu; let b1 = b >> 16u;
-  let t = a1 * b0 + ((a0 * b0) >> 16u);
-  let u = a0 * b1 + (t & 0xffffu);
-  return a1 * b1 + (t >> 16u) + (u >> 16u);
-}
-`;
+import { PHILOX_UNROLLED_WGSL } from "./philox_unrolled_wgsl.ts";
 
 /** Largest K·d the generator accepts (the shader's size grows with it). */
 export const UNROLLED_MAX_KD = 4096;
@@ -136,7 +102,7 @@ export function sgdUnrolledWgsl(d: number, K: number): string {
   gs("    ");
   out(`    var ou = Z; var ov = Z;`);
   for (const k of ks) out(`    ou = max(ou, abs(${w(k, 0)})); ov = max(ov, abs(${w(k, 1)}));`);
-  return sgdPrelude("philox4x32u") + philoxUnrolledWgsl() + /* wgsl */ `
+  return sgdPrelude("philox4x32u") + PHILOX_UNROLLED_WGSL + /* wgsl */ `
 @group(0) @binding(1) var<storage, read> runs: array<vec4<u32>>;     // key0, key1, bits(eta), 0
 @group(0) @binding(2) var<storage, read_write> W: array<f32>;        // run × K × d
 @group(0) @binding(3) var<storage, read_write> state: array<vec4<u32>>; // crossU, crossV, failedAt, 0
