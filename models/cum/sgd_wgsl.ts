@@ -267,17 +267,24 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let wo = run * K * d;
   let blocks = (d + 1u) / 2u;
   let oddTail = (d & 1u) == 1u;
+  if (P.stepStart == 1u) {
+    // the initial rows go through W, in loops over the uniform P.K and blocks that the compiler
+    // keeps (one Philox in the shader, not CB·K copies); each invocation reads back its own
+    for (var j = lid; j < blocks; j += WG) {
+      for (var k = 0u; k < P.K; k++) {
+        let v = normal2(philox4x32u(vec4<u32>(j, k, 1u, 0u), key));
+        W[wo + k * d + 2u * j] = v.x;
+        if (2u * j + 1u < d) { W[wo + k * d + 2u * j + 1u] = v.y; }
+      }
+    }
+  }
   for (var c = 0u; c < CB; c++) {
     let j = lid + c * WG;
     for (var k = 0u; k < K; k++) {
       var v = vec2<f32>(0.0);
       if (j < blocks) {
-        if (P.stepStart == 1u) {
-          v = normal2(philox4x32u(vec4<u32>(j, k, 1u, 0u), key));
-        } else {
-          v.x = W[wo + k * d + 2u * j];
-          if (2u * j + 1u < d) { v.y = W[wo + k * d + 2u * j + 1u]; }
-        }
+        v.x = W[wo + k * d + 2u * j];
+        if (2u * j + 1u < d) { v.y = W[wo + k * d + 2u * j + 1u]; }
         if (oddTail && j == blocks - 1u) { v.y = 0.0; }
       }
       w[c * K + k] = v;
@@ -288,13 +295,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   var xts: array<vec2<f32>, CB>;
   for (var t = P.stepStart; t < P.stepEnd; t++) {
     var lam = vec4<f32>(0.0); var mu = vec4<f32>(0.0);
+    // only block 0 (invocation 0, c = 0) uses the latent (g, ν): x_0 and x_1; drawn outside the
+    // loop over c, so the shader holds one copy of it
+    var gnu = vec2<f32>(0.0);
+    if (lid == 0u) { gnu = latentOf(blocks, t, key); }
     for (var c = 0u; c < CB; c++) {
       let j = lid + c * WG;
       var x = vec2<f32>(0.0); var xt = vec2<f32>(0.0);
       if (j < blocks) {
-        // only block 0 (invocation 0) uses the latent (g, ν): x_0 and x_1
-        var gnu = vec2<f32>(0.0);
-        if (j == 0u) { gnu = latentOf(blocks, t, key); }
         var xx = sampleBlock(j, t, key, gnu);
         x = xx[0]; xt = xx[1];
         if (oddTail && j == blocks - 1u) { x.y = 0.0; xt.y = 0.0; }
