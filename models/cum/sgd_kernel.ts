@@ -5,7 +5,8 @@
  * overlaps logged every `logEvery` steps. CPU reference: `runSgdCpu` in `sgd.ts`.
  *
  * The kernel and the dispatch sizes follow the device class (`models/gpu/device_class.ts`):
- * on a software adapter the thread-per-run kernel, with each dispatch's loop iterations under
+ * on a software adapter a thread-per-run kernel (unrolled for the batch's d and K where the
+ * shader stays small, `sgd_wgsl_unrolled.ts`), with each dispatch's loop iterations under
  * llvmpipe's budget; on a discrete GPU a workgroup per run with its coordinates in parallel
  * (workgroup size from d and the adapter's limits), dispatches sized by work, not by a loop cap.
  * {@link runSgdGpuBatches} runs batches that differ only in their runs (e.g. the step-size sets
@@ -30,9 +31,13 @@ import {
 import { latentCode } from "../../datasets/mixed_cumulant.ts";
 import { ACTIVATIONS, emptyResult, logCount, type SgdBatch, type SgdBatchResult } from "./sgd.ts";
 import { SGD_THREAD_WGSL, SGD_THREAD_WORKGROUP, sgdWorkgroupWgsl } from "./sgd_wgsl.ts";
+import { sgdUnrolledWgsl, UNROLLED_LOOPS_PER_STEP } from "./sgd_wgsl_unrolled.ts";
 
-/** The two kernels (`sgd_wgsl.ts`). */
-export type SgdVariant = "thread-per-run" | "workgroup-per-run";
+/**
+ * The kernels: thread-per-run and workgroup-per-run (`sgd_wgsl.ts`), and thread-per-run with its
+ * loops written out for one (d, K) (`sgd_wgsl_unrolled.ts`; the same bits as thread-per-run).
+ */
+export type SgdVariant = "thread-per-run" | "thread-per-run-unrolled" | "workgroup-per-run";
 
 /**
  * Run-coordinate-steps (runs × d × K × steps) per dispatch: on a software adapter 2^22 (the loop
@@ -51,6 +56,24 @@ export const WORK_PER_DISPATCH = { software: 1 << 22, discrete: 1 << 26 } as con
  */
 export const SOFTWARE_WORKGROUP_MIN_D = 65;
 
+/**
+ * On a software adapter, the unrolled thread-per-run kernel is the default up to this K·d, for
+ * batches of at least {@link UNROLLED_MIN_RUN_STEPS_PER_KD}·K·d run-steps. Measured on llvmpipe
+ * (2 cores, 32 runs, K = 1, tanh; run-steps/s, loop kernel → unrolled): d = 8: 1.33e6 → 1.0e7,
+ * d = 24: 4.8e5 → 3.0e6, d = 64: 2.8e5 → 1.4e6 (workgroup-per-run 2.0e5 tree, 2.6e5 flat);
+ * d = 128: 5.4e5 unrolled against 1.1e5 workgroup-per-run, but its shader took ~15 CPU-seconds
+ * to compile. Compiling (once per d and K; Mesa caches it on disk) costs about 85 ms of CPU per
+ * coordinate: 0.6 s at d = 8, 1.9 s at 24, 4.1 s at 48.
+ */
+export const SOFTWARE_UNROLLED_MAX_KD = 64;
+
+/**
+ * Run-steps per unit of K·d from which the unrolled kernel pays for its compilation: break-even
+ * measured at about 1.1e5 (d = 8), 4.6e4 (d = 24) and 3.1e4 (d = 64) × K·d; this keeps a margin
+ * of 1–3× over it (the smoke profile's batches stay on the loop kernel, which compiles in ms).
+ */
+export const UNROLLED_MIN_RUN_STEPS_PER_KD = 1e5;
+
 /** At most this many steps per dispatch on a discrete GPU (progress and Ctrl-C stay responsive). */
 export const MAX_STEPS_PER_DISPATCH = 1 << 16;
 
@@ -61,8 +84,9 @@ export function loopIterationsPerStep(d: number, K: number): number {
 
 /**
  * The same for one invocation of the workgroup-per-run kernel with `wg` invocations of `cb`
- * blocks each: the per-coordinate loops shrink to cb blocks (Philox's 10 rounds included), and
- * each of the 2K reductions adds log2(wg) + 1 iterations.
+ * blocks each: the per-coordinate loops shrink to cb blocks (counting 10 for Philox's rounds,
+ * which the kernel now writes out: an over-estimate kept as margin), and each of the 2K
+ * reductions adds log2(wg) + 1 iterations (fewer when they are flat).
  */
 export function workgroupLoopIterationsPerStep(wg: number, cb: number, K: number): number {
   return (14 + 3 * K + K * K) * cb + 2 * K * (Math.log2(wg) + 1) + 4 * K + 20;
@@ -86,7 +110,9 @@ export interface SgdPlan {
 /** Options of {@link planSgd} and {@link runSgdGpu}; the defaults follow the device class. */
 export interface SgdPlanOptions {
   /**
-   * Kernel: workgroup-per-run on a discrete GPU; on the software class thread-per-run below
+   * Kernel: workgroup-per-run on a discrete GPU; on the software class thread-per-run-unrolled
+   * up to K·d = {@link SOFTWARE_UNROLLED_MAX_KD} for batches of ≥
+   * {@link UNROLLED_MIN_RUN_STEPS_PER_KD}·K·d run-steps, else thread-per-run below
    * d = {@link SOFTWARE_WORKGROUP_MIN_D}, workgroup-per-run from there.
    */
   variant?: SgdVariant;
@@ -100,16 +126,22 @@ export interface SgdPlanOptions {
   workPerDispatch?: number;
 }
 
-/** Plan a batch of `runs` runs in d dimensions with K neurons on a device of `profile`. */
+/** Plan a batch of `runs` runs of `steps` steps (default: unbounded) in d dimensions with K neurons on a device of `profile`. */
 export function planSgd(
   profile: GpuProfile,
-  shape: { d: number; K: number; runs: number },
+  shape: { d: number; K: number; runs: number; steps?: number },
   opts: SgdPlanOptions = {},
 ): SgdPlan {
-  const { d, K, runs } = shape;
+  const { d, K, runs, steps: cap = Infinity } = shape;
   const software = profile.deviceClass === "software";
   const variant = opts.variant ??
-    (software && d < SOFTWARE_WORKGROUP_MIN_D ? "thread-per-run" : "workgroup-per-run");
+    (!software
+      ? "workgroup-per-run"
+      : K * d <= SOFTWARE_UNROLLED_MAX_KD && runs * cap >= UNROLLED_MIN_RUN_STEPS_PER_KD * K * d
+      ? "thread-per-run-unrolled"
+      : d < SOFTWARE_WORKGROUP_MIN_D
+      ? "thread-per-run"
+      : "workgroup-per-run");
   const work = opts.workPerDispatch ?? WORK_PER_DISPATCH[profile.deviceClass];
   const bytes = runs * K * d * 4 * (variant === "thread-per-run" ? 3 : 1);
   if (bytes > profile.maxStorageBufferBindingSize) {
@@ -122,6 +154,8 @@ export function planSgd(
   let wg: number, cb: number, loops: number;
   if (variant === "thread-per-run") {
     wg = SGD_THREAD_WORKGROUP, cb = 0, loops = loopIterationsPerStep(d, K);
+  } else if (variant === "thread-per-run-unrolled") {
+    wg = SGD_THREAD_WORKGROUP, cb = 0, loops = UNROLLED_LOOPS_PER_STEP;
   } else {
     wg = opts.workgroupSize ?? workgroupSizeFor(
       profile,
@@ -134,7 +168,7 @@ export function planSgd(
     }
     cb = Math.ceil(blocks / wg), loops = workgroupLoopIterationsPerStep(wg, cb, K);
   }
-  const workgroups = variant === "thread-per-run" ? Math.ceil(runs / wg) : runs;
+  const workgroups = variant === "workgroup-per-run" ? runs : Math.ceil(runs / wg);
   const byWork = Math.floor(work / (runs * d * K));
   const byLoops = Math.floor(profile.loopBudget / loops);
   const steps = Math.max(1, Math.min(byWork, byLoops, MAX_STEPS_PER_DISPATCH));
@@ -155,6 +189,11 @@ export interface GpuRunOptions extends SgdPlanOptions {
   signal?: AbortSignal;
   /** The device's profile (default: read from the device); tests pass another class. */
   profile?: GpuProfile;
+  /**
+   * Workgroup-per-run: flat reductions (default for workgroups of ≤ `FLAT_REDUCE_MAX_WG`) or
+   * tree reductions; the same bits either way (`sgdWorkgroupWgsl`).
+   */
+  flatReduce?: boolean;
 }
 
 /** Train every run of the batch on the device (f32); same stream and layout as `runSgdCpu`. */
@@ -166,11 +205,15 @@ export async function runSgdGpu(
   const { d, K } = b;
   const n = b.runs.length;
   const L = logCount(b);
-  const plan = planSgd(opts.profile ?? gpuProfile(device), { d, K, runs: n }, opts);
-  const threads = plan.variant === "thread-per-run";
+  const plan = planSgd(opts.profile ?? gpuProfile(device), { d, K, runs: n, steps: b.cap }, opts);
+  const threads = plan.variant !== "workgroup-per-run";
   const pipeline = await computePipeline(
     device,
-    threads ? SGD_THREAD_WGSL : sgdWorkgroupWgsl(plan.workgroupSize, plan.blocksPerInvocation, K),
+    plan.variant === "thread-per-run"
+      ? SGD_THREAD_WGSL
+      : plan.variant === "thread-per-run-unrolled"
+      ? sgdUnrolledWgsl(d, K)
+      : sgdWorkgroupWgsl(plan.workgroupSize, plan.blocksPerInvocation, K, opts.flatReduce),
   );
   const runData = new Uint32Array(n * 4);
   const f = new Float32Array(1), u = new Uint32Array(f.buffer);
@@ -181,7 +224,7 @@ export async function runSgdGpu(
   const grid: [number, number] = threads ? [plan.workgroups, 1] : workgroupGrid(device, n, 1);
   const runsBuf = storageBuffer(device, runData);
   const wBuf = storageBuffer(device, n * K * d * 4);
-  const sBuf = threads ? storageBuffer(device, n * 2 * d * 4) : null;
+  const sBuf = plan.variant === "thread-per-run" ? storageBuffer(device, n * 2 * d * 4) : null;
   const stBuf = storageBuffer(device, n * 16);
   const logBuf = storageBuffer(device, Math.max(1, n * L * 2) * 4);
   const params = new ArrayBuffer(80);

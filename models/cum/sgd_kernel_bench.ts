@@ -1,8 +1,9 @@
 /**
- * The two pSGD kernels on this machine's adapter, K = 1 tanh, 32 runs: group `sgd_d<d>` at
- * d = 32, 128 and 512 (1.28e5, 3.2e4 and 8e3 run-steps per iteration; run-steps/s = that / time).
- * On llvmpipe the default is thread-per-run below d = 65 and workgroup-per-run (one SIMD vector
- * of invocations) from there (`SOFTWARE_WORKGROUP_MIN_D` in `sgd_kernel.ts`).
+ * The pSGD kernels on this machine's adapter, K = 1 tanh, 32 runs: group `sgd_d<d>` at
+ * d = 32, 128 and 512 (1.28e5, 3.2e4 and 8e3 run-steps per iteration; run-steps/s = that / time;
+ * pipelines warm). On llvmpipe the default is the unrolled thread-per-run kernel up to
+ * K·d = `SOFTWARE_UNROLLED_MAX_KD`, else thread-per-run below d = 65 and workgroup-per-run (one
+ * SIMD vector of invocations) from there (`sgd_kernel.ts`).
  */
 import type { SgdBatch } from "./sgd.ts";
 import { runSgdGpu, type SgdVariant } from "./sgd_kernel.ts";
@@ -32,7 +33,9 @@ function batch(d: number): SgdBatch {
 
 for (const d of [32, 128, 512]) {
   const b = batch(d);
-  for (const variant of ["thread-per-run", "workgroup-per-run"] as SgdVariant[]) {
+  const variants: SgdVariant[] = ["thread-per-run", "workgroup-per-run"];
+  if (d <= 128) variants.push("thread-per-run-unrolled");
+  for (const variant of variants) {
     Deno.bench({
       name: `pSGD ${variant}, d=${d}, 32 runs × ${b.cap} steps (${
         choice.adapter?.description ?? "no adapter"

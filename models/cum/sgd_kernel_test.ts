@@ -4,12 +4,14 @@ import {
   loopIterationsPerStep,
   MAX_STEPS_PER_DISPATCH,
   planSgd,
+  SOFTWARE_UNROLLED_MAX_KD,
   SOFTWARE_WORKGROUP_MIN_D,
   splitResult,
   workgroupLoopIterationsPerStep,
 } from "./sgd_kernel.ts";
 import { profileFromLimits, SOFTWARE_LOOP_BUDGET } from "../gpu/device_class.ts";
 import { emptyResult, type SgdBatch } from "./sgd.ts";
+import { UNROLLED_LOOPS_PER_STEP } from "./sgd_wgsl_unrolled.ts";
 
 // llvmpipe's limits as reported here, and an H100's as a Vulkan/Dawn adapter reports them
 const llvmpipe = profileFromLimits(
@@ -35,16 +37,25 @@ const h100 = profileFromLimits(
   "NVIDIA H100 80GB HBM3",
 );
 
-Deno.test("planSgd, software class: thread-per-run below the crossover, one SIMD vector per run above; every dispatch under the loop budget", () => {
+Deno.test("planSgd, software class: unrolled thread-per-run up to its K·d, then thread-per-run below the crossover, one SIMD vector per run above; every dispatch under the loop budget", () => {
   for (const d of [4, 16, 64, 65, 128, 512, 2048]) {
     for (const K of [1, 2, 4]) {
       const p = planSgd(llvmpipe, { d, K, runs: 64 });
+      // a short batch keeps the loop kernel (the unrolled one would not pay for its compilation)
+      const short = planSgd(llvmpipe, { d, K, runs: 64, steps: 10 });
+      assert.notEqual(short.variant, "thread-per-run-unrolled");
       assert.equal(
         p.variant,
-        d < SOFTWARE_WORKGROUP_MIN_D ? "thread-per-run" : "workgroup-per-run",
+        K * d <= SOFTWARE_UNROLLED_MAX_KD
+          ? "thread-per-run-unrolled"
+          : d < SOFTWARE_WORKGROUP_MIN_D
+          ? "thread-per-run"
+          : "workgroup-per-run",
       );
       const loops = p.variant === "thread-per-run"
         ? loopIterationsPerStep(d, K)
+        : p.variant === "thread-per-run-unrolled"
+        ? UNROLLED_LOOPS_PER_STEP
         : workgroupLoopIterationsPerStep(p.workgroupSize, p.blocksPerInvocation, K);
       assert.ok(p.stepsPerDispatch >= 1);
       assert.ok(

@@ -132,3 +132,48 @@ Deno.test("runSgdGpuBatches: batches that differ only in their runs share a disp
     assert.deepEqual(together, apart, variant);
   }
 });
+
+/** Every output of two results, compared bit for bit (Object.is: NaN = NaN, 0 ≠ −0). */
+function assertSameBits(a: SgdBatchResult, b: SgdBatchResult, what: string): void {
+  assert.deepEqual([a.crossU, a.crossV, a.failedAt], [b.crossU, b.crossV, b.failedAt], what);
+  for (const k of ["logU", "logV"] as const) {
+    const i = a[k].findIndex((x, j) => !Object.is(x, b[k][j]));
+    assert.ok(i < 0 && a[k].length === b[k].length, `${what}: ${k}[${i}] ${a[k][i]} vs ${b[k][i]}`);
+  }
+}
+
+Deno.test("the unrolled thread-per-run kernel gives the loop kernel's bits (odd d, K = 1–4, both σ, every latent, a blow-up)", async () => {
+  const choice = await sharedBackend();
+  if (!choice.device) return console.warn(`skipped: ${choice.fallbackReason}`);
+  const cases: (Partial<SgdBatch> & { latent?: Latent })[] = [
+    { d: 13, cap: 900, logEvery: 9 },
+    { d: 8, K: 2, latent: "independent", cap: 500, logEvery: 5 },
+    { d: 5, K: 4, act: "linear", latent: "naive-sign", cap: 300, logEvery: 3 },
+    { d: 6, K: 3, cap: 400, logEvery: 4 },
+    // non-finite weights (on llvmpipe max(0, NaN) is 0, so neither kernel flags them: same bits)
+    { d: 7, cap: 60, logEvery: 2, runs: [{ key: [5, 6], eta: 3e38 }, { key: [7, 8], eta: 0.01 }] },
+  ];
+  for (const over of cases) {
+    const b = batch(over);
+    const what = `d=${b.d} K=${b.K} ${b.act} ${b.data.latent}`;
+    const loop = await runSgdGpu(choice.device, b, { variant: "thread-per-run" });
+    // a small work target: many dispatches, so the weights also pass through the buffer
+    const unrolled = await runSgdGpu(choice.device, b, {
+      variant: "thread-per-run-unrolled",
+      workPerDispatch: 40 * b.d * b.K * b.runs.length,
+    });
+    assertSameBits(unrolled, loop, what);
+  }
+});
+
+Deno.test("workgroup-per-run: flat reductions give the tree reductions' bits", async () => {
+  const choice = await sharedBackend();
+  if (!choice.device) return console.warn(`skipped: ${choice.fallbackReason}`);
+  for (const [over, wg] of [[{ d: 12 }, 4], [{ d: 9, K: 3 }, 2], [{ d: 35, K: 2 }, 8]] as const) {
+    const b = batch({ ...over, cap: 300, logEvery: 3 });
+    const opts = { variant: "workgroup-per-run", workgroupSize: wg } as const;
+    const tree = await runSgdGpu(choice.device, b, { ...opts, flatReduce: false });
+    const flat = await runSgdGpu(choice.device, b, { ...opts, flatReduce: true });
+    assertSameBits(flat, tree, `d=${b.d} K=${b.K} wg=${wg}`);
+  }
+});

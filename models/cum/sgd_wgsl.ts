@@ -7,23 +7,32 @@
  *   adapter (llvmpipe runs 8 invocations as one AVX2 vector; a run's d coordinates are a loop);
  * - {@link sgdWorkgroupWgsl}, one workgroup per run: the d coordinates spread over its
  *   invocations (each owns ⌈d/2/WG⌉ Philox blocks of 2 coordinates, weights in registers for
- *   the whole dispatch), the dot products and Gram–Schmidt as tree reductions in workgroup
- *   memory: the variant for a real GPU.
+ *   the whole dispatch), the dot products and Gram–Schmidt as reductions in workgroup memory
+ *   (tree, or flat for small workgroups), Philox with its rounds written out
+ *   (`philox_unrolled_wgsl.ts`): the variant for a real GPU, and for large d on llvmpipe.
+ *
+ * `sgd_wgsl_unrolled.ts` generates a third, thread-per-run written out for one (d, K).
  * @module
  */
 import { PHILOX_WGSL } from "../gpu/philox_wgsl.ts";
+import { PHILOX_UNROLLED_WGSL } from "./philox_unrolled_wgsl.ts";
 
 /** Threads per workgroup of the thread-per-run kernel (one run each). */
 export const SGD_THREAD_WORKGROUP = 8;
 
-/** The uniform block, the activation and the latent draw, shared by both kernels. */
-const PRELUDE = PHILOX_WGSL + /* wgsl */ `
+/**
+ * The uniform block, the activation and the latent draw, shared by the kernels; the samples come
+ * from the WGSL function `philox` (`philox4x32` of `PHILOX_WGSL`, or another with its bits).
+ * `zeroBits` is always 0: `bitcast<f32>(P.zeroBits)` is a 0.0 the shader compiler cannot fold.
+ */
+export function sgdPrelude(philox = "philox4x32"): string {
+  return PHILOX_WGSL + /* wgsl */ `
 struct Params {
   d: u32, K: u32, act: u32, latent: u32,
   sqrtBu: f32, sqrtBv: f32, vScale: f32, alpha: f32,
   sNoise: f32, thrU: f32, thrV: f32, corrT: f32,
   stepStart: u32, stepEnd: u32, logEvery: u32, nRuns: u32,
-  logs: u32, groupsX: u32, p1: u32, p2: u32,
+  logs: u32, groupsX: u32, zeroBits: u32, p2: u32,
 };
 @group(0) @binding(0) var<uniform> P: Params;
 
@@ -37,7 +46,7 @@ fn act(l: f32) -> vec2<f32> {
 
 // The latent block of step t (Philox counter (blocks, t, 0, 0)): (g, ν).
 fn latentOf(blocks: u32, t: u32, key: vec2<u32>) -> vec2<f32> {
-  let lr = philox4x32(vec4<u32>(blocks, t, 0u, 0u), key);
+  let lr = ${philox}(vec4<u32>(blocks, t, 0u, 0u), key);
   let g = normal2(lr).x;
   var nu = 1.0;
   if (P.latent == 0u) {
@@ -51,7 +60,7 @@ fn latentOf(blocks: u32, t: u32, key: vec2<u32>) -> vec2<f32> {
 
 // Coordinates 2j, 2j+1 of (x, x_t) from block j of step t, given the latent (g, ν).
 fn sampleBlock(j: u32, t: u32, key: vec2<u32>, gnu: vec2<f32>) -> array<vec2<f32>, 2> {
-  let b = philox4x32(vec4<u32>(j, t, 0u, 0u), key);
+  let b = ${philox}(vec4<u32>(j, t, 0u, 0u), key);
   var x = normal2(b);
   let e = normal2(vec4<u32>(b.z, b.w, 0u, 0u));
   if (j == 0u) {
@@ -61,6 +70,9 @@ fn sampleBlock(j: u32, t: u32, key: vec2<u32>, gnu: vec2<f32>) -> array<vec2<f32
   return array<vec2<f32>, 2>(x, P.alpha * x + P.sNoise * e);
 }
 `;
+}
+
+const PRELUDE = sgdPrelude();
 
 /** WGSL of the thread-per-run kernel (bindings: P, runs, W, S, state, logs). */
 export const SGD_THREAD_WGSL = PRELUDE + /* wgsl */ `
@@ -156,6 +168,16 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 `;
 
+/** Largest workgroup whose reductions are flat by default (see {@link sgdWorkgroupWgsl}). */
+export const FLAT_REDUCE_MAX_WG = 8;
+
+/** WGSL expression of the tree sum of `arr[0..wg)` in the tree reduction's order. */
+export function treeSum(arr: string, wg: number): string {
+  const at = (l: number, s: number): string =>
+    s >= wg ? `${arr}[${l}]` : `(${at(l, 2 * s)} + ${at(l + s, 2 * s)})`;
+  return at(0, 1);
+}
+
 /**
  * WGSL of the workgroup-per-run kernel for `wg` invocations (a power of two), `cb` Philox blocks
  * per invocation (⌈⌈d/2⌉/wg⌉) and `K` neurons (bindings: P, runs, W, state, logs). Invocation l
@@ -163,12 +185,22 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
  * contiguous across the workgroup. Gram–Schmidt is classical per row (one reduction for the
  * dots with the rows before it, one for its norm): the CPU's modified order differs from it by
  * rounding only, the rows before being orthonormal.
+ *
+ * The reductions are tree sums (step s = wg/2, …, 1: slot l += slot l + s). With `flat` (default
+ * for wg ≤ {@link FLAT_REDUCE_MAX_WG}) every invocation instead reads all wg slots and adds them
+ * in the tree's order (the same bits): one barrier pair per reduction instead of log2(wg) + 2,
+ * and on llvmpipe reads at one address for all lanes instead of per-lane accesses.
  */
-export function sgdWorkgroupWgsl(wg: number, cb: number, K: number): string {
+export function sgdWorkgroupWgsl(
+  wg: number,
+  cb: number,
+  K: number,
+  flat = wg <= FLAT_REDUCE_MAX_WG,
+): string {
   if (!Number.isInteger(Math.log2(wg)) || cb < 1 || K < 1 || K > 4) {
     throw new RangeError(`workgroup kernel: wg ${wg} (a power of two), cb ${cb}, K ${K} (1–4)`);
   }
-  return PRELUDE + /* wgsl */ `
+  return sgdPrelude("philox4x32u") + PHILOX_UNROLLED_WGSL + /* wgsl */ `
 const WG: u32 = ${wg}u;
 const CB: u32 = ${cb}u;
 const K: u32 = ${K}u;
@@ -190,13 +222,15 @@ struct Sums { a: vec4<f32>, b: vec4<f32> };
 // Sums of a and b over the workgroup, returned to every invocation (uniform control flow only).
 fn reduce(a: vec4<f32>, b: vec4<f32>) -> Sums {
   workgroupBarrier();
-  redA[lid] = a; redB[lid] = b;
+  redA[lid] = a; redB[lid] = b;${
+    flat ? "" : `
   for (var s = WG / 2u; s > 0u; s = s >> 1u) {
     workgroupBarrier();
     if (lid < s) { redA[lid] += redA[lid + s]; redB[lid] += redB[lid + s]; }
+  }`
   }
   workgroupBarrier();
-  return Sums(redA[0], redB[0]);
+  return Sums(${flat ? `${treeSum("redA", wg)}, ${treeSum("redB", wg)}` : "redA[0], redB[0]"});
 }
 
 fn gramSchmidt() {
@@ -233,17 +267,24 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let wo = run * K * d;
   let blocks = (d + 1u) / 2u;
   let oddTail = (d & 1u) == 1u;
+  if (P.stepStart == 1u) {
+    // the initial rows go through W, in loops over the uniform P.K and blocks that the compiler
+    // keeps (one Philox in the shader, not CB·K copies); each invocation reads back its own
+    for (var j = lid; j < blocks; j += WG) {
+      for (var k = 0u; k < P.K; k++) {
+        let v = normal2(philox4x32u(vec4<u32>(j, k, 1u, 0u), key));
+        W[wo + k * d + 2u * j] = v.x;
+        if (2u * j + 1u < d) { W[wo + k * d + 2u * j + 1u] = v.y; }
+      }
+    }
+  }
   for (var c = 0u; c < CB; c++) {
     let j = lid + c * WG;
     for (var k = 0u; k < K; k++) {
       var v = vec2<f32>(0.0);
       if (j < blocks) {
-        if (P.stepStart == 1u) {
-          v = normal2(philox4x32(vec4<u32>(j, k, 1u, 0u), key));
-        } else {
-          v.x = W[wo + k * d + 2u * j];
-          if (2u * j + 1u < d) { v.y = W[wo + k * d + 2u * j + 1u]; }
-        }
+        v.x = W[wo + k * d + 2u * j];
+        if (2u * j + 1u < d) { v.y = W[wo + k * d + 2u * j + 1u]; }
         if (oddTail && j == blocks - 1u) { v.y = 0.0; }
       }
       w[c * K + k] = v;
@@ -254,13 +295,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   var xts: array<vec2<f32>, CB>;
   for (var t = P.stepStart; t < P.stepEnd; t++) {
     var lam = vec4<f32>(0.0); var mu = vec4<f32>(0.0);
+    // only block 0 (invocation 0, c = 0) uses the latent (g, ν): x_0 and x_1; drawn outside the
+    // loop over c, so the shader holds one copy of it
+    var gnu = vec2<f32>(0.0);
+    if (lid == 0u) { gnu = latentOf(blocks, t, key); }
     for (var c = 0u; c < CB; c++) {
       let j = lid + c * WG;
       var x = vec2<f32>(0.0); var xt = vec2<f32>(0.0);
       if (j < blocks) {
-        // only block 0 (invocation 0) uses the latent (g, ν): x_0 and x_1
-        var gnu = vec2<f32>(0.0);
-        if (j == 0u) { gnu = latentOf(blocks, t, key); }
         var xx = sampleBlock(j, t, key, gnu);
         x = xx[0]; xt = xx[1];
         if (oddTail && j == blocks - 1u) { x.y = 0.0; xt.y = 0.0; }
