@@ -4,8 +4,9 @@
  * that a merged case equals, bit for bit, the case of an unsharded run. The measurement is
  * assembled from the units' stored results in plan order, stored and decoded once, and judged
  * as always; the case's run errors and timings are the union of its units' (a unit reused from
- * the store or shared with another case still counts), and its `durationS` is their run time
- * plus assembling and judging.
+ * the store or shared with another case still counts), and its `durationS` is the time during
+ * which at least one of its units ran (their run times where they ran one after another, the
+ * span where they ran at once) plus assembling and judging.
  * @module
  */
 import type { Profile, UnitPart } from "./case.ts";
@@ -82,7 +83,7 @@ export function assembleCase(
       0,
     );
   }
-  const unitSeconds = outcomes.reduce((s, o) => s + o.record.durationS, 0);
+  const unitSeconds = busySeconds(outcomes.map((o) => o.record));
   const starts = outcomes.map((o) => o.record.startedAt).sort();
   const backends = [...new Set(outcomes.map((o) => o.record.backend))];
   const backend = backends[0] ?? opts.backend;
@@ -179,4 +180,31 @@ export function assembleCase(
     charts: [],
     error: { message: msg, stack: null },
   };
+}
+
+/**
+ * Seconds during which at least one of `units` was running: the length of the union of their
+ * intervals [startedAt, startedAt + durationS]. Units that ran one after another add their run
+ * times; units that ran at once (`WorkUnits.concurrency`) count once.
+ */
+export function busySeconds(
+  units: readonly { startedAt: string; durationS: number }[],
+): number {
+  const spans = units.map((u) => {
+    const a = Date.parse(u.startedAt);
+    return Number.isFinite(a) ? [a, a + u.durationS * 1000] : [NaN, NaN];
+  });
+  // a unit without a readable start adds its run time
+  let total = spans.reduce((t, [a], i) => Number.isNaN(a) ? t + units[i].durationS : t, 0);
+  const ok = spans.filter(([a]) => !Number.isNaN(a)).sort((x, y) => x[0] - y[0]);
+  let lo = -Infinity, hi = -Infinity;
+  for (const [a, b] of ok) {
+    if (a > hi) {
+      if (hi > lo) total += (hi - lo) / 1000;
+      lo = a;
+      hi = b;
+    } else hi = Math.max(hi, b);
+  }
+  if (hi > lo) total += (hi - lo) / 1000;
+  return total;
 }

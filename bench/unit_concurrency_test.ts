@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { runOf, unitsCase } from "./_fake_case_test_util.ts";
+import { busySeconds } from "./case_assembly.ts";
 
 Deno.test("units run at once when a case asks (units.concurrency): the same results as one at a time", async () => {
   const one = { now: 0, max: 0 }, three = { now: 0, max: 0 };
@@ -23,4 +24,18 @@ Deno.test("a failed unit among concurrent ones fails its case, with the unit's m
   const r = results.cases["t.fail"];
   assert.equal(r.status, "error");
   assert.match(r.error?.message ?? "", /unit seeds=3-3 exploded/);
+});
+
+Deno.test("busySeconds: serial units add their run times, overlapping ones count once", () => {
+  const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 12, 0, s)).toISOString();
+  const serial = [{ startedAt: at(0), durationS: 2 }, { startedAt: at(3), durationS: 4 }];
+  assert.equal(busySeconds(serial), 6);
+  const overlapping = [
+    { startedAt: at(0), durationS: 5 },
+    { startedAt: at(1), durationS: 5 },
+    { startedAt: at(20), durationS: 1 },
+  ];
+  assert.equal(busySeconds(overlapping), 7);
+  assert.equal(busySeconds([{ startedAt: "not a date", durationS: 3 }, ...serial]), 9);
+  assert.equal(busySeconds([]), 0);
 });

@@ -130,8 +130,9 @@ export const CaseResultSchema = z.object({
   startedAt: z.string(),
   endedAt: z.string(),
   durationS: z.number().describe(
-    "seconds of the case's work: its units' run times (also of units reused from the unit " +
-      "store or shared with another case) plus assembling and judging",
+    "seconds of the case's work: the time during which at least one of its units ran (their " +
+      "run times, also of units reused from the unit store or shared with another case; units " +
+      "that ran at once count once) plus assembling and judging",
   ),
   measurement: z.unknown().describe(
     "raw measurement as the case's measurement schema stores it (non-finite numbers as the strings 'NaN', 'Infinity', '-Infinity')",
