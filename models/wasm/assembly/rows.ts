@@ -4,7 +4,16 @@
 // - innerProducts: P[r, j] = Σ_k W[r, k] X[j, k], k ascending from 0, in tiles of 2 rows of W
 //   × 8 rows of X (lanes = rows of X, read from Xᵀ);
 // - addRowCombinations: out[r] += ((c0 X_a + c1 X_b) + c2 X_c) + c3 X_d over the nonzero
-//   coefficients of row r in groups of four (then one at a time), two coordinates per lane.
+//   coefficients of row r in groups of four (then one at a time), two coordinates per lane;
+// - diffusionLossGrad / classifierLossGrad: one whole loss-and-gradient evaluation of
+//   models/fl/diffusion.ts and models/fl/classifier.ts on buffers that stay in this memory for a
+//   whole GD run (Xᵀ built once per run by transposeRows), and gdUpdate, W −= η ∇.
+// exp, log1p and ** are the JavaScript engine's own (imported), so the classifier's loss and
+// coefficients round exactly like its JS reference.
+
+@external("./math_imports.ts", "exp") declare function jsExp(x: f64): f64;
+@external("./math_imports.ts", "log1p") declare function jsLog1p(x: f64): f64;
+@external("./math_imports.ts", "pow") declare function jsPow(x: f64, y: f64): f64;
 
 @inline function align16(n: usize): usize {
   return (n + 15) & ~(<usize>15);
@@ -21,7 +30,7 @@ export function heapBase(): usize {
 
 /** Scratch bytes {@link innerProducts} needs for R rows of length d. */
 export function innerScratch(R: i32, d: i32): usize {
-  return align16(<usize>(((R + 7) & ~7) * d) << 3);
+  return align16(<usize>(padded(R) * d) << 3);
 }
 
 /**
@@ -48,13 +57,36 @@ export function gram(W: usize, G: usize, scratch: usize, M: i32, d: i32): void {
 function products(
   W: usize, X: usize, P: usize, scratch: usize, M: i32, R: i32, d: i32, upper: bool,
 ): void {
-  const R8 = (R + 7) & ~7;
-  const xt = scratch; // d × R8
+  transposeRows(X, scratch, R, d);
+  productsT(W, scratch, P, M, R, d, upper);
+}
+
+/** Columns of the transposed row block {@link transposeRows} writes (R rounded up to 8). */
+@inline function padded(R: i32): i32 {
+  return (R + 7) & ~7;
+}
+
+/**
+ * Xᵀ of R rows of length d, padded with zero columns to a multiple of 8: xt[k·R8 + j] =
+ * X[j·d + k] (R8 = R rounded up to 8). Needs {@link innerScratch}(R, d) bytes at `xt`.
+ */
+export function transposeRows(X: usize, xt: usize, R: i32, d: i32): void {
+  const R8 = padded(R);
   for (let k = 0; k < d; k++) {
     for (let j = 0; j < R8; j++) {
       store<f64>(xt + (<usize>(k * R8 + j) << 3), j < R ? load<f64>(X + (<usize>(j * d + k) << 3)) : 0);
     }
   }
+}
+
+/**
+ * P (M × R) = W Xᵀ from a prebuilt {@link transposeRows} block `xt` (the tiles of
+ * {@link innerProducts}; with `upper` only the tiles on or above the diagonal).
+ */
+export function productsT(
+  W: usize, xt: usize, P: usize, M: i32, R: i32, d: i32, upper: bool,
+): void {
+  const R8 = padded(R);
   const colB = <usize>R8 << 3, rowB = <usize>d << 3;
   for (let r = 0; r < M; r += 2) {
     const w0 = W + <usize>r * rowB;
@@ -100,6 +132,20 @@ export function combineScratch(R: i32): usize {
 export function addRowCombinations(
   out: usize, C: usize, X: usize, scratch: usize, M: i32, R: i32, d: i32, scale: f64,
 ): void {
+  combine(out, C, X, scratch, M, R, d, scale, 4);
+}
+
+/**
+ * out[r] += C[r·R + j] · X[j] for r < M, one nonzero coefficient at a time in order of j (the
+ * loop `out[r·d + k] += c · X[j·d + k]`); scratch as {@link addRowCombinations}.
+ */
+export function addRowsInOrder(out: usize, C: usize, X: usize, scratch: usize, M: i32, R: i32, d: i32): void {
+  combine(out, C, X, scratch, M, R, d, 1, 1);
+}
+
+function combine(
+  out: usize, C: usize, X: usize, scratch: usize, M: i32, R: i32, d: i32, scale: f64, group: i32,
+): void {
   const cs = scratch, js = align16(scratch + (<usize>R << 3));
   const rowB = <usize>d << 3, d2 = d & ~1;
   for (let r = 0; r < M; r++) {
@@ -114,7 +160,7 @@ export function addRowCombinations(
     }
     const go = out + <usize>r * rowB;
     let t = 0;
-    for (; t + 3 < nz; t += 4) {
+    for (; group == 4 && t + 3 < nz; t += 4) {
       const x0 = load<usize>(js + (<usize>t << 2)), x1 = load<usize>(js + (<usize>t << 2), 4);
       const x2 = load<usize>(js + (<usize>t << 2), 8), x3 = load<usize>(js + (<usize>t << 2), 12);
       const s0 = load<f64>(cs + (<usize>t << 3)), s1 = load<f64>(cs + (<usize>t << 3), 8);
@@ -272,4 +318,111 @@ export function diffusionTerms(
     store<f64>(H + (<usize>i << 3), load<f64>(H + (<usize>i << 3)) + k6 * g * g);
   }
   return loss;
+}
+
+@inline function ld(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+
+@inline function st(p: usize, i: i32, v: f64): void {
+  store<f64>(p + (<usize>i << 3), v);
+}
+
+/** Scratch bytes {@link diffusionLossGrad} needs. */
+export function diffusionGradScratch(m: i32, R: i32, d: i32): usize {
+  return innerScratch(m, d) + align16(diffusionScratch(m)) + combineScratch(max(R, m));
+}
+
+/**
+ * One evaluation of `diffusionLossGrad` (models/fl/diffusion.ts) for W (m × d) on rows X (R × d,
+ * with its {@link transposeRows} block `xt`) and row weights (R): writes P = W Xᵀ (m × R),
+ * G = W Wᵀ, coef (m × R), H (m × m) and grad (m × d) and returns the loss, the same operations
+ * as the reference with the WebAssembly row kernels. Scratch: {@link diffusionGradScratch} bytes.
+ */
+export function diffusionLossGrad(
+  W: usize, X: usize, xt: usize, weights: usize, P: usize, G: usize, coef: usize, H: usize,
+  grad: usize, scratch: usize, m: i32, R: i32, d: i32, alpha: f64, beta: f64,
+): f64 {
+  const ts = scratch + innerScratch(m, d), cs = ts + align16(diffusionScratch(m));
+  productsT(W, xt, P, m, R, d, false);
+  gram(W, G, scratch, m, d);
+  memory.fill(H, 0, <usize>(m * m) << 3);
+  const loss = diffusionTerms(P, G, weights, coef, H, ts, m, R, d, alpha, beta);
+  memory.fill(grad, 0, <usize>(m * d) << 3);
+  combine(grad, coef, X, cs, m, R, d, 1, 4);
+  combine(grad, H, W, cs, m, m, d, 2, 4);
+  return loss;
+}
+
+/** z^(q−1) as `reluPowBase` of models/fl/classifier.ts (** is the engine's). */
+@inline function reluBase(z: f64, q: f64): f64 {
+  return q == 3 ? z * z : q == 2 ? z : jsPow(z, q - 1);
+}
+
+@inline function reluValue(z: f64, q: f64): f64 {
+  return z <= 0 ? 0 : reluBase(z, q) * z;
+}
+
+@inline function reluDeriv(z: f64, q: f64): f64 {
+  return z <= 0 ? 0 : q * reluBase(z, q);
+}
+
+@inline function softplus(z: f64): f64 {
+  return z > 0 ? z + jsLog1p(jsExp(-z)) : jsLog1p(jsExp(z));
+}
+
+/** Scratch bytes {@link classifierLossGrad} needs for n samples (R = n + 2 rows). */
+export function classifierGradScratch(n: i32): usize {
+  return align16(<usize>n << 3) + combineScratch(n + 2);
+}
+
+/**
+ * One evaluation of `classifierLossGrad` (models/fl/classifier.ts) for W (2m × d) on rows X
+ * (R = n + 2 rows, with its {@link transposeRows} block `xt`) and labels y (n, ±1 as f64):
+ * writes P = W Xᵀ, coef (2m × R) and grad (2m × d) and returns the loss, the same operations
+ * in the same order as the reference. Scratch: {@link classifierGradScratch} bytes.
+ */
+export function classifierLossGrad(
+  W: usize, X: usize, xt: usize, y: usize, P: usize, coef: usize, grad: usize, scratch: usize,
+  m: i32, n: i32, d: i32, q: f64,
+): f64 {
+  const M = 2 * m, R = n + 2, fm = <f64>m, fn = <f64>n;
+  const mg = scratch, cs = scratch + align16(<usize>n << 3);
+  productsT(W, xt, P, M, R, d, false);
+  for (let i = 0; i < n; i++) {
+    const yi = ld(y, i), sr = yi > 0 ? n : n + 1;
+    let F: f64 = 0;
+    for (let r = 0; r < M; r++) {
+      const sgn: f64 = r < m ? 1 : -1;
+      F += sgn * (reluValue(ld(P, r * R + i), q) + reluValue(ld(P, r * R + sr), q));
+    }
+    st(mg, i, yi * F / fm);
+  }
+  memory.fill(coef, 0, <usize>(M * R) << 3);
+  const nm = fn * fm;
+  let loss: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const mi = ld(mg, i), yi = ld(y, i), sr = yi > 0 ? n : n + 1;
+    loss += softplus(-mi) / fn;
+    const c = (<f64>-1 / (1 + jsExp(mi))) * yi / nm;
+    for (let r = 0; r < M; r++) {
+      const cg = c * (r < m ? <f64>1 : <f64>-1);
+      st(coef, r * R + i, ld(coef, r * R + i) + cg * reluDeriv(ld(P, r * R + i), q));
+      st(coef, r * R + sr, ld(coef, r * R + sr) + cg * reluDeriv(ld(P, r * R + sr), q));
+    }
+  }
+  memory.fill(grad, 0, <usize>(M * d) << 3);
+  combine(grad, coef, X, cs, M, R, d, 1, 4);
+  return loss;
+}
+
+/** One GD step W[k] −= η · grad[k] for k < size. */
+export function gdUpdate(W: usize, grad: usize, size: i32, lr: f64): void {
+  const vl = f64x2.splat(lr);
+  let k = 0;
+  for (; k + 1 < size; k += 2) {
+    const o = <usize>k << 3;
+    v128.store(W + o, f64x2.sub(v128.load(W + o), f64x2.mul(vl, v128.load(grad + o))));
+  }
+  if (k < size) st(W, k, ld(W, k) - lr * ld(grad, k));
 }
