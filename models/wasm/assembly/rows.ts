@@ -210,114 +210,147 @@ function combine(
   return f64x2.extract_lane(v, 1);
 }
 
+/** Rows j of X that one pass of {@link diffusionTerms} takes (two f64x2 lanes of each). */
+const JB = 4;
+
 /** Scratch bytes {@link diffusionTerms} needs for m neurons. */
 export function diffusionScratch(m: i32): usize {
-  return <usize>(4 * m) * 16;
+  // u, A, GA, Q by neuron (m × JB), u and A by row (JB × m), G∘G and the t-terms (m × m)
+  return (<usize>(6 * JB * m) << 3) + (<usize>(2 * m * m) << 3);
 }
 
 /**
  * The m × m × R part of Paper A's diffusion loss and gradient (`diffusionLossGrad` in
  * models/fl/diffusion.ts, same operations in the same order), given P = W Xᵀ (m × R) and
  * G = W Wᵀ (m × m): writes coef (m × R, ∂L/∂P) and H (m × m, zeroed by the caller) and
- * returns the loss. Two rows j, j+1 of X per pass (one per lane); H and the loss take the two
- * lanes' terms in row order. Scratch: {@link diffusionScratch} bytes, 16-aligned.
+ * returns the loss. Rows j of X are taken JB at a time: the sums over q (GA, (G∘G)u and the
+ * loss term t, each a chain in q) run with the JB rows in f64x2 lanes; H's row r then takes the
+ * JB rows' terms in row order with the q's in lanes (its diagonal entry after each row's inner
+ * term, as the reference). A division by m is a multiplication by 1/m when m is a power of two
+ * (the same correctly rounded quotient). Scratch: {@link diffusionScratch} bytes, 16-aligned.
  */
 export function diffusionTerms(
   P: usize, G: usize, weights: usize, coef: usize, H: usize, scratch: usize,
   m: i32, R: i32, d: i32, alpha: f64, beta: f64,
 ): f64 {
-  const u = scratch, A = u + (<usize>m << 4), GA = A + (<usize>m << 4), Q = GA + (<usize>m << 4);
   const b2 = beta * beta, sm = Math.sqrt(<f64>m), fm = <f64>m;
   const c2 = 2 * b2 * b2, c4 = 4 * b2, cb = 4 * beta / sm, c8 = 8 * b2, k4 = 4 / fm;
   const k8 = 8 * b2 / fm, k2 = 2 * b2 / fm;
-  const va = splat(alpha), vb2 = splat(b2);
+  const rowJ = <usize>JB << 3; // bytes of one neuron's JB lanes
+  const UJ = scratch, AJ = UJ + <usize>m * rowJ, GAJ = AJ + <usize>m * rowJ;
+  const QJ = GAJ + <usize>m * rowJ, UQ = QJ + <usize>m * rowJ, AQ = UQ + <usize>m * rowJ;
+  const GG = AQ + <usize>m * rowJ, TC = GG + (<usize>(m * m) << 3);
+  for (let i = 0; i < m * m; i++) {
+    const g = ld(G, i);
+    st(GG, i, g * g);
+    st(TC, i, g * (c2 * g * g));
+  }
+  const pow2 = (m & (m - 1)) == 0;
   let loss: f64 = 0;
-  for (let j = 0; j < R; j += 2) {
-    const two = j + 1 < R;
-    const j1 = two ? j + 1 : j;
-    const w0 = load<f64>(weights + (<usize>j << 3)), w1 = load<f64>(weights + (<usize>j1 << 3));
+  for (let j = 0; j < R; j += JB) {
+    const nj = min(JB, R - j);
     for (let r = 0; r < m; r++) {
-      const p = f64x2.replace_lane(
-        splat(load<f64>(P + (<usize>(r * R + j) << 3))),
-        1,
-        load<f64>(P + (<usize>(r * R + j1) << 3)),
-      );
-      const ur = f64x2.mul(va, p);
-      v128.store(u + (<usize>r << 4), ur);
-      const grr = splat(load<f64>(G + (<usize>(r * m + r) << 3)));
-      v128.store(A + (<usize>r << 4), f64x2.add(f64x2.mul(ur, ur), f64x2.mul(vb2, grr)));
+      const grr = ld(G, r * m + r);
+      for (let l = 0; l < JB; l++) {
+        const u = alpha * (l < nj ? ld(P, r * R + j + l) : 0);
+        const a = u * u + b2 * grr;
+        st(UJ, r * JB + l, u);
+        st(AJ, r * JB + l, a);
+        st(UQ, l * m + r, u);
+        st(AQ, l * m + r, a);
+      }
     }
-    let t = splat(0), lin = splat(0);
+    let t0 = splat(0), t1 = t0, lin0 = t0, lin1 = t0;
     for (let r = 0; r < m; r++) {
-      let ga = splat(0), qq = splat(0);
-      const gr = G + (<usize>(r * m) << 3);
+      let ga0 = splat(0), ga1 = ga0, qq0 = ga0, qq1 = ga0;
+      const gr = G + (<usize>(r * m) << 3), ggr = GG + (<usize>(r * m) << 3);
+      const tcr = TC + (<usize>(r * m) << 3);
       for (let q = 0; q < m; q++) {
-        const gs = load<f64>(gr + (<usize>q << 3));
-        const g = splat(gs);
-        ga = f64x2.add(ga, f64x2.mul(g, v128.load(A + (<usize>q << 4))));
-        qq = f64x2.add(qq, f64x2.mul(splat(gs * gs), v128.load(u + (<usize>q << 4))));
-        t = f64x2.add(t, splat(gs * (c2 * gs * gs)));
+        const o = <usize>q << 3, oj = <usize>q * rowJ;
+        const g = v128.load64_splat(gr + o), gg = v128.load64_splat(ggr + o);
+        const tc = v128.load64_splat(tcr + o);
+        ga0 = madd(ga0, g, v128.load(AJ + oj));
+        ga1 = madd(ga1, g, v128.load(AJ + oj, 16));
+        qq0 = madd(qq0, gg, v128.load(UJ + oj));
+        qq1 = madd(qq1, gg, v128.load(UJ + oj, 16));
+        t0 = f64x2.add(t0, tc);
+        t1 = f64x2.add(t1, tc);
       }
-      v128.store(GA + (<usize>r << 4), ga);
-      v128.store(Q + (<usize>r << 4), qq);
-      const ur = v128.load(u + (<usize>r << 4));
-      t = f64x2.add(
-        t,
-        f64x2.add(
-          f64x2.mul(v128.load(A + (<usize>r << 4)), ga),
-          f64x2.mul(f64x2.mul(splat(c4), ur), qq),
-        ),
-      );
-      lin = f64x2.add(lin, f64x2.mul(ur, splat(load<f64>(gr + (<usize>r << 3)))));
+      const orj = <usize>r * rowJ;
+      v128.store(GAJ + orj, ga0);
+      v128.store(GAJ + orj, ga1, 16);
+      v128.store(QJ + orj, qq0);
+      v128.store(QJ + orj, qq1, 16);
+      const u0 = v128.load(UJ + orj), u1 = v128.load(UJ + orj, 16);
+      const vc4 = splat(c4);
+      t0 = f64x2.add(t0, f64x2.add(f64x2.mul(v128.load(AJ + orj), ga0), f64x2.mul(f64x2.mul(vc4, u0), qq0)));
+      t1 = f64x2.add(t1, f64x2.add(f64x2.mul(v128.load(AJ + orj, 16), ga1), f64x2.mul(f64x2.mul(vc4, u1), qq1)));
+      const grr = v128.load64_splat(gr + (<usize>r << 3));
+      lin0 = madd(lin0, u0, grr);
+      lin1 = madd(lin1, u1, grr);
     }
-    loss += w0 * (lane0(t) / fm - cb * lane0(lin) + <f64>d);
-    if (two) loss += w1 * (lane1(t) / fm - cb * lane1(lin) + <f64>d);
+    for (let l = 0; l < nj; l++) {
+      const t = l == 0 ? lane0(t0) : l == 1 ? lane1(t0) : l == 2 ? lane0(t1) : lane1(t1);
+      const lin = l == 0 ? lane0(lin0) : l == 1 ? lane1(lin0) : l == 2 ? lane0(lin1) : lane1(lin1);
+      loss += ld(weights, j + l) * (t / fm - cb * lin + <f64>d);
+    }
     for (let r = 0; r < m; r++) {
-      const gr = G + (<usize>(r * m) << 3);
-      const grr = load<f64>(gr + (<usize>r << 3));
-      const ur = v128.load(u + (<usize>r << 4)), ar = v128.load(A + (<usize>r << 4));
-      const gar = v128.load(GA + (<usize>r << 4)), qr = v128.load(Q + (<usize>r << 4));
-      const gv = f64x2.sub(
-        f64x2.add(f64x2.mul(f64x2.mul(splat(k4), gar), ur), f64x2.mul(splat(k8), qr)),
-        splat(cb * grr),
-      );
-      store<f64>(coef + (<usize>(r * R + j) << 3), w0 * alpha * lane0(gv));
-      if (two) store<f64>(coef + (<usize>(r * R + j1) << 3), w1 * alpha * lane1(gv));
-      const c8u = f64x2.mul(splat(c8), ur);
-      let innerRR: f64 = 0;
-      const hr = H + (<usize>(r * m) << 3);
-      for (let q = 0; q < m; q++) {
-        const inner = f64x2.add(
-          f64x2.mul(ar, v128.load(A + (<usize>q << 4))),
-          f64x2.mul(
-            f64x2.mul(c8u, v128.load(u + (<usize>q << 4))),
-            splat(load<f64>(gr + (<usize>q << 3))),
-          ),
-        );
-        const hp = hr + (<usize>q << 3);
-        let h = load<f64>(hp) + w0 * lane0(inner) / fm;
-        if (two && q != r) h += w1 * lane1(inner) / fm; // (r, r): after row j's diagonal term
-        store<f64>(hp, h);
-        if (q == r) innerRR = lane1(inner);
+      const grr = ld(G, r * m + r);
+      for (let l = 0; l < nj; l++) {
+        const w = ld(weights, j + l), ga = ld(GAJ, r * JB + l), u = ld(UJ, r * JB + l);
+        const g = k4 * ga * u + k8 * ld(QJ, r * JB + l) - cb * grr;
+        st(coef, r * R + j + l, w * alpha * g);
       }
-      const diag = f64x2.sub(f64x2.mul(splat(k2), gar), f64x2.mul(splat(cb), ur));
-      const dp = hr + (<usize>r << 3);
-      let h = load<f64>(dp) + w0 * lane0(diag);
-      if (two) {
-        h += w1 * innerRR / fm;
-        h += w1 * lane1(diag);
-      }
-      store<f64>(dp, h);
+      if (pow2) hRow(G, H, UQ, AQ, UJ, AJ, GAJ, weights, r, j, nj, m, c8, k2, cb, 1 / fm, true);
+      else hRow(G, H, UQ, AQ, UJ, AJ, GAJ, weights, r, j, nj, m, c8, k2, cb, fm, false);
     }
   }
   let wsum: f64 = 0;
-  for (let j = 0; j < R; j++) wsum += load<f64>(weights + (<usize>j << 3));
-  const k6 = wsum * (6 * b2 * b2 / fm);
-  for (let i = 0; i < m * m; i++) {
-    const g = load<f64>(G + (<usize>i << 3));
-    store<f64>(H + (<usize>i << 3), load<f64>(H + (<usize>i << 3)) + k6 * g * g);
+  for (let j = 0; j < R; j++) wsum += ld(weights, j);
+  const k6 = splat(wsum * (6 * b2 * b2 / fm));
+  let i = 0;
+  for (; i + 1 < m * m; i += 2) {
+    const o = <usize>i << 3, g = v128.load(G + o);
+    v128.store(H + o, f64x2.add(v128.load(H + o), f64x2.mul(f64x2.mul(k6, g), g)));
   }
+  if (i < m * m) st(H, i, ld(H, i) + f64x2.extract_lane(k6, 0) * ld(G, i) * ld(G, i));
   return loss;
+}
+
+/** x / m, as x · (1/m) when m is a power of two (`s` = 1/m) or x / m (`s` = m). */
+@inline function byM(x: v128, s: v128, pow2: bool): v128 {
+  return pow2 ? f64x2.mul(x, s) : f64x2.div(x, s);
+}
+
+/**
+ * Row r of H for rows j … j+nj−1 of X, in row order: H[r, q] += w (A_r A_q + 8β² u_r u_q G_rq) / m
+ * for every q (pairs of q in lanes), then H[r, r] += w ((2β²/m) GA_r − (4β/√m) u_r).
+ */
+@inline function hRow(
+  G: usize, H: usize, UQ: usize, AQ: usize, UJ: usize, AJ: usize, GAJ: usize, weights: usize,
+  r: i32, j: i32, nj: i32, m: i32, c8: f64, k2: f64, cb: f64, s: f64, pow2: bool,
+): void {
+  const hr = H + (<usize>(r * m) << 3), gr = G + (<usize>(r * m) << 3), vs = splat(s);
+  const m2 = m & ~1;
+  for (let l = 0; l < nj; l++) {
+    const w = ld(weights, j + l), ar = ld(AJ, r * JB + l), ur = ld(UJ, r * JB + l);
+    const vw = splat(w), va = splat(ar), vc = splat(c8 * ur);
+    const uq = UQ + (<usize>(l * m) << 3), aq = AQ + (<usize>(l * m) << 3);
+    let q = 0;
+    for (; q < m2; q += 2) {
+      const o = <usize>q << 3;
+      const inner = f64x2.add(
+        f64x2.mul(va, v128.load(aq + o)),
+        f64x2.mul(f64x2.mul(vc, v128.load(uq + o)), v128.load(gr + o)),
+      );
+      v128.store(hr + o, f64x2.add(v128.load(hr + o), byM(f64x2.mul(vw, inner), vs, pow2)));
+    }
+    if (q < m) {
+      const inner = ar * ld(aq, q) + c8 * ur * ld(uq, q) * ld(gr, q);
+      st(hr, q, ld(hr, q) + (pow2 ? w * inner * s : w * inner / s));
+    }
+    st(hr, r, ld(hr, r) + w * (k2 * ld(GAJ, r * JB + l) - cb * ur));
+  }
 }
 
 @inline function ld(p: usize, i: i32): f64 {
