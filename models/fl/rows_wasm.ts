@@ -93,7 +93,7 @@ export function addRowCombinationsWasm(
 ): void {
   arena.reset();
   const op = arena.put(out.subarray(0, M * d)), cp = arena.put(C.subarray(0, M * R));
-  const xp = arena.put(X.subarray(0, R * d)), sp = arena.alloc(rows.combineScratch(R));
+  const xp = arena.put(X.subarray(0, R * d)), sp = arena.alloc(rows.combineScratch(M, R));
   rows.addRowCombinations(op, cp, xp, sp, M, R, d, scale);
   out.set(arena.f64(op, M * d));
 }

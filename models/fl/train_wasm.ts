@@ -35,7 +35,7 @@ export function trainRunWasm(b: FlBatch, run: FlRun, logs: Float64Array, W: Floa
   const pp = mem.alloc(8 * M * R), cp = mem.alloc(8 * M * R), gp = mem.alloc(8 * size);
   const Gp = diffusion ? mem.alloc(8 * m * m) : 0, Hp = diffusion ? mem.alloc(8 * m * m) : 0;
   const sp = mem.alloc(
-    diffusion ? rows.diffusionGradScratch(m, R, d) : rows.classifierGradScratch(n),
+    diffusion ? rows.diffusionGradScratch(m, R, d) : rows.classifierGradScratch(m, n),
   );
   rows.transposeRows(xp, xt, R, d);
   const P = mem.f64(pp, M * R);

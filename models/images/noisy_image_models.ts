@@ -305,7 +305,9 @@ function trainResident(
   const gp = mem.alloc(8 * size);
   const wts = diffusion ? mem.put(new Float64Array(R).fill(1 / n)) : 0;
   const Gp = diffusion ? mem.alloc(8 * m * m) : 0, Hp = diffusion ? mem.alloc(8 * m * m) : 0;
-  const sp = mem.alloc(diffusion ? rows.diffusionGradScratch(m, R, d) : rows.combineScratch(R));
+  const sp = mem.alloc(
+    diffusion ? rows.diffusionGradScratch(m, R, d) : rows.combineScratch(M, R),
+  );
   rows.transposeRows(xp, xt, R, d);
   rows.transposeRows(cm, cmt, C, d);
   const P = mem.f64(pp, M * R), Ps = mem.f64(psp, M * C);

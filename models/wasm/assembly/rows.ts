@@ -2,7 +2,7 @@
 // kernels of Paper A's GD trainers (models/fl/batch.ts is the JS reference), in the
 // reference's exact operation order so both give the same bits:
 // - innerProducts: P[r, j] = Σ_k W[r, k] X[j, k], k ascending from 0, in tiles of 2 rows of W
-//   × 8 rows of X (lanes = rows of X, read from Xᵀ);
+//   × 8 rows of X (lanes = rows of X, read from Xᵀ stored in blocks of 8 columns);
 // - addRowCombinations: out[r] += ((c0 X_a + c1 X_b) + c2 X_c) + c3 X_d over the nonzero
 //   coefficients of row r in groups of four (then one at a time), two coordinates per lane;
 // - diffusionLossGrad / classifierLossGrad: one whole loss-and-gradient evaluation of
@@ -35,7 +35,7 @@ export function innerScratch(R: i32, d: i32): usize {
 
 /**
  * P (M × R, f64) = W (M × d) Xᵀ (X: R × d). Scratch: {@link innerScratch} bytes, 16-aligned
- * (holds Xᵀ padded to a multiple of 8 columns).
+ * (holds Xᵀ in blocks of 8 columns, see {@link transposeRows}).
  */
 export function innerProducts(W: usize, X: usize, P: usize, scratch: usize, M: i32, R: i32, d: i32): void {
   products(W, X, P, scratch, M, R, d, false);
@@ -67,14 +67,19 @@ function products(
 }
 
 /**
- * Xᵀ of R rows of length d, padded with zero columns to a multiple of 8: xt[k·R8 + j] =
- * X[j·d + k] (R8 = R rounded up to 8). Needs {@link innerScratch}(R, d) bytes at `xt`.
+ * Xᵀ of R rows of length d in blocks of 8 rows, padded with zero rows to a multiple of 8:
+ * xt[(b·d + k)·8 + l] = X[(8b + l)·d + k] (0 past row R), so a block of 8 columns of Xᵀ is
+ * contiguous. Needs {@link innerScratch}(R, d) bytes at `xt`.
  */
 export function transposeRows(X: usize, xt: usize, R: i32, d: i32): void {
   const R8 = padded(R);
-  for (let k = 0; k < d; k++) {
-    for (let j = 0; j < R8; j++) {
-      store<f64>(xt + (<usize>(k * R8 + j) << 3), j < R ? load<f64>(X + (<usize>(j * d + k) << 3)) : 0);
+  for (let j0 = 0; j0 < R8; j0 += 8) {
+    for (let k = 0; k < d; k++) {
+      const o = xt + (<usize>(j0 * d + k * 8) << 3);
+      for (let l = 0; l < 8; l++) {
+        const j = j0 + l;
+        store<f64>(o + (<usize>l << 3), j < R ? load<f64>(X + (<usize>(j * d + k) << 3)) : 0);
+      }
     }
   }
 }
@@ -87,19 +92,22 @@ export function productsT(
   W: usize, xt: usize, P: usize, M: i32, R: i32, d: i32, upper: bool,
 ): void {
   const R8 = padded(R);
-  const colB = <usize>R8 << 3, rowB = <usize>d << 3;
-  for (let r = 0; r < M; r += 2) {
-    const w0 = W + <usize>r * rowB;
-    const w1 = r + 1 < M ? w0 + rowB : w0; // an odd last row is computed twice, stored once
-    for (let j = upper ? r & ~7 : 0; j < R8; j += 8) {
+  const rowB = <usize>d << 3;
+  // a block of 8 columns of Xᵀ (8 d f64, contiguous) stays in L1 while every pair of rows of W
+  // passes
+  for (let j = 0; j < R8; j += 8) {
+    const rEnd = upper ? min(M, j + 8) : M;
+    for (let r = 0; r < rEnd; r += 2) {
+      const w0 = W + <usize>r * rowB;
+      const w1 = r + 1 < M ? w0 + rowB : w0; // an odd last row is computed twice, stored once
       let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-      let xp = xt + (<usize>j << 3);
+      let xp = xt + (<usize>(j * d) << 3);
       for (let k = 0; k < d; k++) {
         const u = v128.load64_splat(w0 + (<usize>k << 3)), v = v128.load64_splat(w1 + (<usize>k << 3));
         const x0 = v128.load(xp), x1 = v128.load(xp, 16), x2 = v128.load(xp, 32), x3 = v128.load(xp, 48);
         a0 = madd(a0, u, x0); a1 = madd(a1, u, x1); a2 = madd(a2, u, x2); a3 = madd(a3, u, x3);
         b0 = madd(b0, v, x0); b1 = madd(b1, v, x1); b2 = madd(b2, v, x2); b3 = madd(b3, v, x3);
-        xp += colB;
+        xp += 64;
       }
       storeRow(P, r, R, j, a0, a1, a2, a3);
       if (r + 1 < M) storeRow(P, r + 1, R, j, b0, b1, b2, b3);
@@ -120,9 +128,9 @@ function storeRow(P: usize, r: i32, R: i32, j: i32, a0: v128, a1: v128, a2: v128
   storeLanes(P, r, R, j + 6, a3);
 }
 
-/** Scratch bytes {@link addRowCombinations} needs for R coefficients per row. */
-export function combineScratch(R: i32): usize {
-  return align16(<usize>R << 3) + align16(<usize>R << 2);
+/** Scratch bytes {@link addRowCombinations} needs for M rows of R coefficients. */
+export function combineScratch(M: i32, R: i32): usize {
+  return align16(<usize>(M * R) << 3) + align16(<usize>(M * R) << 2) + align16(<usize>M << 2);
 }
 
 /**
@@ -143,56 +151,74 @@ export function addRowsInOrder(out: usize, C: usize, X: usize, scratch: usize, M
   combine(out, C, X, scratch, M, R, d, 1, 1);
 }
 
+/** Coordinates per block of {@link combine} (even): the block of every X row stays in L1. */
+const KB = 32;
+
+/**
+ * The nonzero coefficients of every row (scaled, with their X rows) are listed first; then, block
+ * of KB coordinates by block, each out row takes them in `group`s of four (then one at a time):
+ * every coordinate sees the same sums in the same order as without blocks.
+ */
 function combine(
   out: usize, C: usize, X: usize, scratch: usize, M: i32, R: i32, d: i32, scale: f64, group: i32,
 ): void {
-  const cs = scratch, js = align16(scratch + (<usize>R << 3));
-  const rowB = <usize>d << 3, d2 = d & ~1;
+  const cs = scratch, js = cs + align16(<usize>(M * R) << 3);
+  const nzs = js + align16(<usize>(M * R) << 2);
+  const rowB = <usize>d << 3;
   for (let r = 0; r < M; r++) {
     let nz = 0;
+    const base = r * R;
     for (let j = 0; j < R; j++) {
-      const c = load<f64>(C + (<usize>(r * R + j) << 3));
+      const c = load<f64>(C + (<usize>(base + j) << 3));
       if (c != 0) {
-        store<usize>(js + (<usize>nz << 2), X + <usize>j * rowB);
-        store<f64>(cs + (<usize>nz << 3), scale * c);
+        store<usize>(js + (<usize>(base + nz) << 2), X + <usize>j * rowB);
+        store<f64>(cs + (<usize>(base + nz) << 3), scale * c);
         nz++;
       }
     }
-    const go = out + <usize>r * rowB;
-    let t = 0;
-    for (; group == 4 && t + 3 < nz; t += 4) {
-      const x0 = load<usize>(js + (<usize>t << 2)), x1 = load<usize>(js + (<usize>t << 2), 4);
-      const x2 = load<usize>(js + (<usize>t << 2), 8), x3 = load<usize>(js + (<usize>t << 2), 12);
-      const s0 = load<f64>(cs + (<usize>t << 3)), s1 = load<f64>(cs + (<usize>t << 3), 8);
-      const s2 = load<f64>(cs + (<usize>t << 3), 16), s3 = load<f64>(cs + (<usize>t << 3), 24);
-      const c0 = f64x2.splat(s0), c1 = f64x2.splat(s1), c2 = f64x2.splat(s2), c3 = f64x2.splat(s3);
-      let k = 0;
-      for (; k < d2; k += 2) {
-        const o = <usize>k << 3;
-        let v = f64x2.mul(c0, v128.load(x0 + o));
-        v = madd(v, c1, v128.load(x1 + o));
-        v = madd(v, c2, v128.load(x2 + o));
-        v = madd(v, c3, v128.load(x3 + o));
-        v128.store(go + o, f64x2.add(v128.load(go + o), v));
+    store<i32>(nzs + (<usize>r << 2), nz);
+  }
+  for (let k0 = 0; k0 < d; k0 += KB) {
+    const k1 = min(d, k0 + KB), k2 = k1 & ~1;
+    for (let r = 0; r < M; r++) {
+      const nz = load<i32>(nzs + (<usize>r << 2));
+      const jr = js + (<usize>(r * R) << 2), cr = cs + (<usize>(r * R) << 3);
+      const go = out + <usize>r * rowB;
+      let t = 0;
+      for (; group == 4 && t + 3 < nz; t += 4) {
+        const x0 = load<usize>(jr + (<usize>t << 2)), x1 = load<usize>(jr + (<usize>t << 2), 4);
+        const x2 = load<usize>(jr + (<usize>t << 2), 8), x3 = load<usize>(jr + (<usize>t << 2), 12);
+        const s0 = load<f64>(cr + (<usize>t << 3)), s1 = load<f64>(cr + (<usize>t << 3), 8);
+        const s2 = load<f64>(cr + (<usize>t << 3), 16), s3 = load<f64>(cr + (<usize>t << 3), 24);
+        const c0 = f64x2.splat(s0), c1 = f64x2.splat(s1), c2 = f64x2.splat(s2), c3 = f64x2.splat(s3);
+        let k = k0;
+        for (; k < k2; k += 2) {
+          const o = <usize>k << 3;
+          let v = f64x2.mul(c0, v128.load(x0 + o));
+          v = madd(v, c1, v128.load(x1 + o));
+          v = madd(v, c2, v128.load(x2 + o));
+          v = madd(v, c3, v128.load(x3 + o));
+          v128.store(go + o, f64x2.add(v128.load(go + o), v));
+        }
+        if (k < k1) {
+          const o = <usize>k << 3;
+          const v = s0 * load<f64>(x0 + o) + s1 * load<f64>(x1 + o) + s2 * load<f64>(x2 + o) +
+            s3 * load<f64>(x3 + o);
+          store<f64>(go + o, load<f64>(go + o) + v);
+        }
       }
-      if (k < d) {
-        const o = <usize>k << 3;
-        const v = s0 * load<f64>(x0 + o) + s1 * load<f64>(x1 + o) + s2 * load<f64>(x2 + o) +
-          s3 * load<f64>(x3 + o);
-        store<f64>(go + o, load<f64>(go + o) + v);
-      }
-    }
-    for (; t < nz; t++) {
-      const xo = load<usize>(js + (<usize>t << 2)), s = load<f64>(cs + (<usize>t << 3));
-      const c = f64x2.splat(s);
-      let k = 0;
-      for (; k < d2; k += 2) {
-        const o = <usize>k << 3;
-        v128.store(go + o, madd(v128.load(go + o), c, v128.load(xo + o)));
-      }
-      if (k < d) {
-        const o = <usize>k << 3;
-        store<f64>(go + o, load<f64>(go + o) + s * load<f64>(xo + o));
+      for (; t < nz; t++) {
+        const xo = load<usize>(jr + (<usize>t << 2)), s = load<f64>(cr + (<usize>t << 3));
+        const c = f64x2.splat(s);
+        let k = k0;
+        for (; k < k2; k += 2) {
+          const o = <usize>k << 3;
+          v128.store(go + o, madd(v128.load(go + o), c, v128.load(xo + o)));
+        }
+        if (k < k1) {
+          const o = <usize>k << 3;
+          store<f64>(go + o, load<f64>(go + o) + s * load<f64>(xo + o));
+        }
       }
     }
   }
@@ -363,7 +389,7 @@ export function diffusionTerms(
 
 /** Scratch bytes {@link diffusionLossGrad} needs. */
 export function diffusionGradScratch(m: i32, R: i32, d: i32): usize {
-  return innerScratch(m, d) + align16(diffusionScratch(m)) + combineScratch(max(R, m));
+  return innerScratch(m, d) + align16(diffusionScratch(m)) + combineScratch(m, max(R, m));
 }
 
 /**
@@ -404,9 +430,9 @@ export function diffusionLossGrad(
   return z > 0 ? z + jsLog1p(jsExp(-z)) : jsLog1p(jsExp(z));
 }
 
-/** Scratch bytes {@link classifierLossGrad} needs for n samples (R = n + 2 rows). */
-export function classifierGradScratch(n: i32): usize {
-  return align16(<usize>n << 3) + combineScratch(n + 2);
+/** Scratch bytes {@link classifierLossGrad} needs for 2m neurons and n samples (n + 2 rows). */
+export function classifierGradScratch(m: i32, n: i32): usize {
+  return align16(<usize>n << 3) + combineScratch(2 * m, n + 2);
 }
 
 /**
