@@ -46,14 +46,10 @@ function actValue(z: number, q: number): number {
   return z <= 0 ? 0 : z ** (q - 1) * z;
 }
 
-/** Its derivative: `reluPow(z, q)[1]` (q·p). */
-function actDeriv(z: number, q: number): number {
-  return z <= 0 ? 0 : q * z ** (q - 1);
-}
-
 /**
  * The softmax part of the K-class classifier from P = W Xᵀ (K·m × 2n): adds ∂L/∂P to `coef`
- * (K·m × 2n, zero on entry) and returns the loss.
+ * (K·m × 2n, zero on entry) and returns the loss. σ and σ' of an entry share one power
+ * p = P^(q−1) (`reluPow`'s p·z and q·p), kept in `base` (same length as P).
  */
 function multiClassTerms(
   P: Float64Array,
@@ -62,16 +58,18 @@ function multiClassTerms(
   K: number,
   m: number,
   q: number,
+  base: Float64Array = new Float64Array(P.length),
 ): number {
   const n = labels.length, R = 2 * n;
+  for (let e = 0; e < P.length; e++) base[e] = P[e] <= 0 ? 0 : P[e] ** (q - 1);
+  const act = (e: number) => (P[e] <= 0 ? 0 : base[e] * P[e]);
+  const der = (e: number) => (P[e] <= 0 ? 0 : q * base[e]);
   const F = new Float64Array(K), p = new Float64Array(K);
   let loss = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < K; j++) {
       let f = 0;
-      for (let r = j * m; r < (j + 1) * m; r++) {
-        f += actValue(P[r * R + i], q) + actValue(P[r * R + n + i], q);
-      }
+      for (let r = j * m; r < (j + 1) * m; r++) f += act(r * R + i) + act(r * R + n + i);
       F[j] = f / m;
     }
     let mx = -Infinity;
@@ -84,8 +82,8 @@ function multiClassTerms(
     for (let j = 0; j < K; j++) {
       const g = (p[j] - (j === labels[i] ? 1 : 0)) / (n * m);
       for (let r = j * m; r < (j + 1) * m; r++) {
-        coef[r * R + i] += g * actDeriv(P[r * R + i], q);
-        coef[r * R + n + i] += g * actDeriv(P[r * R + n + i], q);
+        coef[r * R + i] += g * der(r * R + i);
+        coef[r * R + n + i] += g * der(r * R + n + i);
       }
     }
   }
@@ -312,6 +310,7 @@ function trainResident(
   rows.transposeRows(cm, cmt, C, d);
   const P = mem.f64(pp, M * R), Ps = mem.f64(psp, M * C);
   const coef = mem.f64(cp, M * R), grad = mem.f64(gp, size);
+  const base = new Float64Array(M * R);
   const log = newLog(new Float64Array(0));
   for (let t = 0; t <= run.steps; t++) {
     if (signal?.aborted) throw new Error("aborted");
@@ -337,7 +336,7 @@ function trainResident(
     } else {
       rows.productsT(wp, xt, pp, M, R, d, 0);
       coef.fill(0);
-      loss = multiClassTerms(P, coef, data.labels, run.K, m, run.q);
+      loss = multiClassTerms(P, coef, data.labels, run.K, m, run.q, base);
       grad.fill(0);
       rows.addRowsInOrder(gp, cp, xp, sp, M, R, d);
     }
