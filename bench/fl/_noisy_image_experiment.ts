@@ -199,6 +199,15 @@ export interface NoisyImageUnitResult {
   runs: NoisyImageRunRecord[];
 }
 
+/** Relative cost of a job: multiply-adds of its GD steps (the order jobs start in, nothing else). */
+function jobCost(j: NoisyImageJob): number {
+  const { m, K, steps, model } = j.run, R = 2 * j.data.n, d = j.data.d;
+  return steps *
+    (model === "diffusion"
+      ? 2 * m * R * d + 1.5 * m * m * d + 10 * m * m * R
+      : 1.5 * K * m * R * d);
+}
+
 /** Run one unit: every (setting, seed) of one variant and n, with both models. */
 export async function runNoisyImageUnit(
   ctx: CaseContext,
@@ -267,17 +276,22 @@ export async function runNoisyImageUnit(
       }
     }
   }
-  // every run is independent: spread them over the CPU workers, results in job order
+  // every run is independent: spread them over the CPU workers, the longest first (so no worker
+  // is left with a long run at the end); results back in job order
+  const order = jobs.map((_, i) => i).sort((a, b) => jobCost(jobs[b]) - jobCost(jobs[a]) || a - b);
   let done = 0;
-  const outs = await runInWorkers<NoisyImageJob, ReturnType<typeof trainNoisyImageJob>>(
+  const sorted = await runInWorkers<NoisyImageJob, ReturnType<typeof trainNoisyImageJob>>(
     new URL("../../models/images/noisy_image_models.ts", import.meta.url),
     "trainNoisyImageJob",
-    jobs,
+    order.map((i) => jobs[i]),
     {
       signal: ctx.signal,
-      onResult: (i) => ctx.progress(++done, jobs.length, `${variant} n=${n} ${tags[i].model}`),
+      onResult: (k) =>
+        ctx.progress(++done, jobs.length, `${variant} n=${n} ${tags[order[k]].model}`),
     },
   );
+  const outs = new Array<(typeof sorted)[number]>(jobs.length);
+  order.forEach((i, k) => (outs[i] = sorted[k]));
   const runs: NoisyImageRunRecord[] = outs.map(({ log, testAccuracy }, i) => {
     const t = tags[i];
     if (log.failedAt >= 0) {
