@@ -1,6 +1,8 @@
 /**
- * CPU reference trainer (f64): full-batch GD of every run of a batch, logging S, N and the loss
- * at steps 0, logEvery, …, steps. The WebGPU kernel (`gd_kernel.ts`) follows the same order.
+ * CPU trainer (f64): full-batch GD of every run of a batch, logging S, N and the loss at steps 0,
+ * logEvery, …, steps. By default every step of a run runs in WebAssembly (`train_wasm.ts`); with
+ * `kernels` it is the step loop here, the reference (`JS_ROWS`), with the same bits. The WebGPU
+ * kernel (`gd_kernel.ts`) follows the same order.
  * @module
  */
 import {
