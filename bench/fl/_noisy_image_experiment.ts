@@ -17,6 +17,7 @@ import {
 } from "../../models/images/noisy_image_models.ts";
 import { runInWorkers } from "../../models/cpu/pool.ts";
 import { loadImages } from "../../datasets/fashion_mnist_images.ts";
+import { fashionMnistDir } from "../../datasets/fashion_mnist.ts";
 import { sampleWithoutReplacement } from "../../datasets/philox.ts";
 import { distinct, seedBatches, seedsKey, unitKey } from "./_units.ts";
 
@@ -94,6 +95,23 @@ interface Pool {
   test: ImageSet;
   labelOf: Map<number, number>;
   classMeans: Float64Array; // K × d, unit-norm images' class means
+}
+
+/**
+ * The last pool built (the units of one variant follow each other in the plan, so they share
+ * it): its key and promise.
+ */
+let lastPool: { key: string; pool: Promise<Pool> } | null = null;
+
+/** {@link pool}, reusing the last one built when variant, size, classes and data are the same. */
+function poolOf(p: NoisyImageParams, variant: NoisyImageVariant): Promise<Pool> {
+  const key = JSON.stringify([variant, p.side, p.twoClasses, p.dataDir ?? fashionMnistDir()]);
+  if (lastPool?.key !== key) {
+    const built = pool(p, variant);
+    built.catch(() => lastPool?.pool === built && (lastPool = null));
+    lastPool = { key, pool: built };
+  }
+  return lastPool.pool;
 }
 
 async function pool(p: NoisyImageParams, variant: NoisyImageVariant): Promise<Pool> {
@@ -223,7 +241,7 @@ export async function runNoisyImageUnit(
     NoisyImageRunRecord,
     "steps" | "S" | "N" | "loss" | "failedAt" | "testAccuracy"
   >[] = [];
-  const pl = await pool(p, variant);
+  const pl = await poolOf(p, variant);
   for (const [si, setting] of p.nSnr2.entries()) {
     // ‖image patch‖ = scale, SNR = scale / (σ_ξ √d), so n·SNR² = setting
     const scale = p.noiseStd * Math.sqrt(setting * d / n);
