@@ -55,6 +55,7 @@ Deno.test("trainNoisyImage: the WebAssembly engine gives the JS reference's logs
     [5, 19, 2, 3, 0.05],
     [9, 36, 10, 2, 0.1],
     [4, 8, 3, 5, 0.05],
+    [3, 601, 2, 2, 0.01], // d past one block of the row sums
     [6, 25, 3, 3, 40], // diverging
   ];
   for (const [i, [n, d, K, m, lr]] of shapes.entries()) {
