@@ -26,11 +26,11 @@ import { ResidentRows, rowsWasm as rows } from "./rows_wasm.ts";
 export function trainRunWasm(b: FlBatch, run: FlRun, logs: Float64Array, W: Float64Array): number {
   const { d, n, m } = b;
   const M = neuronCount(b.model, m), R = rowCount(n), size = M * d;
-  logCount(b);
+  logCount(b); // throws unless logEvery divides steps
   const diffusion = b.model === "diffusion";
   const mem = new ResidentRows();
   const xp = mem.put(run.X.subarray(0, R * d)), xt = mem.alloc(rows.innerScratch(R, d));
-  const wp = mem.put(Float64Array.from(run.W0.subarray(0, size)));
+  const wp = mem.put(run.W0.subarray(0, size));
   const aux = mem.put(diffusion ? rowWeights(run.y) : Float64Array.from(run.y));
   const pp = mem.alloc(8 * M * R), cp = mem.alloc(8 * M * R), gp = mem.alloc(8 * size);
   const Gp = diffusion ? mem.alloc(8 * m * m) : 0, Hp = diffusion ? mem.alloc(8 * m * m) : 0;

@@ -298,7 +298,7 @@ function trainResident(
   const mem = new ResidentRows();
   const xp = mem.put(stackRows(data)), xt = mem.alloc(rows.innerScratch(R, d));
   const cm = mem.put(classMeans), cmt = mem.alloc(rows.innerScratch(C, d));
-  const wp = mem.put(Float64Array.from(W0.subarray(0, size)));
+  const wp = mem.put(W0.subarray(0, size));
   const pp = mem.alloc(8 * M * R), psp = mem.alloc(8 * M * C), cp = mem.alloc(8 * M * R);
   const gp = mem.alloc(8 * size);
   const wts = diffusion ? mem.put(new Float64Array(R).fill(1 / n)) : 0;
