@@ -348,6 +348,22 @@ function record(
   };
   const L = res.logPoints, M = neuronCount(model, c.m), size = M * c.d;
   const seeds = ctx.seeds.length;
+  // a seed's test samples depend on the seed and n only: drawn once for every grid point
+  const tests = new Map<number, ReturnType<typeof twoPatchSample>>();
+  const testSample = (seed: number) => {
+    if (!tests.has(seed)) {
+      tests.set(
+        seed,
+        twoPatchSample(ctx.stream("fl.test", seed, n), {
+          n: c.nTest,
+          d: c.d,
+          variant: c.variant,
+          sigmaXi: c.sigmaXi,
+        }),
+      );
+    }
+    return tests.get(seed)!;
+  };
   c.grid.forEach((kappa, ki) => {
     for (const k of ["S", "N", "loss"] as const) out[k].push([]);
     out.testAccuracy?.push([]);
@@ -372,12 +388,7 @@ function record(
       if (model === "classifier") {
         let acc: number | null = null;
         if (!failed) {
-          const t = twoPatchSample(ctx.stream("fl.test", seed, n), {
-            n: c.nTest,
-            d: c.d,
-            variant: c.variant,
-            sigmaXi: c.sigmaXi,
-          });
+          const t = testSample(seed);
           const mu = muNormFor(kappa, n, c.d, c.sigmaXi);
           acc = classifierAccuracy(
             res.W.subarray(r * size, (r + 1) * size),

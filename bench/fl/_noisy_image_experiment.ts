@@ -17,6 +17,7 @@ import {
 } from "../../models/images/noisy_image_models.ts";
 import { runInWorkers } from "../../models/cpu/pool.ts";
 import { loadImages } from "../../datasets/fashion_mnist_images.ts";
+import { fashionMnistDir } from "../../datasets/fashion_mnist.ts";
 import { sampleWithoutReplacement } from "../../datasets/philox.ts";
 import { distinct, seedBatches, seedsKey, unitKey } from "./_units.ts";
 
@@ -94,6 +95,23 @@ interface Pool {
   test: ImageSet;
   labelOf: Map<number, number>;
   classMeans: Float64Array; // K × d, unit-norm images' class means
+}
+
+/**
+ * The last pool built (the units of one variant follow each other in the plan, so they share
+ * it): its key and promise.
+ */
+let lastPool: { key: string; pool: Promise<Pool> } | null = null;
+
+/** {@link pool}, reusing the last one built when variant, size, classes and data are the same. */
+function poolOf(p: NoisyImageParams, variant: NoisyImageVariant): Promise<Pool> {
+  const key = JSON.stringify([variant, p.side, p.twoClasses, p.dataDir ?? fashionMnistDir()]);
+  if (lastPool?.key !== key) {
+    const built = pool(p, variant);
+    built.catch(() => lastPool?.pool === built && (lastPool = null));
+    lastPool = { key, pool: built };
+  }
+  return lastPool.pool;
 }
 
 async function pool(p: NoisyImageParams, variant: NoisyImageVariant): Promise<Pool> {
@@ -199,6 +217,15 @@ export interface NoisyImageUnitResult {
   runs: NoisyImageRunRecord[];
 }
 
+/** Relative cost of a job: multiply-adds of its GD steps (the order jobs start in, nothing else). */
+function jobCost(j: NoisyImageJob): number {
+  const { m, K, steps, model } = j.run, R = 2 * j.data.n, d = j.data.d;
+  return steps *
+    (model === "diffusion"
+      ? 2 * m * R * d + 1.5 * m * m * d + 10 * m * m * R
+      : 1.5 * K * m * R * d);
+}
+
 /** Run one unit: every (setting, seed) of one variant and n, with both models. */
 export async function runNoisyImageUnit(
   ctx: CaseContext,
@@ -214,7 +241,7 @@ export async function runNoisyImageUnit(
     NoisyImageRunRecord,
     "steps" | "S" | "N" | "loss" | "failedAt" | "testAccuracy"
   >[] = [];
-  const pl = await pool(p, variant);
+  const pl = await poolOf(p, variant);
   for (const [si, setting] of p.nSnr2.entries()) {
     // ‖image patch‖ = scale, SNR = scale / (σ_ξ √d), so n·SNR² = setting
     const scale = p.noiseStd * Math.sqrt(setting * d / n);
@@ -267,17 +294,22 @@ export async function runNoisyImageUnit(
       }
     }
   }
-  // every run is independent: spread them over the CPU workers, results in job order
+  // every run is independent: spread them over the CPU workers, the longest first (so no worker
+  // is left with a long run at the end); results back in job order
+  const order = jobs.map((_, i) => i).sort((a, b) => jobCost(jobs[b]) - jobCost(jobs[a]) || a - b);
   let done = 0;
-  const outs = await runInWorkers<NoisyImageJob, ReturnType<typeof trainNoisyImageJob>>(
+  const sorted = await runInWorkers<NoisyImageJob, ReturnType<typeof trainNoisyImageJob>>(
     new URL("../../models/images/noisy_image_models.ts", import.meta.url),
     "trainNoisyImageJob",
-    jobs,
+    order.map((i) => jobs[i]),
     {
       signal: ctx.signal,
-      onResult: (i) => ctx.progress(++done, jobs.length, `${variant} n=${n} ${tags[i].model}`),
+      onResult: (k) =>
+        ctx.progress(++done, jobs.length, `${variant} n=${n} ${tags[order[k]].model}`),
     },
   );
+  const outs = new Array<(typeof sorted)[number]>(jobs.length);
+  order.forEach((i, k) => (outs[i] = sorted[k]));
   const runs: NoisyImageRunRecord[] = outs.map(({ log, testAccuracy }, i) => {
     const t = tags[i];
     if (log.failedAt >= 0) {

@@ -11,7 +11,7 @@
  * @module
  */
 import { rowCount, signalRow } from "./batch.ts";
-import { type RowKernels, WASM_ROWS } from "./rows_wasm.ts";
+import { innerProductsWasm, type RowKernels, WASM_ROWS } from "./rows_wasm.ts";
 import type { LossGrad } from "./diffusion.ts";
 
 /** ReLU^q and its derivative. */
@@ -101,10 +101,11 @@ function reluPowBase(z: number, q: number): number {
 
 /**
  * Test accuracy of the classifier on fresh samples: labels `y` and noise rows `xi` (n × d),
- * signal patches `sig[+1]`, `sig[−1]` given as dense vectors.
+ * signal patches `sig[+1]`, `sig[−1]` given as dense vectors. The inner products ⟨w_r, ·⟩ come
+ * from the WebAssembly kernel (`innerProductsWasm`: each summed over k in order, as a plain loop).
  */
 export function classifierAccuracy(
-  W: ArrayLike<number>,
+  W: Float64Array,
   m: number,
   d: number,
   q: number,
@@ -113,26 +114,24 @@ export function classifierAccuracy(
   sigPlus: Float64Array,
   sigMinus: Float64Array,
 ): number {
-  const M = 2 * m;
+  const M = 2 * m, n = y.length, R = n + 2;
+  const X = new Float64Array(R * d);
+  X.set(xi.subarray(0, n * d));
+  X.set(sigPlus.subarray(0, d), n * d);
+  X.set(sigMinus.subarray(0, d), (n + 1) * d);
+  const P = innerProductsWasm(W, X, M, R, d);
+  const act = (z: number) => (z <= 0 ? 0 : z ** (q - 1) * z); // reluPow(z, q)[0]
   // signal patch contribution per class, computed once
-  const sigF = [sigPlus, sigMinus].map((s) => {
+  const sigF = [n, n + 1].map((j) => {
     let F = 0;
-    for (let r = 0; r < M; r++) {
-      let z = 0;
-      for (let k = 0; k < d; k++) z += W[r * d + k] * s[k];
-      F += (r < m ? 1 : -1) * reluPow(z, q)[0];
-    }
+    for (let r = 0; r < M; r++) F += (r < m ? 1 : -1) * act(P[r * R + j]);
     return F;
   });
   let correct = 0;
-  for (let i = 0; i < y.length; i++) {
+  for (let i = 0; i < n; i++) {
     let F = y[i] > 0 ? sigF[0] : sigF[1];
-    for (let r = 0; r < M; r++) {
-      let z = 0;
-      for (let k = 0; k < d; k++) z += W[r * d + k] * xi[i * d + k];
-      F += (r < m ? 1 : -1) * reluPow(z, q)[0];
-    }
+    for (let r = 0; r < M; r++) F += (r < m ? 1 : -1) * act(P[r * R + i]);
     if (y[i] * F > 0) correct++;
   }
-  return correct / y.length;
+  return correct / n;
 }

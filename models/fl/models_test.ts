@@ -3,7 +3,7 @@ import { PhiloxStream } from "../../datasets/philox.ts";
 import { twoPatchSample } from "../../datasets/two_patch.ts";
 import { buildRows, type FlBatch, rowCount, rowWeights } from "./batch.ts";
 import { diffusionLossGrad, diffusionLossOfU, gram } from "./diffusion.ts";
-import { classifierLossGrad } from "./classifier.ts";
+import { classifierAccuracy, classifierLossGrad, reluPow } from "./classifier.ts";
 import { lossGrad, trainCpu, trainCpuParallel } from "./train_cpu.ts";
 
 function tiny(model: FlBatch["model"], variant: "orthogonal" | "signed" = "orthogonal") {
@@ -123,4 +123,36 @@ Deno.test("trainCpuParallel: bit-identical to trainCpu with 2 and 3 workers", as
       assert.equal(last, b.runs.length);
     }
   }
+});
+
+Deno.test("classifierAccuracy: the WebAssembly products give the plain loops' accuracy", () => {
+  const m = 3, d = 20, q = 3, n = 101;
+  const rng = new PhiloxStream(5, "t.acc");
+  const W = rng.fillNormal(new Float64Array(2 * m * d), 0.5) as Float64Array;
+  const s = twoPatchSample(rng, { n, d, variant: "orthogonal", sigmaXi: 1 });
+  const sp = rng.fillNormal(new Float64Array(d)) as Float64Array;
+  const sm = rng.fillNormal(new Float64Array(d)) as Float64Array;
+  // the reference: every inner product a loop over k, σ from reluPow
+  const F = (x: Float64Array, o: number) => {
+    let f = 0;
+    for (let r = 0; r < 2 * m; r++) {
+      let z = 0;
+      for (let k = 0; k < d; k++) z += W[r * d + k] * x[o + k];
+      f += (r < m ? 1 : -1) * reluPow(z, q)[0];
+    }
+    return f;
+  };
+  let correct = 0;
+  const sig = [F(sp, 0), F(sm, 0)];
+  for (let i = 0; i < n; i++) {
+    let f = s.y[i] > 0 ? sig[0] : sig[1];
+    for (let r = 0; r < 2 * m; r++) {
+      let z = 0;
+      for (let k = 0; k < d; k++) z += W[r * d + k] * s.xi[i * d + k];
+      f += (r < m ? 1 : -1) * reluPow(z, q)[0];
+    }
+    if (s.y[i] * f > 0) correct++;
+  }
+  assert.ok(correct > 0 && correct < n, `${correct}/${n}`);
+  assert.equal(classifierAccuracy(W, m, d, q, s.y, s.xi, sp, sm), correct / n);
 });

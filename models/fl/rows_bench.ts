@@ -1,6 +1,8 @@
 /**
  * Paper A's CPU trainers at the quick profile's shape (d = 256, m = 32, n = 40: 42 rows), one run
- * of 100 GD steps, JS reference row kernels against the WebAssembly SIMD kernels (the same bits).
+ * of 100 GD steps: JS reference row kernels, the WebAssembly SIMD kernels called per step (copies
+ * in and out) and the default, every step in WebAssembly with the run's buffers resident (all
+ * three give the same bits).
  */
 import { PhiloxStream } from "../../datasets/philox.ts";
 import { twoPatchSample } from "../../datasets/two_patch.ts";
@@ -38,7 +40,10 @@ for (const model of ["diffusion", "classifier"] as const) {
   Deno.bench({ name: `${model} js`, group, baseline: true, n: 10, warmup: 2 }, () => {
     trainCpu(b, { kernels: JS_ROWS });
   });
-  Deno.bench({ name: `${model} wasm`, group, n: 10, warmup: 2 }, () => {
+  Deno.bench({ name: `${model} wasm kernels`, group, n: 10, warmup: 2 }, () => {
     trainCpu(b, { kernels: WASM_ROWS });
+  });
+  Deno.bench({ name: `${model} wasm run`, group, n: 20, warmup: 3 }, () => {
+    trainCpu(b);
   });
 }

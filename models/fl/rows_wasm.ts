@@ -2,7 +2,8 @@
  * The WebAssembly SIMD path of Paper A's row kernels (`models/wasm/assembly/rows.ts`): same
  * signatures and the same bits as {@link innerProducts} and {@link addRowCombinations} of
  * `batch.ts` (f64, the reference's summation order, tested for equality). {@link RowKernels}
- * lets the loss-and-gradient functions take either.
+ * lets the loss-and-gradient functions take either. {@link ResidentRows} keeps a whole run's
+ * buffers in the module's memory for the trainers that run every step there (`train_wasm.ts`).
  * @module
  */
 import * as rows from "../wasm/rows.wasm";
@@ -10,6 +11,49 @@ import { WasmArena } from "../wasm/arena.ts";
 import { addRowCombinations, innerProducts } from "./batch.ts";
 
 const arena = new WasmArena(rows.memory as WebAssembly.Memory, rows.heapBase());
+
+/** The row kernels' WebAssembly exports (byte offsets into its memory; see `assembly/rows.ts`). */
+export const rowsWasm = rows;
+
+/**
+ * Buffers that stay in the row kernels' WebAssembly memory across calls (a whole GD run, no
+ * copies per step). Creating one frees every earlier allocation of this thread's module instance
+ * (one resident run at a time); {@link ResidentRows.check} throws when another call (one of the
+ * copying kernels below) has reset the memory since.
+ */
+export class ResidentRows {
+  readonly #generation: number;
+
+  constructor() {
+    arena.reset();
+    this.#generation = arena.generation;
+  }
+
+  /** Copy `a` in; returns its byte offset. */
+  put(a: Float64Array): number {
+    this.check();
+    return arena.put(a);
+  }
+
+  /** Reserve `bytes` (16-aligned); returns the byte offset. */
+  alloc(bytes: number): number {
+    this.check();
+    return arena.alloc(bytes);
+  }
+
+  /** A view of `n` f64 at byte offset `at` (valid until the next allocation). */
+  f64(at: number, n: number): Float64Array {
+    this.check();
+    return arena.f64(at, n);
+  }
+
+  /** Throws if the memory was reset since this run started. */
+  check(): void {
+    if (arena.generation !== this.#generation) {
+      throw new Error("the row kernels' WebAssembly memory was reset during a resident run");
+    }
+  }
+}
 
 /** {@link innerProducts} in WebAssembly: P = W Xᵀ (M × R), the same bits. */
 export function innerProductsWasm(
@@ -49,7 +93,7 @@ export function addRowCombinationsWasm(
 ): void {
   arena.reset();
   const op = arena.put(out.subarray(0, M * d)), cp = arena.put(C.subarray(0, M * R));
-  const xp = arena.put(X.subarray(0, R * d)), sp = arena.alloc(rows.combineScratch(R));
+  const xp = arena.put(X.subarray(0, R * d)), sp = arena.alloc(rows.combineScratch(M, R));
   rows.addRowCombinations(op, cp, xp, sp, M, R, d, scale);
   out.set(arena.f64(op, M * d));
 }

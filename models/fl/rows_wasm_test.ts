@@ -24,7 +24,15 @@ function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): string | null {
 Deno.test("rows_wasm: innerProducts, gram and addRowCombinations have the reference's bits (odd sizes, zero coefficients)", () => {
   const rng = new PhiloxStream(11, "rows-wasm");
   for (
-    const [M, R, d] of [[1, 1, 1], [2, 3, 5], [5, 9, 17], [32, 42, 256], [64, 22, 255], [3, 8, 2]]
+    const [M, R, d] of [
+      [1, 1, 1],
+      [2, 3, 5],
+      [5, 9, 17],
+      [32, 42, 256],
+      [64, 22, 255],
+      [3, 8, 2],
+      [3, 5, 601],
+    ]
   ) {
     const W = rng.fillNormal(new Float64Array(M * d)) as Float64Array;
     const X = rng.fillNormal(new Float64Array(R * d)) as Float64Array;

@@ -1,6 +1,8 @@
 /**
- * CPU reference trainer (f64): full-batch GD of every run of a batch, logging S, N and the loss
- * at steps 0, logEvery, …, steps. The WebGPU kernel (`gd_kernel.ts`) follows the same order.
+ * CPU trainer (f64): full-batch GD of every run of a batch, logging S, N and the loss at steps 0,
+ * logEvery, …, steps. By default every step of a run runs in WebAssembly (`train_wasm.ts`); with
+ * `kernels` it is the step loop here, the reference (`JS_ROWS`), with the same bits. The WebGPU
+ * kernel (`gd_kernel.ts`) follows the same order.
  * @module
  */
 import {
@@ -15,6 +17,7 @@ import {
 import { diffusionLossGrad, type LossGrad } from "./diffusion.ts";
 import { classifierLossGrad } from "./classifier.ts";
 import { type RowKernels, WASM_ROWS } from "./rows_wasm.ts";
+import { trainRunWasm } from "./train_wasm.ts";
 import { chunks, concatTyped, cpuWorkerCount, runInWorkers } from "../cpu/pool.ts";
 
 /** Options of {@link trainCpu}. */
@@ -22,7 +25,11 @@ export interface CpuTrainOptions {
   /** Called after each run with the number of runs done. */
   onRun?: (done: number) => void;
   signal?: AbortSignal;
-  /** Row kernels (default: WebAssembly; `JS_ROWS` is the reference, the same bits). */
+  /**
+   * Row kernels of a step-by-step loop in JS (`JS_ROWS` is the reference, `WASM_ROWS` its
+   * WebAssembly kernels with copies per step). Default: none, every step of a run in WebAssembly
+   * (`train_wasm.ts`). All three give the same bits.
+   */
   kernels?: RowKernels;
 }
 
@@ -60,6 +67,16 @@ export function trainCpu(b: FlBatch, opts: CpuTrainOptions = {}): FlResult & {
   const failedAt = new Int32Array(b.runs.length).fill(-1);
   b.runs.forEach((run, ri) => {
     if (opts.signal?.aborted) throw new Error("aborted");
+    if (!opts.kernels) {
+      failedAt[ri] = trainRunWasm(
+        b,
+        run,
+        logs.subarray(ri * L * 3, (ri + 1) * L * 3),
+        Wout.subarray(ri * size, (ri + 1) * size),
+      );
+      opts.onRun?.(ri + 1);
+      return;
+    }
     const W = Float64Array.from(run.W0);
     const weights = rowWeights(run.y);
     for (let t = 0; t <= b.steps; t++) {

@@ -16,6 +16,7 @@ export class WasmArena {
   #memory: WebAssembly.Memory;
   #base: number;
   #top: number;
+  #generation = 0;
 
   constructor(memory: WebAssembly.Memory, base: number) {
     this.#memory = memory;
@@ -26,6 +27,15 @@ export class WasmArena {
   /** Free every allocation. */
   reset(): void {
     this.#top = this.#base;
+    this.#generation++;
+  }
+
+  /**
+   * How many times the arena was reset: a caller that keeps buffers in it across calls (a whole
+   * training run) checks that no one else reset it in between.
+   */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** The current top of the arena, for {@link release}. */

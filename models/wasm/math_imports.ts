@@ -1,6 +1,7 @@
 /**
  * The JavaScript engine's Math functions, imported by the WebAssembly kernels that must round
- * exactly like their JS references (`assembly/sgd.ts`, `assembly/pairs.ts`). The functions themselves are passed, so
+ * exactly like their JS references (`assembly/sgd.ts`, `assembly/pairs.ts`, `assembly/rows.ts`).
+ * The functions themselves are passed, so
  * the engine can call them directly from WebAssembly.
  * @module
  */
@@ -15,3 +16,7 @@ export const sin: (x: number) => number = Math.sin;
 export const tanh: (x: number) => number = Math.tanh;
 /** `Math.exp`. */
 export const exp: (x: number) => number = Math.exp;
+/** `Math.log1p`. */
+export const log1p: (x: number) => number = Math.log1p;
+/** The `**` operator (as `z ** (q − 1)` in `models/fl/classifier.ts`). */
+export const pow = (x: number, y: number): number => x ** y;

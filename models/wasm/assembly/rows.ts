@@ -2,9 +2,18 @@
 // kernels of Paper A's GD trainers (models/fl/batch.ts is the JS reference), in the
 // reference's exact operation order so both give the same bits:
 // - innerProducts: P[r, j] = Σ_k W[r, k] X[j, k], k ascending from 0, in tiles of 2 rows of W
-//   × 8 rows of X (lanes = rows of X, read from Xᵀ);
+//   × 8 rows of X (lanes = rows of X, read from Xᵀ stored in blocks of 8 columns);
 // - addRowCombinations: out[r] += ((c0 X_a + c1 X_b) + c2 X_c) + c3 X_d over the nonzero
-//   coefficients of row r in groups of four (then one at a time), two coordinates per lane.
+//   coefficients of row r in groups of four (then one at a time), two coordinates per lane;
+// - diffusionLossGrad / classifierLossGrad: one whole loss-and-gradient evaluation of
+//   models/fl/diffusion.ts and models/fl/classifier.ts on buffers that stay in this memory for a
+//   whole GD run (Xᵀ built once per run by transposeRows), and gdUpdate, W −= η ∇.
+// exp, log1p and ** are the JavaScript engine's own (imported), so the classifier's loss and
+// coefficients round exactly like its JS reference.
+
+@external("./math_imports.ts", "exp") declare function jsExp(x: f64): f64;
+@external("./math_imports.ts", "log1p") declare function jsLog1p(x: f64): f64;
+@external("./math_imports.ts", "pow") declare function jsPow(x: f64, y: f64): f64;
 
 @inline function align16(n: usize): usize {
   return (n + 15) & ~(<usize>15);
@@ -21,12 +30,12 @@ export function heapBase(): usize {
 
 /** Scratch bytes {@link innerProducts} needs for R rows of length d. */
 export function innerScratch(R: i32, d: i32): usize {
-  return align16(<usize>(((R + 7) & ~7) * d) << 3);
+  return align16(<usize>(padded(R) * d) << 3);
 }
 
 /**
  * P (M × R, f64) = W (M × d) Xᵀ (X: R × d). Scratch: {@link innerScratch} bytes, 16-aligned
- * (holds Xᵀ padded to a multiple of 8 columns).
+ * (holds Xᵀ in blocks of 8 columns, see {@link transposeRows}).
  */
 export function innerProducts(W: usize, X: usize, P: usize, scratch: usize, M: i32, R: i32, d: i32): void {
   products(W, X, P, scratch, M, R, d, false);
@@ -48,26 +57,57 @@ export function gram(W: usize, G: usize, scratch: usize, M: i32, d: i32): void {
 function products(
   W: usize, X: usize, P: usize, scratch: usize, M: i32, R: i32, d: i32, upper: bool,
 ): void {
-  const R8 = (R + 7) & ~7;
-  const xt = scratch; // d × R8
-  for (let k = 0; k < d; k++) {
-    for (let j = 0; j < R8; j++) {
-      store<f64>(xt + (<usize>(k * R8 + j) << 3), j < R ? load<f64>(X + (<usize>(j * d + k) << 3)) : 0);
+  transposeRows(X, scratch, R, d);
+  productsT(W, scratch, P, M, R, d, upper);
+}
+
+/** Columns of the transposed row block {@link transposeRows} writes (R rounded up to 8). */
+@inline function padded(R: i32): i32 {
+  return (R + 7) & ~7;
+}
+
+/**
+ * Xᵀ of R rows of length d in blocks of 8 rows, padded with zero rows to a multiple of 8:
+ * xt[(b·d + k)·8 + l] = X[(8b + l)·d + k] (0 past row R), so a block of 8 columns of Xᵀ is
+ * contiguous. Needs {@link innerScratch}(R, d) bytes at `xt`.
+ */
+export function transposeRows(X: usize, xt: usize, R: i32, d: i32): void {
+  const R8 = padded(R);
+  for (let j0 = 0; j0 < R8; j0 += 8) {
+    for (let k = 0; k < d; k++) {
+      const o = xt + (<usize>(j0 * d + k * 8) << 3);
+      for (let l = 0; l < 8; l++) {
+        const j = j0 + l;
+        store<f64>(o + (<usize>l << 3), j < R ? load<f64>(X + (<usize>(j * d + k) << 3)) : 0);
+      }
     }
   }
-  const colB = <usize>R8 << 3, rowB = <usize>d << 3;
-  for (let r = 0; r < M; r += 2) {
-    const w0 = W + <usize>r * rowB;
-    const w1 = r + 1 < M ? w0 + rowB : w0; // an odd last row is computed twice, stored once
-    for (let j = upper ? r & ~7 : 0; j < R8; j += 8) {
+}
+
+/**
+ * P (M × R) = W Xᵀ from a prebuilt {@link transposeRows} block `xt` (the tiles of
+ * {@link innerProducts}; with `upper` only the tiles on or above the diagonal).
+ */
+export function productsT(
+  W: usize, xt: usize, P: usize, M: i32, R: i32, d: i32, upper: bool,
+): void {
+  const R8 = padded(R);
+  const rowB = <usize>d << 3;
+  // a block of 8 columns of Xᵀ (8 d f64, contiguous) stays in L1 while every pair of rows of W
+  // passes
+  for (let j = 0; j < R8; j += 8) {
+    const rEnd = upper ? min(M, j + 8) : M;
+    for (let r = 0; r < rEnd; r += 2) {
+      const w0 = W + <usize>r * rowB;
+      const w1 = r + 1 < M ? w0 + rowB : w0; // an odd last row is computed twice, stored once
       let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-      let xp = xt + (<usize>j << 3);
+      let xp = xt + (<usize>(j * d) << 3);
       for (let k = 0; k < d; k++) {
         const u = v128.load64_splat(w0 + (<usize>k << 3)), v = v128.load64_splat(w1 + (<usize>k << 3));
         const x0 = v128.load(xp), x1 = v128.load(xp, 16), x2 = v128.load(xp, 32), x3 = v128.load(xp, 48);
         a0 = madd(a0, u, x0); a1 = madd(a1, u, x1); a2 = madd(a2, u, x2); a3 = madd(a3, u, x3);
         b0 = madd(b0, v, x0); b1 = madd(b1, v, x1); b2 = madd(b2, v, x2); b3 = madd(b3, v, x3);
-        xp += colB;
+        xp += 64;
       }
       storeRow(P, r, R, j, a0, a1, a2, a3);
       if (r + 1 < M) storeRow(P, r + 1, R, j, b0, b1, b2, b3);
@@ -88,9 +128,9 @@ function storeRow(P: usize, r: i32, R: i32, j: i32, a0: v128, a1: v128, a2: v128
   storeLanes(P, r, R, j + 6, a3);
 }
 
-/** Scratch bytes {@link addRowCombinations} needs for R coefficients per row. */
-export function combineScratch(R: i32): usize {
-  return align16(<usize>R << 3) + align16(<usize>R << 2);
+/** Scratch bytes {@link addRowCombinations} needs for M rows of R coefficients. */
+export function combineScratch(M: i32, R: i32): usize {
+  return align16(<usize>(M * R) << 3) + align16(<usize>(M * R) << 2) + align16(<usize>M << 2);
 }
 
 /**
@@ -100,53 +140,85 @@ export function combineScratch(R: i32): usize {
 export function addRowCombinations(
   out: usize, C: usize, X: usize, scratch: usize, M: i32, R: i32, d: i32, scale: f64,
 ): void {
-  const cs = scratch, js = align16(scratch + (<usize>R << 3));
-  const rowB = <usize>d << 3, d2 = d & ~1;
+  combine(out, C, X, scratch, M, R, d, scale, 4);
+}
+
+/**
+ * out[r] += C[r·R + j] · X[j] for r < M, one nonzero coefficient at a time in order of j (the
+ * loop `out[r·d + k] += c · X[j·d + k]`); scratch as {@link addRowCombinations}.
+ */
+export function addRowsInOrder(out: usize, C: usize, X: usize, scratch: usize, M: i32, R: i32, d: i32): void {
+  combine(out, C, X, scratch, M, R, d, 1, 1);
+}
+
+/** Coordinates per block of {@link combine} (even; smaller blocks measured no faster at d ≤ 1000). */
+const KB = 256;
+
+/**
+ * The nonzero coefficients of every row (scaled, with their X rows) are listed first; then, block
+ * of KB coordinates by block, each out row takes them in `group`s of four (then one at a time):
+ * every coordinate sees the same sums in the same order as without blocks.
+ */
+function combine(
+  out: usize, C: usize, X: usize, scratch: usize, M: i32, R: i32, d: i32, scale: f64, group: i32,
+): void {
+  const cs = scratch, js = cs + align16(<usize>(M * R) << 3);
+  const nzs = js + align16(<usize>(M * R) << 2);
+  const rowB = <usize>d << 3;
   for (let r = 0; r < M; r++) {
     let nz = 0;
+    const base = r * R;
     for (let j = 0; j < R; j++) {
-      const c = load<f64>(C + (<usize>(r * R + j) << 3));
+      const c = load<f64>(C + (<usize>(base + j) << 3));
       if (c != 0) {
-        store<usize>(js + (<usize>nz << 2), X + <usize>j * rowB);
-        store<f64>(cs + (<usize>nz << 3), scale * c);
+        store<usize>(js + (<usize>(base + nz) << 2), X + <usize>j * rowB);
+        store<f64>(cs + (<usize>(base + nz) << 3), scale * c);
         nz++;
       }
     }
-    const go = out + <usize>r * rowB;
-    let t = 0;
-    for (; t + 3 < nz; t += 4) {
-      const x0 = load<usize>(js + (<usize>t << 2)), x1 = load<usize>(js + (<usize>t << 2), 4);
-      const x2 = load<usize>(js + (<usize>t << 2), 8), x3 = load<usize>(js + (<usize>t << 2), 12);
-      const s0 = load<f64>(cs + (<usize>t << 3)), s1 = load<f64>(cs + (<usize>t << 3), 8);
-      const s2 = load<f64>(cs + (<usize>t << 3), 16), s3 = load<f64>(cs + (<usize>t << 3), 24);
-      const c0 = f64x2.splat(s0), c1 = f64x2.splat(s1), c2 = f64x2.splat(s2), c3 = f64x2.splat(s3);
-      let k = 0;
-      for (; k < d2; k += 2) {
-        const o = <usize>k << 3;
-        let v = f64x2.mul(c0, v128.load(x0 + o));
-        v = madd(v, c1, v128.load(x1 + o));
-        v = madd(v, c2, v128.load(x2 + o));
-        v = madd(v, c3, v128.load(x3 + o));
-        v128.store(go + o, f64x2.add(v128.load(go + o), v));
+    store<i32>(nzs + (<usize>r << 2), nz);
+  }
+  for (let k0 = 0; k0 < d; k0 += KB) {
+    const k1 = min(d, k0 + KB), k2 = k1 & ~1;
+    for (let r = 0; r < M; r++) {
+      const nz = load<i32>(nzs + (<usize>r << 2));
+      const jr = js + (<usize>(r * R) << 2), cr = cs + (<usize>(r * R) << 3);
+      const go = out + <usize>r * rowB;
+      let t = 0;
+      for (; group == 4 && t + 3 < nz; t += 4) {
+        const x0 = load<usize>(jr + (<usize>t << 2)), x1 = load<usize>(jr + (<usize>t << 2), 4);
+        const x2 = load<usize>(jr + (<usize>t << 2), 8), x3 = load<usize>(jr + (<usize>t << 2), 12);
+        const s0 = load<f64>(cr + (<usize>t << 3)), s1 = load<f64>(cr + (<usize>t << 3), 8);
+        const s2 = load<f64>(cr + (<usize>t << 3), 16), s3 = load<f64>(cr + (<usize>t << 3), 24);
+        const c0 = f64x2.splat(s0), c1 = f64x2.splat(s1), c2 = f64x2.splat(s2), c3 = f64x2.splat(s3);
+        let k = k0;
+        for (; k < k2; k += 2) {
+          const o = <usize>k << 3;
+          let v = f64x2.mul(c0, v128.load(x0 + o));
+          v = madd(v, c1, v128.load(x1 + o));
+          v = madd(v, c2, v128.load(x2 + o));
+          v = madd(v, c3, v128.load(x3 + o));
+          v128.store(go + o, f64x2.add(v128.load(go + o), v));
+        }
+        if (k < k1) {
+          const o = <usize>k << 3;
+          const v = s0 * load<f64>(x0 + o) + s1 * load<f64>(x1 + o) + s2 * load<f64>(x2 + o) +
+            s3 * load<f64>(x3 + o);
+          store<f64>(go + o, load<f64>(go + o) + v);
+        }
       }
-      if (k < d) {
-        const o = <usize>k << 3;
-        const v = s0 * load<f64>(x0 + o) + s1 * load<f64>(x1 + o) + s2 * load<f64>(x2 + o) +
-          s3 * load<f64>(x3 + o);
-        store<f64>(go + o, load<f64>(go + o) + v);
-      }
-    }
-    for (; t < nz; t++) {
-      const xo = load<usize>(js + (<usize>t << 2)), s = load<f64>(cs + (<usize>t << 3));
-      const c = f64x2.splat(s);
-      let k = 0;
-      for (; k < d2; k += 2) {
-        const o = <usize>k << 3;
-        v128.store(go + o, madd(v128.load(go + o), c, v128.load(xo + o)));
-      }
-      if (k < d) {
-        const o = <usize>k << 3;
-        store<f64>(go + o, load<f64>(go + o) + s * load<f64>(xo + o));
+      for (; t < nz; t++) {
+        const xo = load<usize>(jr + (<usize>t << 2)), s = load<f64>(cr + (<usize>t << 3));
+        const c = f64x2.splat(s);
+        let k = k0;
+        for (; k < k2; k += 2) {
+          const o = <usize>k << 3;
+          v128.store(go + o, madd(v128.load(go + o), c, v128.load(xo + o)));
+        }
+        if (k < k1) {
+          const o = <usize>k << 3;
+          store<f64>(go + o, load<f64>(go + o) + s * load<f64>(xo + o));
+        }
       }
     }
   }
@@ -164,112 +236,252 @@ export function addRowCombinations(
   return f64x2.extract_lane(v, 1);
 }
 
+/** Rows j of X that one pass of {@link diffusionTerms} takes (two f64x2 lanes of each). */
+const JB = 4;
+
 /** Scratch bytes {@link diffusionTerms} needs for m neurons. */
 export function diffusionScratch(m: i32): usize {
-  return <usize>(4 * m) * 16;
+  // u, A, GA, Q by neuron (m × JB), u and A by row (JB × m), G∘G and the t-terms (m × m)
+  return (<usize>(6 * JB * m) << 3) + (<usize>(2 * m * m) << 3);
 }
 
 /**
  * The m × m × R part of Paper A's diffusion loss and gradient (`diffusionLossGrad` in
  * models/fl/diffusion.ts, same operations in the same order), given P = W Xᵀ (m × R) and
  * G = W Wᵀ (m × m): writes coef (m × R, ∂L/∂P) and H (m × m, zeroed by the caller) and
- * returns the loss. Two rows j, j+1 of X per pass (one per lane); H and the loss take the two
- * lanes' terms in row order. Scratch: {@link diffusionScratch} bytes, 16-aligned.
+ * returns the loss. Rows j of X are taken JB at a time: the sums over q (GA, (G∘G)u and the
+ * loss term t, each a chain in q) run with the JB rows in f64x2 lanes; H's row r then takes the
+ * JB rows' terms in row order with the q's in lanes (its diagonal entry after each row's inner
+ * term, as the reference). A division by m is a multiplication by 1/m when m is a power of two
+ * (the same correctly rounded quotient). Scratch: {@link diffusionScratch} bytes, 16-aligned.
  */
 export function diffusionTerms(
   P: usize, G: usize, weights: usize, coef: usize, H: usize, scratch: usize,
   m: i32, R: i32, d: i32, alpha: f64, beta: f64,
 ): f64 {
-  const u = scratch, A = u + (<usize>m << 4), GA = A + (<usize>m << 4), Q = GA + (<usize>m << 4);
   const b2 = beta * beta, sm = Math.sqrt(<f64>m), fm = <f64>m;
   const c2 = 2 * b2 * b2, c4 = 4 * b2, cb = 4 * beta / sm, c8 = 8 * b2, k4 = 4 / fm;
   const k8 = 8 * b2 / fm, k2 = 2 * b2 / fm;
-  const va = splat(alpha), vb2 = splat(b2);
+  const rowJ = <usize>JB << 3; // bytes of one neuron's JB lanes
+  const UJ = scratch, AJ = UJ + <usize>m * rowJ, GAJ = AJ + <usize>m * rowJ;
+  const QJ = GAJ + <usize>m * rowJ, UQ = QJ + <usize>m * rowJ, AQ = UQ + <usize>m * rowJ;
+  const GG = AQ + <usize>m * rowJ, TC = GG + (<usize>(m * m) << 3);
+  for (let i = 0; i < m * m; i++) {
+    const g = ld(G, i);
+    st(GG, i, g * g);
+    st(TC, i, g * (c2 * g * g));
+  }
+  const pow2 = (m & (m - 1)) == 0;
   let loss: f64 = 0;
-  for (let j = 0; j < R; j += 2) {
-    const two = j + 1 < R;
-    const j1 = two ? j + 1 : j;
-    const w0 = load<f64>(weights + (<usize>j << 3)), w1 = load<f64>(weights + (<usize>j1 << 3));
+  for (let j = 0; j < R; j += JB) {
+    const nj = min(JB, R - j);
     for (let r = 0; r < m; r++) {
-      const p = f64x2.replace_lane(
-        splat(load<f64>(P + (<usize>(r * R + j) << 3))),
-        1,
-        load<f64>(P + (<usize>(r * R + j1) << 3)),
-      );
-      const ur = f64x2.mul(va, p);
-      v128.store(u + (<usize>r << 4), ur);
-      const grr = splat(load<f64>(G + (<usize>(r * m + r) << 3)));
-      v128.store(A + (<usize>r << 4), f64x2.add(f64x2.mul(ur, ur), f64x2.mul(vb2, grr)));
+      const grr = ld(G, r * m + r);
+      for (let l = 0; l < JB; l++) {
+        const u = alpha * (l < nj ? ld(P, r * R + j + l) : 0);
+        const a = u * u + b2 * grr;
+        st(UJ, r * JB + l, u);
+        st(AJ, r * JB + l, a);
+        st(UQ, l * m + r, u);
+        st(AQ, l * m + r, a);
+      }
     }
-    let t = splat(0), lin = splat(0);
+    let t0 = splat(0), t1 = t0, lin0 = t0, lin1 = t0;
     for (let r = 0; r < m; r++) {
-      let ga = splat(0), qq = splat(0);
-      const gr = G + (<usize>(r * m) << 3);
+      let ga0 = splat(0), ga1 = ga0, qq0 = ga0, qq1 = ga0;
+      const gr = G + (<usize>(r * m) << 3), ggr = GG + (<usize>(r * m) << 3);
+      const tcr = TC + (<usize>(r * m) << 3);
       for (let q = 0; q < m; q++) {
-        const gs = load<f64>(gr + (<usize>q << 3));
-        const g = splat(gs);
-        ga = f64x2.add(ga, f64x2.mul(g, v128.load(A + (<usize>q << 4))));
-        qq = f64x2.add(qq, f64x2.mul(splat(gs * gs), v128.load(u + (<usize>q << 4))));
-        t = f64x2.add(t, splat(gs * (c2 * gs * gs)));
+        const o = <usize>q << 3, oj = <usize>q * rowJ;
+        const g = v128.load64_splat(gr + o), gg = v128.load64_splat(ggr + o);
+        const tc = v128.load64_splat(tcr + o);
+        ga0 = madd(ga0, g, v128.load(AJ + oj));
+        ga1 = madd(ga1, g, v128.load(AJ + oj, 16));
+        qq0 = madd(qq0, gg, v128.load(UJ + oj));
+        qq1 = madd(qq1, gg, v128.load(UJ + oj, 16));
+        t0 = f64x2.add(t0, tc);
+        t1 = f64x2.add(t1, tc);
       }
-      v128.store(GA + (<usize>r << 4), ga);
-      v128.store(Q + (<usize>r << 4), qq);
-      const ur = v128.load(u + (<usize>r << 4));
-      t = f64x2.add(
-        t,
-        f64x2.add(
-          f64x2.mul(v128.load(A + (<usize>r << 4)), ga),
-          f64x2.mul(f64x2.mul(splat(c4), ur), qq),
-        ),
-      );
-      lin = f64x2.add(lin, f64x2.mul(ur, splat(load<f64>(gr + (<usize>r << 3)))));
+      const orj = <usize>r * rowJ;
+      v128.store(GAJ + orj, ga0);
+      v128.store(GAJ + orj, ga1, 16);
+      v128.store(QJ + orj, qq0);
+      v128.store(QJ + orj, qq1, 16);
+      const u0 = v128.load(UJ + orj), u1 = v128.load(UJ + orj, 16);
+      const vc4 = splat(c4);
+      t0 = f64x2.add(t0, f64x2.add(f64x2.mul(v128.load(AJ + orj), ga0), f64x2.mul(f64x2.mul(vc4, u0), qq0)));
+      t1 = f64x2.add(t1, f64x2.add(f64x2.mul(v128.load(AJ + orj, 16), ga1), f64x2.mul(f64x2.mul(vc4, u1), qq1)));
+      const grr = v128.load64_splat(gr + (<usize>r << 3));
+      lin0 = madd(lin0, u0, grr);
+      lin1 = madd(lin1, u1, grr);
     }
-    loss += w0 * (lane0(t) / fm - cb * lane0(lin) + <f64>d);
-    if (two) loss += w1 * (lane1(t) / fm - cb * lane1(lin) + <f64>d);
+    for (let l = 0; l < nj; l++) {
+      const t = l == 0 ? lane0(t0) : l == 1 ? lane1(t0) : l == 2 ? lane0(t1) : lane1(t1);
+      const lin = l == 0 ? lane0(lin0) : l == 1 ? lane1(lin0) : l == 2 ? lane0(lin1) : lane1(lin1);
+      loss += ld(weights, j + l) * (t / fm - cb * lin + <f64>d);
+    }
     for (let r = 0; r < m; r++) {
-      const gr = G + (<usize>(r * m) << 3);
-      const grr = load<f64>(gr + (<usize>r << 3));
-      const ur = v128.load(u + (<usize>r << 4)), ar = v128.load(A + (<usize>r << 4));
-      const gar = v128.load(GA + (<usize>r << 4)), qr = v128.load(Q + (<usize>r << 4));
-      const gv = f64x2.sub(
-        f64x2.add(f64x2.mul(f64x2.mul(splat(k4), gar), ur), f64x2.mul(splat(k8), qr)),
-        splat(cb * grr),
-      );
-      store<f64>(coef + (<usize>(r * R + j) << 3), w0 * alpha * lane0(gv));
-      if (two) store<f64>(coef + (<usize>(r * R + j1) << 3), w1 * alpha * lane1(gv));
-      const c8u = f64x2.mul(splat(c8), ur);
-      let innerRR: f64 = 0;
-      const hr = H + (<usize>(r * m) << 3);
-      for (let q = 0; q < m; q++) {
-        const inner = f64x2.add(
-          f64x2.mul(ar, v128.load(A + (<usize>q << 4))),
-          f64x2.mul(
-            f64x2.mul(c8u, v128.load(u + (<usize>q << 4))),
-            splat(load<f64>(gr + (<usize>q << 3))),
-          ),
-        );
-        const hp = hr + (<usize>q << 3);
-        let h = load<f64>(hp) + w0 * lane0(inner) / fm;
-        if (two && q != r) h += w1 * lane1(inner) / fm; // (r, r): after row j's diagonal term
-        store<f64>(hp, h);
-        if (q == r) innerRR = lane1(inner);
+      const grr = ld(G, r * m + r);
+      for (let l = 0; l < nj; l++) {
+        const w = ld(weights, j + l), ga = ld(GAJ, r * JB + l), u = ld(UJ, r * JB + l);
+        const g = k4 * ga * u + k8 * ld(QJ, r * JB + l) - cb * grr;
+        st(coef, r * R + j + l, w * alpha * g);
       }
-      const diag = f64x2.sub(f64x2.mul(splat(k2), gar), f64x2.mul(splat(cb), ur));
-      const dp = hr + (<usize>r << 3);
-      let h = load<f64>(dp) + w0 * lane0(diag);
-      if (two) {
-        h += w1 * innerRR / fm;
-        h += w1 * lane1(diag);
-      }
-      store<f64>(dp, h);
+      if (pow2) hRow(G, H, UQ, AQ, UJ, AJ, GAJ, weights, r, j, nj, m, c8, k2, cb, 1 / fm, true);
+      else hRow(G, H, UQ, AQ, UJ, AJ, GAJ, weights, r, j, nj, m, c8, k2, cb, fm, false);
     }
   }
   let wsum: f64 = 0;
-  for (let j = 0; j < R; j++) wsum += load<f64>(weights + (<usize>j << 3));
-  const k6 = wsum * (6 * b2 * b2 / fm);
-  for (let i = 0; i < m * m; i++) {
-    const g = load<f64>(G + (<usize>i << 3));
-    store<f64>(H + (<usize>i << 3), load<f64>(H + (<usize>i << 3)) + k6 * g * g);
+  for (let j = 0; j < R; j++) wsum += ld(weights, j);
+  const k6 = splat(wsum * (6 * b2 * b2 / fm));
+  let i = 0;
+  for (; i + 1 < m * m; i += 2) {
+    const o = <usize>i << 3, g = v128.load(G + o);
+    v128.store(H + o, f64x2.add(v128.load(H + o), f64x2.mul(f64x2.mul(k6, g), g)));
   }
+  if (i < m * m) st(H, i, ld(H, i) + f64x2.extract_lane(k6, 0) * ld(G, i) * ld(G, i));
   return loss;
+}
+
+/** x / m, as x · (1/m) when m is a power of two (`s` = 1/m) or x / m (`s` = m). */
+@inline function byM(x: v128, s: v128, pow2: bool): v128 {
+  return pow2 ? f64x2.mul(x, s) : f64x2.div(x, s);
+}
+
+/**
+ * Row r of H for rows j … j+nj−1 of X, in row order: H[r, q] += w (A_r A_q + 8β² u_r u_q G_rq) / m
+ * for every q (pairs of q in lanes), then H[r, r] += w ((2β²/m) GA_r − (4β/√m) u_r).
+ */
+@inline function hRow(
+  G: usize, H: usize, UQ: usize, AQ: usize, UJ: usize, AJ: usize, GAJ: usize, weights: usize,
+  r: i32, j: i32, nj: i32, m: i32, c8: f64, k2: f64, cb: f64, s: f64, pow2: bool,
+): void {
+  const hr = H + (<usize>(r * m) << 3), gr = G + (<usize>(r * m) << 3), vs = splat(s);
+  const m2 = m & ~1;
+  for (let l = 0; l < nj; l++) {
+    const w = ld(weights, j + l), ar = ld(AJ, r * JB + l), ur = ld(UJ, r * JB + l);
+    const vw = splat(w), va = splat(ar), vc = splat(c8 * ur);
+    const uq = UQ + (<usize>(l * m) << 3), aq = AQ + (<usize>(l * m) << 3);
+    let q = 0;
+    for (; q < m2; q += 2) {
+      const o = <usize>q << 3;
+      const inner = f64x2.add(
+        f64x2.mul(va, v128.load(aq + o)),
+        f64x2.mul(f64x2.mul(vc, v128.load(uq + o)), v128.load(gr + o)),
+      );
+      v128.store(hr + o, f64x2.add(v128.load(hr + o), byM(f64x2.mul(vw, inner), vs, pow2)));
+    }
+    if (q < m) {
+      const inner = ar * ld(aq, q) + c8 * ur * ld(uq, q) * ld(gr, q);
+      st(hr, q, ld(hr, q) + (pow2 ? w * inner * s : w * inner / s));
+    }
+    st(hr, r, ld(hr, r) + w * (k2 * ld(GAJ, r * JB + l) - cb * ur));
+  }
+}
+
+@inline function ld(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+
+@inline function st(p: usize, i: i32, v: f64): void {
+  store<f64>(p + (<usize>i << 3), v);
+}
+
+/** Scratch bytes {@link diffusionLossGrad} needs. */
+export function diffusionGradScratch(m: i32, R: i32, d: i32): usize {
+  return innerScratch(m, d) + align16(diffusionScratch(m)) + combineScratch(m, max(R, m));
+}
+
+/**
+ * One evaluation of `diffusionLossGrad` (models/fl/diffusion.ts) for W (m × d) on rows X (R × d,
+ * with its {@link transposeRows} block `xt`) and row weights (R): writes P = W Xᵀ (m × R),
+ * G = W Wᵀ, coef (m × R), H (m × m) and grad (m × d) and returns the loss, the same operations
+ * as the reference with the WebAssembly row kernels. Scratch: {@link diffusionGradScratch} bytes.
+ */
+export function diffusionLossGrad(
+  W: usize, X: usize, xt: usize, weights: usize, P: usize, G: usize, coef: usize, H: usize,
+  grad: usize, scratch: usize, m: i32, R: i32, d: i32, alpha: f64, beta: f64,
+): f64 {
+  const ts = scratch + innerScratch(m, d), cs = ts + align16(diffusionScratch(m));
+  productsT(W, xt, P, m, R, d, false);
+  gram(W, G, scratch, m, d);
+  memory.fill(H, 0, <usize>(m * m) << 3);
+  const loss = diffusionTerms(P, G, weights, coef, H, ts, m, R, d, alpha, beta);
+  memory.fill(grad, 0, <usize>(m * d) << 3);
+  combine(grad, coef, X, cs, m, R, d, 1, 4);
+  combine(grad, H, W, cs, m, m, d, 2, 4);
+  return loss;
+}
+
+/** z^(q−1) as `reluPowBase` of models/fl/classifier.ts (** is the engine's). */
+@inline function reluBase(z: f64, q: f64): f64 {
+  return q == 3 ? z * z : q == 2 ? z : jsPow(z, q - 1);
+}
+
+@inline function reluValue(z: f64, q: f64): f64 {
+  return z <= 0 ? 0 : reluBase(z, q) * z;
+}
+
+@inline function reluDeriv(z: f64, q: f64): f64 {
+  return z <= 0 ? 0 : q * reluBase(z, q);
+}
+
+@inline function softplus(z: f64): f64 {
+  return z > 0 ? z + jsLog1p(jsExp(-z)) : jsLog1p(jsExp(z));
+}
+
+/** Scratch bytes {@link classifierLossGrad} needs for 2m neurons and n samples (n + 2 rows). */
+export function classifierGradScratch(m: i32, n: i32): usize {
+  return align16(<usize>n << 3) + combineScratch(2 * m, n + 2);
+}
+
+/**
+ * One evaluation of `classifierLossGrad` (models/fl/classifier.ts) for W (2m × d) on rows X
+ * (R = n + 2 rows, with its {@link transposeRows} block `xt`) and labels y (n, ±1 as f64):
+ * writes P = W Xᵀ, coef (2m × R) and grad (2m × d) and returns the loss, the same operations
+ * in the same order as the reference. Scratch: {@link classifierGradScratch} bytes.
+ */
+export function classifierLossGrad(
+  W: usize, X: usize, xt: usize, y: usize, P: usize, coef: usize, grad: usize, scratch: usize,
+  m: i32, n: i32, d: i32, q: f64,
+): f64 {
+  const M = 2 * m, R = n + 2, fm = <f64>m, fn = <f64>n;
+  const mg = scratch, cs = scratch + align16(<usize>n << 3);
+  productsT(W, xt, P, M, R, d, false);
+  for (let i = 0; i < n; i++) {
+    const yi = ld(y, i), sr = yi > 0 ? n : n + 1;
+    let F: f64 = 0;
+    for (let r = 0; r < M; r++) {
+      const sgn: f64 = r < m ? 1 : -1;
+      F += sgn * (reluValue(ld(P, r * R + i), q) + reluValue(ld(P, r * R + sr), q));
+    }
+    st(mg, i, yi * F / fm);
+  }
+  memory.fill(coef, 0, <usize>(M * R) << 3);
+  const nm = fn * fm;
+  let loss: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const mi = ld(mg, i), yi = ld(y, i), sr = yi > 0 ? n : n + 1;
+    loss += softplus(-mi) / fn;
+    const c = (<f64>-1 / (1 + jsExp(mi))) * yi / nm;
+    for (let r = 0; r < M; r++) {
+      const cg = c * (r < m ? <f64>1 : <f64>-1);
+      st(coef, r * R + i, ld(coef, r * R + i) + cg * reluDeriv(ld(P, r * R + i), q));
+      st(coef, r * R + sr, ld(coef, r * R + sr) + cg * reluDeriv(ld(P, r * R + sr), q));
+    }
+  }
+  memory.fill(grad, 0, <usize>(M * d) << 3);
+  combine(grad, coef, X, cs, M, R, d, 1, 4);
+  return loss;
+}
+
+/** One GD step W[k] −= η · grad[k] for k < size. */
+export function gdUpdate(W: usize, grad: usize, size: i32, lr: f64): void {
+  const vl = f64x2.splat(lr);
+  let k = 0;
+  for (; k + 1 < size; k += 2) {
+    const o = <usize>k << 3;
+    v128.store(W + o, f64x2.sub(v128.load(W + o), f64x2.mul(vl, v128.load(grad + o))));
+  }
+  if (k < size) st(W, k, ld(W, k) - lr * ld(grad, k));
 }
