@@ -7,6 +7,7 @@
 import type { z } from "../deps.ts";
 import type { Chart, RunError, Verdict } from "../reports/schema.ts";
 import type { PhiloxStream } from "../datasets/philox.ts";
+import { cpuWorkerCount } from "../models/cpu/pool.ts";
 
 /** The three profiles: smoke (seconds, for tests), quick (CPU-sized), full (paper scale, GPU). */
 export type Profile = "smoke" | "quick" | "full";
@@ -225,6 +226,18 @@ export interface WorkUnits<C, M, U> {
     version: number;
     config(config: C): Record<string, unknown>;
   };
+}
+
+/**
+ * A {@link WorkUnits.concurrency} for cases whose CPU units leave cores idle between their worker
+ * tasks (a unit's last tasks, its serial setup): as many units at once as CPU workers on the CPU
+ * backend, one at a time on WebGPU.
+ */
+export function cpuUnitConcurrency(
+  _config: unknown,
+  choice: Pick<CaseContext, "backend" | "device">,
+): number {
+  return choice.backend === "cpu" ? cpuWorkerCount() : 1;
 }
 
 /** A case with its type parameters erased, as the registry holds it. */

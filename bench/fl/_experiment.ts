@@ -11,7 +11,13 @@
  * alternative that changes one model only (e.g. the classifier's init) reuses the other's units.
  * @module
  */
-import type { CaseContext, UnitPart, UnitSpec, WorkUnits } from "../case.ts";
+import {
+  type CaseContext,
+  cpuUnitConcurrency,
+  type UnitPart,
+  type UnitSpec,
+  type WorkUnits,
+} from "../case.ts";
 import { z } from "../../deps.ts";
 import { anyNumber } from "../../reports/measurement_codec.ts";
 import { muNormFor, signalPatch, twoPatchSample } from "../../datasets/two_patch.ts";
@@ -269,6 +275,7 @@ export const flUnits: WorkUnits<FlConfig, FlMeasurement, FlUnitResult> = {
   run: runFlUnit,
   resultSchema: flUnitResultSchema,
   assemble: assembleFl,
+  concurrency: cpuUnitConcurrency,
   share: {
     namespace: "fl.experiment",
     version: 1,

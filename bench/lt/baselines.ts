@@ -6,7 +6,13 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { type CaseContext, defineCase, type UnitSpec, type WorkUnits } from "../case.ts";
+import {
+  type CaseContext,
+  cpuUnitConcurrency,
+  defineCase,
+  type UnitSpec,
+  type WorkUnits,
+} from "../case.ts";
 import { seedCountField } from "../seeds.ts";
 import {
   agreed,
@@ -174,6 +180,7 @@ const units: WorkUnits<Config, Measurement, UnitResult> = {
       previewTrue: fromFirstUnit("lt.baselines", parts, "previewTrue"),
     };
   },
+  concurrency: cpuUnitConcurrency,
 };
 
 /** The case. */

@@ -5,7 +5,13 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { type CaseContext, defineCase, type UnitSpec, type WorkUnits } from "../case.ts";
+import {
+  type CaseContext,
+  cpuUnitConcurrency,
+  defineCase,
+  type UnitSpec,
+  type WorkUnits,
+} from "../case.ts";
 import { seedCountField } from "../seeds.ts";
 import {
   agreed,
@@ -193,6 +199,7 @@ const units: WorkUnits<Config, Measurement, UnitResult> = {
     preview: fromFirstUnit("lt.case2", parts, "preview"),
     previewTrue: fromFirstUnit("lt.case2", parts, "previewTrue"),
   }),
+  concurrency: cpuUnitConcurrency,
 };
 
 /** The case. */

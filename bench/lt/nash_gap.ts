@@ -9,7 +9,7 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { type CaseContext, defineCase, type WorkUnits } from "../case.ts";
+import { type CaseContext, cpuUnitConcurrency, defineCase, type WorkUnits } from "../case.ts";
 import { check, verdict } from "../verdict.ts";
 import type { JudgeContext } from "../case.ts";
 import { bootstrap, type Estimate, linearFit, logLogFit } from "../../reports/stats.ts";
@@ -201,6 +201,7 @@ const units: WorkUnits<Config, Measurement, Measurement> = {
     best: stackRows(parts, "best"),
     gap: stackRows(parts, "gap"),
   }),
+  concurrency: cpuUnitConcurrency,
 };
 
 /** The case. */

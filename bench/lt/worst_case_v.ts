@@ -7,7 +7,13 @@
  * @module
  */
 import { z } from "../../deps.ts";
-import { type CaseContext, defineCase, type UnitSpec, type WorkUnits } from "../case.ts";
+import {
+  type CaseContext,
+  cpuUnitConcurrency,
+  defineCase,
+  type UnitSpec,
+  type WorkUnits,
+} from "../case.ts";
 import { check, verdict } from "../verdict.ts";
 import { bootstrap, type Estimate, location, type RobustEstimator } from "../../reports/stats.ts";
 import { anyNumber } from "../../reports/measurement_codec.ts";
@@ -204,6 +210,7 @@ const units: WorkUnits<Config, Measurement, UnitResult> = {
       previewTrue: fromFirstUnit("lt.worst-case-v", parts, "previewTrue"),
     };
   },
+  concurrency: cpuUnitConcurrency,
 };
 
 /** The case. */
