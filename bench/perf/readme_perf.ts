@@ -173,11 +173,9 @@ export function perfSummary(run: PerfRun, target = 1.5): string {
       ? `Idle machine: 1-minute load ${
         m.loadStart[0].toFixed(2)
       } at the start (the run's own work raised it to ${m.loadEnd[0].toFixed(2)} by the end).`
-      : `Not idle: 1-minute load ${
-        m.loadStart[0].toFixed(2)
-      } at the start (other jobs shared the ${m.cores} cores), ${
+      : `Not idle: 1-minute load ${m.loadStart[0].toFixed(2)} at the start (${
         m.loadEnd[0].toFixed(2)
-      } at the end; absolute rates are a loaded machine's.`,
+      } at the end, on ${m.cores} cores); absolute rates are a partly loaded machine's.`,
   );
   return parts.join(" ");
 }
