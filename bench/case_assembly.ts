@@ -78,10 +78,8 @@ export function assembleCase(
   }
   const reused = outcomes.filter((o) => o.reused);
   if (reused.length) {
-    timings[REUSED_UNITS_TIMING] = reused.reduce(
-      (s, o) => s + o.record.durationS,
-      0,
-    );
+    // counted like durationS (overlapping units once), so a case's own time stays ≥ 0
+    timings[REUSED_UNITS_TIMING] = busySeconds(reused.map((o) => o.record));
   }
   const unitSeconds = busySeconds(outcomes.map((o) => o.record));
   const starts = outcomes.map((o) => o.record.startedAt).sort();

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { runOf, unitsCase } from "./_fake_case_test_util.ts";
 import { busySeconds } from "./case_assembly.ts";
+import { ownSeconds, REUSED_UNITS_TIMING } from "./estimate.ts";
 
 Deno.test("units run at once when a case asks (units.concurrency): the same results as one at a time", async () => {
   const one = { now: 0, max: 0 }, three = { now: 0, max: 0 };
@@ -38,4 +39,17 @@ Deno.test("busySeconds: serial units add their run times, overlapping ones count
   assert.equal(busySeconds(overlapping), 7);
   assert.equal(busySeconds([{ startedAt: "not a date", durationS: 3 }, ...serial]), 9);
   assert.equal(busySeconds([]), 0);
+});
+
+Deno.test("a case that reuses units which ran at once spends ≥ 0 s itself (its reused time is their union too)", async () => {
+  const share = "t.shared";
+  const { results } = await runOf([
+    unitsCase("t.owner", { perUnit: 1, share, concurrency: 3, inFlight: { now: 0, max: 0 } }),
+    unitsCase("t.reuser", { perUnit: 1, share, concurrency: 3 }),
+  ]);
+  const r = results.cases["t.reuser"];
+  const reused = r.timings[REUSED_UNITS_TIMING];
+  assert.ok(reused > 0, "the reuser's units were all reused");
+  assert.ok(ownSeconds(r) >= 0, `own seconds ${ownSeconds(r)}`);
+  assert.ok(reused <= results.cases["t.owner"].durationS + 1e-9);
 });
