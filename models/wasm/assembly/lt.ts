@@ -6,28 +6,8 @@
 // output columns (moments, full-batch IGD) and the d = 2 coordinates (minibatch IGD).
 // Philox uses native 32×32 → 64-bit multiplies, as models/wasm/assembly/sgd.ts.
 
-const M0: u64 = 0xD2511F53;
-const M1: u64 = 0xCD9E8D57;
-const W0: u32 = 0x9E3779B9;
-const W1: u32 = 0xBB67AE85;
+import { philox, r0, r1, r2, r3 } from "./philox";
 
-let r0: u32 = 0, r1: u32 = 0, r2: u32 = 0, r3: u32 = 0;
-
-function philox(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32): void {
-  for (let i = 0; i < 10; i++) {
-    const p0 = M0 * <u64>c0, p1 = M1 * <u64>c2;
-    c0 = <u32>(p1 >> 32) ^ c1 ^ k0;
-    c1 = <u32>p1;
-    c2 = <u32>(p0 >> 32) ^ c3 ^ k1;
-    c3 = <u32>p0;
-    k0 += W0;
-    k1 += W1;
-  }
-  r0 = c0;
-  r1 = c1;
-  r2 = c2;
-  r3 = c3;
-}
 
 // PhiloxStream.int (datasets/philox.ts) of a stream read from its start: u32 number n is word
 // n mod 4 of block ⌊n/4⌋ = philox(⌊n/4⌋ mod 2³², ⌊n/2³⁴⌋, 0, 0, key); int number i takes words

@@ -11,30 +11,9 @@
 @external("./math_imports.ts", "sin") declare function jsSin(x: f64): f64;
 @external("./math_imports.ts", "tanh") declare function jsTanh(x: f64): f64;
 
-const M0: u64 = 0xD2511F53;
-const M1: u64 = 0xCD9E8D57;
-const W0: u32 = 0x9E3779B9;
-const W1: u32 = 0xBB67AE85;
+import { philox, r0, r1, r2, r3 } from "./philox";
+
 const PI2: f64 = 2 * 3.141592653589793; // 2 * Math.PI, as the reference computes it
-
-// Philox4x32-10 output of the last call
-let r0: u32 = 0, r1: u32 = 0, r2: u32 = 0, r3: u32 = 0;
-
-function philox(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32): void {
-  for (let i = 0; i < 10; i++) {
-    const p0 = M0 * <u64>c0, p1 = M1 * <u64>c2;
-    c0 = <u32>(p1 >> 32) ^ c1 ^ k0;
-    c1 = <u32>p1;
-    c2 = <u32>(p0 >> 32) ^ c3 ^ k1;
-    c3 = <u32>p0;
-    k0 += W0;
-    k1 += W1;
-  }
-  r0 = c0;
-  r1 = c1;
-  r2 = c2;
-  r3 = c3;
-}
 
 /** Run one Philox4x32-10 block and return word `i` (for tests against the JS generator). */
 export function philoxWord(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32, i: i32): u32 {
