@@ -219,17 +219,16 @@ export async function runMemExperiment(
       }
       ns.forEach((n, ri) => {
         cfg.conventions.forEach((c, ci) => {
-          const m = conv[c]!, p = points[k][t][ri][ci];
-          if (p.tr !== undefined) m.traceOverD[t].push(p.tr);
-          if (p.h2 !== undefined) m.h2[t].push(p.h2);
+          const p = points[k][t][ri][ci];
+          let delta: 0 | 1 | null | undefined;
           if (p.error === undefined && withDelta) {
             const eTG = logDiff(
               logKernelSelf(sums[k].train[t][ri], n, d, kernelWidth(cfg.sigma, n, d)),
               p.crossTrain!,
             );
             const eOG = logDiff(logKernelSelf(sums[k].orig[t], N, d, epsOrig), p.crossOrig!);
-            m.deltaPositive[t].push(compareSignedLog(eTG, eOG) > 0 ? 1 : 0);
-          }
+            delta = compareSignedLog(eTG, eOG) > 0 ? 1 : 0;
+          } else if (withDelta) delta = null;
           if (p.error !== undefined) {
             ctx.runError({
               run: `d=${d} n=${n} trial=${ctx.seeds[t]} ${c}`,
@@ -237,14 +236,29 @@ export async function runMemExperiment(
               observable: withDelta ? "Δ" : "H²",
               message: p.error,
             });
-            m.traceOverD[t].push(null), m.h2[t].push(null);
-            if (withDelta) m.deltaPositive[t].push(null);
           }
+          recordPoint(conv[c]!, t, p, delta);
         });
       });
     }
     return { d, ns, ratios: ns.map((n) => n / d), conventions: conv };
   });
+}
+
+/**
+ * Append one (n, convention) point to trial `t`'s rows of a convention: exactly one entry per
+ * row whatever failed — tr(Σ)/d and H² where they were computed (null where an error came
+ * first), Δ's sign (`delta`, null on error) when Δ is measured.
+ */
+export function recordPoint(
+  m: ConventionMeasurement,
+  t: number,
+  p: Pick<TrialHostPoint, "tr" | "h2" | "error">,
+  delta: 0 | 1 | null | undefined,
+): void {
+  if (p.tr !== undefined || p.error !== undefined) m.traceOverD[t].push(p.tr ?? null);
+  if (p.h2 !== undefined || p.error !== undefined) m.h2[t].push(p.h2 ?? null);
+  if (delta !== undefined) m.deltaPositive[t].push(delta);
 }
 
 /** The data of one d: per trial, the pool of training rows and the original set. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runMemExperiment } from "./_experiment.ts";
+import { type ConventionMeasurement, recordPoint, runMemExperiment } from "./_experiment.ts";
 import { transition } from "./transition.ts";
 import { makeTestContext } from "../testing.ts";
 import { resolveConfig } from "../config.ts";
@@ -23,4 +23,18 @@ Deno.test("mem experiment: host tasks on 2 workers measure the serial loop's bit
     if (!Object.keys(over).length) assert.equal(await measurementHash(runs[1].m), SMOKE_SHA256);
     else assert.ok(runs[1].errors.length > 0, "the runs fail");
   }
+});
+
+Deno.test("recordPoint: one entry per row and point, whether the error came before or after tr and H²", () => {
+  const m = { deltaPositive: [[]], h2: [[]], traceOverD: [[]] } as ConventionMeasurement;
+  recordPoint(m, 0, { tr: 1, h2: 0.5 }, 1); // measured
+  recordPoint(m, 0, { error: "fit failed" }, null); // failed before tr
+  recordPoint(m, 0, { tr: 2, h2: 0.7, error: "kernel distance failed" }, null); // after H²
+  recordPoint(m, 0, { tr: 3, error: "H² failed" }, null); // between tr and H²
+  assert.deepEqual(m.traceOverD[0], [1, null, 2, 3]);
+  assert.deepEqual(m.h2[0], [0.5, null, 0.7, null]);
+  assert.deepEqual(m.deltaPositive[0], [1, null, null, null]);
+  const h = { deltaPositive: [[]], h2: [[]], traceOverD: [[]] } as ConventionMeasurement;
+  recordPoint(h, 0, { tr: 1, h2: 0.5 }, undefined); // H² only: no Δ row
+  assert.deepEqual(h.deltaPositive[0], []);
 });
