@@ -24,7 +24,14 @@ import * as os from "node:os";
 import { PEERS } from "./registry.ts";
 import { CI_METHOD, type PeerWork, type SideBySide, sideBySide } from "./peer.ts";
 import { estimateFullSize, fullSizeVerdict } from "./full_estimate.ts";
-import { type BlasInfo, blasInfo, blasVerdict, computeRoof, roofline } from "./limits.ts";
+import {
+  type BlasInfo,
+  blasInfo,
+  blasVerdict,
+  computeRoof,
+  roofline,
+  type RooflinePoint,
+} from "./limits.ts";
 import { torchStatus } from "../peers/python.ts";
 import { acquireBackend } from "../../models/gpu/device.ts";
 import { type MeasuredPeak, measurePeak } from "../../models/gpu/peak.ts";
@@ -62,6 +69,27 @@ export interface PerfLimits {
   cpuGbps: number;
 }
 
+/** The limits of a machine whose `blas_info.py` report is `blas` (null when not measured). */
+export function perfLimits(blas: Pick<BlasInfo, "limits">): PerfLimits | null {
+  const l = blas.limits;
+  return l ? { cpuGflops: computeRoof(l), cpuGbps: l.copyGbps } : null;
+}
+
+/** A measured row's place on the roofline of `limits`, at the row's precision. */
+export function rowRoofline(
+  row: Pick<PerfRow, "bytesPerUnit">,
+  result: Pick<SideBySide, "gflops" | "flopsPerUnit" | "precision">,
+  limits: PerfLimits,
+): RooflinePoint {
+  return roofline(
+    result.gflops,
+    result.flopsPerUnit,
+    row.bytesPerUnit,
+    limits.cpuGflops[result.precision],
+    limits.cpuGbps,
+  );
+}
+
 function fmt(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return "n/a";
   return Math.abs(x) >= 1e5 || Math.abs(x) < 1e-2 ? x.toExponential(2) : x.toPrecision(digits);
@@ -92,15 +120,7 @@ export function perfTable(rows: PerfRow[], limits: PerfLimits | null, slowPeer =
     }
     const s = r.result;
     const nz = s.flopsPerUnit !== r.flopsPerUnit ? ` (${fmt(s.flopsPerUnit)} non-zero)` : "";
-    const roof = limits
-      ? roofline(
-        s.gflops,
-        s.flopsPerUnit,
-        r.bytesPerUnit,
-        limits.cpuGflops[s.precision],
-        limits.cpuGbps,
-      )
-      : null;
+    const roof = limits ? rowRoofline(r, s, limits) : null;
     const bound = roof
       ? `${roof.bound} (${fmt(roof.limitGflops)} GFLOP/s): ${fmt(100 * roof.fraction, 2)}%`
       : "n/a";
@@ -233,9 +253,7 @@ if (import.meta.main) {
   const verdict = blasVerdict(blas, values["allow-slow-peer"]!);
   console.error(`perf: ${verdict.message}`);
   if (!verdict.proceed) Deno.exit(1);
-  const limits: PerfLimits | null = blas.limits
-    ? { cpuGflops: computeRoof(blas.limits), cpuGbps: blas.limits.copyGbps }
-    : null;
+  const limits = perfLimits(blas);
   const choice = await acquireBackend("auto");
   const auto = values.backends === "auto";
   const wanted = auto ? ["cpu", "webgpu"] : String(values.backends).split(",").map((s) => s.trim());

@@ -13,8 +13,8 @@ import { z } from "../../deps.ts";
 import { escapeMarkdown } from "../../reports/escape.ts";
 import { atomicWriteTextFile } from "../../reports/atomic_write.ts";
 import { replaceBlock } from "../readme_table.ts";
-import { perfHeader, type PerfLimits, type PerfRow, perfTable } from "./perf.ts";
-import { type BlasInfo, computeRoof, roofline } from "./limits.ts";
+import { perfHeader, perfLimits, type PerfRow, perfTable, rowRoofline } from "./perf.ts";
+import type { BlasInfo } from "./limits.ts";
 
 const num = z.number();
 const triple = z.array(num).min(1).max(3);
@@ -101,12 +101,6 @@ export function parsePerfRun(text: string, source = "perf JSON"): PerfRun {
   return r.data;
 }
 
-/** The limits a run's rows are judged against (null when the run could not measure them). */
-function limitsOf(run: PerfRun): PerfLimits | null {
-  const l = run.machine.blas.limits;
-  return l ? { cpuGflops: computeRoof(l), cpuGbps: l.copyGbps } : null;
-}
-
 /** Below this 1-minute load average at the start, the machine counts as idle (no other job). */
 export const IDLE_LOAD = 0.5;
 
@@ -115,7 +109,7 @@ export const IDLE_LOAD = 0.5;
  * `target`× the fair peer, the range of "% of limit", and the machine's load.
  */
 export function perfSummary(run: PerfRun, target = 1.5): string {
-  const limits = limitsOf(run);
+  const limits = perfLimits(run.machine.blas);
   const ok = run.rows.filter((r) => r.result !== null);
   const f = (x: number) => x.toPrecision(3);
   const parts: string[] = [];
@@ -138,15 +132,7 @@ export function perfSummary(run: PerfRun, target = 1.5): string {
           : "."),
     );
     if (limits) {
-      const fr = ok.map((r) =>
-        100 * roofline(
-          r.result!.gflops,
-          r.result!.flopsPerUnit,
-          r.bytesPerUnit,
-          limits.cpuGflops[r.result!.precision],
-          limits.cpuGbps,
-        ).fraction
-      );
+      const fr = ok.map((r) => 100 * rowRoofline(r, r.result!, limits).fraction);
       parts.push(
         `Rows run at ${f(Math.min(...fr))}–${f(Math.max(...fr))}% of the limit that binds them.`,
       );
@@ -202,7 +188,7 @@ export function readmePerfBlock(run: PerfRun, source: string): string {
     "",
     header,
     "",
-    perfTable(run.rows as PerfRow[], limitsOf(run), m.slowPeer),
+    perfTable(run.rows as PerfRow[], perfLimits(run.machine.blas), m.slowPeer),
     "",
     perfSummary(run),
   ].join("\n");
