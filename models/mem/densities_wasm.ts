@@ -57,14 +57,22 @@ export class ResidentRows {
   logGaussianDensities(mu: Float64Array, cov: Float64Array): Float64Array {
     if (!live.includes(this)) throw new Error("ResidentRows: used after dispose");
     const d = this.d;
-    const l = cholesky(cov, d);
-    if (!l) throw new Error("logGaussianDensities: covariance is not positive definite");
-    const norm = -0.5 * (d * LOG_2PI + logDetFromCholesky(l, d));
+    const { l, norm } = gaussianFactor(cov, d);
     arena.f64(this.#mu, d).set(mu.subarray(0, d));
     arena.f64(this.#l, d * d).set(l);
     gauss.logDensities(this.#x, this.rows, d, this.#mu, this.#l, norm, this.#out, this.#scratch);
     return arena.f64(this.#out, this.rows).slice();
   }
+}
+
+/**
+ * The Cholesky factor L of a positive definite covariance (d × d) and the log normaliser
+ * −(d log 2π + log det C) / 2 of its Gaussian density; throws when C is not positive definite.
+ */
+export function gaussianFactor(cov: Float64Array, d: number): { l: Float64Array; norm: number } {
+  const l = cholesky(cov, d);
+  if (!l) throw new Error("logGaussianDensities: covariance is not positive definite");
+  return { l, norm: -0.5 * (d * LOG_2PI + logDetFromCholesky(l, d)) };
 }
 
 /** `logGaussianDensities` of `distances.ts` in WebAssembly (copies `x` in): the same bits. */

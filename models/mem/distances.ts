@@ -11,10 +11,8 @@ import {
   logDetPsd,
   logSumExp,
 } from "../linalg.ts";
-import { logGaussianDensitiesWasm, ResidentRows } from "./densities_wasm.ts";
+import { gaussianFactor, logGaussianDensitiesWasm, ResidentRows } from "./densities_wasm.ts";
 import { symmetricEigenWasm } from "./eigen_wasm.ts";
-
-const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
  * Squared Hellinger distance H² = 1 − BC between N(μ1, Σ1) and N(μ2, Σ2), with
@@ -52,9 +50,7 @@ export function logGaussianDensities(
   mu: Float64Array,
   cov: Float64Array,
 ): Float64Array {
-  const l = cholesky(cov, d);
-  if (!l) throw new Error("logGaussianDensities: covariance is not positive definite");
-  const norm = -0.5 * (d * LOG_2PI + logDetFromCholesky(l, d));
+  const { l, norm } = gaussianFactor(cov, d);
   const out = new Float64Array(rows);
   const r = new Float64Array(d);
   for (let i = 0; i < rows; i++) {
