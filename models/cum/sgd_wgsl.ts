@@ -74,6 +74,32 @@ fn sampleBlock(j: u32, t: u32, key: vec2<u32>, gnu: vec2<f32>) -> array<vec2<f32
 
 const PRELUDE = sgdPrelude();
 
+/**
+ * The bindings of the kernels that keep a run's weights in registers and need no sample buffer
+ * (the workgroup-per-run kernel and the unrolled thread-per-run kernel): runs, W, state, logs.
+ */
+export const SGD_REGISTER_BINDINGS_WGSL =
+  /* wgsl */ `@group(0) @binding(1) var<storage, read> runs: array<vec4<u32>>;     // key0, key1, bits(eta), 0
+@group(0) @binding(2) var<storage, read_write> W: array<f32>;        // run × K × d
+@group(0) @binding(3) var<storage, read_write> state: array<vec4<u32>>; // crossU, crossV, failedAt, 0
+@group(0) @binding(4) var<storage, read_write> logs: array<f32>;     // run × logs × 2 (u, v)
+`;
+
+/**
+ * The entry of the thread-per-run kernels (the loop kernel and the unrolled one): one invocation
+ * a run, stopped runs return at once; declares run, st, r, key and eta.
+ */
+export const SGD_THREAD_ENTRY_WGSL = /* wgsl */ `@compute @workgroup_size(${SGD_THREAD_WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let run = gid.x;
+  if (run >= P.nRuns) { return; }
+  var st = state[run];
+  if (st.z != 0u) { return; }
+  let r = runs[run];
+  let key = vec2<u32>(r.x, r.y);
+  let eta = bitcast<f32>(r.z);
+`;
+
 /** WGSL of the thread-per-run kernel (bindings: P, runs, W, S, state, logs). */
 export const SGD_THREAD_WGSL = PRELUDE + /* wgsl */ `
 @group(0) @binding(1) var<storage, read> runs: array<vec4<u32>>;     // key0, key1, bits(eta), 0
@@ -98,16 +124,7 @@ fn gramSchmidt(wo: u32) {
   }
 }
 
-@compute @workgroup_size(${SGD_THREAD_WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let run = gid.x;
-  if (run >= P.nRuns) { return; }
-  var st = state[run];
-  if (st.z != 0u) { return; }
-  let r = runs[run];
-  let key = vec2<u32>(r.x, r.y);
-  let eta = bitcast<f32>(r.z);
-  let d = P.d; let K = P.K;
+${SGD_THREAD_ENTRY_WGSL}  let d = P.d; let K = P.K;
   let wo = run * K * d;
   let so = run * 2u * d;
   let blocks = (d + 1u) / 2u;
@@ -204,11 +221,7 @@ export function sgdWorkgroupWgsl(
 const WG: u32 = ${wg}u;
 const CB: u32 = ${cb}u;
 const K: u32 = ${K}u;
-@group(0) @binding(1) var<storage, read> runs: array<vec4<u32>>;     // key0, key1, bits(eta), 0
-@group(0) @binding(2) var<storage, read_write> W: array<f32>;        // run × K × d
-@group(0) @binding(3) var<storage, read_write> state: array<vec4<u32>>; // crossU, crossV, failedAt, 0
-@group(0) @binding(4) var<storage, read_write> logs: array<f32>;     // run × logs × 2 (u, v)
-
+${SGD_REGISTER_BINDINGS_WGSL}
 var<workgroup> redA: array<vec4<f32>, WG>;
 var<workgroup> redB: array<vec4<f32>, WG>;
 var<workgroup> wgOverlap: vec2<f32>;

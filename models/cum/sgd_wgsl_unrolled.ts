@@ -17,7 +17,7 @@
  * it up to a bounded d (`sgd_kernel.ts`).
  * @module
  */
-import { SGD_THREAD_WORKGROUP, sgdPrelude } from "./sgd_wgsl.ts";
+import { SGD_REGISTER_BINDINGS_WGSL, SGD_THREAD_ENTRY_WGSL, sgdPrelude } from "./sgd_wgsl.ts";
 import { PHILOX_UNROLLED_WGSL } from "./philox_unrolled_wgsl.ts";
 
 /** Largest K·d the generator accepts (the shader's size grows with it). */
@@ -103,21 +103,8 @@ export function sgdUnrolledWgsl(d: number, K: number): string {
   out(`    var ou = Z; var ov = Z;`);
   for (const k of ks) out(`    ou = max(ou, abs(${w(k, 0)})); ov = max(ov, abs(${w(k, 1)}));`);
   return sgdPrelude("philox4x32u") + PHILOX_UNROLLED_WGSL + /* wgsl */ `
-@group(0) @binding(1) var<storage, read> runs: array<vec4<u32>>;     // key0, key1, bits(eta), 0
-@group(0) @binding(2) var<storage, read_write> W: array<f32>;        // run × K × d
-@group(0) @binding(3) var<storage, read_write> state: array<vec4<u32>>; // crossU, crossV, failedAt, 0
-@group(0) @binding(4) var<storage, read_write> logs: array<f32>;     // run × logs × 2 (u, v)
-
-@compute @workgroup_size(${SGD_THREAD_WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let run = gid.x;
-  if (run >= P.nRuns) { return; }
-  var st = state[run];
-  if (st.z != 0u) { return; }
-  let r = runs[run];
-  let key = vec2<u32>(r.x, r.y);
-  let eta = bitcast<f32>(r.z);
-  let Z = bitcast<f32>(P.zeroBits);
+${SGD_REGISTER_BINDINGS_WGSL}
+${SGD_THREAD_ENTRY_WGSL}  let Z = bitcast<f32>(P.zeroBits);
   let wo = run * ${K * d}u;
 ${lines.join("\n")}
     // non-finite weights: NaN fails every comparison, so test finiteness positively
