@@ -16,6 +16,24 @@ export const ALL_CHARTS_SETTLED =
     el.querySelector("svg, canvas") || el.classList.contains("chart-failed"))`;
 
 /**
+ * Wait until {@link ALL_CHARTS_SETTLED} holds, polling through `page.evaluate` (the DevTools
+ * protocol, which the page's Content-Security-Policy does not govern). Playwright's
+ * `waitForFunction` re-evaluates a string predicate with the page's own `eval` once the first
+ * check fails, which the reports' CSP (no 'unsafe-eval') refuses: a slow page then failed the test
+ * with an EvalError instead of waiting.
+ */
+export async function waitForChartsSettled(
+  page: { evaluate(expression: string): Promise<unknown> },
+  timeoutMs: number,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await page.evaluate(ALL_CHARTS_SETTLED))) {
+    if (Date.now() > end) throw new Error(`charts not drawn or failed after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
  * Ask a page to draw every chart now: charts are drawn as they scroll into view, and all of them
  * before printing (the `beforeprint` event).
  */

@@ -11,11 +11,11 @@ import { compareResults } from "./compare.ts";
 import { readResults } from "./schema.ts";
 import { writeCompare } from "./write_compare.ts";
 import {
-  ALL_CHARTS_SETTLED,
   ARTIFACTS,
   chromiumOrWarn,
   drawAllCharts,
   launchChromium,
+  waitForChartsSettled,
 } from "./_browser_test_util.ts";
 
 const CLI = new URL("../bench/cli.ts", import.meta.url).pathname;
@@ -91,7 +91,7 @@ Deno.test({
         assert(total > 0, `${page_}: no chart containers`);
         // vega-embed renders asynchronously: wait until every container holds an svg/canvas or failed
         await drawAllCharts(page);
-        await page.waitForFunction(ALL_CHARTS_SETTLED, undefined, { timeout: 20_000 });
+        await waitForChartsSettled(page, 20_000);
         const failed = await page.locator("[data-vl-spec].chart-failed").count();
         const rendered = await page.locator("[data-vl-spec] svg, [data-vl-spec] canvas").count();
         await page.screenshot({ path: join(ARTIFACTS, shot), fullPage: true });

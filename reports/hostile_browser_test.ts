@@ -19,11 +19,11 @@ import { buildHistory } from "./history.ts";
 import { writeHistory } from "./write_history.ts";
 import { hostileResults, hostileSpecs } from "./fixture_results.ts";
 import {
-  ALL_CHARTS_SETTLED,
   ARTIFACTS,
   chromiumOrWarn,
   drawAllCharts,
   launchChromium,
+  waitForChartsSettled,
 } from "./_browser_test_util.ts";
 
 const hasChromium = await chromiumOrWarn("hostile_browser_test");
@@ -164,7 +164,7 @@ Deno.test({
         assert(want > 0);
         assert.equal(total, want, `${name}: chart containers`);
         await drawAllCharts(page);
-        await page.waitForFunction(ALL_CHARTS_SETTLED, undefined, { timeout: 30_000 });
+        await waitForChartsSettled(page, 30_000);
         const failed = await page.locator("[data-vl-spec].chart-failed").allTextContents();
         const rendered = await page.locator("[data-vl-spec] svg.marks, [data-vl-spec] canvas")
           .count();
