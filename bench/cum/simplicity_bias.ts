@@ -411,7 +411,8 @@ export const simplicityBias = defineCase<
     resamples: { source: "ours", note: "bootstrap over seeds" },
     engine: {
       source: "ours",
-      note: "tfjs on llvmpipe takes ≈ 1.4 s per step vs ≈ 0.05 s for the CPU kernels",
+      note: "tfjs on llvmpipe takes ≈ 1.4 s per step; the CPU kernels (resident WebAssembly " +
+        "trainer) ≈ 0.011 s of CPU per step at quick (reports/perf/2026-12-02b-img.md)",
     },
   },
   estimateSeconds: (c) =>
