@@ -82,3 +82,42 @@ export function philoxWordWasm(
 ): number {
   return sgd.philoxWord(c[0], c[1], c[2], c[3], k[0], k[1], i) >>> 0;
 }
+
+function putWords(words: Uint32Array): { wp: number; pairs: number } {
+  if (words.length % 4 !== 0) throw new RangeError("words must hold an even number of pairs");
+  arena.reset();
+  return { wp: arena.put(words), pairs: words.length / 2 };
+}
+
+/**
+ * Box–Muller of word pairs (x, y) in WebAssembly: the normals `normal2FromU32(x, y)` gives, in
+ * pair order (cos normal, sin normal). `words.length` must be a multiple of 4.
+ */
+export function normalsWasm(words: Uint32Array): Float64Array {
+  const { wp, pairs } = putWords(words);
+  const out = arena.alloc(16 * pairs);
+  sgd.normalsFromWords(wp, out, pairs);
+  return arena.f64(out, 2 * pairs).slice();
+}
+
+/**
+ * The WebAssembly Box–Muller's log u1, cos th and sin th per word pair (x, y), u1 = 1 −
+ * (x>>>8)·2⁻²⁴ and th = 2π·(y>>>8)·2⁻²⁴ (for tests against Math.log/cos/sin).
+ */
+export function logCosSinWasm(
+  words: Uint32Array,
+): { log: Float64Array; cos: Float64Array; sin: Float64Array } {
+  const { wp, pairs } = putWords(words);
+  const l = arena.alloc(8 * pairs), c = arena.alloc(8 * pairs), s = arena.alloc(8 * pairs);
+  sgd.logCosSinFromWords(wp, l, c, s, pairs);
+  return {
+    log: arena.f64(l, pairs).slice(),
+    cos: arena.f64(c, pairs).slice(),
+    sin: arena.f64(s, pairs).slice(),
+  };
+}
+
+/** How many log/cos/sin values the WebAssembly Box–Muller took from the engine so far. */
+export function boxMullerFallbacks(): number {
+  return sgd.boxMullerFallbacks();
+}

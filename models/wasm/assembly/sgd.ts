@@ -2,38 +2,20 @@
 // tied denoiser on the mixed cumulant model, one run at a time: the same algorithm, operation
 // order and Philox stream as the JS reference `runSgdCpu` (models/cum/sgd.ts) and
 // `mcmStepSample` (datasets/mixed_cumulant.ts), so both give the same bits. Philox uses native
-// 32×32 → 64-bit multiplies; log, cos, sin and tanh are the JavaScript engine's own Math
-// functions (imported), since WebAssembly has none and another implementation could round
-// differently.
+// 32×32 → 64-bit multiplies; a step's Philox words are drawn first and turned into normals two
+// pairs at a time by box_muller.ts, which gives Math.log/cos/sin's bits (correctly rounded, with
+// the engine's function where the rounding is not certain); tanh is the engine's (imported).
 
-@external("./math_imports.ts", "log") declare function jsLog(x: f64): f64;
-@external("./math_imports.ts", "cos") declare function jsCos(x: f64): f64;
-@external("./math_imports.ts", "sin") declare function jsSin(x: f64): f64;
 @external("./math_imports.ts", "tanh") declare function jsTanh(x: f64): f64;
 
 import { philox, r0, r1, r2, r3 } from "./philox";
-
-const PI2: f64 = 2 * 3.141592653589793; // 2 * Math.PI, as the reference computes it
+import { normalsFromWords } from "./box_muller";
+export { boxMullerFallbacks, logCosSinFromWords, normalsFromWords } from "./box_muller";
 
 /** Run one Philox4x32-10 block and return word `i` (for tests against the JS generator). */
 export function philoxWord(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32, i: i32): u32 {
   philox(c0, c1, c2, c3, k0, k1);
   return i == 0 ? r0 : i == 1 ? r1 : i == 2 ? r2 : r3;
-}
-
-@inline function unit(x: u32): f64 {
-  return <f64>(x >>> 8) * 5.9604644775390625e-8;
-}
-
-// Box–Muller of two words, as normal2FromU32: both values
-let n0: f64 = 0, n1: f64 = 0;
-
-@inline function normal2(x: u32, y: u32): void {
-  const u1 = 1 - unit(x), u2 = unit(y);
-  const rad = Math.sqrt(-2 * jsLog(u1));
-  const th = PI2 * u2;
-  n0 = rad * jsCos(th);
-  n1 = rad * jsSin(th);
 }
 
 @inline function ld(p: usize, i: i32): f64 {
@@ -44,31 +26,42 @@ let n0: f64 = 0, n1: f64 = 0;
   store<f64>(p + (<usize>i << 3), v);
 }
 
-/** The sample of step t (as mcmStepSample with u = e₁, v = e₂): clean x and noised xt. */
+/** Bytes of a step's Philox words (⌈d/2⌉ + 1 blocks of four u32). */
+@inline function wordBytes(d: i32): usize {
+  return <usize>(((d + 1) >> 1) + 1) << 4;
+}
+
+/**
+ * The sample of step t (as mcmStepSample with u = e₁, v = e₂): clean x and noised xt. `words`
+ * and `nrm` hold the step's Philox words and their normals (two per word pair).
+ */
 function sample(
-  x: usize, xt: usize, d: i32, t: u32, k0: u32, k1: u32,
+  x: usize, xt: usize, words: usize, nrm: usize, d: i32, t: u32, k0: u32, k1: u32,
   latent: i32, betaU: f64, betaV: f64, corrThreshold: f64, alpha: f64,
 ): void {
   const s = Math.sqrt(1 - alpha * alpha);
   const blocks = (d + 1) >> 1;
-  for (let j = 0; j < blocks; j++) {
+  for (let j = 0; j <= blocks; j++) {
     philox(<u32>j, t, 0, 0, k0, k1);
-    const w2 = r2, w3 = r3;
-    normal2(r0, r1);
-    const z0 = n0, z1 = n1;
-    normal2(w2, w3);
+    const p = words + (<usize>j << 4);
+    store<u32>(p, r0);
+    store<u32>(p, r1, 4);
+    store<u32>(p, r2, 8);
+    store<u32>(p, r3, 12);
+  }
+  // block j: words (0, 1) → z_{2j}, z_{2j+1}; words (2, 3) → ε; the last block's (0, 1) → g
+  normalsFromWords(words, nrm, 2 * (blocks + 1));
+  for (let j = 0; j < blocks; j++) {
     const i = 2 * j;
-    st(x, i, z0);
-    st(xt, i, n0);
+    st(x, i, ld(nrm, 4 * j));
+    st(xt, i, ld(nrm, 4 * j + 2));
     if (i + 1 < d) {
-      st(x, i + 1, z1);
-      st(xt, i + 1, n1);
+      st(x, i + 1, ld(nrm, 4 * j + 1));
+      st(xt, i + 1, ld(nrm, 4 * j + 3));
     }
   }
-  philox(<u32>blocks, t, 0, 0, k0, k1);
-  const word = r2;
-  normal2(r0, r1);
-  const g = n0;
+  const word = load<u32>(words + (<usize>blocks << 4), 8);
+  const g = ld(nrm, 4 * blocks);
   let nu: f64;
   if (latent == 0) nu = (word >>> 31) == 1 ? -1 : 1;
   else {
@@ -100,9 +93,9 @@ export function heapBase(): usize {
   return (__heap_base + 15) & ~(<usize>15);
 }
 
-/** Bytes of the work area {@link sgdSteps} needs (x, xt and four K-vectors). */
+/** Bytes of the work area {@link sgdSteps} needs (a step's words and normals, x, xt, K-vectors). */
 export function sgdScratch(d: i32, K: i32): usize {
-  return <usize>(2 * d + 4 * K) * 8;
+  return 3 * wordBytes(d) + <usize>(2 * d + 4 * K) * 8;
 }
 
 /**
@@ -117,10 +110,12 @@ export function sgdSteps(
   alpha: f64, eta: f64, k0: u32, k1: u32, t0: u32, t1: u32, logEvery: u32,
   thresholdU: f64, thresholdV: f64,
 ): i32 {
-  const x = scratch, xt = x + (<usize>d << 3), mu = xt + (<usize>d << 3);
+  // scratch is 16-aligned: words, normals (twice the words' bytes), then the f64 vectors
+  const words = scratch, nrm = words + wordBytes(d), x = nrm + 2 * wordBytes(d);
+  const xt = x + (<usize>d << 3), mu = xt + (<usize>d << 3);
   const sg = mu + (<usize>K << 3), sp = sg + (<usize>K << 3);
   for (let t = t0; t < t1; t++) {
-    sample(x, xt, d, t, k0, k1, latent, betaU, betaV, corrThreshold, alpha);
+    sample(x, xt, words, nrm, d, t, k0, k1, latent, betaU, betaV, corrThreshold, alpha);
     for (let k = 0; k < K; k++) {
       let l: f64 = 0, m: f64 = 0;
       const o = k * d;

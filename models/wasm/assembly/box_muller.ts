@@ -1,0 +1,205 @@
+// Box–Muller of Philox words, two pairs per f64x2 vector, with the engine's own bits: for words
+// (x, y), u1 = 1 − (x>>>8)·2⁻²⁴, th = 2π·(y>>>8)·2⁻²⁴, the normals are
+// sqrt(−2 log u1)·(cos th, sin th) exactly as `normal2FromU32` (datasets/philox.ts) computes them
+// with Math.log/cos/sin. Those are correctly rounded in this engine (V8's LLVM-libc functions),
+// so log, cos and sin are evaluated here to ~2⁻⁶⁵ relative (table + short polynomial, the
+// leading terms as exact double-double sums) and rounded; where the error bound does not settle
+// the rounding (Ziv's test; ~0.1–0.3 % of inputs), the engine's function is called instead. No
+// fused multiply-add anywhere. models/cum/box_muller_test.ts compares all 2²⁴ inputs of each
+// function with Math.log/cos/sin. Not a kernel of its own (sgd.ts imports it).
+
+@external("./math_imports.ts", "log") declare function jsLog(x: f64): f64;
+@external("./math_imports.ts", "cos") declare function jsCos(x: f64): f64;
+@external("./math_imports.ts", "sin") declare function jsSin(x: f64): f64;
+
+import { LN2_HI, LN2_LO, LOG_TAB, STEP1, STEP2, STEP3, TRIG_TAB } from "./box_muller_tables";
+
+const PI2: f64 = 2 * 3.141592653589793; // 2 * Math.PI, as the reference computes it
+const TWO_M24: f64 = 5.9604644775390625e-8;
+const EPS_LOG: f64 = 1.0842021724855044e-19; // 2⁻⁶³: bound on the relative error of log
+const EPS_TRIG: f64 = 2.168404344971009e-19; // 2⁻⁶²: of sin and cos
+
+// inputs whose rounding the error bound did not settle (the engine's function was called)
+let fallbacks: u32 = 0;
+
+/** How many log/cos/sin values so far came from the engine's function (Ziv's test failed). */
+export function boxMullerFallbacks(): u32 {
+  return fallbacks;
+}
+
+// results of the last `transform`: log u1, cos th, sin th of the two pairs
+let vLog: v128 = i64x2(0, 0), vCos: v128 = i64x2(0, 0), vSin: v128 = i64x2(0, 0);
+
+@inline function splat(x: f64): v128 {
+  return f64x2.splat(x);
+}
+
+@inline function add(a: v128, b: v128): v128 {
+  return f64x2.add(a, b);
+}
+
+@inline function sub(a: v128, b: v128): v128 {
+  return f64x2.sub(a, b);
+}
+
+@inline function mul(a: v128, b: v128): v128 {
+  return f64x2.mul(a, b);
+}
+
+// error of the sum a + b = s (TwoSum, any magnitudes)
+@inline function sumErr(a: v128, b: v128, s: v128): v128 {
+  const bb = sub(s, a);
+  return add(sub(a, sub(s, bb)), sub(b, bb));
+}
+
+// h + l rounded, or a NaN-free mask of lanes where |error| ≤ eps·|h| leaves the rounding open
+@inline function zivRound(h: v128, l: v128, eps: f64): v128 {
+  const e = mul(f64x2.abs(h), splat(eps));
+  return add(h, add(l, e));
+}
+
+@inline function zivOk(h: v128, l: v128, eps: f64, r: v128): v128 {
+  const e = mul(f64x2.abs(h), splat(eps));
+  return f64x2.eq(r, add(h, sub(l, e)));
+}
+
+@inline function logOf(u1: v128): void {
+  const e = i64x2.shr_u(u1, 52);
+  const k = sub(v128.or(e, i64x2.splat(0x4330000000000000)), splat(4503599627371519.0)); // e − 1023
+  const idx = v128.and(i64x2.shr_u(u1, 45), i64x2.splat(127));
+  const p0 = LOG_TAB + (<usize>i64x2.extract_lane(idx, 0) << 5);
+  const p1 = LOG_TAB + (<usize>i64x2.extract_lane(idx, 1) << 5);
+  const a0 = v128.load(p0), a1 = v128.load(p1);
+  const c = v128.shuffle<u64>(a0, a1, 0, 2), th = v128.shuffle<u64>(a0, a1, 1, 3);
+  const tl = v128.shuffle<u64>(v128.load(p0, 16), v128.load(p1, 16), 0, 2);
+  const x = v128.or(
+    v128.and(u1, i64x2.splat(0x000fffffffffffff)),
+    i64x2.splat(0x3ff0000000000000),
+  );
+  const r = sub(mul(x, c), splat(1)); // exact (x: 24 bits, c: 10 bits)
+  const r2 = mul(r, r); // exact (r: ≤ 26 bits)
+  let q = add(splat(0.1111111111111111), mul(r, splat(-0.1)));
+  q = add(splat(-0.125), mul(r, q));
+  q = add(splat(0.14285714285714285), mul(r, q));
+  q = add(splat(-0.16666666666666666), mul(r, q));
+  q = add(splat(0.2), mul(r, q));
+  q = add(splat(-0.25), mul(r, q));
+  q = add(splat(0.3333333333333333), mul(r, q));
+  const s = add(mul(k, splat(LN2_HI)), th); // exact (multiples of 2⁻⁴³ below 2⁵)
+  const h = add(s, r), e1 = sumErr(s, r, h);
+  const m = mul(splat(-0.5), r2);
+  const h2 = add(h, m), e2 = sumErr(h, m, h2);
+  const low = add(add(e1, e2), add(mul(mul(r2, r), q), add(mul(k, splat(LN2_LO)), tl)));
+  const v = zivRound(h2, low, EPS_LOG);
+  const ok = zivOk(h2, low, EPS_LOG, v);
+  vLog = v;
+  if (!i64x2.all_true(ok)) {
+    if (i64x2.extract_lane(ok, 0) == 0) {
+      vLog = f64x2.replace_lane(vLog, 0, jsLog(f64x2.extract_lane(u1, 0)));
+      fallbacks++;
+    }
+    if (i64x2.extract_lane(ok, 1) == 0) {
+      vLog = f64x2.replace_lane(vLog, 1, jsLog(f64x2.extract_lane(u1, 1)));
+      fallbacks++;
+    }
+  }
+}
+
+@inline function sinCosOf(th: v128): void {
+  // th = i·2π/256 + a, a = ah + al (Cody–Waite: i·STEP1 and i·STEP2 exact, th − i·STEP1 exact)
+  const fi = f64x2.nearest(mul(th, splat(40.74366543152521)));
+  const t = sub(th, mul(fi, splat(STEP1)));
+  const m = f64x2.neg(mul(fi, splat(STEP2)));
+  const ah = add(t, m);
+  const al = sub(sumErr(t, m, ah), mul(fi, splat(STEP3)));
+  const ii = i32x4.trunc_sat_f64x2_s_zero(fi);
+  const p0 = TRIG_TAB + (<usize>(i32x4.extract_lane(ii, 0) & 255) << 5);
+  const p1 = TRIG_TAB + (<usize>(i32x4.extract_lane(ii, 1) & 255) << 5);
+  const a0 = v128.load(p0), a1 = v128.load(p1), b0 = v128.load(p0, 16), b1 = v128.load(p1, 16);
+  const s26 = v128.shuffle<u64>(a0, a1, 0, 2), sl = v128.shuffle<u64>(a0, a1, 1, 3);
+  const c26 = v128.shuffle<u64>(b0, b1, 0, 2), cl = v128.shuffle<u64>(b0, b1, 1, 3);
+  const sd = add(s26, sl), cd = add(c26, cl);
+  const a2 = mul(ah, ah);
+  let ps = add(splat(-0.0001984126984126984), mul(a2, splat(0.0000027557319223985893)));
+  ps = add(splat(0.008333333333333333), mul(a2, ps));
+  ps = mul(a2, add(splat(-0.16666666666666666), mul(a2, ps))); // (sin ah − ah)/ah
+  let cp = add(splat(-0.001388888888888889), mul(a2, splat(0.0000248015873015873)));
+  cp = add(splat(0.041666666666666664), mul(a2, cp));
+  const cm1 = sub(mul(a2, add(splat(-0.5), mul(a2, cp))), mul(ah, al)); // cos a − 1
+  const g = mul(ah, splat(134217729.0)); // Veltkamp split ah = hi (26 bits) + lo
+  const hi = sub(g, sub(g, ah)), lo = sub(ah, hi);
+  const sas = add(al, add(mul(ah, ps), mul(al, cm1))); // sin a − ah
+  // sin th = S + C·sin a + S·(cos a − 1);  cos th = C − S·sin a + C·(cos a − 1)
+  const ps1 = mul(c26, hi);
+  const hs = add(s26, ps1), es = sumErr(s26, ps1, hs);
+  const ls = add(
+    es,
+    add(mul(c26, lo), add(sl, add(mul(cl, ah), add(mul(cd, sas), mul(sd, cm1))))),
+  );
+  const pc1 = f64x2.neg(mul(s26, hi));
+  const hc = add(c26, pc1), ec = sumErr(c26, pc1, hc);
+  const lc = add(
+    ec,
+    add(
+      f64x2.neg(mul(s26, lo)),
+      add(cl, add(f64x2.neg(mul(sl, ah)), add(f64x2.neg(mul(sd, sas)), mul(cd, cm1)))),
+    ),
+  );
+  const vs = zivRound(hs, ls, EPS_TRIG), vc = zivRound(hc, lc, EPS_TRIG);
+  const oks = zivOk(hs, ls, EPS_TRIG, vs), okc = zivOk(hc, lc, EPS_TRIG, vc);
+  vSin = vs;
+  vCos = vc;
+  if (!i64x2.all_true(v128.and(oks, okc))) {
+    for (let lane = 0; lane < 2; lane++) {
+      const x = lane == 0 ? f64x2.extract_lane(th, 0) : f64x2.extract_lane(th, 1);
+      const sOk = lane == 0 ? i64x2.extract_lane(oks, 0) : i64x2.extract_lane(oks, 1);
+      const cOk = lane == 0 ? i64x2.extract_lane(okc, 0) : i64x2.extract_lane(okc, 1);
+      if (sOk == 0) {
+        vSin = lane == 0 ? f64x2.replace_lane(vSin, 0, jsSin(x)) : f64x2.replace_lane(vSin, 1, jsSin(x));
+        fallbacks++;
+      }
+      if (cOk == 0) {
+        vCos = lane == 0 ? f64x2.replace_lane(vCos, 0, jsCos(x)) : f64x2.replace_lane(vCos, 1, jsCos(x));
+        fallbacks++;
+      }
+    }
+  }
+}
+
+// log u1, cos th, sin th of the two pairs in words (x₀, y₀, x₁, y₁): sets vLog, vCos, vSin
+@inline function transform(w: v128): void {
+  const sh = i32x4.shr_u(w, 8);
+  const xy = v128.shuffle<u32>(sh, sh, 0, 2, 1, 3);
+  const jx = f64x2.convert_low_i32x4_u(xy);
+  const jy = f64x2.convert_low_i32x4_u(v128.shuffle<u64>(xy, xy, 1, 0));
+  logOf(sub(splat(1), mul(jx, splat(TWO_M24))));
+  sinCosOf(mul(splat(PI2), mul(jy, splat(TWO_M24))));
+}
+
+/**
+ * Normals of `pairs` word pairs (u32 at `words`, x then y per pair; `pairs` even), written as
+ * (cos, sin) normals per pair to the f64 array `out`.
+ */
+export function normalsFromWords(words: usize, out: usize, pairs: i32): void {
+  for (let p = 0; p < pairs; p += 2) {
+    transform(v128.load(words + (<usize>p << 3)));
+    const rad = f64x2.sqrt(mul(splat(-2), vLog));
+    const n0 = mul(rad, vCos), n1 = mul(rad, vSin);
+    const o = out + (<usize>p << 4);
+    v128.store(o, v128.shuffle<u64>(n0, n1, 0, 2));
+    v128.store(o, v128.shuffle<u64>(n0, n1, 1, 3), 16);
+  }
+}
+
+/** log u1, cos th and sin th of `pairs` word pairs (`pairs` even) into three f64 arrays. */
+export function logCosSinFromWords(
+  words: usize, outLog: usize, outCos: usize, outSin: usize, pairs: i32,
+): void {
+  for (let p = 0; p < pairs; p += 2) {
+    transform(v128.load(words + (<usize>p << 3)));
+    const o = <usize>p << 3;
+    v128.store(outLog + o, vLog);
+    v128.store(outCos + o, vCos);
+    v128.store(outSin + o, vSin);
+  }
+}
