@@ -30,6 +30,52 @@ export function boxMullerFallbacks(): u32 {
 // results of the last `transform`: log u1, cos th, sin th of the two pairs
 let vLog: v128 = i64x2(0, 0), vCos: v128 = i64x2(0, 0), vSin: v128 = i64x2(0, 0);
 
+// Constants as splatted pairs in memory, loaded where used: a load from a constant address costs
+// the engine less than materialising a v128 constant (and the optimiser does not fold it back).
+const KF: usize = memory.data<f64>([
+  4503599627371519.0, 4503599627371519.0, // 0
+  1, 1, // 1
+  0.1111111111111111, 0.1111111111111111, // 2
+  -0.1, -0.1, // 3
+  -0.125, -0.125, // 4
+  0.14285714285714285, 0.14285714285714285, // 5
+  -0.16666666666666666, -0.16666666666666666, // 6
+  0.2, 0.2, // 7
+  -0.25, -0.25, // 8
+  0.3333333333333333, 0.3333333333333333, // 9
+  LN2_HI, LN2_HI, // 10
+  -0.5, -0.5, // 11
+  LN2_LO, LN2_LO, // 12
+  40.74366543152521, 40.74366543152521, // 13
+  STEP1, STEP1, // 14
+  STEP2, STEP2, // 15
+  STEP3, STEP3, // 16
+  -0.0001984126984126984, -0.0001984126984126984, // 17
+  0.0000027557319223985893, 0.0000027557319223985893, // 18
+  0.008333333333333333, 0.008333333333333333, // 19
+  -0.001388888888888889, -0.001388888888888889, // 20
+  0.0000248015873015873, 0.0000248015873015873, // 21
+  0.041666666666666664, 0.041666666666666664, // 22
+  134217729.0, 134217729.0, // 23
+  TWO_M24, TWO_M24, // 24
+  PI2, PI2, // 25
+  -2, -2, // 26
+], 16);
+const KI: usize = memory.data<u64>([
+  0x4330000000000000, 0x4330000000000000, // 0
+  127, 127, // 1
+  0x000fffffffffffff, 0x000fffffffffffff, // 2
+  0x3ff0000000000000, 0x3ff0000000000000, // 3
+], 16);
+
+@inline function kf(i: i32): v128 {
+  return v128.load(KF + (<usize>i << 4));
+}
+
+@inline function ki(i: i32): v128 {
+  return v128.load(KI + (<usize>i << 4));
+}
+
 @inline function splat(x: f64): v128 {
   return f64x2.splat(x);
 }
@@ -65,31 +111,31 @@ let vLog: v128 = i64x2(0, 0), vCos: v128 = i64x2(0, 0), vSin: v128 = i64x2(0, 0)
 
 @inline function logOf(u1: v128): void {
   const e = i64x2.shr_u(u1, 52);
-  const k = sub(v128.or(e, i64x2.splat(0x4330000000000000)), splat(4503599627371519.0)); // e − 1023
-  const idx = v128.and(i64x2.shr_u(u1, 45), i64x2.splat(127));
+  const k = sub(v128.or(e, ki(0)), kf(0)); // e − 1023
+  const idx = v128.and(i64x2.shr_u(u1, 45), ki(1));
   const p0 = LOG_TAB + (<usize>i64x2.extract_lane(idx, 0) << 5);
   const p1 = LOG_TAB + (<usize>i64x2.extract_lane(idx, 1) << 5);
   const a0 = v128.load(p0), a1 = v128.load(p1);
   const c = v128.shuffle<u64>(a0, a1, 0, 2), th = v128.shuffle<u64>(a0, a1, 1, 3);
   const tl = v128.shuffle<u64>(v128.load(p0, 16), v128.load(p1, 16), 0, 2);
   const x = v128.or(
-    v128.and(u1, i64x2.splat(0x000fffffffffffff)),
-    i64x2.splat(0x3ff0000000000000),
+    v128.and(u1, ki(2)),
+    ki(3),
   );
-  const r = sub(mul(x, c), splat(1)); // exact (x: 24 bits, c: 10 bits)
+  const r = sub(mul(x, c), kf(1)); // exact (x: 24 bits, c: 10 bits)
   const r2 = mul(r, r); // exact (r: ≤ 26 bits)
-  let q = add(splat(0.1111111111111111), mul(r, splat(-0.1)));
-  q = add(splat(-0.125), mul(r, q));
-  q = add(splat(0.14285714285714285), mul(r, q));
-  q = add(splat(-0.16666666666666666), mul(r, q));
-  q = add(splat(0.2), mul(r, q));
-  q = add(splat(-0.25), mul(r, q));
-  q = add(splat(0.3333333333333333), mul(r, q));
-  const s = add(mul(k, splat(LN2_HI)), th); // exact (multiples of 2⁻⁴³ below 2⁵)
+  let q = add(kf(2), mul(r, kf(3)));
+  q = add(kf(4), mul(r, q));
+  q = add(kf(5), mul(r, q));
+  q = add(kf(6), mul(r, q));
+  q = add(kf(7), mul(r, q));
+  q = add(kf(8), mul(r, q));
+  q = add(kf(9), mul(r, q));
+  const s = add(mul(k, kf(10)), th); // exact (multiples of 2⁻⁴³ below 2⁵)
   const h = add(s, r), e1 = sumErr(s, r, h);
-  const m = mul(splat(-0.5), r2);
+  const m = mul(kf(11), r2);
   const h2 = add(h, m), e2 = sumErr(h, m, h2);
-  const low = add(add(e1, e2), add(mul(mul(r2, r), q), add(mul(k, splat(LN2_LO)), tl)));
+  const low = add(add(e1, e2), add(mul(mul(r2, r), q), add(mul(k, kf(12)), tl)));
   const v = zivRound(h2, low, EPS_LOG);
   const ok = zivOk(h2, low, EPS_LOG, v);
   vLog = v;
@@ -107,11 +153,11 @@ let vLog: v128 = i64x2(0, 0), vCos: v128 = i64x2(0, 0), vSin: v128 = i64x2(0, 0)
 
 @inline function sinCosOf(th: v128): void {
   // th = i·2π/256 + a, a = ah + al (Cody–Waite: i·STEP1 and i·STEP2 exact, th − i·STEP1 exact)
-  const fi = f64x2.nearest(mul(th, splat(40.74366543152521)));
-  const t = sub(th, mul(fi, splat(STEP1)));
-  const m = f64x2.neg(mul(fi, splat(STEP2)));
+  const fi = f64x2.nearest(mul(th, kf(13)));
+  const t = sub(th, mul(fi, kf(14)));
+  const m = f64x2.neg(mul(fi, kf(15)));
   const ah = add(t, m);
-  const al = sub(sumErr(t, m, ah), mul(fi, splat(STEP3)));
+  const al = sub(sumErr(t, m, ah), mul(fi, kf(16)));
   const ii = i32x4.trunc_sat_f64x2_s_zero(fi);
   const p0 = TRIG_TAB + (<usize>(i32x4.extract_lane(ii, 0) & 255) << 5);
   const p1 = TRIG_TAB + (<usize>(i32x4.extract_lane(ii, 1) & 255) << 5);
@@ -120,13 +166,13 @@ let vLog: v128 = i64x2(0, 0), vCos: v128 = i64x2(0, 0), vSin: v128 = i64x2(0, 0)
   const c26 = v128.shuffle<u64>(b0, b1, 0, 2), cl = v128.shuffle<u64>(b0, b1, 1, 3);
   const sd = add(s26, sl), cd = add(c26, cl);
   const a2 = mul(ah, ah);
-  let ps = add(splat(-0.0001984126984126984), mul(a2, splat(0.0000027557319223985893)));
-  ps = add(splat(0.008333333333333333), mul(a2, ps));
-  ps = mul(a2, add(splat(-0.16666666666666666), mul(a2, ps))); // (sin ah − ah)/ah
-  let cp = add(splat(-0.001388888888888889), mul(a2, splat(0.0000248015873015873)));
-  cp = add(splat(0.041666666666666664), mul(a2, cp));
-  const cm1 = sub(mul(a2, add(splat(-0.5), mul(a2, cp))), mul(ah, al)); // cos a − 1
-  const g = mul(ah, splat(134217729.0)); // Veltkamp split ah = hi (26 bits) + lo
+  let ps = add(kf(17), mul(a2, kf(18)));
+  ps = add(kf(19), mul(a2, ps));
+  ps = mul(a2, add(kf(6), mul(a2, ps))); // (sin ah − ah)/ah
+  let cp = add(kf(20), mul(a2, kf(21)));
+  cp = add(kf(22), mul(a2, cp));
+  const cm1 = sub(mul(a2, add(kf(11), mul(a2, cp))), mul(ah, al)); // cos a − 1
+  const g = mul(ah, kf(23)); // Veltkamp split ah = hi (26 bits) + lo
   const hi = sub(g, sub(g, ah)), lo = sub(ah, hi);
   const sas = add(al, add(mul(ah, ps), mul(al, cm1))); // sin a − ah
   // sin th = S + C·sin a + S·(cos a − 1);  cos th = C − S·sin a + C·(cos a − 1)
@@ -166,14 +212,34 @@ let vLog: v128 = i64x2(0, 0), vCos: v128 = i64x2(0, 0), vSin: v128 = i64x2(0, 0)
   }
 }
 
-// log u1, cos th, sin th of the two pairs in words (x₀, y₀, x₁, y₁): sets vLog, vCos, vSin
-@inline function transform(w: v128): void {
-  const sh = i32x4.shr_u(w, 8);
-  const xy = v128.shuffle<u32>(sh, sh, 0, 2, 1, 3);
-  const jx = f64x2.convert_low_i32x4_u(xy);
-  const jy = f64x2.convert_low_i32x4_u(v128.shuffle<u64>(xy, xy, 1, 0));
-  logOf(sub(splat(1), mul(jx, splat(TWO_M24))));
-  sinCosOf(mul(splat(PI2), mul(jy, splat(TWO_M24))));
+// log u1, cos th, sin th of two pairs, x words in lanes 0, 1 of xw, y words in lanes 0, 1 of
+// yw: sets vLog, vCos, vSin
+@inline function transform(xw: v128, yw: v128): void {
+  const jx = f64x2.convert_low_i32x4_u(i32x4.shr_u(xw, 8));
+  const jy = f64x2.convert_low_i32x4_u(i32x4.shr_u(yw, 8));
+  logOf(sub(kf(1), mul(jx, kf(24))));
+  sinCosOf(mul(kf(25), mul(jy, kf(24))));
+}
+
+/**
+ * The normals of two pairs (x words in lanes 0, 1 of `xw`, y words in lanes 0, 1 of `yw`),
+ * stored as four f64 at `out`: pair 0's (cos, sin) normals, then pair 1's.
+ */
+@inline export function normals2(xw: v128, yw: v128, out: usize): void {
+  transform(xw, yw);
+  const rad = f64x2.sqrt(mul(kf(26), vLog));
+  const n0 = mul(rad, vCos), n1 = mul(rad, vSin);
+  v128.store(out, v128.shuffle<u64>(n0, n1, 0, 2));
+  v128.store(out, v128.shuffle<u64>(n0, n1, 1, 3), 16);
+}
+
+// words (x₀, y₀, x₁, y₁) as x words and y words in lanes 0, 1
+@inline function xWords(w: v128): v128 {
+  return v128.shuffle<u32>(w, w, 0, 2, 1, 3);
+}
+
+@inline function yWords(w: v128): v128 {
+  return v128.shuffle<u32>(w, w, 1, 3, 0, 2);
 }
 
 /**
@@ -182,12 +248,8 @@ let vLog: v128 = i64x2(0, 0), vCos: v128 = i64x2(0, 0), vSin: v128 = i64x2(0, 0)
  */
 export function normalsFromWords(words: usize, out: usize, pairs: i32): void {
   for (let p = 0; p < pairs; p += 2) {
-    transform(v128.load(words + (<usize>p << 3)));
-    const rad = f64x2.sqrt(mul(splat(-2), vLog));
-    const n0 = mul(rad, vCos), n1 = mul(rad, vSin);
-    const o = out + (<usize>p << 4);
-    v128.store(o, v128.shuffle<u64>(n0, n1, 0, 2));
-    v128.store(o, v128.shuffle<u64>(n0, n1, 1, 3), 16);
+    const w = v128.load(words + (<usize>p << 3));
+    normals2(xWords(w), yWords(w), out + (<usize>p << 4));
   }
 }
 
@@ -196,7 +258,8 @@ export function logCosSinFromWords(
   words: usize, outLog: usize, outCos: usize, outSin: usize, pairs: i32,
 ): void {
   for (let p = 0; p < pairs; p += 2) {
-    transform(v128.load(words + (<usize>p << 3)));
+    const w = v128.load(words + (<usize>p << 3));
+    transform(xWords(w), yWords(w));
     const o = <usize>p << 3;
     v128.store(outLog + o, vLog);
     v128.store(outCos + o, vCos);

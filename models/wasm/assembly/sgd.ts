@@ -2,14 +2,14 @@
 // tied denoiser on the mixed cumulant model, one run at a time: the same algorithm, operation
 // order and Philox stream as the JS reference `runSgdCpu` (models/cum/sgd.ts) and
 // `mcmStepSample` (datasets/mixed_cumulant.ts), so both give the same bits. Philox uses native
-// 32×32 → 64-bit multiplies; a step's Philox words are drawn first and turned into normals two
-// pairs at a time by box_muller.ts, which gives Math.log/cos/sin's bits (correctly rounded, with
+// 32×32 → 64-bit multiplies; a step's Philox words are drawn first (four blocks per i32x4) and
+// turned into normals two pairs at a time by box_muller.ts, which gives Math.log/cos/sin's bits (correctly rounded, with
 // the engine's function where the rounding is not certain); tanh is the engine's (imported).
 
 @external("./math_imports.ts", "tanh") declare function jsTanh(x: f64): f64;
 
-import { philox, r0, r1, r2, r3 } from "./philox";
-import { normalsFromWords } from "./box_muller";
+import { philox, philox4, r0, r1, r2, r3, v0, v1, v2, v3 } from "./philox";
+import { normals2 } from "./box_muller";
 export { boxMullerFallbacks, logCosSinFromWords, normalsFromWords } from "./box_muller";
 
 /** Run one Philox4x32-10 block and return word `i` (for tests against the JS generator). */
@@ -26,42 +26,44 @@ export function philoxWord(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32,
   store<f64>(p + (<usize>i << 3), v);
 }
 
-/** Bytes of a step's Philox words (⌈d/2⌉ + 1 blocks of four u32). */
-@inline function wordBytes(d: i32): usize {
-  return <usize>(((d + 1) >> 1) + 1) << 4;
+/** Groups of four Philox blocks per step: ⌈d/2⌉ + 1 blocks, rounded up to a multiple of 4. */
+@inline function groups(d: i32): i32 {
+  return (((d + 1) >> 1) + 4) >> 2;
 }
 
 /**
- * The sample of step t (as mcmStepSample with u = e₁, v = e₂): clean x and noised xt. `words`
- * and `nrm` hold the step's Philox words and their normals (two per word pair).
+ * The sample of step t (as mcmStepSample with u = e₁, v = e₂): clean x and noised xt, each
+ * with room for 8 values per group (`groups(d)`); `words` holds the step's Philox words, per
+ * group of four blocks word 0 of each, then words 1, 2 and 3 (64 bytes).
  */
 function sample(
-  x: usize, xt: usize, words: usize, nrm: usize, d: i32, t: u32, k0: u32, k1: u32,
+  x: usize, xt: usize, words: usize, d: i32, t: u32, k0: u32, k1: u32,
   latent: i32, betaU: f64, betaV: f64, corrThreshold: f64, alpha: f64,
 ): void {
   const s = Math.sqrt(1 - alpha * alpha);
   const blocks = (d + 1) >> 1;
-  for (let j = 0; j <= blocks; j++) {
-    philox(<u32>j, t, 0, 0, k0, k1);
-    const p = words + (<usize>j << 4);
-    store<u32>(p, r0);
-    store<u32>(p, r1, 4);
-    store<u32>(p, r2, 8);
-    store<u32>(p, r3, 12);
+  const G = groups(d), zero = i32x4.splat(0), step = i32x4.splat(t);
+  for (let g = 0; g < G; g++) {
+    const j = 4 * g;
+    philox4(i32x4(j, j + 1, j + 2, j + 3), step, zero, zero, k0, k1);
+    const p = words + (<usize>g << 6);
+    v128.store(p, v0);
+    v128.store(p, v1, 16);
+    v128.store(p, v2, 32);
+    v128.store(p, v3, 48);
   }
-  // block j: words (0, 1) → z_{2j}, z_{2j+1}; words (2, 3) → ε; the last block's (0, 1) → g
-  normalsFromWords(words, nrm, 2 * (blocks + 1));
-  for (let j = 0; j < blocks; j++) {
-    const i = 2 * j;
-    st(x, i, ld(nrm, 4 * j));
-    st(xt, i, ld(nrm, 4 * j + 2));
-    if (i + 1 < d) {
-      st(x, i + 1, ld(nrm, 4 * j + 1));
-      st(xt, i + 1, ld(nrm, 4 * j + 3));
-    }
+  // block b: words (0, 1) → x[2b], x[2b+1] (z), words (2, 3) → xt[2b], xt[2b+1] (ε); the last
+  // block's first normal is g (the values past d are not used)
+  for (let g = 0; g < G; g++) {
+    const p = words + (<usize>g << 6), o = <usize>g << 6;
+    const w0 = v128.load(p), w1 = v128.load(p, 16), w2 = v128.load(p, 32), w3 = v128.load(p, 48);
+    normals2(w0, w1, x + o);
+    normals2(v128.shuffle<u64>(w0, w0, 1, 0), v128.shuffle<u64>(w1, w1, 1, 0), x + o + 32);
+    normals2(w2, w3, xt + o);
+    normals2(v128.shuffle<u64>(w2, w2, 1, 0), v128.shuffle<u64>(w3, w3, 1, 0), xt + o + 32);
   }
-  const word = load<u32>(words + (<usize>blocks << 4), 8);
-  const g = ld(nrm, 4 * blocks);
+  const word = load<u32>(words + (<usize>(blocks >> 2) << 6) + 32 + (<usize>(blocks & 3) << 2));
+  const g = ld(x, 2 * blocks);
   let nu: f64;
   if (latent == 0) nu = (word >>> 31) == 1 ? -1 : 1;
   else {
@@ -93,9 +95,9 @@ export function heapBase(): usize {
   return (__heap_base + 15) & ~(<usize>15);
 }
 
-/** Bytes of the work area {@link sgdSteps} needs (a step's words and normals, x, xt, K-vectors). */
+/** Bytes of the work area {@link sgdSteps} needs (a step's words, x, xt, three K-vectors). */
 export function sgdScratch(d: i32, K: i32): usize {
-  return 3 * wordBytes(d) + <usize>(2 * d + 4 * K) * 8;
+  return 3 * (<usize>groups(d) << 6) + <usize>(3 * K) * 8;
 }
 
 /**
@@ -110,12 +112,12 @@ export function sgdSteps(
   alpha: f64, eta: f64, k0: u32, k1: u32, t0: u32, t1: u32, logEvery: u32,
   thresholdU: f64, thresholdV: f64,
 ): i32 {
-  // scratch is 16-aligned: words, normals (twice the words' bytes), then the f64 vectors
-  const words = scratch, nrm = words + wordBytes(d), x = nrm + 2 * wordBytes(d);
-  const xt = x + (<usize>d << 3), mu = xt + (<usize>d << 3);
+  // scratch is 16-aligned: words, x, xt (64 bytes per group each), then the K-vectors
+  const gb = <usize>groups(d) << 6;
+  const words = scratch, x = words + gb, xt = x + gb, mu = xt + gb;
   const sg = mu + (<usize>K << 3), sp = sg + (<usize>K << 3);
   for (let t = t0; t < t1; t++) {
-    sample(x, xt, words, nrm, d, t, k0, k1, latent, betaU, betaV, corrThreshold, alpha);
+    sample(x, xt, words, d, t, k0, k1, latent, betaU, betaV, corrThreshold, alpha);
     for (let k = 0; k < K; k++) {
       let l: f64 = 0, m: f64 = 0;
       const o = k * d;
