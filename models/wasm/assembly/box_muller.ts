@@ -124,18 +124,15 @@ const KI: usize = memory.data<u64>([
   );
   const r = sub(mul(x, c), kf(1)); // exact (x: 24 bits, c: 10 bits)
   const r2 = mul(r, r); // exact (r: ≤ 26 bits)
-  let q = add(kf(2), mul(r, kf(3)));
-  q = add(kf(4), mul(r, q));
-  q = add(kf(5), mul(r, q));
-  q = add(kf(6), mul(r, q));
-  q = add(kf(7), mul(r, q));
-  q = add(kf(8), mul(r, q));
-  q = add(kf(9), mul(r, q));
+  const r4 = mul(r2, r2); // q(r) = 1/3 − r/4 + r²/5 − … − r⁷/10 (Estrin)
+  const q01 = add(kf(9), mul(r, kf(8))), q23 = add(kf(7), mul(r, kf(6)));
+  const q45 = add(kf(5), mul(r, kf(4))), q67 = add(kf(2), mul(r, kf(3)));
+  const q = add(add(q01, mul(r2, q23)), mul(r4, add(q45, mul(r2, q67))));
   const s = add(mul(k, kf(10)), th); // exact (multiples of 2⁻⁴³ below 2⁵)
-  const h = add(s, r), e1 = sumErr(s, r, h);
+  const h = add(s, r); // exact: s a multiple of 2⁻⁴³ below 2⁵, r of 2⁻³³ below 2⁻⁷
   const m = mul(kf(11), r2);
   const h2 = add(h, m), e2 = sumErr(h, m, h2);
-  const low = add(add(e1, e2), add(mul(mul(r2, r), q), add(mul(k, kf(12)), tl)));
+  const low = add(e2, add(mul(mul(r2, r), q), add(mul(k, kf(12)), tl)));
   const v = zivRound(h2, low, EPS_LOG);
   const ok = zivOk(h2, low, EPS_LOG, v);
   vLog = v;
