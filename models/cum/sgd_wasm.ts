@@ -1,8 +1,9 @@
 /**
  * The WebAssembly path of the CPU pSGD trainer (`models/wasm/assembly/sgd.ts`): one run of a
  * batch, the same bits as the JS reference loop of {@link ./sgd.ts} (tested for equality), with
- * Philox on native 64-bit multiplies and no allocation per step. Progress and abort are handled
- * between chunks of 4096 steps, where the reference handles them.
+ * Philox on native 64-bit multiplies (four blocks per vector), a vectorised Box–Muller that gives
+ * Math.log/cos/sin's bits (`models/wasm/assembly/box_muller.ts`) and no allocation per step.
+ * Progress and abort are handled between chunks of 4096 steps, where the reference handles them.
  * @module
  */
 import * as sgd from "../wasm/sgd.wasm";
@@ -120,4 +121,17 @@ export function logCosSinWasm(
 /** How many log/cos/sin values the WebAssembly Box–Muller took from the engine so far. */
 export function boxMullerFallbacks(): number {
   return sgd.boxMullerFallbacks();
+}
+
+/**
+ * Philox4x32-10 blocks (j + ℓ, t, 0, 0), ℓ < 4, under `key`, drawn four lanes at a time in
+ * WebAssembly as the trainer draws a step: `out[4ℓ + i]` is word i of block j + ℓ.
+ */
+export function philoxGroupWasm(j: number, t: number, key: readonly [number, number]): Uint32Array {
+  arena.reset();
+  const p = arena.alloc(64);
+  sgd.philoxGroupWords(j, t, key[0] >>> 0, key[1] >>> 0, p);
+  const w = arena.u32(p, 16), out = new Uint32Array(16);
+  for (let l = 0; l < 4; l++) for (let i = 0; i < 4; i++) out[4 * l + i] = w[4 * i + l];
+  return out;
 }

@@ -4,8 +4,9 @@ import type { Latent } from "../../datasets/mixed_cumulant.ts";
 import { runSgdCpu, type SgdBatch } from "./sgd.ts";
 import { philoxWordWasm } from "./sgd_wasm.ts";
 
-// Tolerance: none. The WebAssembly loop does the reference's operations in its order and calls
-// the engine's own log/cos/sin/tanh, so crossings, failures and logged overlaps are identical.
+// Tolerance: none. The WebAssembly loop does the reference's operations in its order, calls the
+// engine's tanh and gets Math.log/cos/sin's bits from its own Box–Muller (all inputs checked in
+// sgd_wasm_box_muller_test.ts), so crossings, failures and logged overlaps are identical.
 
 Deno.test("sgd_wasm: Philox4x32-10 with native multiplies gives the JS generator's words", () => {
   const cases: [[number, number, number, number], [number, number]][] = [

@@ -91,7 +91,11 @@ export function boxMullerTables(): BoxMullerTables {
   const log: number[] = [];
   for (let i = 0; i < LOG_CELLS; i++) {
     // c = m / 1024: 1 for cell 0, ½ for the last cell, else 1/centre rounded to 10 bits
-    const m = i === 0 ? 1024 : i === LOG_CELLS - 1 ? 512 : Math.round(1024 / (1 + (i + 0.5) / LOG_CELLS));
+    const m = i === 0
+      ? 1024
+      : i === LOG_CELLS - 1
+      ? 512
+      : Math.round(1024 / (1 + (i + 0.5) / LOG_CELLS));
     const t = lnFixed(1024n, BigInt(m)); // −log(m/1024)
     const head = roundTo(t, 43n);
     log.push(m / 1024, toDouble(head), toDouble(t - head));
@@ -156,8 +160,3 @@ export const STEP3: f64 = ${lit(t.step[2])};
 
 /** Where the rendered tables live. */
 export const TABLES_SOURCE = new URL("assembly/box_muller_tables.ts", import.meta.url);
-
-if (import.meta.main) {
-  await Deno.writeTextFile(TABLES_SOURCE, renderBoxMullerTables());
-  console.log(`written ${TABLES_SOURCE.pathname}`);
-}

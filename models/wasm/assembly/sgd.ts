@@ -3,8 +3,9 @@
 // order and Philox stream as the JS reference `runSgdCpu` (models/cum/sgd.ts) and
 // `mcmStepSample` (datasets/mixed_cumulant.ts), so both give the same bits. Philox uses native
 // 32×32 → 64-bit multiplies; a step's Philox words are drawn first (four blocks per i32x4) and
-// turned into normals two pairs at a time by box_muller.ts, which gives Math.log/cos/sin's bits (correctly rounded, with
-// the engine's function where the rounding is not certain); tanh is the engine's (imported).
+// turned into normals two pairs at a time by box_muller.ts, which gives Math.log/cos/sin's bits
+// (correctly rounded, the engine's function where the rounding is not settled); tanh is the
+// engine's (imported).
 
 @external("./math_imports.ts", "tanh") declare function jsTanh(x: f64): f64;
 
@@ -88,6 +89,18 @@ function gramSchmidt(w: usize, d: i32, K: i32): void {
     const inv = 1 / Math.sqrt(n);
     for (let i = 0; i < d; i++) st(w, o + i, ld(w, o + i) * inv);
   }
+}
+
+/**
+ * Philox blocks j…j+3 at counters (block, t, 0, 0) by {@link philox4}, as `sample` draws them:
+ * 16 u32 to `out`, word 0 of the four blocks, then word 1, 2 and 3 (for tests).
+ */
+export function philoxGroupWords(j: u32, t: u32, k0: u32, k1: u32, out: usize): void {
+  philox4(i32x4(j, j + 1, j + 2, j + 3), i32x4.splat(t), i32x4.splat(0), i32x4.splat(0), k0, k1);
+  v128.store(out, v0);
+  v128.store(out, v1, 16);
+  v128.store(out, v2, 32);
+  v128.store(out, v3, 48);
 }
 
 /** First byte the caller may use, 16-aligned. */
