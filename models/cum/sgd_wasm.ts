@@ -124,14 +124,16 @@ export function boxMullerFallbacks(): number {
 }
 
 /**
- * Philox4x32-10 blocks (j + ℓ, t, 0, 0), ℓ < 4, under `key`, drawn four lanes at a time in
+ * Philox4x32-10 blocks (j + ℓ, t, 0, 0), ℓ < 8, under `key`, drawn four lanes at a time in
  * WebAssembly as the trainer draws a step: `out[4ℓ + i]` is word i of block j + ℓ.
  */
 export function philoxGroupWasm(j: number, t: number, key: readonly [number, number]): Uint32Array {
   arena.reset();
-  const p = arena.alloc(64);
+  const p = arena.alloc(128);
   sgd.philoxGroupWords(j, t, key[0] >>> 0, key[1] >>> 0, p);
-  const w = arena.u32(p, 16), out = new Uint32Array(16);
-  for (let l = 0; l < 4; l++) for (let i = 0; i < 4; i++) out[4 * l + i] = w[4 * i + l];
+  const w = arena.u32(p, 32), out = new Uint32Array(32);
+  for (let l = 0; l < 8; l++) {
+    for (let i = 0; i < 4; i++) out[4 * l + i] = w[16 * (l >> 2) + 4 * i + (l & 3)];
+  }
   return out;
 }

@@ -2,14 +2,15 @@
 // tied denoiser on the mixed cumulant model, one run at a time: the same algorithm, operation
 // order and Philox stream as the JS reference `runSgdCpu` (models/cum/sgd.ts) and
 // `mcmStepSample` (datasets/mixed_cumulant.ts), so both give the same bits. Philox uses native
-// 32×32 → 64-bit multiplies; a step's Philox words are drawn first (four blocks per i32x4) and
+// 32×32 → 64-bit multiplies; a step's Philox words are drawn first (eight blocks per call, four
+// per i32x4) and
 // turned into normals two pairs at a time by box_muller.ts, which gives Math.log/cos/sin's bits
 // (correctly rounded, the engine's function where the rounding is not settled); tanh is the
 // engine's (imported).
 
 @external("./math_imports.ts", "tanh") declare function jsTanh(x: f64): f64;
 
-import { philox, philox4, r0, r1, r2, r3, v0, v1, v2, v3 } from "./philox";
+import { philox, philox8, r0, r1, r2, r3, u0, u1, u2, u3, v0, v1, v2, v3 } from "./philox";
 import { normals2 } from "./box_muller";
 export { boxMullerFallbacks, logCosSinFromWords, normalsFromWords } from "./box_muller";
 
@@ -27,9 +28,9 @@ export function philoxWord(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32,
   store<f64>(p + (<usize>i << 3), v);
 }
 
-/** Groups of four Philox blocks per step: ⌈d/2⌉ + 1 blocks, rounded up to a multiple of 4. */
+/** Groups of four Philox blocks per step: ⌈d/2⌉ + 1 blocks, rounded up to a multiple of 8. */
 @inline function groups(d: i32): i32 {
-  return (((d + 1) >> 1) + 4) >> 2;
+  return ((((d + 1) >> 1) + 8) >> 3) << 1;
 }
 
 /**
@@ -43,15 +44,19 @@ function sample(
 ): void {
   const s = Math.sqrt(1 - alpha * alpha);
   const blocks = (d + 1) >> 1;
-  const G = groups(d), zero = i32x4.splat(0), step = i32x4.splat(t);
-  for (let g = 0; g < G; g++) {
+  const G = groups(d), step = i32x4.splat(t);
+  for (let g = 0; g < G; g += 2) {
     const j = 4 * g;
-    philox4(i32x4(j, j + 1, j + 2, j + 3), step, zero, zero, k0, k1);
+    philox8(i32x4(j, j + 1, j + 2, j + 3), step, i32x4(j + 4, j + 5, j + 6, j + 7), step, k0, k1);
     const p = words + (<usize>g << 6);
     v128.store(p, v0);
     v128.store(p, v1, 16);
     v128.store(p, v2, 32);
     v128.store(p, v3, 48);
+    v128.store(p, u0, 64);
+    v128.store(p, u1, 80);
+    v128.store(p, u2, 96);
+    v128.store(p, u3, 112);
   }
   // block b: words (0, 1) → x[2b], x[2b+1] (z), words (2, 3) → xt[2b], xt[2b+1] (ε); the last
   // block's first normal is g (the values past d are not used)
@@ -92,15 +97,20 @@ function gramSchmidt(w: usize, d: i32, K: i32): void {
 }
 
 /**
- * Philox blocks j…j+3 at counters (block, t, 0, 0) by {@link philox4}, as `sample` draws them:
- * 16 u32 to `out`, word 0 of the four blocks, then word 1, 2 and 3 (for tests).
+ * Philox blocks j…j+7 at counters (block, t, 0, 0) by {@link philox8}, as `sample` draws them:
+ * 32 u32 to `out`, per group of four blocks word 0 of each, then words 1, 2 and 3 (for tests).
  */
 export function philoxGroupWords(j: u32, t: u32, k0: u32, k1: u32, out: usize): void {
-  philox4(i32x4(j, j + 1, j + 2, j + 3), i32x4.splat(t), i32x4.splat(0), i32x4.splat(0), k0, k1);
+  const step = i32x4.splat(t);
+  philox8(i32x4(j, j + 1, j + 2, j + 3), step, i32x4(j + 4, j + 5, j + 6, j + 7), step, k0, k1);
   v128.store(out, v0);
   v128.store(out, v1, 16);
   v128.store(out, v2, 32);
   v128.store(out, v3, 48);
+  v128.store(out, u0, 64);
+  v128.store(out, u1, 80);
+  v128.store(out, u2, 96);
+  v128.store(out, u3, 112);
 }
 
 /** First byte the caller may use, 16-aligned. */
