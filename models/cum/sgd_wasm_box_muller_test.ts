@@ -29,7 +29,7 @@ Deno.test("sgd_wasm Box–Muller: log, cos and sin equal Math.log/cos/sin on all
     check("sin", (j) => Math.sin(PI2 * (j * TWO_M24)));
   }
   assert.deepEqual(diff, { log: 0, cos: 0, sin: 0 });
-  // the engine's function is the exception, not the rule (about 0.27 % of the 3·2²⁴ values)
+  // the engine's function is the exception, not the rule (0.26 % of the 3·2²⁴ values)
   const fallbacks = boxMullerFallbacks() - before;
   assert.ok(fallbacks > 0 && fallbacks < 0.01 * 3 * N, `fallbacks ${fallbacks}`);
 });
