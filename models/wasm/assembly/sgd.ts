@@ -28,6 +28,14 @@ export function philoxWord(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32,
   store<f64>(p + (<usize>i << 3), v);
 }
 
+@inline function ldv(p: usize, i: i32): v128 {
+  return v128.load(p + (<usize>i << 3));
+}
+
+@inline function stv(p: usize, i: i32, v: v128): void {
+  v128.store(p + (<usize>i << 3), v);
+}
+
 /** Groups of four Philox blocks per step: ⌈d/2⌉ + 1 blocks, rounded up to a multiple of 8. */
 @inline function groups(d: i32): i32 {
   return ((((d + 1) >> 1) + 8) >> 3) << 1;
@@ -78,21 +86,30 @@ function sample(
   }
   st(x, 0, ld(x, 0) + Math.sqrt(betaU) * g);
   st(x, 1, (Math.sqrt(betaV) * nu + ld(x, 1)) / Math.sqrt(1 + betaV));
-  for (let i = 0; i < d; i++) st(xt, i, alpha * ld(x, i) + s * ld(xt, i));
+  const av = f64x2.splat(alpha), sv = f64x2.splat(s), d2 = d & ~1;
+  for (let i = 0; i < d2; i += 2) stv(xt, i, f64x2.add(f64x2.mul(av, ldv(x, i)), f64x2.mul(sv, ldv(xt, i))));
+  for (let i = d2; i < d; i++) st(xt, i, alpha * ld(x, i) + s * ld(xt, i));
 }
 
+// the sums stay sequential (the reference's order); the elementwise loops take two i per f64x2
 function gramSchmidt(w: usize, d: i32, K: i32): void {
+  const d2 = d & ~1;
   for (let k = 0; k < K; k++) {
     const o = k * d;
     for (let j = 0; j < k; j++) {
       let dot: f64 = 0;
       for (let i = 0; i < d; i++) dot += ld(w, o + i) * ld(w, j * d + i);
-      for (let i = 0; i < d; i++) st(w, o + i, ld(w, o + i) - dot * ld(w, j * d + i));
+      const dv = f64x2.splat(dot);
+      for (let i = 0; i < d2; i += 2) {
+        stv(w, o + i, f64x2.sub(ldv(w, o + i), f64x2.mul(dv, ldv(w, j * d + i))));
+      }
+      for (let i = d2; i < d; i++) st(w, o + i, ld(w, o + i) - dot * ld(w, j * d + i));
     }
     let n: f64 = 0;
     for (let i = 0; i < d; i++) n += ld(w, o + i) * ld(w, o + i);
-    const inv = 1 / Math.sqrt(n);
-    for (let i = 0; i < d; i++) st(w, o + i, ld(w, o + i) * inv);
+    const inv = 1 / Math.sqrt(n), iv = f64x2.splat(inv);
+    for (let i = 0; i < d2; i += 2) stv(w, o + i, f64x2.mul(ldv(w, o + i), iv));
+    for (let i = d2; i < d; i++) st(w, o + i, ld(w, o + i) * inv);
   }
 }
 
@@ -159,8 +176,18 @@ export function sgdSteps(
         st(sp, k, 1 - th * th);
       }
     }
-    const e2 = eta * 2;
-    for (let i = 0; i < d; i++) {
+    const e2 = eta * 2, e2v = f64x2.splat(e2), d2 = d & ~1;
+    for (let i = 0; i < d2; i += 2) {
+      let r = f64x2.neg(ldv(x, i));
+      for (let k = 0; k < K; k++) r = f64x2.add(r, f64x2.mul(ldv(w, k * d + i), f64x2.splat(ld(sg, k))));
+      const xi = ldv(xt, i);
+      for (let k = 0; k < K; k++) {
+        const s = ld(sg, k), c = ld(sp, k) * (s - ld(mu, k)), o = k * d + i;
+        const g = f64x2.add(f64x2.mul(f64x2.splat(s), r), f64x2.mul(f64x2.splat(c), xi));
+        stv(w, o, f64x2.sub(ldv(w, o), f64x2.mul(e2v, g)));
+      }
+    }
+    for (let i = d2; i < d; i++) {
       let r = -ld(x, i);
       for (let k = 0; k < K; k++) r += ld(w, k * d + i) * ld(sg, k);
       const xi = ld(xt, i);
