@@ -45,6 +45,9 @@ Deno.test("sgd_wasm: runs have the JS loop's crossings, failures, logs and progr
     batch({ latent: "naive-sign", act: "linear", K: 3, d: 9, cap: 700, logEvery: 70 }),
     // a step so large that the weights blow up: the failure step must match
     batch({ runs: [{ key: [5, 6], eta: 1e300 }], cap: 50, logEvery: 5 }),
+    // an even number of noise blocks (d = 16: 8 blocks, d = 3: 2) and d < 4
+    batch({ d: 16, K: 2, cap: 1500, logEvery: 150 }),
+    batch({ d: 3, latent: "correlated", cap: 1500, logEvery: 150 }),
   ];
   for (const b of variants) {
     const calls: Record<string, number[]> = { js: [], wasm: [] };

@@ -66,15 +66,20 @@ function sample(
     v128.store(p, u2, 96);
     v128.store(p, u3, 112);
   }
-  // block b: words (0, 1) → x[2b], x[2b+1] (z), words (2, 3) → xt[2b], xt[2b+1] (ε); the last
-  // block's first normal is g (the values past d are not used)
-  for (let g = 0; g < G; g++) {
-    const p = words + (<usize>g << 6), o = <usize>g << 6;
-    const w0 = v128.load(p), w1 = v128.load(p, 16), w2 = v128.load(p, 32), w3 = v128.load(p, 48);
+  // block b: words (0, 1) → x[2b], x[2b+1] (z), words (2, 3) → xt[2b], xt[2b+1] (ε); block
+  // `blocks` gives g (its first normal, x[2·blocks]). Two blocks per call: blocks 2h and 2h+1 are
+  // lanes 2(h&1) and 2(h&1)+1 of group h>>1 (the values past d are not used).
+  for (let h = 0; 2 * h <= blocks; h++) {
+    const p = words + (<usize>(h >> 1) << 6), o = <usize>h << 5;
+    let w0 = v128.load(p), w1 = v128.load(p, 16), w2 = v128.load(p, 32), w3 = v128.load(p, 48);
+    if (h & 1) {
+      w0 = v128.shuffle<u64>(w0, w0, 1, 0);
+      w1 = v128.shuffle<u64>(w1, w1, 1, 0);
+      w2 = v128.shuffle<u64>(w2, w2, 1, 0);
+      w3 = v128.shuffle<u64>(w3, w3, 1, 0);
+    }
     normals2(w0, w1, x + o);
-    normals2(v128.shuffle<u64>(w0, w0, 1, 0), v128.shuffle<u64>(w1, w1, 1, 0), x + o + 32);
-    normals2(w2, w3, xt + o);
-    normals2(v128.shuffle<u64>(w2, w2, 1, 0), v128.shuffle<u64>(w3, w3, 1, 0), xt + o + 32);
+    if (2 * h < blocks) normals2(w2, w3, xt + o);
   }
   const word = load<u32>(words + (<usize>(blocks >> 2) << 6) + 32 + (<usize>(blocks & 3) << 2));
   const g = ld(x, 2 * blocks);
