@@ -5,8 +5,8 @@
 // so log, cos and sin are evaluated here to ~2⁻⁶⁵ relative (table + short polynomial, the
 // leading terms as exact double-double sums) and rounded; where the error bound does not settle
 // the rounding (Ziv's test; ~0.1–0.3 % of inputs), the engine's function is called instead. No
-// fused multiply-add anywhere. models/cum/box_muller_test.ts compares all 2²⁴ inputs of each
-// function with Math.log/cos/sin. Not a kernel of its own (sgd.ts imports it).
+// fused multiply-add anywhere. models/cum/sgd_wasm_box_muller_test.ts compares all 2²⁴ inputs of
+// each function with Math.log/cos/sin. Not a kernel of its own (sgd.ts imports it).
 
 @external("./math_imports.ts", "log") declare function jsLog(x: f64): f64;
 @external("./math_imports.ts", "cos") declare function jsCos(x: f64): f64;
