@@ -1,7 +1,8 @@
 /**
  * The CPU pSGD trainer at the perf peer's quick shape (d = 128, K = 1, tanh): 4 runs × 3200 steps,
- * the JS reference loop against the WebAssembly kernel (the same bits). Both spend most of their
- * time in the engine's log/cos/sin (Box–Muller of 2d normals per step), which the kernel imports.
+ * the JS reference loop against the WebAssembly kernel (the same bits). The reference spends most of
+ * its time in the engine's log/cos/sin (Box–Muller of 2d normals per step); the kernel evaluates
+ * them itself, two pairs per f64x2 vector, with the engine's bits (`assembly/box_muller.ts`).
  */
 import { streamKey } from "../../datasets/philox.ts";
 import { runSgdCpu, type SgdBatch } from "./sgd.ts";

@@ -4,8 +4,9 @@ import type { Latent } from "../../datasets/mixed_cumulant.ts";
 import { runSgdCpu, type SgdBatch } from "./sgd.ts";
 import { philoxWordWasm } from "./sgd_wasm.ts";
 
-// Tolerance: none. The WebAssembly loop does the reference's operations in its order and calls
-// the engine's own log/cos/sin/tanh, so crossings, failures and logged overlaps are identical.
+// Tolerance: none. The WebAssembly loop does the reference's operations in its order, calls the
+// engine's tanh and gets Math.log/cos/sin's bits from its own Box–Muller (all inputs checked in
+// sgd_wasm_box_muller_test.ts), so crossings, failures and logged overlaps are identical.
 
 Deno.test("sgd_wasm: Philox4x32-10 with native multiplies gives the JS generator's words", () => {
   const cases: [[number, number, number, number], [number, number]][] = [
@@ -44,6 +45,9 @@ Deno.test("sgd_wasm: runs have the JS loop's crossings, failures, logs and progr
     batch({ latent: "naive-sign", act: "linear", K: 3, d: 9, cap: 700, logEvery: 70 }),
     // a step so large that the weights blow up: the failure step must match
     batch({ runs: [{ key: [5, 6], eta: 1e300 }], cap: 50, logEvery: 5 }),
+    // an even number of noise blocks (d = 16: 8 blocks, d = 3: 2) and d < 4
+    batch({ d: 16, K: 2, cap: 1500, logEvery: 150 }),
+    batch({ d: 3, latent: "correlated", cap: 1500, logEvery: 150 }),
   ];
   for (const b of variants) {
     const calls: Record<string, number[]> = { js: [], wasm: [] };

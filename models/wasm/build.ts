@@ -4,10 +4,13 @@
  * compiled modules are committed, so a clone runs them without building; `build_test.ts`
  * recompiles every source and fails when a committed module differs from its source.
  *
- * `deno task wasm` rebuilds them; `deno task wasm --check` only compares.
+ * `deno task wasm` first rewrites the generated `assembly/box_muller_tables.ts` (see
+ * `box_muller_tables.ts`) when it differs, then rebuilds the kernels; `deno task wasm --check`
+ * only compares.
  * @module
  */
 import asc from "assemblyscript/asc";
+import { renderBoxMullerTables, TABLES_SOURCE } from "./box_muller_tables.ts";
 
 /** The kernels, by name: `assembly/<name>.ts` → `<name>.wasm`. */
 export const WASM_KERNELS = [
@@ -82,6 +85,17 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 if (import.meta.main) {
   const check = Deno.args.includes("--check");
   let stale = 0;
+  const tables = renderBoxMullerTables();
+  const oldTables = await Deno.readTextFile(TABLES_SOURCE).catch(() => null);
+  if (oldTables !== tables) {
+    if (check) {
+      console.log("assembly/box_muller_tables.ts: STALE (run `deno task wasm`)");
+      stale++;
+    } else {
+      await Deno.writeTextFile(TABLES_SOURCE, tables);
+      console.log("assembly/box_muller_tables.ts: written");
+    }
+  }
   for (const name of WASM_KERNELS) {
     const bytes = await compileKernel(name);
     let old: Uint8Array | null = null;

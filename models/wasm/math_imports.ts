@@ -1,6 +1,7 @@
 /**
  * The JavaScript engine's Math functions, imported by the WebAssembly kernels that must round
- * exactly like their JS references (`assembly/sgd.ts`, `assembly/pairs.ts`, `assembly/rows.ts`).
+ * exactly like their JS references (`assembly/sgd.ts`, `assembly/box_muller.ts` where its own
+ * log/cos/sin cannot settle the rounding, `assembly/pairs.ts`, `assembly/rows.ts`).
  * The functions themselves are passed, so
  * the engine can call them directly from WebAssembly.
  * @module
