@@ -67,51 +67,158 @@ function products(
 }
 
 /**
- * Xᵀ of R rows of length d in blocks of 8 rows, padded with zero rows to a multiple of 8:
- * xt[(b·d + k)·8 + l] = X[(8b + l)·d + k] (0 past row R), so a block of 8 columns of Xᵀ is
- * contiguous. Needs {@link innerScratch}(R, d) bytes at `xt`.
+ * Width of the last, partial block of {@link transposeRows} (R − 8⌊R/8⌋ rows rounded up to 2,
+ * 4 or 8; 0 when R is a multiple of 8).
+ */
+@inline function tailWidth(R: i32): i32 {
+  const t = R & 7;
+  return t == 0 ? 0 : t <= 2 ? 2 : t <= 4 ? 4 : 8;
+}
+
+/**
+ * Xᵀ of R rows of length d in blocks of 8 rows: xt[(b·d + k)·8 + l] = X[(8b + l)·d + k], so a
+ * block of 8 columns of Xᵀ is contiguous; the rows past the last multiple of 8 (j0 = 8⌊R/8⌋)
+ * form one narrower block of width w = {@link tailWidth}(R), xt[j0·d + k·w + l], padded with zero
+ * rows. Needs {@link innerScratch}(R, d) bytes at `xt`.
  */
 export function transposeRows(X: usize, xt: usize, R: i32, d: i32): void {
-  const R8 = padded(R);
+  const R8 = R & ~7, d2 = d & ~1, rowB = <usize>d << 3;
   for (let j0 = 0; j0 < R8; j0 += 8) {
-    for (let k = 0; k < d; k++) {
-      const o = xt + (<usize>(j0 * d + k * 8) << 3);
-      for (let l = 0; l < 8; l++) {
-        const j = j0 + l;
-        store<f64>(o + (<usize>l << 3), j < R ? load<f64>(X + (<usize>(j * d + k) << 3)) : 0);
+    // two coordinates of the 8 rows at a time: 8 loads, 8 shuffles, 8 stores
+    const x = X + <usize>j0 * rowB, o = xt + (<usize>(j0 * d) << 3);
+    for (let k = 0; k < d2; k += 2) {
+      const p = x + (<usize>k << 3), q = o + (<usize>k << 6);
+      for (let l = 0; l < 8; l += 2) {
+        const v0 = v128.load(p + <usize>l * rowB), v1 = v128.load(p + <usize>(l + 1) * rowB);
+        v128.store(q + (<usize>l << 3), v128.shuffle<f64>(v0, v1, 0, 2));
+        v128.store(q + (<usize>l << 3), v128.shuffle<f64>(v0, v1, 1, 3), 64);
       }
+    }
+    if (d2 < d) {
+      for (let l = 0; l < 8; l++) {
+        st(o + (<usize>d2 << 6), l, load<f64>(X + (<usize>((j0 + l) * d + d2) << 3)));
+      }
+    }
+  }
+  const w = tailWidth(R);
+  if (w == 0) return;
+  const o = xt + (<usize>(R8 * d) << 3);
+  for (let k = 0; k < d; k++) {
+    for (let l = 0; l < w; l++) {
+      const j = R8 + l;
+      st(o, k * w + l, j < R ? load<f64>(X + (<usize>(j * d + k) << 3)) : 0);
     }
   }
 }
 
 /**
  * P (M × R) = W Xᵀ from a prebuilt {@link transposeRows} block `xt` (the tiles of
- * {@link innerProducts}; with `upper` only the tiles on or above the diagonal).
+ * {@link innerProducts}; with `upper` only the tiles on or above the diagonal). Every P[r, j] is
+ * one sum over k ascending from 0, whatever tile computes it.
  */
 export function productsT(
   W: usize, xt: usize, P: usize, M: i32, R: i32, d: i32, upper: bool,
 ): void {
-  const R8 = padded(R);
-  const rowB = <usize>d << 3;
+  const R8 = R & ~7;
   // a block of 8 columns of Xᵀ (8 d f64, contiguous) stays in L1 while every pair of rows of W
   // passes
   for (let j = 0; j < R8; j += 8) {
-    const rEnd = upper ? min(M, j + 8) : M;
-    for (let r = 0; r < rEnd; r += 2) {
-      const w0 = W + <usize>r * rowB;
-      const w1 = r + 1 < M ? w0 + rowB : w0; // an odd last row is computed twice, stored once
-      let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-      let xp = xt + (<usize>(j * d) << 3);
-      for (let k = 0; k < d; k++) {
-        const u = v128.load64_splat(w0 + (<usize>k << 3)), v = v128.load64_splat(w1 + (<usize>k << 3));
-        const x0 = v128.load(xp), x1 = v128.load(xp, 16), x2 = v128.load(xp, 32), x3 = v128.load(xp, 48);
-        a0 = madd(a0, u, x0); a1 = madd(a1, u, x1); a2 = madd(a2, u, x2); a3 = madd(a3, u, x3);
-        b0 = madd(b0, v, x0); b1 = madd(b1, v, x1); b2 = madd(b2, v, x2); b3 = madd(b3, v, x3);
-        xp += 64;
-      }
-      storeRow(P, r, R, j, a0, a1, a2, a3);
-      if (r + 1 < M) storeRow(P, r + 1, R, j, b0, b1, b2, b3);
+    block8(W, xt + (<usize>(j * d) << 3), P, M, R, d, j, upper ? min(M, j + 8) : M);
+  }
+  const w = tailWidth(R);
+  if (w == 0) return;
+  const xb = xt + (<usize>(R8 * d) << 3), rEnd = upper ? min(M, R8 + w) : M;
+  if (w == 8) block8(W, xb, P, M, R, d, R8, rEnd);
+  else if (w == 4) block4(W, xb, P, M, R, d, R8, rEnd);
+  else block2(W, xb, P, M, R, d, R8, rEnd);
+}
+
+/** Rows r < rEnd of P against a block of 8 columns (tiles of 2 rows × 8 columns, k unrolled by 2). */
+function block8(W: usize, xb: usize, P: usize, M: i32, R: i32, d: i32, j: i32, rEnd: i32): void {
+  const rowB = <usize>d << 3, even = <usize>(d & ~1) << 3;
+  for (let r = 0; r < rEnd; r += 2) {
+    const w0 = W + <usize>r * rowB;
+    const w1 = r + 1 < M ? w0 + rowB : w0; // an odd last row is computed twice, stored once
+    let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    let xp = xb, p0 = w0, p1 = w1;
+    const pEnd = w0 + even;
+    for (; p0 < pEnd; p0 += 16, p1 += 16, xp += 128) {
+      let u = v128.load64_splat(p0), v = v128.load64_splat(p1);
+      let x0 = v128.load(xp), x1 = v128.load(xp, 16), x2 = v128.load(xp, 32), x3 = v128.load(xp, 48);
+      a0 = madd(a0, u, x0); a1 = madd(a1, u, x1); a2 = madd(a2, u, x2); a3 = madd(a3, u, x3);
+      b0 = madd(b0, v, x0); b1 = madd(b1, v, x1); b2 = madd(b2, v, x2); b3 = madd(b3, v, x3);
+      u = v128.load64_splat(p0, 8); v = v128.load64_splat(p1, 8);
+      x0 = v128.load(xp, 64); x1 = v128.load(xp, 80); x2 = v128.load(xp, 96); x3 = v128.load(xp, 112);
+      a0 = madd(a0, u, x0); a1 = madd(a1, u, x1); a2 = madd(a2, u, x2); a3 = madd(a3, u, x3);
+      b0 = madd(b0, v, x0); b1 = madd(b1, v, x1); b2 = madd(b2, v, x2); b3 = madd(b3, v, x3);
     }
+    if (p0 < w0 + rowB) {
+      const u = v128.load64_splat(p0), v = v128.load64_splat(p1);
+      const x0 = v128.load(xp), x1 = v128.load(xp, 16), x2 = v128.load(xp, 32), x3 = v128.load(xp, 48);
+      a0 = madd(a0, u, x0); a1 = madd(a1, u, x1); a2 = madd(a2, u, x2); a3 = madd(a3, u, x3);
+      b0 = madd(b0, v, x0); b1 = madd(b1, v, x1); b2 = madd(b2, v, x2); b3 = madd(b3, v, x3);
+    }
+    storeRow(P, r, R, j, a0, a1, a2, a3);
+    if (r + 1 < M) storeRow(P, r + 1, R, j, b0, b1, b2, b3);
+  }
+}
+
+/** Row r + i of W, or row r when r + i ≥ M (computed, never stored). */
+@inline function rowOr(W: usize, r: i32, i: i32, M: i32, rowB: usize): usize {
+  return W + <usize>(r + i < M ? r + i : r) * rowB;
+}
+
+/** Rows r < rEnd of P against a tail block of 4 columns (tiles of 4 rows × 4 columns). */
+function block4(W: usize, xb: usize, P: usize, M: i32, R: i32, d: i32, j: i32, rEnd: i32): void {
+  const rowB = <usize>d << 3;
+  for (let r = 0; r < rEnd; r += 4) {
+    let p0 = rowOr(W, r, 0, M, rowB), p1 = rowOr(W, r, 1, M, rowB);
+    let p2 = rowOr(W, r, 2, M, rowB), p3 = rowOr(W, r, 3, M, rowB);
+    let a0 = f64x2.splat(0), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, e0 = a0, e1 = a0;
+    let xp = xb;
+    const pEnd = p0 + rowB;
+    for (; p0 < pEnd; p0 += 8, p1 += 8, p2 += 8, p3 += 8, xp += 32) {
+      const x0 = v128.load(xp), x1 = v128.load(xp, 16);
+      const u0 = v128.load64_splat(p0), u1 = v128.load64_splat(p1);
+      const u2 = v128.load64_splat(p2), u3 = v128.load64_splat(p3);
+      a0 = madd(a0, u0, x0); a1 = madd(a1, u0, x1); b0 = madd(b0, u1, x0); b1 = madd(b1, u1, x1);
+      c0 = madd(c0, u2, x0); c1 = madd(c1, u2, x1); e0 = madd(e0, u3, x0); e1 = madd(e1, u3, x1);
+    }
+    storeLanes(P, r, R, j, a0);
+    storeLanes(P, r, R, j + 2, a1);
+    if (r + 1 < M) {
+      storeLanes(P, r + 1, R, j, b0);
+      storeLanes(P, r + 1, R, j + 2, b1);
+    }
+    if (r + 2 < M) {
+      storeLanes(P, r + 2, R, j, c0);
+      storeLanes(P, r + 2, R, j + 2, c1);
+    }
+    if (r + 3 < M) {
+      storeLanes(P, r + 3, R, j, e0);
+      storeLanes(P, r + 3, R, j + 2, e1);
+    }
+  }
+}
+
+/** Rows r < rEnd of P against a tail block of 2 columns (tiles of 4 rows × 2 columns). */
+function block2(W: usize, xb: usize, P: usize, M: i32, R: i32, d: i32, j: i32, rEnd: i32): void {
+  const rowB = <usize>d << 3;
+  for (let r = 0; r < rEnd; r += 4) {
+    let p0 = rowOr(W, r, 0, M, rowB), p1 = rowOr(W, r, 1, M, rowB);
+    let p2 = rowOr(W, r, 2, M, rowB), p3 = rowOr(W, r, 3, M, rowB);
+    let a0 = f64x2.splat(0), b0 = a0, c0 = a0, e0 = a0;
+    let xp = xb;
+    const pEnd = p0 + rowB;
+    for (; p0 < pEnd; p0 += 8, p1 += 8, p2 += 8, p3 += 8, xp += 16) {
+      const x0 = v128.load(xp);
+      a0 = madd(a0, v128.load64_splat(p0), x0); b0 = madd(b0, v128.load64_splat(p1), x0);
+      c0 = madd(c0, v128.load64_splat(p2), x0); e0 = madd(e0, v128.load64_splat(p3), x0);
+    }
+    storeLanes(P, r, R, j, a0);
+    if (r + 1 < M) storeLanes(P, r + 1, R, j, b0);
+    if (r + 2 < M) storeLanes(P, r + 2, R, j, c0);
+    if (r + 3 < M) storeLanes(P, r + 3, R, j, e0);
   }
 }
 
@@ -157,7 +264,10 @@ const KB = 256;
 /**
  * The nonzero coefficients of every row (scaled, with their X rows) are listed first; then, block
  * of KB coordinates by block, each out row takes them in `group`s of four (then one at a time):
- * every coordinate sees the same sums in the same order as without blocks.
+ * every coordinate sees the same sums in the same order as without blocks. Memory accesses are
+ * what costs here (each is bounds-checked), so every X row loaded serves as many sums as it can:
+ * two rows of out whose lists name the same X rows (the dense case) share each load, and a row
+ * on its own takes two groups (or up to three single rows) per pass over its coordinates.
  */
 function combine(
   out: usize, C: usize, X: usize, scratch: usize, M: i32, R: i32, d: i32, scale: f64, group: i32,
@@ -179,48 +289,164 @@ function combine(
     store<i32>(nzs + (<usize>r << 2), nz);
   }
   for (let k0 = 0; k0 < d; k0 += KB) {
-    const k1 = min(d, k0 + KB), k2 = k1 & ~1;
-    for (let r = 0; r < M; r++) {
+    const k1 = min(d, k0 + KB);
+    let r = 0;
+    while (r < M) {
       const nz = load<i32>(nzs + (<usize>r << 2));
       const jr = js + (<usize>(r * R) << 2), cr = cs + (<usize>(r * R) << 3);
       const go = out + <usize>r * rowB;
       let t = 0;
-      for (; group == 4 && t + 3 < nz; t += 4) {
-        const x0 = load<usize>(jr + (<usize>t << 2)), x1 = load<usize>(jr + (<usize>t << 2), 4);
-        const x2 = load<usize>(jr + (<usize>t << 2), 8), x3 = load<usize>(jr + (<usize>t << 2), 12);
-        const s0 = load<f64>(cr + (<usize>t << 3)), s1 = load<f64>(cr + (<usize>t << 3), 8);
-        const s2 = load<f64>(cr + (<usize>t << 3), 16), s3 = load<f64>(cr + (<usize>t << 3), 24);
-        const c0 = f64x2.splat(s0), c1 = f64x2.splat(s1), c2 = f64x2.splat(s2), c3 = f64x2.splat(s3);
-        let k = k0;
-        for (; k < k2; k += 2) {
-          const o = <usize>k << 3;
-          let v = f64x2.mul(c0, v128.load(x0 + o));
-          v = madd(v, c1, v128.load(x1 + o));
-          v = madd(v, c2, v128.load(x2 + o));
-          v = madd(v, c3, v128.load(x3 + o));
-          v128.store(go + o, f64x2.add(v128.load(go + o), v));
-        }
-        if (k < k1) {
-          const o = <usize>k << 3;
-          const v = s0 * load<f64>(x0 + o) + s1 * load<f64>(x1 + o) + s2 * load<f64>(x2 + o) +
-            s3 * load<f64>(x3 + o);
-          store<f64>(go + o, load<f64>(go + o) + v);
+      if (group == 4 && r + 1 < M && sameList(jr, jr + (<usize>R << 2), nz, nzs, r)) {
+        const cr1 = cr + (<usize>R << 3), go1 = go + rowB;
+        for (; t + 3 < nz; t += 4) pairGroup(go, go1, jr, cr, cr1, t, k0, k1);
+        singles(go, jr, cr, t, nz, k0, k1);
+        singles(go1, jr, cr1, t, nz, k0, k1);
+        r += 2;
+        continue;
+      }
+      if (group == 4) {
+        for (; t + 7 < nz; t += 8) twoGroups(go, jr, cr, t, k0, k1);
+        if (t + 3 < nz) {
+          oneGroup(go, jr, cr, t, k0, k1);
+          t += 4;
         }
       }
-      for (; t < nz; t++) {
-        const xo = load<usize>(jr + (<usize>t << 2)), s = load<f64>(cr + (<usize>t << 3));
-        const c = f64x2.splat(s);
-        let k = k0;
-        for (; k < k2; k += 2) {
-          const o = <usize>k << 3;
-          v128.store(go + o, madd(v128.load(go + o), c, v128.load(xo + o)));
-        }
-        if (k < k1) {
-          const o = <usize>k << 3;
-          store<f64>(go + o, load<f64>(go + o) + s * load<f64>(xo + o));
-        }
-      }
+      singles(go, jr, cr, t, nz, k0, k1);
+      r++;
     }
+  }
+}
+
+/** Whether row r + 1 lists the same X rows as row r (`jr`, `jr1`: their lists, nz entries). */
+function sameList(jr: usize, jr1: usize, nz: i32, nzs: usize, r: i32): bool {
+  if (load<i32>(nzs + (<usize>(r + 1) << 2)) != nz) return false;
+  for (let t = 0; t < nz; t++) {
+    if (load<usize>(jr + (<usize>t << 2)) != load<usize>(jr1 + (<usize>t << 2))) return false;
+  }
+  return true;
+}
+
+@inline function ptrAt(jr: usize, t: i32): usize {
+  return load<usize>(jr + (<usize>t << 2));
+}
+
+@inline function coefAt(cr: usize, t: i32): f64 {
+  return load<f64>(cr + (<usize>t << 3));
+}
+
+/** ((c0 x0 + c1 x1) + c2 x2) + c3 x3 of the 4 entries from t (scalar, coordinate at byte o). */
+@inline function group4s(jr: usize, cr: usize, t: i32, o: usize): f64 {
+  return coefAt(cr, t) * load<f64>(ptrAt(jr, t) + o) +
+    coefAt(cr, t + 1) * load<f64>(ptrAt(jr, t + 1) + o) +
+    coefAt(cr, t + 2) * load<f64>(ptrAt(jr, t + 2) + o) +
+    coefAt(cr, t + 3) * load<f64>(ptrAt(jr, t + 3) + o);
+}
+
+/** out[k] += ((c0 x0 + c1 x1) + c2 x2) + c3 x3 for the group of 4 entries from t, k0 ≤ k < k1. */
+function oneGroup(go: usize, jr: usize, cr: usize, t: i32, k0: i32, k1: i32): void {
+  const x0 = ptrAt(jr, t), x1 = ptrAt(jr, t + 1), x2 = ptrAt(jr, t + 2), x3 = ptrAt(jr, t + 3);
+  const c0 = splat(coefAt(cr, t)), c1 = splat(coefAt(cr, t + 1));
+  const c2 = splat(coefAt(cr, t + 2)), c3 = splat(coefAt(cr, t + 3));
+  let o = <usize>k0 << 3;
+  const oEnd = <usize>(k1 & ~1) << 3;
+  for (; o < oEnd; o += 16) {
+    let v = f64x2.mul(c0, v128.load(x0 + o));
+    v = madd(v, c1, v128.load(x1 + o));
+    v = madd(v, c2, v128.load(x2 + o));
+    v = madd(v, c3, v128.load(x3 + o));
+    v128.store(go + o, f64x2.add(v128.load(go + o), v));
+  }
+  if (k1 & 1) store<f64>(go + o, load<f64>(go + o) + group4s(jr, cr, t, o));
+}
+
+/** {@link oneGroup} for the groups from t and t + 4 in one pass (out += first, then += second). */
+function twoGroups(go: usize, jr: usize, cr: usize, t: i32, k0: i32, k1: i32): void {
+  const x0 = ptrAt(jr, t), x1 = ptrAt(jr, t + 1), x2 = ptrAt(jr, t + 2), x3 = ptrAt(jr, t + 3);
+  const y0 = ptrAt(jr, t + 4), y1 = ptrAt(jr, t + 5), y2 = ptrAt(jr, t + 6);
+  const y3 = ptrAt(jr, t + 7);
+  const c0 = splat(coefAt(cr, t)), c1 = splat(coefAt(cr, t + 1));
+  const c2 = splat(coefAt(cr, t + 2)), c3 = splat(coefAt(cr, t + 3));
+  const e0 = splat(coefAt(cr, t + 4)), e1 = splat(coefAt(cr, t + 5));
+  const e2 = splat(coefAt(cr, t + 6)), e3 = splat(coefAt(cr, t + 7));
+  let o = <usize>k0 << 3;
+  const oEnd = <usize>(k1 & ~1) << 3;
+  for (; o < oEnd; o += 16) {
+    let v = f64x2.mul(c0, v128.load(x0 + o));
+    v = madd(v, c1, v128.load(x1 + o));
+    v = madd(v, c2, v128.load(x2 + o));
+    v = madd(v, c3, v128.load(x3 + o));
+    let w = f64x2.mul(e0, v128.load(y0 + o));
+    w = madd(w, e1, v128.load(y1 + o));
+    w = madd(w, e2, v128.load(y2 + o));
+    w = madd(w, e3, v128.load(y3 + o));
+    v128.store(go + o, f64x2.add(f64x2.add(v128.load(go + o), v), w));
+  }
+  if (k1 & 1) {
+    const g = load<f64>(go + o) + group4s(jr, cr, t, o);
+    store<f64>(go + o, g + group4s(jr, cr, t + 4, o));
+  }
+}
+
+/**
+ * {@link oneGroup} for two rows of out (`go`, `go1`, coefficients `cr`, `cr1`) whose lists name
+ * the same X rows: each X load serves both sums.
+ */
+function pairGroup(
+  go: usize, go1: usize, jr: usize, cr: usize, cr1: usize, t: i32, k0: i32, k1: i32,
+): void {
+  const x0 = ptrAt(jr, t), x1 = ptrAt(jr, t + 1), x2 = ptrAt(jr, t + 2), x3 = ptrAt(jr, t + 3);
+  const c0 = splat(coefAt(cr, t)), c1 = splat(coefAt(cr, t + 1));
+  const c2 = splat(coefAt(cr, t + 2)), c3 = splat(coefAt(cr, t + 3));
+  const e0 = splat(coefAt(cr1, t)), e1 = splat(coefAt(cr1, t + 1));
+  const e2 = splat(coefAt(cr1, t + 2)), e3 = splat(coefAt(cr1, t + 3));
+  let o = <usize>k0 << 3;
+  const oEnd = <usize>(k1 & ~1) << 3;
+  for (; o < oEnd; o += 16) {
+    let a = v128.load(x0 + o);
+    let v = f64x2.mul(c0, a), w = f64x2.mul(e0, a);
+    a = v128.load(x1 + o);
+    v = madd(v, c1, a);
+    w = madd(w, e1, a);
+    a = v128.load(x2 + o);
+    v = madd(v, c2, a);
+    w = madd(w, e2, a);
+    a = v128.load(x3 + o);
+    v = madd(v, c3, a);
+    w = madd(w, e3, a);
+    v128.store(go + o, f64x2.add(v128.load(go + o), v));
+    v128.store(go1 + o, f64x2.add(v128.load(go1 + o), w));
+  }
+  if (k1 & 1) {
+    store<f64>(go + o, load<f64>(go + o) + group4s(jr, cr, t, o));
+    store<f64>(go1 + o, load<f64>(go1 + o) + group4s(jr, cr1, t, o));
+  }
+}
+
+/**
+ * out[k] += c x[k] for the entries t … nz − 1 one at a time, in order (up to three per pass over
+ * the coordinates: each coordinate still takes them one after another).
+ */
+function singles(go: usize, jr: usize, cr: usize, t: i32, nz: i32, k0: i32, k1: i32): void {
+  const oEnd = <usize>(k1 & ~1) << 3;
+  for (; t + 2 < nz; t += 3) {
+    const x0 = ptrAt(jr, t), x1 = ptrAt(jr, t + 1), x2 = ptrAt(jr, t + 2);
+    const s0 = coefAt(cr, t), s1 = coefAt(cr, t + 1), s2 = coefAt(cr, t + 2);
+    const c0 = splat(s0), c1 = splat(s1), c2 = splat(s2);
+    let o = <usize>k0 << 3;
+    for (; o < oEnd; o += 16) {
+      const g = madd(madd(v128.load(go + o), c0, v128.load(x0 + o)), c1, v128.load(x1 + o));
+      v128.store(go + o, madd(g, c2, v128.load(x2 + o)));
+    }
+    if (k1 & 1) {
+      const g = load<f64>(go + o) + s0 * load<f64>(x0 + o) + s1 * load<f64>(x1 + o);
+      store<f64>(go + o, g + s2 * load<f64>(x2 + o));
+    }
+  }
+  for (; t < nz; t++) {
+    const xo = ptrAt(jr, t), s = coefAt(cr, t), c = splat(s);
+    let o = <usize>k0 << 3;
+    for (; o < oEnd; o += 16) v128.store(go + o, madd(v128.load(go + o), c, v128.load(xo + o)));
+    if (k1 & 1) store<f64>(go + o, load<f64>(go + o) + s * load<f64>(xo + o));
   }
 }
 
