@@ -462,24 +462,28 @@ function singles(go: usize, jr: usize, cr: usize, t: i32, nz: i32, k0: i32, k1: 
   return f64x2.extract_lane(v, 1);
 }
 
-/** Rows j of X that one pass of {@link diffusionTerms} takes (two f64x2 lanes of each). */
+/** Rows j of X that one pass of the sums over q in {@link diffusionTerms} takes (f64x2 lanes). */
 const JB = 4;
 
-/** Scratch bytes {@link diffusionTerms} needs for m neurons. */
-export function diffusionScratch(m: i32): usize {
-  // u, A, GA, Q by neuron (m × JB), u and A by row (JB × m), G∘G and the t-terms (m × m)
-  return (<usize>(6 * JB * m) << 3) + (<usize>(2 * m * m) << 3);
+/** Scratch bytes {@link diffusionTerms} needs for m neurons and R rows. */
+export function diffusionScratch(m: i32, R: i32): usize {
+  const nb = (R + JB - 1) / JB;
+  // [G, G∘G, t-term] per (r, q); per block of JB rows and neuron: A then u in lanes; per row j:
+  // A, u and 8β²u (m each); GA per row j (m); the sums of {@link qSums}
+  return (<usize>(3 * m * m) << 3) + (<usize>(nb * m * 2 * JB) << 3) + (<usize>(4 * R * m) << 3) +
+    96;
 }
 
 /**
  * The m × m × R part of Paper A's diffusion loss and gradient (`diffusionLossGrad` in
  * models/fl/diffusion.ts, same operations in the same order), given P = W Xᵀ (m × R) and
- * G = W Wᵀ (m × m): writes coef (m × R, ∂L/∂P) and H (m × m, zeroed by the caller) and
- * returns the loss. Rows j of X are taken JB at a time: the sums over q (GA, (G∘G)u and the
- * loss term t, each a chain in q) run with the JB rows in f64x2 lanes; H's row r then takes the
- * JB rows' terms in row order with the q's in lanes (its diagonal entry after each row's inner
- * term, as the reference). A division by m is a multiplication by 1/m when m is a power of two
- * (the same correctly rounded quotient). Scratch: {@link diffusionScratch} bytes, 16-aligned.
+ * G = W Wᵀ (m × m): writes coef (m × R, ∂L/∂P) and adds the Hessian-like term to H (m × m, zeroed
+ * by the caller) and returns the loss. Rows j of X are taken JB at a time for the sums over q
+ * (GA, (G∘G)u and the loss term t, each a chain in q) with the JB rows in f64x2 lanes, then H is
+ * built tile by tile (8 entries of a row in registers) over all rows j in order, its diagonal
+ * entry apart (each row's inner term, then its diagonal term, as the reference). A division by m
+ * is a multiplication by 1/m when m is a power of two (the same correctly rounded quotient).
+ * Scratch: {@link diffusionScratch} bytes.
  */
 export function diffusionTerms(
   P: usize, G: usize, weights: usize, coef: usize, H: usize, scratch: usize,
@@ -488,85 +492,117 @@ export function diffusionTerms(
   const b2 = beta * beta, sm = Math.sqrt(<f64>m), fm = <f64>m;
   const c2 = 2 * b2 * b2, c4 = 4 * b2, cb = 4 * beta / sm, c8 = 8 * b2, k4 = 4 / fm;
   const k8 = 8 * b2 / fm, k2 = 2 * b2 / fm;
-  const rowJ = <usize>JB << 3; // bytes of one neuron's JB lanes
-  const UJ = scratch, AJ = UJ + <usize>m * rowJ, GAJ = AJ + <usize>m * rowJ;
-  const QJ = GAJ + <usize>m * rowJ, UQ = QJ + <usize>m * rowJ, AQ = UQ + <usize>m * rowJ;
-  const GG = AQ + <usize>m * rowJ, TC = GG + (<usize>(m * m) << 3);
+  const nb = (R + JB - 1) / JB, mB = <usize>m << 3, rowJ = 3 * mB;
+  const GT = scratch, UA = GT + (<usize>(3 * m * m) << 3);
+  const RW = UA + (<usize>(nb * m * 2 * JB) << 3), GAT = RW + <usize>R * rowJ;
   for (let i = 0; i < m * m; i++) {
     const g = ld(G, i);
-    st(GG, i, g * g);
-    st(TC, i, g * (c2 * g * g));
+    st(GT, 3 * i, g);
+    st(GT, 3 * i + 1, g * g);
+    st(GT, 3 * i + 2, g * (c2 * g * g));
   }
-  const pow2 = (m & (m - 1)) == 0;
+  for (let j = 0; j < nb * JB; j++) {
+    const ua = UA + (<usize>((j / JB) * m * 2 * JB + (j % JB)) << 3), rw = RW + <usize>j * rowJ;
+    for (let r = 0; r < m; r++) {
+      const u = alpha * (j < R ? ld(P, r * R + j) : 0);
+      const a = u * u + b2 * ld(G, r * m + r);
+      st(ua, r * 2 * JB, a);
+      st(ua, r * 2 * JB + JB, u);
+      if (j < R) {
+        st(rw, r, a);
+        st(rw, m + r, u);
+        st(rw, 2 * m + r, c8 * u);
+      }
+    }
+  }
+  const vk4 = splat(k4), vk8 = splat(k8), TB = GAT + (<usize>(R * m) << 3);
   let loss: f64 = 0;
-  for (let j = 0; j < R; j += JB) {
-    const nj = min(JB, R - j);
+  for (let b = 0; b < nb; b++) {
+    const j = b * JB, nj = min(JB, R - j);
+    const ub = UA + (<usize>(b * m * 2 * JB) << 3);
+    const wa0 = f64x2(wa(weights, j, R, alpha), wa(weights, j + 1, R, alpha));
+    const wa1 = f64x2(wa(weights, j + 2, R, alpha), wa(weights, j + 3, R, alpha));
+    let lin0 = splat(0), lin1 = lin0;
+    v128.store(TB, lin0);
+    v128.store(TB, lin0, 16);
     for (let r = 0; r < m; r++) {
-      const grr = ld(G, r * m + r);
-      for (let l = 0; l < JB; l++) {
-        const u = alpha * (l < nj ? ld(P, r * R + j + l) : 0);
-        const a = u * u + b2 * grr;
-        st(UJ, r * JB + l, u);
-        st(AJ, r * JB + l, a);
-        st(UQ, l * m + r, u);
-        st(AQ, l * m + r, a);
-      }
-    }
-    let t0 = splat(0), t1 = t0, lin0 = t0, lin1 = t0;
-    for (let r = 0; r < m; r++) {
-      let ga0 = splat(0), ga1 = ga0, qq0 = ga0, qq1 = ga0;
-      const gr = G + (<usize>(r * m) << 3), ggr = GG + (<usize>(r * m) << 3);
-      const tcr = TC + (<usize>(r * m) << 3);
-      for (let q = 0; q < m; q++) {
-        const o = <usize>q << 3, oj = <usize>q * rowJ;
-        const g = v128.load64_splat(gr + o), gg = v128.load64_splat(ggr + o);
-        const tc = v128.load64_splat(tcr + o);
-        ga0 = madd(ga0, g, v128.load(AJ + oj));
-        ga1 = madd(ga1, g, v128.load(AJ + oj, 16));
-        qq0 = madd(qq0, gg, v128.load(UJ + oj));
-        qq1 = madd(qq1, gg, v128.load(UJ + oj, 16));
-        t0 = f64x2.add(t0, tc);
-        t1 = f64x2.add(t1, tc);
-      }
-      const orj = <usize>r * rowJ;
-      v128.store(GAJ + orj, ga0);
-      v128.store(GAJ + orj, ga1, 16);
-      v128.store(QJ + orj, qq0);
-      v128.store(QJ + orj, qq1, 16);
-      const u0 = v128.load(UJ + orj), u1 = v128.load(UJ + orj, 16);
+      qSums(GT + <usize>(r * m) * 24, ub, m, TB);
+      const ga0 = v128.load(TB, 32), ga1 = v128.load(TB, 48);
+      const qq0 = v128.load(TB, 64), qq1 = v128.load(TB, 80);
+      const ur = ub + (<usize>r << 6);
+      const a0 = v128.load(ur), a1 = v128.load(ur, 16), u0 = v128.load(ur, 32);
+      const u1 = v128.load(ur, 48);
       const vc4 = splat(c4);
-      t0 = f64x2.add(t0, f64x2.add(f64x2.mul(v128.load(AJ + orj), ga0), f64x2.mul(f64x2.mul(vc4, u0), qq0)));
-      t1 = f64x2.add(t1, f64x2.add(f64x2.mul(v128.load(AJ + orj, 16), ga1), f64x2.mul(f64x2.mul(vc4, u1), qq1)));
-      const grr = v128.load64_splat(gr + (<usize>r << 3));
-      lin0 = madd(lin0, u0, grr);
-      lin1 = madd(lin1, u1, grr);
+      v128.store(TB, f64x2.add(v128.load(TB), f64x2.add(f64x2.mul(a0, ga0), f64x2.mul(f64x2.mul(vc4, u0), qq0))));
+      v128.store(TB, f64x2.add(v128.load(TB, 16), f64x2.add(f64x2.mul(a1, ga1), f64x2.mul(f64x2.mul(vc4, u1), qq1))), 16);
+      const grr = ld(G, r * m + r), vg = splat(grr), cg = splat(cb * grr);
+      lin0 = madd(lin0, u0, vg);
+      lin1 = madd(lin1, u1, vg);
+      // coef = wα · (((4/m) GA u + (8β²/m) Q) − (4β/√m) G_rr), the rows' lanes at once
+      const co0 = f64x2.mul(wa0, f64x2.sub(madd(f64x2.mul(f64x2.mul(vk4, ga0), u0), vk8, qq0), cg));
+      const co1 = f64x2.mul(wa1, f64x2.sub(madd(f64x2.mul(f64x2.mul(vk4, ga1), u1), vk8, qq1), cg));
+      const cr = coef + (<usize>(r * R + j) << 3), gar = GAT + (<usize>(j * m + r) << 3);
+      store<f64>(cr, lane0(co0));
+      store<f64>(gar, lane0(ga0));
+      if (nj > 1) {
+        store<f64>(cr, lane1(co0), 8);
+        store<f64>(gar + mB, lane1(ga0));
+      }
+      if (nj > 2) {
+        store<f64>(cr, lane0(co1), 16);
+        store<f64>(gar + 2 * mB, lane0(ga1));
+      }
+      if (nj > 3) {
+        store<f64>(cr, lane1(co1), 24);
+        store<f64>(gar + 3 * mB, lane1(ga1));
+      }
     }
+    const t0 = v128.load(TB), t1 = v128.load(TB, 16);
     for (let l = 0; l < nj; l++) {
       const t = l == 0 ? lane0(t0) : l == 1 ? lane1(t0) : l == 2 ? lane0(t1) : lane1(t1);
       const lin = l == 0 ? lane0(lin0) : l == 1 ? lane1(lin0) : l == 2 ? lane0(lin1) : lane1(lin1);
       loss += ld(weights, j + l) * (t / fm - cb * lin + <f64>d);
     }
-    for (let r = 0; r < m; r++) {
-      const grr = ld(G, r * m + r);
-      for (let l = 0; l < nj; l++) {
-        const w = ld(weights, j + l), ga = ld(GAJ, r * JB + l), u = ld(UJ, r * JB + l);
-        const g = k4 * ga * u + k8 * ld(QJ, r * JB + l) - cb * grr;
-        st(coef, r * R + j + l, w * alpha * g);
-      }
-      if (pow2) hRow(G, H, UQ, AQ, UJ, AJ, GAJ, weights, r, j, nj, m, c8, k2, cb, 1 / fm, true);
-      else hRow(G, H, UQ, AQ, UJ, AJ, GAJ, weights, r, j, nj, m, c8, k2, cb, fm, false);
-    }
   }
   let wsum: f64 = 0;
   for (let j = 0; j < R; j++) wsum += ld(weights, j);
-  const k6 = splat(wsum * (6 * b2 * b2 / fm));
-  let i = 0;
-  for (; i + 1 < m * m; i += 2) {
-    const o = <usize>i << 3, g = v128.load(G + o);
-    v128.store(H + o, f64x2.add(v128.load(H + o), f64x2.mul(f64x2.mul(k6, g), g)));
-  }
-  if (i < m * m) st(H, i, ld(H, i) + f64x2.extract_lane(k6, 0) * ld(G, i) * ld(G, i));
+  const k6 = wsum * (6 * b2 * b2 / fm);
+  if ((m & (m - 1)) == 0) hRows(G, H, RW, GAT, weights, m, R, k2, cb, k6, 1 / fm, true);
+  else hRows(G, H, RW, GAT, weights, m, R, k2, cb, k6, fm, false);
   return loss;
+}
+
+/**
+ * For row r of G (`gp`: [G, G∘G, t-term] per q) and a block of JB rows j (`up`: A then u per
+ * neuron, in lanes): t (two v128 at `tb`, read and written) += the t-terms over q in order, and
+ * GA, (G∘G)u over q written at tb + 32 and tb + 64. Its own function, so that its six chains and
+ * three splats stay in registers.
+ */
+function qSums(gp: usize, up: usize, m: i32, tb: usize): void {
+  let t0 = v128.load(tb), t1 = v128.load(tb, 16);
+  let ga0 = splat(0), ga1 = ga0, qq0 = ga0, qq1 = ga0;
+  const gEnd = gp + <usize>m * 24;
+  for (; gp < gEnd; gp += 24, up += 64) {
+    const g = v128.load64_splat(gp), gg = v128.load64_splat(gp, 8);
+    const tc = v128.load64_splat(gp, 16);
+    ga0 = madd(ga0, g, v128.load(up));
+    ga1 = madd(ga1, g, v128.load(up, 16));
+    qq0 = madd(qq0, gg, v128.load(up, 32));
+    qq1 = madd(qq1, gg, v128.load(up, 48));
+    t0 = f64x2.add(t0, tc);
+    t1 = f64x2.add(t1, tc);
+  }
+  v128.store(tb, t0);
+  v128.store(tb, t1, 16);
+  v128.store(tb, ga0, 32);
+  v128.store(tb, ga1, 48);
+  v128.store(tb, qq0, 64);
+  v128.store(tb, qq1, 80);
+}
+
+/** w_j α, or 0 past the last row (a padding lane). */
+@inline function wa(weights: usize, j: i32, R: i32, alpha: f64): f64 {
+  return j < R ? ld(weights, j) * alpha : 0;
 }
 
 /** x / m, as x · (1/m) when m is a power of two (`s` = 1/m) or x / m (`s` = m). */
@@ -574,34 +610,107 @@ export function diffusionTerms(
   return pow2 ? f64x2.mul(x, s) : f64x2.div(x, s);
 }
 
+/** w (A_r A_q + 8β² u_r u_q G_rq) / m for the pairs of q at byte `o` of the row's A (`pa`, u at pa + mB). */
+@inline function hTerm(
+  va: v128, vc: v128, vw: v128, pa: usize, pu: usize, g: v128, vs: v128, pow2: bool,
+): v128 {
+  const inner = f64x2.add(f64x2.mul(va, v128.load(pa)), f64x2.mul(f64x2.mul(vc, v128.load(pu)), g));
+  return byM(f64x2.mul(vw, inner), vs, pow2);
+}
+
 /**
- * Row r of H for rows j … j+nj−1 of X, in row order: H[r, q] += w (A_r A_q + 8β² u_r u_q G_rq) / m
- * for every q (pairs of q in lanes), then H[r, r] += w ((2β²/m) GA_r − (4β/√m) u_r).
+ * Eight entries of a row of H (`h`, G's at `g`): += the terms of every row j in order (`rp`: the
+ * rows' A at the entries' q, u at + mB; `sp`: A_jr, 8β²u_jr at + 2 mB; `wp`: weights), then
+ * += (6β⁴/m)(Σ w) G²; `rEnd`: rp past the last row.
  */
-@inline function hRow(
-  G: usize, H: usize, UQ: usize, AQ: usize, UJ: usize, AJ: usize, GAJ: usize, weights: usize,
-  r: i32, j: i32, nj: i32, m: i32, c8: f64, k2: f64, cb: f64, s: f64, pow2: bool,
+@inline function hTile8(
+  h: usize, g: usize, rp: usize, sp: usize, wp: usize, rEnd: usize, mB: usize, s: f64, k6: f64,
+  pow2: bool,
 ): void {
-  const hr = H + (<usize>(r * m) << 3), gr = G + (<usize>(r * m) << 3), vs = splat(s);
-  const m2 = m & ~1;
-  for (let l = 0; l < nj; l++) {
-    const w = ld(weights, j + l), ar = ld(AJ, r * JB + l), ur = ld(UJ, r * JB + l);
-    const vw = splat(w), va = splat(ar), vc = splat(c8 * ur);
-    const uq = UQ + (<usize>(l * m) << 3), aq = AQ + (<usize>(l * m) << 3);
+  const rowJ = 3 * mB, vs = splat(s);
+  let h0 = v128.load(h), h1 = v128.load(h, 16), h2 = v128.load(h, 32), h3 = v128.load(h, 48);
+  const g0 = v128.load(g), g1 = v128.load(g, 16), g2 = v128.load(g, 32), g3 = v128.load(g, 48);
+  for (; rp < rEnd; rp += rowJ, sp += rowJ, wp += 8) {
+    const va = v128.load64_splat(sp), vc = v128.load64_splat(sp + 2 * mB);
+    const vw = v128.load64_splat(wp), pu = rp + mB;
+    h0 = f64x2.add(h0, hTerm(va, vc, vw, rp, pu, g0, vs, pow2));
+    h1 = f64x2.add(h1, hTerm(va, vc, vw, rp + 16, pu + 16, g1, vs, pow2));
+    h2 = f64x2.add(h2, hTerm(va, vc, vw, rp + 32, pu + 32, g2, vs, pow2));
+    h3 = f64x2.add(h3, hTerm(va, vc, vw, rp + 48, pu + 48, g3, vs, pow2));
+  }
+  const v6 = splat(k6);
+  v128.store(h, f64x2.add(h0, f64x2.mul(f64x2.mul(v6, g0), g0)));
+  v128.store(h, f64x2.add(h1, f64x2.mul(f64x2.mul(v6, g1), g1)), 16);
+  v128.store(h, f64x2.add(h2, f64x2.mul(f64x2.mul(v6, g2), g2)), 32);
+  v128.store(h, f64x2.add(h3, f64x2.mul(f64x2.mul(v6, g3), g3)), 48);
+}
+
+/** {@link hTile8} when m is a power of two (`s` = 1/m). */
+function hTile8Pow2(
+  h: usize, g: usize, rp: usize, sp: usize, wp: usize, rEnd: usize, mB: usize, s: f64, k6: f64,
+): void {
+  hTile8(h, g, rp, sp, wp, rEnd, mB, s, k6, true);
+}
+
+/** {@link hTile8} otherwise (`s` = m). */
+function hTile8Div(
+  h: usize, g: usize, rp: usize, sp: usize, wp: usize, rEnd: usize, mB: usize, s: f64, k6: f64,
+): void {
+  hTile8(h, g, rp, sp, wp, rEnd, mB, s, k6, false);
+}
+
+/**
+ * H[r, q] += Σ_j w_j (A_jr A_jq + 8β² u_jr u_jq G_rq) / m (j in order), then += (6β⁴/m)(Σ w) G_rq²,
+ * eight q of a row at a time in registers. The diagonal entry is recomputed alone: after each
+ * row's inner term it takes w ((2β²/m) GA_jr − (4β/√m) u_jr), as the reference.
+ * RW holds per row j: A (m), u (m), 8β²u (m); GAT: GA per row j.
+ */
+@inline function hRows(
+  G: usize, H: usize, RW: usize, GAT: usize, weights: usize, m: i32, R: i32,
+  k2: f64, cb: f64, k6: f64, s: f64, pow2: bool,
+): void {
+  const mB = <usize>m << 3, rowJ = 3 * mB, vs = splat(s), v6 = splat(k6);
+  const rEnd = RW + <usize>R * rowJ;
+  for (let r = 0; r < m; r++) {
+    const hr = H + <usize>r * mB, gr = G + <usize>r * mB, ra = RW + (<usize>r << 3);
+    const hd0 = load<f64>(hr + (<usize>r << 3));
     let q = 0;
-    for (; q < m2; q += 2) {
+    for (; q + 8 <= m; q += 8) {
       const o = <usize>q << 3;
-      const inner = f64x2.add(
-        f64x2.mul(va, v128.load(aq + o)),
-        f64x2.mul(f64x2.mul(vc, v128.load(uq + o)), v128.load(gr + o)),
-      );
-      v128.store(hr + o, f64x2.add(v128.load(hr + o), byM(f64x2.mul(vw, inner), vs, pow2)));
+      if (pow2) hTile8Pow2(hr + o, gr + o, RW + o, ra, weights, rEnd + o, mB, s, k6);
+      else hTile8Div(hr + o, gr + o, RW + o, ra, weights, rEnd + o, mB, s, k6);
+    }
+    for (; q + 2 <= m; q += 2) {
+      const o = <usize>q << 3;
+      let h0 = v128.load(hr + o);
+      const g0 = v128.load(gr + o);
+      let rp = RW + o, sp = ra, wp = weights;
+      for (; rp < rEnd + o; rp += rowJ, sp += rowJ, wp += 8) {
+        const va = v128.load64_splat(sp), vc = v128.load64_splat(sp + 2 * mB);
+        h0 = f64x2.add(h0, hTerm(va, vc, v128.load64_splat(wp), rp, rp + mB, g0, vs, pow2));
+      }
+      v128.store(hr + o, f64x2.add(h0, f64x2.mul(f64x2.mul(v6, g0), g0)));
     }
     if (q < m) {
-      const inner = ar * ld(aq, q) + c8 * ur * ld(uq, q) * ld(gr, q);
-      st(hr, q, ld(hr, q) + (pow2 ? w * inner * s : w * inner / s));
+      const g = ld(gr, q);
+      let h = ld(hr, q);
+      for (let j = 0; j < R; j++) {
+        const row = RW + <usize>j * rowJ;
+        const inner = ld(row, r) * ld(row, q) + ld(row, 2 * m + r) * ld(row, m + q) * g;
+        h = h + (pow2 ? ld(weights, j) * inner * s : ld(weights, j) * inner / s);
+      }
+      st(hr, q, h + k6 * g * g);
     }
-    st(hr, r, ld(hr, r) + w * (k2 * ld(GAJ, r * JB + l) - cb * ur));
+    const grr = ld(gr, r);
+    let hd = hd0;
+    for (let j = 0; j < R; j++) {
+      const row = RW + <usize>j * rowJ, w = ld(weights, j);
+      const ar = ld(row, r), ur = ld(row, m + r);
+      const inner = ar * ar + ld(row, 2 * m + r) * ur * grr;
+      hd = hd + (pow2 ? w * inner * s : w * inner / s);
+      hd = hd + w * (k2 * ld(GAT, j * m + r) - cb * ur);
+    }
+    st(hr, r, hd + k6 * grr * grr);
   }
 }
 
@@ -615,7 +724,7 @@ export function diffusionTerms(
 
 /** Scratch bytes {@link diffusionLossGrad} needs. */
 export function diffusionGradScratch(m: i32, R: i32, d: i32): usize {
-  return innerScratch(m, d) + align16(diffusionScratch(m)) + combineScratch(m, max(R, m));
+  return innerScratch(m, d) + align16(diffusionScratch(m, R)) + combineScratch(m, max(R, m));
 }
 
 /**
@@ -628,7 +737,7 @@ export function diffusionLossGrad(
   W: usize, X: usize, xt: usize, weights: usize, P: usize, G: usize, coef: usize, H: usize,
   grad: usize, scratch: usize, m: i32, R: i32, d: i32, alpha: f64, beta: f64,
 ): f64 {
-  const ts = scratch + innerScratch(m, d), cs = ts + align16(diffusionScratch(m));
+  const ts = scratch + innerScratch(m, d), cs = ts + align16(diffusionScratch(m, R));
   productsT(W, xt, P, m, R, d, false);
   gram(W, G, scratch, m, d);
   memory.fill(H, 0, <usize>(m * m) << 3);
