@@ -462,16 +462,15 @@ function singles(go: usize, jr: usize, cr: usize, t: i32, nz: i32, k0: i32, k1: 
   return f64x2.extract_lane(v, 1);
 }
 
-/** Rows j of X that one pass of the sums over q in {@link diffusionTerms} takes (f64x2 lanes). */
-const JB = 4;
+/** Rows j of X that one pass of the sums over q in {@link diffusionTerms} takes (3 f64x2 lanes). */
+const JB = 6;
 
 /** Scratch bytes {@link diffusionTerms} needs for m neurons and R rows. */
 export function diffusionScratch(m: i32, R: i32): usize {
   const nb = (R + JB - 1) / JB;
-  // [G, G∘G, t-term] per (r, q); per block of JB rows and neuron: A then u in lanes; per row j:
-  // A, u and 8β²u (m each); GA per row j (m); the sums of {@link qSums}
-  return (<usize>(3 * m * m) << 3) + (<usize>(nb * m * 2 * JB) << 3) + (<usize>(4 * R * m) << 3) +
-    96;
+  // per block of JB rows and neuron: A then u in lanes; per row j: A, u and 8β²u (m each); GA per
+  // row j (m); the sums of {@link qSums} and the lanes of one row's results
+  return (<usize>(nb * m * 2 * JB) << 3) + (<usize>(4 * R * m) << 3) + 240;
 }
 
 /**
@@ -492,17 +491,12 @@ export function diffusionTerms(
   const b2 = beta * beta, sm = Math.sqrt(<f64>m), fm = <f64>m;
   const c2 = 2 * b2 * b2, c4 = 4 * b2, cb = 4 * beta / sm, c8 = 8 * b2, k4 = 4 / fm;
   const k8 = 8 * b2 / fm, k2 = 2 * b2 / fm;
-  const nb = (R + JB - 1) / JB, mB = <usize>m << 3, rowJ = 3 * mB;
-  const GT = scratch, UA = GT + (<usize>(3 * m * m) << 3);
-  const RW = UA + (<usize>(nb * m * 2 * JB) << 3), GAT = RW + <usize>R * rowJ;
-  for (let i = 0; i < m * m; i++) {
-    const g = ld(G, i);
-    st(GT, 3 * i, g);
-    st(GT, 3 * i + 1, g * g);
-    st(GT, 3 * i + 2, g * (c2 * g * g));
-  }
+  const nb = (R + JB - 1) / JB, mB = <usize>m << 3, rowJ = 3 * mB, laneB = <usize>(2 * JB) << 3;
+  const UA = scratch, RW = UA + <usize>(nb * m) * laneB, GAT = RW + <usize>R * rowJ;
+  const TB = GAT + (<usize>(R * m) << 3), LB = TB + 144;
   for (let j = 0; j < nb * JB; j++) {
-    const ua = UA + (<usize>((j / JB) * m * 2 * JB + (j % JB)) << 3), rw = RW + <usize>j * rowJ;
+    const ua = UA + <usize>((j / JB) * m) * laneB + (<usize>(j % JB) << 3);
+    const rw = RW + <usize>j * rowJ;
     for (let r = 0; r < m; r++) {
       const u = alpha * (j < R ? ld(P, r * R + j) : 0);
       const a = u * u + b2 * ld(G, r * m + r);
@@ -515,53 +509,42 @@ export function diffusionTerms(
       }
     }
   }
-  const vk4 = splat(k4), vk8 = splat(k8), TB = GAT + (<usize>(R * m) << 3);
   let loss: f64 = 0;
   for (let b = 0; b < nb; b++) {
     const j = b * JB, nj = min(JB, R - j);
-    const ub = UA + (<usize>(b * m * 2 * JB) << 3);
-    const wa0 = f64x2(wa(weights, j, R, alpha), wa(weights, j + 1, R, alpha));
-    const wa1 = f64x2(wa(weights, j + 2, R, alpha), wa(weights, j + 3, R, alpha));
-    let lin0 = splat(0), lin1 = lin0;
+    const ub = UA + <usize>(b * m) * laneB;
+    let lin0 = splat(0), lin1 = lin0, lin2 = lin0;
     v128.store(TB, lin0);
     v128.store(TB, lin0, 16);
+    v128.store(TB, lin0, 32);
     for (let r = 0; r < m; r++) {
-      qSums(GT + <usize>(r * m) * 24, ub, m, TB);
-      const ga0 = v128.load(TB, 32), ga1 = v128.load(TB, 48);
-      const qq0 = v128.load(TB, 64), qq1 = v128.load(TB, 80);
-      const ur = ub + (<usize>r << 6);
-      const a0 = v128.load(ur), a1 = v128.load(ur, 16), u0 = v128.load(ur, 32);
-      const u1 = v128.load(ur, 48);
+      qSums(G + <usize>r * mB, ub, m, TB, c2);
+      const ur = ub + <usize>r * laneB;
+      const u0 = v128.load(ur, 48), u1 = v128.load(ur, 64), u2 = v128.load(ur, 80);
       const vc4 = splat(c4);
-      v128.store(TB, f64x2.add(v128.load(TB), f64x2.add(f64x2.mul(a0, ga0), f64x2.mul(f64x2.mul(vc4, u0), qq0))));
-      v128.store(TB, f64x2.add(v128.load(TB, 16), f64x2.add(f64x2.mul(a1, ga1), f64x2.mul(f64x2.mul(vc4, u1), qq1))), 16);
-      const grr = ld(G, r * m + r), vg = splat(grr), cg = splat(cb * grr);
+      v128.store(TB, tStep(v128.load(TB), v128.load(ur), v128.load(TB, 48), vc4, u0, v128.load(TB, 96)));
+      v128.store(TB, tStep(v128.load(TB, 16), v128.load(ur, 16), v128.load(TB, 64), vc4, u1, v128.load(TB, 112)), 16);
+      v128.store(TB, tStep(v128.load(TB, 32), v128.load(ur, 32), v128.load(TB, 80), vc4, u2, v128.load(TB, 128)), 32);
+      const grr = ld(G, r * m + r), vg = splat(grr);
       lin0 = madd(lin0, u0, vg);
       lin1 = madd(lin1, u1, vg);
+      lin2 = madd(lin2, u2, vg);
       // coef = wα · (((4/m) GA u + (8β²/m) Q) − (4β/√m) G_rr), the rows' lanes at once
-      const co0 = f64x2.mul(wa0, f64x2.sub(madd(f64x2.mul(f64x2.mul(vk4, ga0), u0), vk8, qq0), cg));
-      const co1 = f64x2.mul(wa1, f64x2.sub(madd(f64x2.mul(f64x2.mul(vk4, ga1), u1), vk8, qq1), cg));
+      const cg = splat(cb * grr), vk4 = splat(k4), vk8 = splat(k8);
+      v128.store(LB, coefLanes(weights, j, R, alpha, v128.load(TB, 48), u0, v128.load(TB, 96), vk4, vk8, cg));
+      v128.store(LB, coefLanes(weights, j + 2, R, alpha, v128.load(TB, 64), u1, v128.load(TB, 112), vk4, vk8, cg), 16);
+      v128.store(LB, coefLanes(weights, j + 4, R, alpha, v128.load(TB, 80), u2, v128.load(TB, 128), vk4, vk8, cg), 32);
       const cr = coef + (<usize>(r * R + j) << 3), gar = GAT + (<usize>(j * m + r) << 3);
-      store<f64>(cr, lane0(co0));
-      store<f64>(gar, lane0(ga0));
-      if (nj > 1) {
-        store<f64>(cr, lane1(co0), 8);
-        store<f64>(gar + mB, lane1(ga0));
-      }
-      if (nj > 2) {
-        store<f64>(cr, lane0(co1), 16);
-        store<f64>(gar + 2 * mB, lane0(ga1));
-      }
-      if (nj > 3) {
-        store<f64>(cr, lane1(co1), 24);
-        store<f64>(gar + 3 * mB, lane1(ga1));
+      for (let l = 0; l < nj; l++) {
+        store<f64>(cr + (<usize>l << 3), ld(LB, l));
+        store<f64>(gar + <usize>l * mB, ld(TB + 48, l));
       }
     }
-    const t0 = v128.load(TB), t1 = v128.load(TB, 16);
     for (let l = 0; l < nj; l++) {
-      const t = l == 0 ? lane0(t0) : l == 1 ? lane1(t0) : l == 2 ? lane0(t1) : lane1(t1);
-      const lin = l == 0 ? lane0(lin0) : l == 1 ? lane1(lin0) : l == 2 ? lane0(lin1) : lane1(lin1);
-      loss += ld(weights, j + l) * (t / fm - cb * lin + <f64>d);
+      const lin = l < 2 ? (l == 0 ? lane0(lin0) : lane1(lin0)) : l < 4
+        ? (l == 2 ? lane0(lin1) : lane1(lin1))
+        : (l == 4 ? lane0(lin2) : lane1(lin2));
+      loss += ld(weights, j + l) * (ld(TB, l) / fm - cb * lin + <f64>d);
     }
   }
   let wsum: f64 = 0;
@@ -572,32 +555,51 @@ export function diffusionTerms(
   return loss;
 }
 
+/** t + (A GA + ((4β²) u) Q), two rows' lanes. */
+@inline function tStep(t: v128, a: v128, ga: v128, vc4: v128, u: v128, qq: v128): v128 {
+  return f64x2.add(t, f64x2.add(f64x2.mul(a, ga), f64x2.mul(f64x2.mul(vc4, u), qq)));
+}
+
+/** (w α) (((4/m) GA u + (8β²/m) Q) − (4β/√m) G_rr) for rows j, j + 1 (lanes). */
+@inline function coefLanes(
+  weights: usize, j: i32, R: i32, alpha: f64, ga: v128, u: v128, qq: v128, vk4: v128, vk8: v128,
+  cg: v128,
+): v128 {
+  const w = f64x2(wa(weights, j, R, alpha), wa(weights, j + 1, R, alpha));
+  return f64x2.mul(w, f64x2.sub(madd(f64x2.mul(f64x2.mul(vk4, ga), u), vk8, qq), cg));
+}
+
 /**
- * For row r of G (`gp`: [G, G∘G, t-term] per q) and a block of JB rows j (`up`: A then u per
- * neuron, in lanes): t (two v128 at `tb`, read and written) += the t-terms over q in order, and
- * GA, (G∘G)u over q written at tb + 32 and tb + 64. Its own function, so that its six chains and
- * three splats stay in registers.
+ * For row r of G (`gp`) and a block of JB rows j (`up`: A then u per neuron, in lanes): t (three
+ * v128 at `tb`, read and written) += g (2β⁴ g g) over q in order, and GA, (G∘G)u over q written
+ * at tb + 48 and tb + 96. Its own function, so that its nine chains stay in registers.
  */
-function qSums(gp: usize, up: usize, m: i32, tb: usize): void {
-  let t0 = v128.load(tb), t1 = v128.load(tb, 16);
-  let ga0 = splat(0), ga1 = ga0, qq0 = ga0, qq1 = ga0;
-  const gEnd = gp + <usize>m * 24;
-  for (; gp < gEnd; gp += 24, up += 64) {
-    const g = v128.load64_splat(gp), gg = v128.load64_splat(gp, 8);
-    const tc = v128.load64_splat(gp, 16);
+function qSums(gp: usize, up: usize, m: i32, tb: usize, c2: f64): void {
+  let t0 = v128.load(tb), t1 = v128.load(tb, 16), t2 = v128.load(tb, 32);
+  let ga0 = splat(0), ga1 = ga0, ga2 = ga0, qq0 = ga0, qq1 = ga0, qq2 = ga0;
+  const vc2 = splat(c2), gEnd = gp + (<usize>m << 3);
+  for (; gp < gEnd; gp += 8, up += 96) {
+    const g = v128.load64_splat(gp), gg = f64x2.mul(g, g);
+    const tc = f64x2.mul(g, f64x2.mul(f64x2.mul(vc2, g), g));
     ga0 = madd(ga0, g, v128.load(up));
     ga1 = madd(ga1, g, v128.load(up, 16));
-    qq0 = madd(qq0, gg, v128.load(up, 32));
-    qq1 = madd(qq1, gg, v128.load(up, 48));
+    ga2 = madd(ga2, g, v128.load(up, 32));
+    qq0 = madd(qq0, gg, v128.load(up, 48));
+    qq1 = madd(qq1, gg, v128.load(up, 64));
+    qq2 = madd(qq2, gg, v128.load(up, 80));
     t0 = f64x2.add(t0, tc);
     t1 = f64x2.add(t1, tc);
+    t2 = f64x2.add(t2, tc);
   }
   v128.store(tb, t0);
   v128.store(tb, t1, 16);
-  v128.store(tb, ga0, 32);
-  v128.store(tb, ga1, 48);
-  v128.store(tb, qq0, 64);
-  v128.store(tb, qq1, 80);
+  v128.store(tb, t2, 32);
+  v128.store(tb, ga0, 48);
+  v128.store(tb, ga1, 64);
+  v128.store(tb, ga2, 80);
+  v128.store(tb, qq0, 96);
+  v128.store(tb, qq1, 112);
+  v128.store(tb, qq2, 128);
 }
 
 /** w_j α, or 0 past the last row (a padding lane). */
