@@ -143,14 +143,26 @@ function block8(W: usize, xb: usize, P: usize, M: i32, R: i32, d: i32, j: i32, r
     let xp = xb, p0 = w0, p1 = w1;
     const pEnd = w0 + even;
     for (; p0 < pEnd; p0 += 16, p1 += 16, xp += 128) {
-      let u = v128.load64_splat(p0), v = v128.load64_splat(p1);
-      let x0 = v128.load(xp), x1 = v128.load(xp, 16), x2 = v128.load(xp, 32), x3 = v128.load(xp, 48);
-      a0 = madd(a0, u, x0); a1 = madd(a1, u, x1); a2 = madd(a2, u, x2); a3 = madd(a3, u, x3);
-      b0 = madd(b0, v, x0); b1 = madd(b1, v, x1); b2 = madd(b2, v, x2); b3 = madd(b3, v, x3);
-      u = v128.load64_splat(p0, 8); v = v128.load64_splat(p1, 8);
-      x0 = v128.load(xp, 64); x1 = v128.load(xp, 80); x2 = v128.load(xp, 96); x3 = v128.load(xp, 112);
-      a0 = madd(a0, u, x0); a1 = madd(a1, u, x1); a2 = madd(a2, u, x2); a3 = madd(a3, u, x3);
-      b0 = madd(b0, v, x0); b1 = madd(b1, v, x1); b2 = madd(b2, v, x2); b3 = madd(b3, v, x3);
+      // W[r, k], W[r, k + 1] in one load, each spread over both lanes by a shuffle
+      const wu = v128.load(p0), wv = v128.load(p1);
+      let u = v128.shuffle<f64>(wu, wu, 0, 0), v = v128.shuffle<f64>(wv, wv, 0, 0);
+      let x = v128.load(xp);
+      a0 = madd(a0, u, x); b0 = madd(b0, v, x);
+      x = v128.load(xp, 16);
+      a1 = madd(a1, u, x); b1 = madd(b1, v, x);
+      x = v128.load(xp, 32);
+      a2 = madd(a2, u, x); b2 = madd(b2, v, x);
+      x = v128.load(xp, 48);
+      a3 = madd(a3, u, x); b3 = madd(b3, v, x);
+      u = v128.shuffle<f64>(wu, wu, 1, 1); v = v128.shuffle<f64>(wv, wv, 1, 1);
+      x = v128.load(xp, 64);
+      a0 = madd(a0, u, x); b0 = madd(b0, v, x);
+      x = v128.load(xp, 80);
+      a1 = madd(a1, u, x); b1 = madd(b1, v, x);
+      x = v128.load(xp, 96);
+      a2 = madd(a2, u, x); b2 = madd(b2, v, x);
+      x = v128.load(xp, 112);
+      a3 = madd(a3, u, x); b3 = madd(b3, v, x);
     }
     if (p0 < w0 + rowB) {
       const u = v128.load64_splat(p0), v = v128.load64_splat(p1);
