@@ -781,47 +781,122 @@ export function diffusionLossGrad(
 
 /** Scratch bytes {@link classifierLossGrad} needs for 2m neurons and n samples (n + 2 rows). */
 export function classifierGradScratch(m: i32, n: i32): usize {
-  return align16(<usize>n << 3) + combineScratch(2 * m, n + 2);
+  const MR = <usize>(2 * m * (n + 2)) << 3;
+  return 2 * align16(MR) + 3 * align16(<usize>(n + 1) << 3) + combineScratch(2 * m, n + 2);
+}
+
+/**
+ * σ(z) = ReLU(z)^q and σ'(z) of every entry of P (`count` f64) into `val` and `der`, as
+ * `reluPowValue` and `reluPowDeriv` of models/fl/classifier.ts: z ≤ 0 (−0 included) gives 0,
+ * otherwise p = z^(q−1) (z·z for q = 3, z for q = 2, the engine's ** otherwise), p·z and q·p.
+ */
+function activations(P: usize, val: usize, der: usize, count: i32, q: f64): void {
+  let i = 0;
+  if (q == 3 || q == 2) {
+    const zero = splat(0), vq = splat(q), three = q == 3;
+    for (; i + 1 < count; i += 2) {
+      const o = <usize>i << 3, z = v128.load(P + o);
+      const p = three ? f64x2.mul(z, z) : z, off = f64x2.le(z, zero);
+      v128.store(val + o, v128.bitselect(zero, f64x2.mul(p, z), off));
+      v128.store(der + o, v128.bitselect(zero, f64x2.mul(vq, p), off));
+    }
+  }
+  for (; i < count; i++) {
+    const z = ld(P, i);
+    st(val, i, reluValue(z, q));
+    st(der, i, reluDeriv(z, q));
+  }
 }
 
 /**
  * One evaluation of `classifierLossGrad` (models/fl/classifier.ts) for W (2m × d) on rows X
  * (R = n + 2 rows, with its {@link transposeRows} block `xt`) and labels y (n, ±1 as f64):
  * writes P = W Xᵀ, coef (2m × R) and grad (2m × d) and returns the loss, the same operations
- * in the same order as the reference. Scratch: {@link classifierGradScratch} bytes.
+ * in the same order as the reference: σ and σ' of every P entry once; the margins two samples at
+ * a time (lanes), each a sum over r in order; the noise columns of coef (one term each) two
+ * samples at a time, the two signal columns two rows at a time over the samples of their class
+ * in order. Scratch: {@link classifierGradScratch} bytes.
  */
 export function classifierLossGrad(
   W: usize, X: usize, xt: usize, y: usize, P: usize, coef: usize, grad: usize, scratch: usize,
   m: i32, n: i32, d: i32, q: f64,
 ): f64 {
   const M = 2 * m, R = n + 2, fm = <f64>m, fn = <f64>n;
-  const mg = scratch, cs = scratch + align16(<usize>n << 3);
+  const MR = <usize>(M * R) << 3, nB = align16(<usize>(n + 1) << 3);
+  const VAL = scratch, DER = VAL + align16(MR), CI = DER + align16(MR), POS = CI + nB;
+  const NEG = POS + nB, cs = NEG + nB;
   productsT(W, xt, P, M, R, d, false);
-  for (let i = 0; i < n; i++) {
+  activations(P, VAL, DER, M * R, q);
+  // margins y_i F_i / m, F_i = Σ_r sgn_r (σ(P[r, i]) + σ(P[r, sr_i])), two samples per pass
+  const one = splat(1), mone = splat(-1), rowR = <usize>R << 3;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const sel = i64x2(ld(y, i) > 0 ? -1 : 0, ld(y, i + 1) > 0 ? -1 : 0);
+    let F = splat(0);
+    let vr = VAL + (<usize>i << 3), sg = VAL + (<usize>n << 3);
+    for (let r = 0; r < M; r++, vr += rowR, sg += rowR) {
+      const sv = v128.bitselect(v128.load64_splat(sg), v128.load64_splat(sg, 8), sel);
+      F = f64x2.add(F, f64x2.mul(r < m ? one : mone, f64x2.add(v128.load(vr), sv)));
+    }
+    st(CI, i, ld(y, i) * lane0(F) / fm);
+    st(CI, i + 1, ld(y, i + 1) * lane1(F) / fm);
+  }
+  if (i < n) {
     const yi = ld(y, i), sr = yi > 0 ? n : n + 1;
     let F: f64 = 0;
     for (let r = 0; r < M; r++) {
       const sgn: f64 = r < m ? 1 : -1;
-      F += sgn * (reluValue(ld(P, r * R + i), q) + reluValue(ld(P, r * R + sr), q));
+      F += sgn * (ld(VAL, r * R + i) + ld(VAL, r * R + sr));
     }
-    st(mg, i, yi * F / fm);
+    st(CI, i, yi * F / fm);
   }
-  memory.fill(coef, 0, <usize>(M * R) << 3);
+  // the loss and ℓ'_i y_i / (n m) per sample (CI), listed by class in order (POS, NEG)
   const nm = fn * fm;
-  let loss: f64 = 0;
+  let loss: f64 = 0, np = 0, nn = 0;
   for (let i = 0; i < n; i++) {
-    const mi = ld(mg, i), yi = ld(y, i), sr = yi > 0 ? n : n + 1;
+    const mi = ld(CI, i), yi = ld(y, i);
     loss += softplus(-mi) / fn;
     const c = (<f64>-1 / (1 + jsExp(mi))) * yi / nm;
-    for (let r = 0; r < M; r++) {
-      const cg = c * (r < m ? <f64>1 : <f64>-1);
-      st(coef, r * R + i, ld(coef, r * R + i) + cg * reluDeriv(ld(P, r * R + i), q));
-      st(coef, r * R + sr, ld(coef, r * R + sr) + cg * reluDeriv(ld(P, r * R + sr), q));
+    st(CI, i, c);
+    if (yi > 0) st(POS, np++, c);
+    else st(NEG, nn++, c);
+  }
+  const zero = splat(0);
+  for (let r = 0; r < M; r++) {
+    const vs = r < m ? one : mone, cr = coef + <usize>r * rowR, dr = DER + <usize>r * rowR;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      const cg = f64x2.mul(v128.load(CI + o), vs);
+      v128.store(cr + o, f64x2.add(zero, f64x2.mul(cg, v128.load(dr + o))));
     }
+    if (i < n) st(cr, i, 0 + ld(CI, i) * (r < m ? <f64>1 : <f64>-1) * ld(dr, i));
+  }
+  for (let r = 0; r < M; r += 2) {
+    const r1 = r + 1 < M ? r + 1 : r;
+    const vs = f64x2(r < m ? <f64>1 : <f64>-1, r1 < m ? <f64>1 : <f64>-1);
+    signalColumn(coef, DER, POS, np, vs, r, r1, R, n);
+    signalColumn(coef, DER, NEG, nn, vs, r, r1, R, n + 1);
   }
   memory.fill(grad, 0, <usize>(M * d) << 3);
   combine(grad, coef, X, cs, M, R, d, 1, 4);
   return loss;
+}
+
+/**
+ * coef[r, s] (and row r1's) = Σ over the class's samples in order of (c_i sgn_r) σ'(P[r, s]),
+ * from 0, rows r and r1 in lanes (r1 = r when r is the last row: computed twice, stored once).
+ */
+@inline function signalColumn(
+  coef: usize, DER: usize, list: usize, count: i32, vs: v128, r: i32, r1: i32, R: i32, s: i32,
+): void {
+  const dv = f64x2(ld(DER, r * R + s), ld(DER, r1 * R + s));
+  let acc = splat(0);
+  for (let t = 0; t < count; t++) {
+    acc = f64x2.add(acc, f64x2.mul(f64x2.mul(v128.load64_splat(list + (<usize>t << 3)), vs), dv));
+  }
+  st(coef, r * R + s, lane0(acc));
+  st(coef, r1 * R + s, lane1(acc));
 }
 
 /** One GD step W[k] −= η · grad[k] for k < size. */
