@@ -291,12 +291,11 @@ function combine(
     let nz = 0;
     const base = r * R;
     for (let j = 0; j < R; j++) {
+      // written at the next free place either way, kept only when nonzero (no branch to miss)
       const c = load<f64>(C + (<usize>(base + j) << 3));
-      if (c != 0) {
-        store<usize>(js + (<usize>(base + nz) << 2), X + <usize>j * rowB);
-        store<f64>(cs + (<usize>(base + nz) << 3), scale * c);
-        nz++;
-      }
+      store<usize>(js + (<usize>(base + nz) << 2), X + <usize>j * rowB);
+      store<f64>(cs + (<usize>(base + nz) << 3), scale * c);
+      nz += i32(c != 0);
     }
     store<i32>(nzs + (<usize>r << 2), nz);
   }
