@@ -68,40 +68,63 @@ function residentStep(model: FlModel) {
     Math.max(rowsWasm.diffusionGradScratch(m, R, d), rowsWasm.classifierGradScratch(m, n)),
   );
   rowsWasm.transposeRows(xp, xt, R, d);
-  return { b, R, M, mem, xp, xt, wp, aux, pp, cp, gp, Gp, Hp, sp };
+  if (model === "diffusion") {
+    // P, G and the coefficients of the initial weights, as the kernels below find them in a step
+    rowsWasm.diffusionLossGrad(wp, xp, xt, aux, pp, Gp, cp, Hp, gp, sp, m, R, d, b.alpha, b.beta);
+  } else rowsWasm.classifierLossGrad(wp, xp, xt, aux, pp, cp, gp, sp, m, n, d, b.q);
+  return { model, b, R, M, mem, xp, xt, wp, aux, pp, cp, gp, Gp, Hp, sp };
+}
+
+// one model's buffers at a time in the module's memory: set up again when the other model's ran
+let resident: ReturnType<typeof residentStep> | null = null;
+function stepOf(model: FlModel): ReturnType<typeof residentStep> {
+  if (resident?.model !== model) resident = residentStep(model);
+  return resident;
 }
 
 {
-  const s = residentStep("diffusion"), { b, R, xp, xt, wp, aux, pp, cp, gp, Gp, Hp, sp } = s;
-  const { d, m } = b,
-    group = "fl diffusion: one run-step by kernel (resident, d = 256, m = 32, R = 42)";
-  const H = s.mem.f64(Hp, m * m);
+  const d = 256, m = 32, R = 42, s = () => stepOf("diffusion");
+  const group = "fl diffusion: one run-step by kernel (resident, d = 256, m = 32, R = 42)";
   Deno.bench({ name: "diffusion step (all)", group, baseline: true }, () => {
+    const { b, xp, xt, wp, aux, pp, cp, gp, Gp, Hp, sp } = s();
     rowsWasm.diffusionLossGrad(wp, xp, xt, aux, pp, Gp, cp, Hp, gp, sp, m, R, d, b.alpha, b.beta);
   });
-  Deno.bench({ name: "P = W Xᵀ", group }, () => rowsWasm.productsT(wp, xt, pp, m, R, d, 0));
-  Deno.bench({ name: "G = W Wᵀ", group }, () => rowsWasm.gram(wp, Gp, sp, m, d));
+  Deno.bench({ name: "P = W Xᵀ", group }, () => {
+    const { wp, xt, pp } = s();
+    rowsWasm.productsT(wp, xt, pp, m, R, d, 0);
+  });
+  Deno.bench({ name: "G = W Wᵀ", group }, () => {
+    const { wp, Gp, sp } = s();
+    rowsWasm.gram(wp, Gp, sp, m, d);
+  });
   Deno.bench({ name: "m × m × R terms", group }, () => {
-    H.fill(0);
+    const { b, mem, pp, Gp, aux, cp, Hp, sp } = s();
+    mem.f64(Hp, m * m).fill(0);
     rowsWasm.diffusionTerms(pp, Gp, aux, cp, Hp, sp, m, R, d, b.alpha, b.beta);
   });
   Deno.bench({ name: "grad += coef X", group }, () => {
+    const { gp, cp, xp, sp } = s();
     rowsWasm.addRowCombinations(gp, cp, xp, sp, m, R, d, 1);
   });
   Deno.bench({ name: "grad += 2 H W", group }, () => {
+    const { gp, Hp, wp, sp } = s();
     rowsWasm.addRowCombinations(gp, Hp, wp, sp, m, m, d, 2);
   });
 }
 
 {
-  const s = residentStep("classifier"), { b, R, M, xp, xt, wp, aux, pp, cp, gp, sp } = s;
-  const { d, m, n } = b,
-    group = "fl classifier: one run-step by kernel (resident, d = 256, M = 64, R = 42)";
+  const d = 256, m = 32, n = 40, R = 42, s = () => stepOf("classifier");
+  const group = "fl classifier: one run-step by kernel (resident, d = 256, M = 64, R = 42)";
   Deno.bench({ name: "classifier step (all)", group, baseline: true }, () => {
+    const { b, xp, xt, wp, aux, pp, cp, gp, sp } = s();
     rowsWasm.classifierLossGrad(wp, xp, xt, aux, pp, cp, gp, sp, m, n, d, b.q);
   });
-  Deno.bench({ name: "P = W Xᵀ", group }, () => rowsWasm.productsT(wp, xt, pp, M, R, d, 0));
+  Deno.bench({ name: "P = W Xᵀ", group }, () => {
+    const { wp, xt, pp } = s();
+    rowsWasm.productsT(wp, xt, pp, 2 * m, R, d, 0);
+  });
   Deno.bench({ name: "grad += coef X", group }, () => {
-    rowsWasm.addRowCombinations(gp, cp, xp, sp, M, R, d, 1);
+    const { gp, cp, xp, sp } = s();
+    rowsWasm.addRowCombinations(gp, cp, xp, sp, 2 * m, R, d, 1);
   });
 }
