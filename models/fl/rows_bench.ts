@@ -2,12 +2,19 @@
  * Paper A's CPU trainers at the quick profile's shape (d = 256, m = 32, n = 40: 42 rows), one run
  * of 100 GD steps: JS reference row kernels, the WebAssembly SIMD kernels called per step (copies
  * in and out) and the default, every step in WebAssembly with the run's buffers resident (all
- * three give the same bits).
+ * three give the same bits); then one run-step of the resident path kernel by kernel.
  */
 import { PhiloxStream } from "../../datasets/philox.ts";
 import { twoPatchSample } from "../../datasets/two_patch.ts";
-import { buildRows, type FlBatch, type FlModel } from "./batch.ts";
-import { JS_ROWS, WASM_ROWS } from "./rows_wasm.ts";
+import {
+  buildRows,
+  type FlBatch,
+  type FlModel,
+  neuronCount,
+  rowCount,
+  rowWeights,
+} from "./batch.ts";
+import { JS_ROWS, ResidentRows, rowsWasm, WASM_ROWS } from "./rows_wasm.ts";
 import { trainCpu } from "./train_cpu.ts";
 
 function batch(model: FlModel): FlBatch {
@@ -45,5 +52,79 @@ for (const model of ["diffusion", "classifier"] as const) {
   });
   Deno.bench({ name: `${model} wasm run`, group, n: 20, warmup: 3 }, () => {
     trainCpu(b);
+  });
+}
+
+/** One run-step of the resident WebAssembly path, kernel by kernel (buffers as `trainRunWasm`). */
+function residentStep(model: FlModel) {
+  const b = batch(model), { d, n, m } = b, R = rowCount(n), M = neuronCount(model, m);
+  const run = b.runs[0], mem = new ResidentRows();
+  const xp = mem.put(run.X), xt = mem.alloc(rowsWasm.innerScratch(R, d));
+  const wp = mem.put(run.W0);
+  const aux = mem.put(model === "diffusion" ? rowWeights(run.y) : Float64Array.from(run.y));
+  const pp = mem.alloc(8 * M * R), cp = mem.alloc(8 * M * R), gp = mem.alloc(8 * M * d);
+  const Gp = mem.alloc(8 * m * m), Hp = mem.alloc(8 * m * m);
+  const sp = mem.alloc(
+    Math.max(rowsWasm.diffusionGradScratch(m, R, d), rowsWasm.classifierGradScratch(m, n)),
+  );
+  rowsWasm.transposeRows(xp, xt, R, d);
+  if (model === "diffusion") {
+    // P, G and the coefficients of the initial weights, as the kernels below find them in a step
+    rowsWasm.diffusionLossGrad(wp, xp, xt, aux, pp, Gp, cp, Hp, gp, sp, m, R, d, b.alpha, b.beta);
+  } else rowsWasm.classifierLossGrad(wp, xp, xt, aux, pp, cp, gp, sp, m, n, d, b.q);
+  return { model, b, R, M, mem, xp, xt, wp, aux, pp, cp, gp, Gp, Hp, sp };
+}
+
+// one model's buffers at a time in the module's memory: set up again when the other model's ran
+let resident: ReturnType<typeof residentStep> | null = null;
+function stepOf(model: FlModel): ReturnType<typeof residentStep> {
+  if (resident?.model !== model) resident = residentStep(model);
+  return resident;
+}
+
+{
+  const d = 256, m = 32, R = 42, s = () => stepOf("diffusion");
+  const group = "fl diffusion: one run-step by kernel (resident, d = 256, m = 32, R = 42)";
+  Deno.bench({ name: "diffusion step (all)", group, baseline: true }, () => {
+    const { b, xp, xt, wp, aux, pp, cp, gp, Gp, Hp, sp } = s();
+    rowsWasm.diffusionLossGrad(wp, xp, xt, aux, pp, Gp, cp, Hp, gp, sp, m, R, d, b.alpha, b.beta);
+  });
+  Deno.bench({ name: "P = W Xᵀ", group }, () => {
+    const { wp, xt, pp } = s();
+    rowsWasm.productsT(wp, xt, pp, m, R, d, 0);
+  });
+  Deno.bench({ name: "G = W Wᵀ", group }, () => {
+    const { wp, Gp, sp } = s();
+    rowsWasm.gram(wp, Gp, sp, m, d);
+  });
+  Deno.bench({ name: "m × m × R terms", group }, () => {
+    const { b, mem, pp, Gp, aux, cp, Hp, sp } = s();
+    mem.f64(Hp, m * m).fill(0);
+    rowsWasm.diffusionTerms(pp, Gp, aux, cp, Hp, sp, m, R, d, b.alpha, b.beta);
+  });
+  Deno.bench({ name: "grad += coef X", group }, () => {
+    const { gp, cp, xp, sp } = s();
+    rowsWasm.addRowCombinations(gp, cp, xp, sp, m, R, d, 1);
+  });
+  Deno.bench({ name: "grad += 2 H W", group }, () => {
+    const { gp, Hp, wp, sp } = s();
+    rowsWasm.addRowCombinations(gp, Hp, wp, sp, m, m, d, 2);
+  });
+}
+
+{
+  const d = 256, m = 32, n = 40, R = 42, s = () => stepOf("classifier");
+  const group = "fl classifier: one run-step by kernel (resident, d = 256, M = 64, R = 42)";
+  Deno.bench({ name: "classifier step (all)", group, baseline: true }, () => {
+    const { b, xp, xt, wp, aux, pp, cp, gp, sp } = s();
+    rowsWasm.classifierLossGrad(wp, xp, xt, aux, pp, cp, gp, sp, m, n, d, b.q);
+  });
+  Deno.bench({ name: "P = W Xᵀ", group }, () => {
+    const { wp, xt, pp } = s();
+    rowsWasm.productsT(wp, xt, pp, 2 * m, R, d, 0);
+  });
+  Deno.bench({ name: "grad += coef X", group }, () => {
+    const { gp, cp, xp, sp } = s();
+    rowsWasm.addRowCombinations(gp, cp, xp, sp, 2 * m, R, d, 1);
   });
 }

@@ -117,7 +117,7 @@ export function diffusionTermsWasm(
   arena.reset();
   const pp = arena.put(P.subarray(0, m * R)), gp = arena.put(G.subarray(0, m * m));
   const wp = arena.put(weights.subarray(0, R)), cp = arena.alloc(8 * m * R);
-  const hp = arena.put(H.subarray(0, m * m)), sp = arena.alloc(rows.diffusionScratch(m));
+  const hp = arena.put(H.subarray(0, m * m)), sp = arena.alloc(rows.diffusionScratch(m, R));
   const loss = rows.diffusionTerms(pp, gp, wp, cp, hp, sp, m, R, d, alpha, beta);
   coef.set(arena.f64(cp, m * R));
   H.set(arena.f64(hp, m * m));

@@ -58,6 +58,8 @@ const SHAPES: Shape[] = [
   { d: 40, n: 20, m: 3, lr: 0.01, q: 2, scales: [0.3] }, // q = 2
   { d: 17, n: 9, m: 4, lr: 0.01, q: 2.5, scales: [0.3] }, // non-integer q: the engine's **
   { d: 50, n: 11, m: 6, lr: 3, scales: [0.5, 1, 0.01] }, // large steps: runs that diverge
+  { d: 37, n: 13, m: 11, lr: 0.01, scales: [0.2] }, // H in tiles of 8 plus a pair and one; R = 15
+  { d: 24, n: 22, m: 16, lr: 0.005, q: 2, scales: [0.15] }, // m a power of two, R % 8 = 0
 ];
 
 Deno.test("trainRunWasm: every log and final weight has the JS reference's bits, diverging runs included", () => {
