@@ -63,10 +63,12 @@ function hostOps(cfg: MemExperimentConfig, d: number, withDelta: boolean): numbe
 }
 
 /**
- * Below this many host operations per run the CPU workers' start-up (a fresh isolate each, ~0.1 s
- * of CPU) costs more than they save: the tasks run inline (smoke, and `mem.hellinger-onset`).
+ * Below this many host operations per run the tasks run inline (smoke): the CPU workers are warm
+ * across units (`models/cpu/warm_pool.ts`), but their first start (a fresh isolate each, ~0.1 s of
+ * CPU) costs more than such a run. `mem.transition`'s N = 1000 alternative (~2·10⁸ per unit) now
+ * uses them, so its host tasks overlap its pair sums.
  */
-export const MIN_WORKER_HOST_OPS = 2e8;
+export const MIN_WORKER_HOST_OPS = 5e7;
 
 /** Options of {@link runMemExperiment}. */
 export interface MemRunOptions {
@@ -115,7 +117,9 @@ export async function runMemExperiment(
     0,
   );
   const workers = opts.workers ?? (hostWork >= MIN_WORKER_HOST_OPS ? cpuWorkerCount() : 1);
-  const pool = workers > 1 ? sharedWarmPool(workers) : null;
+  // two tasks per worker: a worker finds its next task waiting while this thread is blocked in a
+  // WebGPU submit (llvmpipe runs a submit to completion on the calling thread)
+  const pool = workers > 1 ? sharedWarmPool(workers, 2) : null;
   // the tasks stop when the run is aborted or a part fails
   let stopped = false;
   const stop = () => {

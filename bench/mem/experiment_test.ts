@@ -16,7 +16,7 @@ Deno.test("mem experiment: draws and host tasks on 2 warm workers measure the se
   try {
     await workerRuns(seeds);
   } finally {
-    sharedWarmPool(2).close();
+    sharedWarmPool(2, 2).close();
   }
 });
 

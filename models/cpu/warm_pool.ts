@@ -25,7 +25,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  job: Job | null;
+  /** Tasks posted to the worker and not finished, in posting order (at most `depth`). */
+  jobs: Job[];
 }
 
 interface Reply {
@@ -43,16 +44,23 @@ export const WARM_POOL_IDLE_MS = 2000;
 export class WarmPool {
   readonly size: number;
   readonly idleMs: number;
+  readonly depth: number;
   #slots: Slot[] = [];
   #queue: Job[] = [];
   #nextId = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** At most `size` workers (≥ 1), closed after `idleMs` ms without a task. */
-  constructor(size: number, idleMs = WARM_POOL_IDLE_MS) {
+  /**
+   * At most `size` workers (≥ 1), closed after `idleMs` ms without a task; each worker is sent up
+   * to `depth` tasks at once (it runs them one after the other): with 2, a worker finds its next
+   * task waiting even when this thread is busy (e.g. blocked in a WebGPU submit on llvmpipe) as it
+   * finishes one.
+   */
+  constructor(size: number, opts: { idleMs?: number; depth?: number } = {}) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size ${size}`);
     this.size = size;
-    this.idleMs = idleMs;
+    this.idleMs = opts.idleMs ?? WARM_POOL_IDLE_MS;
+    this.depth = Math.max(1, Math.floor(opts.depth ?? 1));
   }
 
   /** Workers now running (0 before the first task and after an idle close). */
@@ -91,7 +99,7 @@ export class WarmPool {
   close(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const pending = [...this.#queue, ...this.#slots.flatMap((s) => (s.job ? [s.job] : []))];
+    const pending = [...this.#queue, ...this.#slots.flatMap((s) => s.jobs)];
     this.#queue = [];
     for (const s of this.#slots) s.worker.terminate();
     this.#slots = [];
@@ -100,37 +108,42 @@ export class WarmPool {
 
   #feed(): void {
     while (this.#queue.length) {
-      let slot = this.#slots.find((s) => !s.job);
-      if (!slot && this.#slots.length < this.size) slot = this.#spawn();
+      // the least loaded worker below `depth`; a new one while some worker is busy
+      let slot: Slot | undefined;
+      for (const s of this.#slots) {
+        if (s.jobs.length < this.depth && (!slot || s.jobs.length < slot.jobs.length)) slot = s;
+      }
+      if ((!slot || slot.jobs.length > 0) && this.#slots.length < this.size) slot = this.#spawn();
       if (!slot) return;
       const job = this.#queue.shift()!;
-      slot.job = job;
+      slot.jobs.push(job);
       const { id, module, fn, input } = job;
       slot.worker.postMessage({ id, module, fn, input }, job.transfer);
     }
-    if (this.#slots.every((s) => !s.job) && this.#slots.length && this.#timer === undefined) {
+    if (this.#slots.every((s) => !s.jobs.length) && this.#slots.length && !this.#timer) {
       this.#timer = setTimeout(() => this.close(), this.idleMs);
     }
   }
 
   #spawn(): Slot {
     const worker = new Worker(new URL("./_worker.ts", import.meta.url).href, { type: "module" });
-    const slot: Slot = { worker, job: null };
+    const slot: Slot = { worker, jobs: [] };
     worker.onmessage = (e: MessageEvent<Reply>) => {
-      const r = e.data, job = slot.job;
-      if (!job || r.id !== job.id) return;
+      const r = e.data, k = slot.jobs.findIndex((j) => j.id === r.id);
+      if (k < 0) return;
+      const job = slot.jobs[k];
       if (r.progress !== undefined) return job.onProgress?.(r.progress);
-      slot.job = null;
+      slot.jobs.splice(k, 1);
       if (r.ok) job.resolve(r.out);
       else job.reject(new Error(`${job.fn}: ${r.message}`));
       this.#feed();
     };
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      const job = slot.job;
       worker.terminate();
       this.#slots = this.#slots.filter((s) => s !== slot);
-      job?.reject(new Error(`${job.fn}: worker failed: ${e.message}`));
+      for (const job of slot.jobs) job.reject(new Error(`${job.fn}: worker failed: ${e.message}`));
+      slot.jobs = [];
       this.#feed();
     };
     this.#slots.push(slot);
@@ -141,13 +154,13 @@ export class WarmPool {
 let shared: WarmPool | undefined;
 
 /**
- * The process's shared pool of `size` workers (a new one when the size changes; the old one is
- * closed). Closed pools restart their workers on the next task.
+ * The process's shared pool of `size` workers sent `depth` tasks at once (a new one when either
+ * changes; the old one is closed). Closed pools restart their workers on the next task.
  */
-export function sharedWarmPool(size: number): WarmPool {
-  if (shared?.size !== size) {
+export function sharedWarmPool(size: number, depth = 1): WarmPool {
+  if (shared?.size !== size || shared.depth !== depth) {
     shared?.close();
-    shared = new WarmPool(size);
+    shared = new WarmPool(size, { depth });
   }
   return shared;
 }

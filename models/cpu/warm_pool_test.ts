@@ -4,7 +4,7 @@ import { WarmPool } from "./warm_pool.ts";
 const fixture = new URL("./_pool_fixture.ts", import.meta.url);
 
 Deno.test("WarmPool: tasks give the inline outputs, progress per task, workers reused across batches", async () => {
-  const pool = new WarmPool(2, 60_000);
+  const pool = new WarmPool(2, { idleMs: 60_000, depth: 2 });
   try {
     const { work } = await import(fixture.href);
     for (let batch = 0; batch < 2; batch++) {
@@ -27,7 +27,7 @@ Deno.test("WarmPool: tasks give the inline outputs, progress per task, workers r
 });
 
 Deno.test("WarmPool: a failing task rejects alone; close rejects pending tasks; idle closes the workers", async () => {
-  const pool = new WarmPool(1, 50);
+  const pool = new WarmPool(1, { idleMs: 50 });
   try {
     await assert.rejects(pool.run(fixture, "fails", 1), /fails: .*boom/s);
     await assert.rejects(pool.run(fixture, "missing", 1), /no exported function missing/);
