@@ -83,11 +83,15 @@ export interface MemRunOptions {
  * Run the experiment. `withDelta=false` skips the kernel sums (H² only, cheap).
  * Progress counts (trial × ratio) units over all d.
  *
- * The host-side work (fits, generated Gaussians, H², the densities of the kernel distances' cross
- * terms) runs as one task per (d, trial) on the CPU workers (`models/mem/trial_host.ts`), started
- * before the pair sums so that it overlaps them; the pair sums (WebGPU or CPU) run here. Every
- * number is computed by the same code in the same order as in one serial loop, so the
- * measurement does not depend on the workers.
+ * Each (d, trial) has two tasks (`models/mem/trial_host.ts`) on the process's warm CPU workers
+ * (`models/cpu/warm_pool.ts`, kept across units), or inline for small runs: its draws, then its
+ * host-side work (fits, generated Gaussians, H², the densities of the kernel distances' cross
+ * terms). The pair sums (WebGPU or CPU) run here, each batch as soon as its trials are drawn, so
+ * they overlap the draws and host tasks; on llvmpipe a submit blocks this thread until the
+ * kernel is done, which is why nothing else runs here. Every number is computed by the same code
+ * in the same order as in one serial loop, so the measurement depends neither on the workers nor
+ * on the timing. Timings: `kernel_sum` is the wall time from the first draw queued to the last
+ * pair sum read back, `fit_and_distances` to the last host task.
  */
 export async function runMemExperiment(
   ctx: CaseContext,

@@ -38,7 +38,7 @@ interface Reply {
 }
 
 /** Default idle time (ms) after which the workers are closed. */
-export const WARM_POOL_IDLE_MS = 2000;
+export const WARM_POOL_IDLE_MS = 1000;
 
 /** Persistent workers; see the module doc. */
 export class WarmPool {
