@@ -6,9 +6,10 @@
  * Measured on `mem.transition`'s host tasks (one unit: 15 tasks, ~0.5 s of CPU warm): fresh
  * workers per unit cost 0.72–0.88 s of CPU, warm ones ~0.5 s.
  *
- * The workers are closed after `idleMs` without a task (an idle worker keeps the process alive),
- * by {@link WarmPool.close}, or when one fails; a later task starts fresh ones. The workers run
- * `./_worker.ts`, the protocol of {@link ./pool.ts}.
+ * The workers are closed after `idleMs` without a task (an idle worker keeps the process alive) or
+ * by {@link WarmPool.close}; a later task starts fresh ones. A failing task rejects its own promise
+ * only; a worker that dies rejects its tasks and is replaced. The workers run `./_worker.ts`, the
+ * protocol of {@link ./pool.ts}.
  * @module
  */
 
