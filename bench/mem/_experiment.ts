@@ -9,16 +9,18 @@
  * @module
  */
 import type { CaseContext } from "../case.ts";
-import { iidGaussian } from "../../datasets/iid_gaussian.ts";
 import type { CovarianceConvention } from "../../models/mem/linear_denoiser.ts";
 import { compareSignedLog, logDiff, logKernelSelf } from "../../models/mem/distances.ts";
 import {
   kernelWidth,
+  type TrialData,
+  type TrialDrawTask,
   type TrialHostPoint,
   type TrialHostTask,
 } from "../../models/mem/trial_host.ts";
 import { packSets, pairSums } from "../../models/gpu/kernel_sum.ts";
-import { cpuWorkerCount, runInWorkers } from "../../models/cpu/pool.ts";
+import { cpuWorkerCount } from "../../models/cpu/pool.ts";
+import { sharedWarmPool } from "../../models/cpu/warm_pool.ts";
 
 /** The parameters of the experiment that both cases share. */
 export interface MemExperimentConfig {
@@ -61,10 +63,12 @@ function hostOps(cfg: MemExperimentConfig, d: number, withDelta: boolean): numbe
 }
 
 /**
- * Below this many host operations per run the CPU workers' start-up (a fresh isolate each, ~0.1 s
- * of CPU) costs more than they save: the tasks run inline (smoke, and `mem.hellinger-onset`).
+ * Below this many host operations per run the tasks run inline (smoke): the CPU workers are warm
+ * across units (`models/cpu/warm_pool.ts`), but their first start (a fresh isolate each, ~0.1 s of
+ * CPU) costs more than such a run. `mem.transition`'s N = 1000 alternative (~2·10⁸ per unit) now
+ * uses them, so its host tasks overlap its pair sums.
  */
-export const MIN_WORKER_HOST_OPS = 2e8;
+export const MIN_WORKER_HOST_OPS = 5e7;
 
 /** Options of {@link runMemExperiment}. */
 export interface MemRunOptions {
@@ -79,11 +83,15 @@ export interface MemRunOptions {
  * Run the experiment. `withDelta=false` skips the kernel sums (H² only, cheap).
  * Progress counts (trial × ratio) units over all d.
  *
- * The host-side work (fits, generated Gaussians, H², the densities of the kernel distances' cross
- * terms) runs as one task per (d, trial) on the CPU workers (`models/mem/trial_host.ts`), started
- * before the pair sums so that it overlaps them; the pair sums (WebGPU or CPU) run here. Every
- * number is computed by the same code in the same order as in one serial loop, so the
- * measurement does not depend on the workers.
+ * Each (d, trial) has two tasks (`models/mem/trial_host.ts`) on the process's warm CPU workers
+ * (`models/cpu/warm_pool.ts`, kept across units), or inline for small runs: its draws, then its
+ * host-side work (fits, generated Gaussians, H², the densities of the kernel distances' cross
+ * terms). The pair sums (WebGPU or CPU) run here, each batch as soon as its trials are drawn, so
+ * they overlap the draws and host tasks; on llvmpipe a submit blocks this thread until the
+ * kernel is done, which is why nothing else runs here. Every number is computed by the same code
+ * in the same order as in one serial loop, so the measurement depends neither on the workers nor
+ * on the timing. Timings: `kernel_sum` is the wall time from the first draw queued to the last
+ * pair sum read back, `fit_and_distances` to the last host task.
  */
 export async function runMemExperiment(
   ctx: CaseContext,
@@ -108,52 +116,84 @@ export async function runMemExperiment(
   );
   let done = 0;
   const N = cfg.originalSize;
-  // the data of every d and trial, drawn here from the run's named streams; each d's pair sums
-  // start (WebGPU: run beside this thread) as soon as its data is drawn, the next d's data is
-  // drawn meanwhile
-  const grid: (GridData & { noises: Float64Array[] })[] = [];
-  const sums: DimPairSums[] = [];
-  let pairChain: Promise<void> = Promise.resolve();
-  for (const d of cfg.dims) {
+  const hostWork = cfg.dims.reduce(
+    (s, d) => s + trials * cfg.ratios.length * hostOps(cfg, d, withDelta),
+    0,
+  );
+  const workers = opts.workers ?? (hostWork >= MIN_WORKER_HOST_OPS ? cpuWorkerCount() : 1);
+  // two tasks per worker: a worker finds its next task waiting while this thread is blocked in a
+  // WebGPU submit (llvmpipe runs a submit to completion on the calling thread)
+  const pool = workers > 1 ? sharedWarmPool(workers, 2) : null;
+  // the tasks stop when the run is aborted or a part fails
+  let stopped = false;
+  const stop = () => {
+    if (!stopped) (stopped = true, pool?.close());
+  };
+  const onAbort = () => stop();
+  ctx.signal.addEventListener("abort", onAbort, { once: true });
+  if (ctx.signal.aborted) stop();
+  const task = <I, O>(fn: string, input: I, onProgress?: (units: number) => void): Promise<O> => {
+    if (stopped) return Promise.reject(new Error("aborted"));
+    return pool
+      ? pool.run<I, O>(TRIAL_HOST_MODULE, fn, input, { onProgress })
+      : import(TRIAL_HOST_MODULE.href).then((m) => m[fn](input, onProgress) as O);
+  };
+  // largest d first: its pair sums and host tasks are the longest. Every trial's data is drawn
+  // by a task (on the CPU workers when there are any) from its named streams' keys: the same
+  // numbers as drawing them here. Each batch of pair sums starts once its trials are drawn (on
+  // WebGPU the batches run one after the other on this thread, their readbacks overlapped); each
+  // host task once its trial is drawn.
+  const order = cfg.dims.map((_, k) => k).sort((a, b) => cfg.dims[b] - cfg.dims[a]);
+  const grid: GridInfo[] = cfg.dims.map((d) => {
     const ns = cfg.ratios.map((r) => trainingSize(r, d));
+    return { d, ns, epsOrig: kernelWidth(cfg.sigma, N, d) };
+  });
+  const data: Promise<TrialData>[][] = grid.map(() => []);
+  for (const k of order) {
+    const { d, ns } = grid[k];
     const nMax = Math.max(...ns);
-    const pools: Float64Array[] = [], origs: Float64Array[] = [], noises: Float64Array[] = [];
     for (const seed of ctx.seeds) {
-      pools.push(iidGaussian(ctx.stream("mem.train", seed, d), nMax, d, cfg.dataMean, cfg.sigma));
-      if (withDelta) {
-        origs.push(iidGaussian(ctx.stream("mem.original", seed, d), N, d, cfg.dataMean, cfg.sigma));
-      }
-      noises.push(iidGaussian(ctx.stream("mem.noise", seed, d), nMax, d, 0, 1));
-    }
-    const g = { d, ns, pools, origs, noises, epsOrig: kernelWidth(cfg.sigma, N, d) };
-    const k = grid.push(g) - 1;
-    sums.push({ orig: [], train: [] });
-    if (withDelta) {
-      pairChain = pairChain.then(async () => {
-        sums[k] = await dimPairSums(ctx, cfg, g, (units) => {
-          ctx.progress(done += units, totalUnits, `d=${d} kernel sums`);
-        });
-      });
-      // let the pair sums reach their submission before this thread draws the next d
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      data[k].push(task<TrialDrawTask, TrialData>("trialDrawTask", {
+        d,
+        nMax,
+        originalSize: N,
+        dataMean: cfg.dataMean,
+        sigma: cfg.sigma,
+        trainKey: ctx.stream("mem.train", seed, d).key,
+        originalKey: withDelta ? ctx.stream("mem.original", seed, d).key : null,
+        noiseKey: ctx.stream("mem.noise", seed, d).key,
+      }));
     }
   }
-  // a failure is handled where the chain is awaited, after the host tasks started
-  pairChain.catch(() => {});
-  // host tasks, largest d first (the longest tasks start first)
-  const tasks: { k: number; t: number; input: TrialHostTask }[] = [];
-  for (let k = grid.length - 1; k >= 0; k--) {
+  const kernelStarted = ctx.now();
+  let serialPairs: Promise<unknown> = Promise.resolve();
+  const sums: Promise<DimPairSums>[] = grid.map((g, k) => {
+    if (!withDelta) return Promise.resolve({ orig: [], train: [] });
+    return dimPairSums(ctx, cfg, g, data[k], (run) => {
+      // the CPU path (its own workers per batch) runs one batch at a time
+      if (ctx.device) return run();
+      const p = serialPairs.then(run);
+      serialPairs = p.catch(() => {});
+      return p;
+    }, (units) => ctx.progress(done += units, totalUnits, `d=${g.d} kernel sums`));
+  });
+  const pairsDone = Promise.all(sums).then((s) => {
+    if (withDelta) ctx.timing("kernel_sum", (ctx.now() - kernelStarted) / 1000);
+    return s;
+  });
+  const hostStarted = ctx.now();
+  const host: Promise<TrialHostPoint[][]>[][] = grid.map(() => []);
+  for (const k of order) {
     const g = grid[k];
-    for (let t = 0; t < trials; t++) {
-      tasks.push({
-        k,
-        t,
-        input: {
+    ctx.seeds.forEach((_, t) => {
+      let sizesDone = 0;
+      host[k][t] = data[k][t].then(({ pool: trainPool, orig, noise }) =>
+        task<TrialHostTask, TrialHostPoint[][]>("trialHostTask", {
           d: g.d,
           ns: g.ns,
-          pool: g.pools[t],
-          noise: g.noises[t],
-          orig: withDelta ? g.origs[t] : null,
+          pool: trainPool,
+          noise,
+          orig: withDelta ? orig : null,
           decay,
           noiseVar: fp.noiseVar,
           noiseSd,
@@ -161,53 +201,26 @@ export async function runMemExperiment(
           sigma: cfg.sigma,
           epsOrig: g.epsOrig,
           conventions: cfg.conventions,
-        },
-      });
-    }
+        }, (sizes) => {
+          done += (sizes - sizesDone) * fitWork(g.d), sizesDone = sizes;
+          ctx.progress(done, totalUnits, `d=${g.d} fits`);
+        })
+      );
+    });
   }
-  const hostWork = cfg.dims.reduce(
-    (s, d) => s + trials * cfg.ratios.length * hostOps(cfg, d, withDelta),
-    0,
-  );
-  const workers = opts.workers ?? (hostWork >= MIN_WORKER_HOST_OPS ? cpuWorkerCount() : 1);
-  const hostStarted = ctx.now();
-  const sizesDone = new Array<number>(tasks.length).fill(0);
-  // the host tasks stop when the run is aborted or the pair sums fail
-  const stopHost = new AbortController();
-  const onAbort = () => stopHost.abort();
-  ctx.signal.addEventListener("abort", onAbort, { once: true });
-  if (ctx.signal.aborted) stopHost.abort();
-  const host = runInWorkers<TrialHostTask, TrialHostPoint[][]>(
-    TRIAL_HOST_MODULE,
-    "trialHostTask",
-    tasks.map((x) => x.input),
-    {
-      workers,
-      signal: stopHost.signal,
-      onProgress: (i, sizes) => {
-        const d = tasks[i].input.d;
-        done += (sizes - sizesDone[i]) * fitWork(d), sizesDone[i] = sizes;
-        ctx.progress(done, totalUnits, `d=${d} fits`);
-      },
-    },
-  ).then((outs) => {
+  const hostDone = Promise.all(host.map((h) => Promise.all(h))).then((outs) => {
     ctx.timing("fit_and_distances", (ctx.now() - hostStarted) / 1000);
     return outs;
   });
-  // keep a failure of the host tasks from going unhandled while the pair sums run
-  host.catch(() => {});
-  let outs: TrialHostPoint[][][];
+  let sumsOf: DimPairSums[], points: TrialHostPoint[][][][];
   try {
-    await pairChain;
-    outs = await host;
+    [sumsOf, points] = await Promise.all([pairsDone, hostDone]);
   } catch (e) {
-    stopHost.abort();
-    throw e;
+    stop();
+    throw ctx.signal.aborted ? new Error("aborted") : e;
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);
   }
-  const points: TrialHostPoint[][][][] = grid.map(() => []);
-  tasks.forEach((x, i) => (points[x.k][x.t] = outs[i]));
   return grid.map(({ d, ns, epsOrig }, k) => {
     const conv: Partial<Record<CovarianceConvention, ConventionMeasurement>> = {};
     for (const c of cfg.conventions) {
@@ -223,10 +236,10 @@ export async function runMemExperiment(
           let delta: 0 | 1 | null | undefined;
           if (p.error === undefined && withDelta) {
             const eTG = logDiff(
-              logKernelSelf(sums[k].train[t][ri], n, d, kernelWidth(cfg.sigma, n, d)),
+              logKernelSelf(sumsOf[k].train[t][ri], n, d, kernelWidth(cfg.sigma, n, d)),
               p.crossTrain!,
             );
-            const eOG = logDiff(logKernelSelf(sums[k].orig[t], N, d, epsOrig), p.crossOrig!);
+            const eOG = logDiff(logKernelSelf(sumsOf[k].orig[t], N, d, epsOrig), p.crossOrig!);
             delta = compareSignedLog(eTG, eOG) > 0 ? 1 : 0;
           } else if (withDelta) delta = null;
           if (p.error !== undefined) {
@@ -261,12 +274,10 @@ export function recordPoint(
   if (delta !== undefined) m.deltaPositive[t].push(delta);
 }
 
-/** The data of one d: per trial, the pool of training rows and the original set. */
-interface GridData {
+/** One d of the grid: its training-set sizes and the original set's kernel width. */
+interface GridInfo {
   d: number;
   ns: number[];
-  pools: Float64Array[];
-  origs: Float64Array[];
   epsOrig: number;
 }
 
@@ -278,39 +289,49 @@ interface DimPairSums {
 
 /**
  * Log pair sums of every original set and every training set at one d (WebGPU or CPU), batched
- * in chunks of trials; `progress(units)` after each chunk.
+ * in chunks of trials (the same chunks, sets and order whatever the timing, so the same bits):
+ * each chunk, once its trials' `data` are drawn, runs through `gate` (which may serialise the
+ * chunks); `progress(units)` after each chunk.
  */
 async function dimPairSums(
   ctx: CaseContext,
   cfg: MemExperimentConfig,
-  { d, ns, pools, origs, epsOrig }: GridData,
+  { d, ns, epsOrig }: GridInfo,
+  data: Promise<TrialData>[],
+  gate: (run: () => Promise<Float64Array>) => Promise<Float64Array>,
   progress: (units: number) => void,
 ): Promise<DimPairSums> {
   const N = cfg.originalSize, trials = ctx.seeds.length;
   const orig: number[] = [], train: number[][] = [];
   const perTrialOps = (N * N * d + ns.reduce((s, n) => s + n * n * d, 0)) / 2;
   const chunk = Math.max(1, Math.floor(2e9 / perTrialOps));
+  const chunks: Promise<void>[] = [];
   for (let t0 = 0; t0 < trials; t0 += chunk) {
-    if (ctx.signal.aborted) throw new Error("aborted");
     const t1 = Math.min(trials, t0 + chunk);
-    const sets: Float64Array[] = [], scales: number[] = [];
-    for (let t = t0; t < t1; t++) {
-      sets.push(origs[t]), scales.push(1 / (4 * epsOrig * epsOrig));
-      for (const n of ns) {
-        const eps = kernelWidth(cfg.sigma, n, d);
-        sets.push(pools[t].subarray(0, n * d)), scales.push(1 / (4 * eps * eps));
-      }
-    }
-    const started = ctx.now();
-    const sums = await pairSums(ctx.device, packSets(sets, d, scales));
-    ctx.timing("kernel_sum", (ctx.now() - started) / 1000);
-    progress((t1 - t0) * perTrialOps);
-    let off = 0;
-    for (let t = t0; t < t1; t++) {
-      orig[t] = sums[off++];
-      train[t] = ns.map(() => sums[off++]);
-    }
+    chunks.push(
+      Promise.all(data.slice(t0, t1)).then(async (drawn) => {
+        const sets: Float64Array[] = [], scales: number[] = [];
+        for (const { pool, orig } of drawn) {
+          sets.push(orig!), scales.push(1 / (4 * epsOrig * epsOrig));
+          for (const n of ns) {
+            const eps = kernelWidth(cfg.sigma, n, d);
+            sets.push(pool.subarray(0, n * d)), scales.push(1 / (4 * eps * eps));
+          }
+        }
+        const sums = await gate(() => {
+          if (ctx.signal.aborted) throw new Error("aborted");
+          return pairSums(ctx.device, packSets(sets, d, scales));
+        });
+        progress((t1 - t0) * perTrialOps);
+        let off = 0;
+        for (let t = t0; t < t1; t++) {
+          orig[t] = sums[off++];
+          train[t] = ns.map(() => sums[off++]);
+        }
+      }),
+    );
   }
+  await Promise.all(chunks);
   if (ctx.signal.aborted) throw new Error("aborted");
   return { orig, train };
 }

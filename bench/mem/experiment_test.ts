@@ -4,13 +4,23 @@ import { transition } from "./transition.ts";
 import { makeTestContext } from "../testing.ts";
 import { resolveConfig } from "../config.ts";
 import { measurementHash } from "../units_testing.ts";
+import { sharedWarmPool } from "../../models/cpu/warm_pool.ts";
 
 // The smoke measurement of mem.transition on the CPU, as pinned in units_test.ts (recorded before
 // the host tasks moved to workers): the worker path must give it too.
 const SMOKE_SHA256 = "0c0d7dfe89827dfb884dd987b0332813c30d7d99581a02fd29b13c9c92f62423";
 
-Deno.test("mem experiment: host tasks on 2 workers measure the serial loop's bits, run errors included", async () => {
+Deno.test("mem experiment: draws and host tasks on 2 warm workers measure the serial loop's bits, run errors included", async () => {
   const seeds = [0, 1, 2, 3, 4, 5];
+  // the worker path reuses the process's warm pool across runs (as units do); closed at the end
+  try {
+    await workerRuns(seeds);
+  } finally {
+    sharedWarmPool(2, 2).close();
+  }
+});
+
+async function workerRuns(seeds: number[]): Promise<void> {
   for (const over of [{}, { dataMean: 1e308 }]) {
     const cfg = resolveConfig(transition, "smoke", over) as never;
     const runs = await Promise.all([1, 2].map(async (workers) => {
@@ -23,7 +33,7 @@ Deno.test("mem experiment: host tasks on 2 workers measure the serial loop's bit
     if (!Object.keys(over).length) assert.equal(await measurementHash(runs[1].m), SMOKE_SHA256);
     else assert.ok(runs[1].errors.length > 0, "the runs fail");
   }
-});
+}
 
 Deno.test("recordPoint: one entry per row and point, whether the error came before or after tr and H²", () => {
   const m = { deltaPositive: [[]], h2: [[]], traceOverD: [[]] } as ConventionMeasurement;

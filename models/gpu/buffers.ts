@@ -73,13 +73,14 @@ export async function readU32(
   return new Uint32Array(await readBuffer(device, src, count * 4));
 }
 
-const pipelineCache = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+const pipelineCache = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
 
 /**
  * A compute pipeline for WGSL `code` (entry point `main` by default), cached per device and
- * source. Compilation errors are raised as exceptions with the compiler's messages.
+ * source (concurrent first calls share one compilation). Compilation errors are raised as
+ * exceptions with the compiler's messages (and not cached).
  */
-export async function computePipeline(
+export function computePipeline(
   device: GPUDevice,
   code: string,
   entryPoint = "main",
@@ -95,10 +96,13 @@ export async function computePipeline(
     layout: "auto",
     compute: { module, entryPoint },
   });
-  const err = await device.popErrorScope();
-  if (err) throw new Error(`WGSL pipeline failed to build: ${err.message}`);
-  cache.set(key, pipeline);
-  return pipeline;
+  const built = device.popErrorScope().then((err) => {
+    if (err) throw new Error(`WGSL pipeline failed to build: ${err.message}`);
+    return pipeline;
+  });
+  cache.set(key, built);
+  built.catch(() => cache.delete(key));
+  return built;
 }
 
 /** Bind `buffers` to group 0 in binding order and dispatch `workgroups` (x, y, z). */

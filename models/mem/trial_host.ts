@@ -14,6 +14,8 @@ import {
 } from "./linear_denoiser.ts";
 import { hellinger2, logKernelCross } from "./distances.ts";
 import { ResidentRows } from "./densities_wasm.ts";
+import { iidGaussian } from "../../datasets/iid_gaussian.ts";
+import { PhiloxStream } from "../../datasets/philox.ts";
 
 /** One trial at one d. */
 export interface TrialHostTask {
@@ -106,4 +108,42 @@ export function trialHostTask(
   } finally {
     orig?.dispose();
   }
+}
+
+/** The draws of one trial at one d, by the keys of its named streams (`PhiloxStream.key`). */
+export interface TrialDrawTask {
+  d: number;
+  /** Rows of the pool of training rows and of the noise (the largest n). */
+  nMax: number;
+  /** Rows of the original set (ignored when `originalKey` is null). */
+  originalSize: number;
+  dataMean: number;
+  sigma: number;
+  trainKey: [number, number];
+  /** Null when the kernel distances are skipped (no original set). */
+  originalKey: [number, number] | null;
+  noiseKey: [number, number];
+}
+
+/** What {@link trialDrawTask} drew: the inputs of a {@link TrialHostTask} and of the pair sums. */
+export interface TrialData {
+  pool: Float64Array;
+  orig: Float64Array | null;
+  noise: Float64Array;
+}
+
+/**
+ * Draw one trial's data (a worker task): the pool N(mean, σ²) from the train stream, the original
+ * set N(mean, σ²) from the original stream, the noise N(0, 1) from the noise stream — the same
+ * numbers as drawing them from the streams where the keys were made.
+ */
+export function trialDrawTask(t: TrialDrawTask): TrialData {
+  const { d } = t;
+  return {
+    pool: iidGaussian(PhiloxStream.fromKey(t.trainKey), t.nMax, d, t.dataMean, t.sigma),
+    orig: t.originalKey
+      ? iidGaussian(PhiloxStream.fromKey(t.originalKey), t.originalSize, d, t.dataMean, t.sigma)
+      : null,
+    noise: iidGaussian(PhiloxStream.fromKey(t.noiseKey), t.nMax, d, 0, 1),
+  };
 }

@@ -1,0 +1,167 @@
+/**
+ * A pool of Web Workers that outlives one batch of tasks: tasks are submitted one at a time
+ * ({@link WarmPool.run}, a promise each, run first-in first-out on the next free worker) and the
+ * workers stay up between batches, so a run of many short batches (the work units of a case)
+ * pays each worker's start and the JIT warm-up of its modules once, not once per batch.
+ * Measured on `mem.transition`'s host tasks (one unit: 15 tasks, ~0.5 s of CPU warm): fresh
+ * workers per unit cost 0.72–0.88 s of CPU, warm ones ~0.5 s.
+ *
+ * The workers are closed after `idleMs` without a task (an idle worker keeps the process alive) or
+ * by {@link WarmPool.close}; a later task starts fresh ones. A failing task rejects its own promise
+ * only; a worker that dies rejects its tasks and is replaced. The workers run `./_worker.ts`, the
+ * protocol of {@link ./pool.ts}.
+ * @module
+ */
+
+interface Job {
+  id: number;
+  module: string;
+  fn: string;
+  input: unknown;
+  transfer: Transferable[];
+  resolve: (out: unknown) => void;
+  reject: (e: Error) => void;
+  onProgress?: (units: number) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  /** Tasks posted to the worker and not finished, in posting order (at most `depth`). */
+  jobs: Job[];
+}
+
+interface Reply {
+  id: number;
+  ok?: boolean;
+  progress?: number;
+  out?: unknown;
+  message?: string;
+}
+
+/** Default idle time (ms) after which the workers are closed. */
+export const WARM_POOL_IDLE_MS = 1000;
+
+/** Persistent workers; see the module doc. */
+export class WarmPool {
+  readonly size: number;
+  readonly idleMs: number;
+  readonly depth: number;
+  #slots: Slot[] = [];
+  #queue: Job[] = [];
+  #nextId = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * At most `size` workers (≥ 1), closed after `idleMs` ms without a task; each worker is sent up
+   * to `depth` tasks at once (it runs them one after the other): with 2, a worker finds its next
+   * task waiting even when this thread is busy (e.g. blocked in a WebGPU submit on llvmpipe) as it
+   * finishes one.
+   */
+  constructor(size: number, opts: { idleMs?: number; depth?: number } = {}) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size ${size}`);
+    this.size = size;
+    this.idleMs = opts.idleMs ?? WARM_POOL_IDLE_MS;
+    this.depth = Math.max(1, Math.floor(opts.depth ?? 1));
+  }
+
+  /** Workers now running (0 before the first task and after an idle close). */
+  get workers(): number {
+    return this.#slots.length;
+  }
+
+  /**
+   * Run `fn(input, report)` of `module` on a worker; resolves to its output. `transfer` lists
+   * buffers of `input` to move instead of copy. A failing task rejects its promise only.
+   */
+  run<I, O>(
+    module: URL,
+    fn: string,
+    input: I,
+    opts: { onProgress?: (units: number) => void; transfer?: Transferable[] } = {},
+  ): Promise<O> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    return new Promise<O>((resolve, reject) => {
+      this.#queue.push({
+        id: this.#nextId++,
+        module: module.href,
+        fn,
+        input,
+        transfer: opts.transfer ?? [],
+        resolve: resolve as (out: unknown) => void,
+        reject,
+        onProgress: opts.onProgress,
+      });
+      this.#feed();
+    });
+  }
+
+  /** Terminate every worker; queued and running tasks reject with "closed". */
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const pending = [...this.#queue, ...this.#slots.flatMap((s) => s.jobs)];
+    this.#queue = [];
+    for (const s of this.#slots) s.worker.terminate();
+    this.#slots = [];
+    for (const j of pending) j.reject(new Error("closed"));
+  }
+
+  #feed(): void {
+    while (this.#queue.length) {
+      // the least loaded worker below `depth`; a new one while some worker is busy
+      let slot: Slot | undefined;
+      for (const s of this.#slots) {
+        if (s.jobs.length < this.depth && (!slot || s.jobs.length < slot.jobs.length)) slot = s;
+      }
+      if ((!slot || slot.jobs.length > 0) && this.#slots.length < this.size) slot = this.#spawn();
+      if (!slot) return;
+      const job = this.#queue.shift()!;
+      slot.jobs.push(job);
+      const { id, module, fn, input } = job;
+      slot.worker.postMessage({ id, module, fn, input }, job.transfer);
+    }
+    if (this.#slots.every((s) => !s.jobs.length) && this.#slots.length && !this.#timer) {
+      this.#timer = setTimeout(() => this.close(), this.idleMs);
+    }
+  }
+
+  #spawn(): Slot {
+    const worker = new Worker(new URL("./_worker.ts", import.meta.url).href, { type: "module" });
+    const slot: Slot = { worker, jobs: [] };
+    worker.onmessage = (e: MessageEvent<Reply>) => {
+      const r = e.data, k = slot.jobs.findIndex((j) => j.id === r.id);
+      if (k < 0) return;
+      const job = slot.jobs[k];
+      if (r.progress !== undefined) return job.onProgress?.(r.progress);
+      slot.jobs.splice(k, 1);
+      if (r.ok) job.resolve(r.out);
+      else job.reject(new Error(`${job.fn}: ${r.message}`));
+      this.#feed();
+    };
+    worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      worker.terminate();
+      this.#slots = this.#slots.filter((s) => s !== slot);
+      for (const job of slot.jobs) job.reject(new Error(`${job.fn}: worker failed: ${e.message}`));
+      slot.jobs = [];
+      this.#feed();
+    };
+    this.#slots.push(slot);
+    return slot;
+  }
+}
+
+let shared: WarmPool | undefined;
+
+/**
+ * The process's shared pool of `size` workers sent `depth` tasks at once (a new one when either
+ * changes; the old one is closed). Closed pools restart their workers on the next task.
+ */
+export function sharedWarmPool(size: number, depth = 1): WarmPool {
+  if (shared?.size !== size || shared.depth !== depth) {
+    shared?.close();
+    shared = new WarmPool(size, { depth });
+  }
+  return shared;
+}

@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { WarmPool } from "./warm_pool.ts";
+
+const fixture = new URL("./_pool_fixture.ts", import.meta.url);
+
+Deno.test("WarmPool: tasks give the inline outputs, progress per task, workers reused across batches", async () => {
+  const pool = new WarmPool(2, { idleMs: 60_000, depth: 2 });
+  try {
+    const { work } = await import(fixture.href);
+    for (let batch = 0; batch < 2; batch++) {
+      const inputs = Array.from({ length: 5 }, (_, i) => ({ n: 1000 * (5 - i), seed: i + batch }));
+      const units = new Array(inputs.length).fill(0);
+      const outs = await Promise.all(
+        inputs.map((x, i) =>
+          pool.run<typeof x, number[]>(fixture, "work", x, {
+            onProgress: (u) => (units[i] += u),
+          })
+        ),
+      );
+      assert.deepEqual(outs, inputs.map((x) => work(x)));
+      assert.deepEqual(units, inputs.map((x) => x.n), "progress units");
+      assert.equal(pool.workers, 2, "at most `size` workers, kept between batches");
+    }
+  } finally {
+    pool.close();
+  }
+});
+
+Deno.test("WarmPool: a failing task rejects alone; close rejects pending tasks; idle closes the workers", async () => {
+  const pool = new WarmPool(1, { idleMs: 50 });
+  try {
+    await assert.rejects(pool.run(fixture, "fails", 1), /fails: .*boom/s);
+    await assert.rejects(pool.run(fixture, "missing", 1), /no exported function missing/);
+    const { work } = await import(fixture.href);
+    assert.deepEqual(await pool.run(fixture, "work", { n: 10, seed: 3 }), work({ n: 10, seed: 3 }));
+    const long = pool.run(fixture, "work", { n: 3e8, seed: 1 });
+    const queued = pool.run(fixture, "work", { n: 10, seed: 2 });
+    pool.close();
+    await assert.rejects(long, /closed/);
+    await assert.rejects(queued, /closed/);
+    assert.equal(pool.workers, 0);
+    // a later task starts a fresh worker; 50 ms idle closes it
+    assert.deepEqual(
+      (await pool.run<unknown, number[]>(fixture, "work", { n: 10, seed: 4 }))[0],
+      4,
+    );
+    assert.equal(pool.workers, 1);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(pool.workers, 0);
+  } finally {
+    pool.close();
+  }
+});
