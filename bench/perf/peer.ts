@@ -6,6 +6,7 @@
  * @module
  */
 import { bootstrap, median } from "../../reports/stats.ts";
+import { holdWarmWorkers } from "../../models/cpu/warm_pool.ts";
 
 /** Numeric precision of one side of a comparison. */
 export type Precision = "f32" | "f64";
@@ -135,6 +136,22 @@ export async function sideBySide(
   peerDevice: string,
   reps: number,
   log: (line: string) => void = () => {},
+): Promise<SideBySide> {
+  // the suite's CPU workers stay warm across its repetitions (the peer's turns take seconds)
+  const release = holdWarmWorkers();
+  try {
+    return await interleaved(work, backend, peerDevice, reps, log);
+  } finally {
+    release();
+  }
+}
+
+async function interleaved(
+  work: PeerWork,
+  backend: "cpu" | "webgpu",
+  peerDevice: string,
+  reps: number,
+  log: (line: string) => void,
 ): Promise<SideBySide> {
   const precision = suitePrecision(backend);
   await work.suite(backend);

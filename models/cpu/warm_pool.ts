@@ -121,7 +121,13 @@ export class WarmPool {
       const { id, module, fn, input } = job;
       slot.worker.postMessage({ id, module, fn, input }, job.transfer);
     }
-    if (this.#slots.every((s) => !s.jobs.length) && this.#slots.length && !this.#timer) {
+    this.armIdleTimer();
+  }
+
+  /** Start the idle timer when no worker has a task (none while {@link holdWarmWorkers} holds). */
+  armIdleTimer(): void {
+    if (holds > 0 || this.#timer || !this.#slots.length) return;
+    if (this.#slots.every((s) => !s.jobs.length)) {
       this.#timer = setTimeout(() => this.close(), this.idleMs);
     }
   }
@@ -153,6 +159,23 @@ export class WarmPool {
 }
 
 let shared: WarmPool | undefined;
+let holds = 0;
+
+/**
+ * Keep the idle workers of every pool up until the returned function is called (each hold
+ * counts): a benchmark's repetitions then run on warm workers, as the peer's in-process
+ * libraries are warm, however long the peer's turn between them takes.
+ */
+export function holdWarmWorkers(): () => void {
+  holds++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    holds--;
+    shared?.armIdleTimer();
+  };
+}
 
 /**
  * The process's shared pool of `size` workers sent `depth` tasks at once (a new one when either
@@ -164,4 +187,41 @@ export function sharedWarmPool(size: number, depth = 1): WarmPool {
     shared = new WarmPool(size, { depth });
   }
   return shared;
+}
+
+/** Options of {@link runAllWarm}. */
+export interface RunAllOptions<O> {
+  /** Called once per finished task, in completion order. */
+  onResult?: (index: number, out: O) => void;
+  /** Aborting closes the pool (its tasks stop) and rejects with "aborted". */
+  signal?: AbortSignal;
+}
+
+/**
+ * `fn(input)` of `module` for every input on `pool`, like `runInWorkers` (`./pool.ts`) but on
+ * warm workers: resolves to the outputs in input order. The first failing task rejects the call
+ * and closes the pool, so its other tasks stop; the next call starts fresh workers.
+ */
+export async function runAllWarm<I, O>(
+  pool: WarmPool,
+  module: URL,
+  fn: string,
+  inputs: readonly I[],
+  opts: RunAllOptions<O> = {},
+): Promise<O[]> {
+  if (opts.signal?.aborted) throw new Error("aborted");
+  const onAbort = () => pool.close();
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await Promise.all(inputs.map(async (input, i) => {
+      const out = await pool.run<I, O>(module, fn, input);
+      opts.onResult?.(i, out);
+      return out;
+    }));
+  } catch (e) {
+    pool.close();
+    throw opts.signal?.aborted ? new Error("aborted") : e;
+  } finally {
+    opts.signal?.removeEventListener("abort", onAbort);
+  }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WarmPool } from "./warm_pool.ts";
+import { holdWarmWorkers, runAllWarm, WarmPool } from "./warm_pool.ts";
 
 const fixture = new URL("./_pool_fixture.ts", import.meta.url);
 
@@ -48,6 +48,49 @@ Deno.test("WarmPool: a failing task rejects alone; close rejects pending tasks; 
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(pool.workers, 0);
   } finally {
+    pool.close();
+  }
+});
+
+Deno.test("runAllWarm: outputs in input order; the first failure rejects the call and closes the pool; abort closes it", async () => {
+  const pool = new WarmPool(2, { idleMs: 60_000 });
+  try {
+    const { work } = await import(fixture.href);
+    const inputs = [3000, 10, 2000, 5].map((n, seed) => ({ n, seed }));
+    const seen: number[] = [];
+    const outs = await runAllWarm<typeof inputs[0], number[]>(pool, fixture, "work", inputs, {
+      onResult: (i) => seen.push(i),
+    });
+    assert.deepEqual(outs, inputs.map((x) => work(x)));
+    assert.deepEqual([...seen].sort(), [0, 1, 2, 3]);
+    assert.equal(pool.workers, 2);
+    await assert.rejects(runAllWarm(pool, fixture, "fails", [1, 2, 3]), /fails: .*boom/s);
+    assert.equal(pool.workers, 0, "closed after the failure");
+    const ac = new AbortController();
+    const run = runAllWarm(pool, fixture, "work", [{ n: 3e8, seed: 1 }], { signal: ac.signal });
+    ac.abort();
+    await assert.rejects(run, /aborted/);
+    assert.equal(pool.workers, 0, "closed by the abort");
+    await assert.rejects(runAllWarm(pool, fixture, "work", [{ n: 1, seed: 1 }], ac), /aborted/);
+  } finally {
+    pool.close();
+  }
+});
+
+Deno.test("holdWarmWorkers: idle workers outlive idleMs while held, and close after the release", async () => {
+  const pool = new WarmPool(1, { idleMs: 30 });
+  const release = holdWarmWorkers();
+  try {
+    await pool.run(fixture, "work", { n: 10, seed: 1 });
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(pool.workers, 1, "held: still up after 5× idleMs");
+    release();
+    release(); // a second call does nothing
+    pool.armIdleTimer();
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(pool.workers, 0, "released: closed after idleMs");
+  } finally {
+    release();
     pool.close();
   }
 });
