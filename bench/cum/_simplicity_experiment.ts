@@ -232,7 +232,8 @@ export async function runSimplicityUnit(
       new URL("./_simplicity_seed.ts", import.meta.url),
       "runSeedTaskCpu",
       tasks,
-      { signal: ctx.signal, onProgress: progress },
+      // fresh workers: an evaluation task waits on its training, and units run two at a time
+      { signal: ctx.signal, onProgress: progress, fresh: true },
     );
     const k = jobs.length;
     outcomes = jobs.map((job, si) =>

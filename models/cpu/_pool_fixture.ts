@@ -14,3 +14,13 @@ export function work(input: { n: number; seed: number }, report?: (u: number) =>
 export function fails(_input: number): never {
   throw new Error("boom");
 }
+
+let calls = 0;
+
+/** Tasks this module instance has run, this one included (tells a warm worker from a fresh one). */
+export function callCount(_input: number): number {
+  // a short busy wait, so that both workers of a two-task call get one task each
+  const end = Date.now() + 20;
+  while (Date.now() < end);
+  return ++calls;
+}

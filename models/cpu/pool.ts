@@ -1,5 +1,5 @@
 /**
- * A small pool of Web Workers for the CPU paths: independent tasks (chunks of training runs,
+ * The CPU paths' use of Web Workers: independent tasks (chunks of training runs,
  * sampler slots, seeds) run on every core. A task is a module URL, the name of an exported
  * function `fn(input, report?)` and its (structured-cloneable) input; `report(units)` forwards
  * progress to {@link PoolOptions.onProgress}; outputs come back in input order, so results do
@@ -9,6 +9,7 @@
  * logical cores (`navigator.hardwareConcurrency`).
  * @module
  */
+import { runAllWarm, sharedWarmPool, WarmPool } from "./warm_pool.ts";
 
 /** Options of {@link runInWorkers}. */
 export interface PoolOptions<O> {
@@ -18,8 +19,14 @@ export interface PoolOptions<O> {
   onResult?: (index: number, out: O) => void;
   /** Called when a task reports progress (the task function's second argument). */
   onProgress?: (index: number, units: number) => void;
-  /** Aborting terminates every worker and rejects with "aborted". */
+  /** Aborting closes the pool's workers (their tasks stop) and rejects with "aborted". */
   signal?: AbortSignal;
+  /**
+   * Start this call's own workers (closed when it ends) instead of using the shared warm pool:
+   * for tasks that block on other tasks of the call (each must get a worker of its own even when
+   * another call runs at the same time).
+   */
+  fresh?: boolean;
 }
 
 function workersEnv(): string | undefined {
@@ -47,17 +54,12 @@ export function cpuWorkerCount(env: string | undefined = workersEnv()): number {
   return Math.max(1, navigator.hardwareConcurrency || 1);
 }
 
-interface Reply {
-  id: number;
-  ok?: boolean;
-  progress?: number;
-  out?: unknown;
-  message?: string;
-}
-
 /**
  * Run `fn(input)` of `module` for every input, spread over workers; resolves to the outputs in
- * input order. The first failing task rejects the whole call (its message names the task).
+ * input order. The workers are the process's warm pool of that size (`./warm_pool.ts`): they,
+ * their imported modules and compiled kernels outlive the call, so a case's units pay the
+ * start-up once (unless {@link PoolOptions.fresh}). The first failing task rejects the whole call
+ * (and closes that pool).
  */
 export async function runInWorkers<I, O>(
   module: URL,
@@ -65,52 +67,16 @@ export async function runInWorkers<I, O>(
   inputs: I[],
   opts: PoolOptions<O> = {},
 ): Promise<O[]> {
-  const count = Math.min(opts.workers ?? cpuWorkerCount(), inputs.length);
+  const workers = opts.workers ?? cpuWorkerCount();
+  const count = Math.min(workers, inputs.length);
   if (count <= 1) return await runInline(module, fn, inputs, opts);
-  const outs = new Array<O>(inputs.length);
-  const workers: Worker[] = [];
-  let next = 0, finished = 0, settled = false;
+  if (!opts.fresh) return await runAllWarm<I, O>(sharedWarmPool(workers), module, fn, inputs, opts);
+  const own = new WarmPool(count);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const fail = (e: Error) => {
-        if (!settled) (settled = true, reject(e));
-      };
-      const onAbort = () => fail(new Error("aborted"));
-      if (opts.signal?.aborted) return onAbort();
-      opts.signal?.addEventListener("abort", onAbort, { once: true });
-      const feed = (w: Worker) => {
-        if (next >= inputs.length) return;
-        const id = next++;
-        w.postMessage({ id, module: module.href, fn, input: inputs[id] });
-      };
-      for (let k = 0; k < count; k++) {
-        const w = new Worker(new URL("./_worker.ts", import.meta.url).href, { type: "module" });
-        workers.push(w);
-        w.onmessage = (e: MessageEvent<Reply>) => {
-          const r = e.data;
-          if (r.progress !== undefined) return opts.onProgress?.(r.id, r.progress);
-          if (!r.ok) {
-            return fail(new Error(`${fn} (task ${r.id} of ${inputs.length}): ${r.message}`));
-          }
-          outs[r.id] = r.out as O;
-          opts.onResult?.(r.id, outs[r.id]);
-          if (++finished === inputs.length) {
-            settled = true;
-            opts.signal?.removeEventListener("abort", onAbort);
-            resolve();
-          } else feed(w);
-        };
-        w.onerror = (e: ErrorEvent) => {
-          e.preventDefault();
-          fail(new Error(`${fn}: worker failed: ${e.message}`));
-        };
-        feed(w);
-      }
-    });
+    return await runAllWarm<I, O>(own, module, fn, inputs, opts);
   } finally {
-    for (const w of workers) w.terminate();
+    own.close();
   }
-  return outs;
 }
 
 async function runInline<I, O>(

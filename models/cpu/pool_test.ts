@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { chunks, concatTyped, cpuWorkerCount, runInWorkers } from "./pool.ts";
+import { sharedWarmPool } from "./warm_pool.ts";
 
 const fixture = new URL("./_pool_fixture.ts", import.meta.url);
 
@@ -72,4 +73,28 @@ Deno.test("cpuWorkerCount reads CLAIMBENCH_CPU_WORKERS and rejects bad values", 
       { message: `CLAIMBENCH_CPU_WORKERS=${JSON.stringify(bad)}: must be an integer ≥ 1` },
     );
   }
+});
+
+Deno.test("runInWorkers: the workers stay warm across calls (the process's shared pool)", async () => {
+  try {
+    const first = await runInWorkers<number, number>(fixture, "callCount", [0, 0], { workers: 2 });
+    assert.deepEqual(first, [1, 1], "two fresh workers, one task each");
+    assert.equal(sharedWarmPool(2).workers, 2);
+    const second = await runInWorkers<number, number>(fixture, "callCount", [0, 0], {
+      workers: 2,
+    });
+    assert.deepEqual(second, [2, 2], "the same two workers again");
+  } finally {
+    sharedWarmPool(2).close();
+  }
+});
+
+Deno.test("runInWorkers: fresh: true starts the call's own workers and closes them", async () => {
+  const counts = [];
+  for (let k = 0; k < 2; k++) {
+    counts.push(
+      await runInWorkers<number, number>(fixture, "callCount", [0, 0], { workers: 2, fresh: true }),
+    );
+  }
+  assert.deepEqual(counts, [[1, 1], [1, 1]]);
 });

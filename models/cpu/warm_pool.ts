@@ -158,7 +158,7 @@ export class WarmPool {
   }
 }
 
-let shared: WarmPool | undefined;
+const shared = new Map<string, WarmPool>();
 let holds = 0;
 
 /**
@@ -173,26 +173,28 @@ export function holdWarmWorkers(): () => void {
     if (released) return;
     released = true;
     holds--;
-    shared?.armIdleTimer();
+    for (const pool of shared.values()) pool.armIdleTimer();
   };
 }
 
 /**
- * The process's shared pool of `size` workers sent `depth` tasks at once (a new one when either
- * changes; the old one is closed). Closed pools restart their workers on the next task.
+ * The process's shared pool of `size` workers sent `depth` tasks at once: one per (size, depth),
+ * so concurrent callers that ask for different shapes never close each other's workers. A pool
+ * closes its idle workers after {@link WARM_POOL_IDLE_MS} and restarts them on the next task.
  */
 export function sharedWarmPool(size: number, depth = 1): WarmPool {
-  if (shared?.size !== size || shared.depth !== depth) {
-    shared?.close();
-    shared = new WarmPool(size, { depth });
-  }
-  return shared;
+  const key = `${size}x${depth}`;
+  let pool = shared.get(key);
+  if (!pool) shared.set(key, pool = new WarmPool(size, { depth }));
+  return pool;
 }
 
 /** Options of {@link runAllWarm}. */
 export interface RunAllOptions<O> {
   /** Called once per finished task, in completion order. */
   onResult?: (index: number, out: O) => void;
+  /** Called when a task reports progress (the task function's second argument). */
+  onProgress?: (index: number, units: number) => void;
   /** Aborting closes the pool (its tasks stop) and rejects with "aborted". */
   signal?: AbortSignal;
 }
@@ -214,7 +216,12 @@ export async function runAllWarm<I, O>(
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     return await Promise.all(inputs.map(async (input, i) => {
-      const out = await pool.run<I, O>(module, fn, input);
+      const out = await pool.run<I, O>(module, fn, input, {
+        onProgress: opts.onProgress && ((u) => opts.onProgress!(i, u)),
+      }).catch((e: Error) => {
+        const why = e.message.startsWith(`${fn}: `) ? e.message.slice(fn.length + 2) : e.message;
+        throw new Error(`${fn} (task ${i} of ${inputs.length}): ${why}`);
+      });
       opts.onResult?.(i, out);
       return out;
     }));

@@ -64,7 +64,10 @@ Deno.test("runAllWarm: outputs in input order; the first failure rejects the cal
     assert.deepEqual(outs, inputs.map((x) => work(x)));
     assert.deepEqual([...seen].sort(), [0, 1, 2, 3]);
     assert.equal(pool.workers, 2);
-    await assert.rejects(runAllWarm(pool, fixture, "fails", [1, 2, 3]), /fails: .*boom/s);
+    await assert.rejects(
+      runAllWarm(pool, fixture, "fails", [1, 2, 3]),
+      /fails \(task \d of 3\): .*boom/s,
+    );
     assert.equal(pool.workers, 0, "closed after the failure");
     const ac = new AbortController();
     const run = runAllWarm(pool, fixture, "work", [{ n: 3e8, seed: 1 }], { signal: ac.signal });
