@@ -24,3 +24,9 @@ export function callCount(_input: number): number {
   while (Date.now() < end);
   return ++calls;
 }
+
+/** Throws for 0; otherwise counts as a call (see {@link callCount}) and returns the count. */
+export function maybeFails(x: number): number {
+  if (x === 0) throw new Error("boom");
+  return ++calls;
+}

@@ -22,6 +22,8 @@ interface Job {
   resolve: (out: unknown) => void;
   reject: (e: Error) => void;
   onProgress?: (units: number) => void;
+  /** The batch the task belongs to (see {@link WarmPool.drop}). */
+  batch?: object;
 }
 
 interface Slot {
@@ -77,7 +79,7 @@ export class WarmPool {
     module: URL,
     fn: string,
     input: I,
-    opts: { onProgress?: (units: number) => void; transfer?: Transferable[] } = {},
+    opts: { onProgress?: (units: number) => void; transfer?: Transferable[]; batch?: object } = {},
   ): Promise<O> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -91,9 +93,21 @@ export class WarmPool {
         resolve: resolve as (out: unknown) => void,
         reject,
         onProgress: opts.onProgress,
+        batch: opts.batch,
       });
       this.#feed();
     });
+  }
+
+  /**
+   * Remove the queued tasks of `batch` (they reject with "dropped"); its running tasks finish, and
+   * the other batches' tasks are untouched.
+   */
+  drop(batch: object): void {
+    const gone = this.#queue.filter((j) => j.batch === batch);
+    this.#queue = this.#queue.filter((j) => j.batch !== batch);
+    for (const j of gone) j.reject(new Error("dropped"));
+    this.armIdleTimer();
   }
 
   /** Terminate every worker; queued and running tasks reject with "closed". */
@@ -202,7 +216,8 @@ export interface RunAllOptions<O> {
 /**
  * `fn(input)` of `module` for every input on `pool`, like `runInWorkers` (`./pool.ts`) but on
  * warm workers: resolves to the outputs in input order. The first failing task rejects the call
- * and closes the pool, so its other tasks stop; the next call starts fresh workers.
+ * and drops the call's queued tasks (its running ones finish; other callers sharing the pool are
+ * untouched); aborting closes the pool, so every task on it stops.
  */
 export async function runAllWarm<I, O>(
   pool: WarmPool,
@@ -214,9 +229,11 @@ export async function runAllWarm<I, O>(
   if (opts.signal?.aborted) throw new Error("aborted");
   const onAbort = () => pool.close();
   opts.signal?.addEventListener("abort", onAbort, { once: true });
+  const batch = {};
   try {
     return await Promise.all(inputs.map(async (input, i) => {
       const out = await pool.run<I, O>(module, fn, input, {
+        batch,
         onProgress: opts.onProgress && ((u) => opts.onProgress!(i, u)),
       }).catch((e: Error) => {
         const why = e.message.startsWith(`${fn}: `) ? e.message.slice(fn.length + 2) : e.message;
@@ -226,7 +243,7 @@ export async function runAllWarm<I, O>(
       return out;
     }));
   } catch (e) {
-    pool.close();
+    pool.drop(batch);
     throw opts.signal?.aborted ? new Error("aborted") : e;
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);

@@ -68,7 +68,7 @@ Deno.test("runAllWarm: outputs in input order; the first failure rejects the cal
       runAllWarm(pool, fixture, "fails", [1, 2, 3]),
       /fails \(task \d of 3\): .*boom/s,
     );
-    assert.equal(pool.workers, 0, "closed after the failure");
+    assert.equal(pool.workers, 2, "a failure leaves the pool's workers up");
     const ac = new AbortController();
     const run = runAllWarm(pool, fixture, "work", [{ n: 3e8, seed: 1 }], { signal: ac.signal });
     ac.abort();
@@ -94,6 +94,25 @@ Deno.test("holdWarmWorkers: idle workers outlive idleMs while held, and close af
     assert.equal(pool.workers, 0, "released: closed after idleMs");
   } finally {
     release();
+    pool.close();
+  }
+});
+
+Deno.test("runAllWarm: a failing call drops its queued tasks only; another call on the pool completes", async () => {
+  const pool = new WarmPool(1, { idleMs: 60_000 });
+  try {
+    const { work } = await import(fixture.href);
+    const inputs = [{ n: 2e5, seed: 1 }, { n: 10, seed: 2 }];
+    const other = runAllWarm<typeof inputs[0], number[]>(pool, fixture, "work", inputs);
+    // one worker: the other call's two tasks, then 0 (throws), 5 (already sent when 0's failure
+    // comes back) and 5 (still queued: dropped)
+    await assert.rejects(
+      runAllWarm(pool, fixture, "maybeFails", [0, 5, 5]),
+      /maybeFails \(task 0 of 3\): .*boom/s,
+    );
+    assert.deepEqual(await other, inputs.map((x) => work(x)));
+    assert.equal(await pool.run(fixture, "callCount", 0), 2, "one of the two tasks after it ran");
+  } finally {
     pool.close();
   }
 });
