@@ -23,6 +23,19 @@ function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): string | null {
   return null;
 }
 
+/** W (M × d) and X (R × d) from `rng`; asserts the wasm products equal the reference's bits. */
+function checkProducts(rng: PhiloxStream, M: number, R: number, d: number) {
+  const W = rng.fillNormal(new Float64Array(M * d)) as Float64Array;
+  const X = rng.fillNormal(new Float64Array(R * d)) as Float64Array;
+  const tag = `M=${M} R=${R} d=${d}`;
+  assert.equal(
+    firstDiff(innerProductsWasm(W, X, M, R, d), innerProducts(W, X, M, R, d)),
+    null,
+    tag,
+  );
+  return { W, X, tag };
+}
+
 Deno.test("rows_wasm: innerProducts, gram and addRowCombinations have the reference's bits (odd sizes, zero coefficients)", () => {
   const rng = new PhiloxStream(11, "rows-wasm");
   for (
@@ -36,14 +49,7 @@ Deno.test("rows_wasm: innerProducts, gram and addRowCombinations have the refere
       [3, 5, 601],
     ]
   ) {
-    const W = rng.fillNormal(new Float64Array(M * d)) as Float64Array;
-    const X = rng.fillNormal(new Float64Array(R * d)) as Float64Array;
-    const tag = `M=${M} R=${R} d=${d}`;
-    assert.equal(
-      firstDiff(innerProductsWasm(W, X, M, R, d), innerProducts(W, X, M, R, d)),
-      null,
-      tag,
-    );
+    const { W, X, tag } = checkProducts(rng, M, R, d);
     assert.equal(firstDiff(gramWasm(W, M, d), gram(W, M, d)), null, `${tag} gram`);
     const C = new Float64Array(M * R).map(() => (rng.uniform() < 0.3 ? 0 : rng.normal()));
     for (const scale of [1, 2, -0.5]) {
@@ -98,14 +104,7 @@ Deno.test("rows_wasm: products have the reference's bits for every width of the 
   const rng = new PhiloxStream(12, "rows-wasm.tails");
   for (let R = 1; R <= 17; R++) {
     for (const [M, d] of [[7, 9], [10, 4]]) {
-      const W = rng.fillNormal(new Float64Array(M * d)) as Float64Array;
-      const X = rng.fillNormal(new Float64Array(R * d)) as Float64Array;
-      const tag = `M=${M} R=${R} d=${d}`;
-      assert.equal(
-        firstDiff(innerProductsWasm(W, X, M, R, d), innerProducts(W, X, M, R, d)),
-        null,
-        tag,
-      );
+      const { tag } = checkProducts(rng, M, R, d);
       const V = rng.fillNormal(new Float64Array(R * d)) as Float64Array;
       assert.equal(firstDiff(gramWasm(V, R, d), gram(V, R, d)), null, `${tag} gram`);
     }
