@@ -4,9 +4,12 @@
 // output element (sums in the same index order, the same products, quotients and roundings), so
 // both give the same bits. SIMD lanes run over independent outputs only: particles (sampler),
 // output columns (moments, full-batch IGD) and the d = 2 coordinates (minibatch IGD).
-// Philox uses native 32×32 → 64-bit multiplies, as models/wasm/assembly/sgd.ts.
+// Philox uses native 32×32 → 64-bit multiplies, as models/wasm/assembly/sgd.ts; the sampler's
+// Box–Muller is box_muller.ts's (the engine's Math.log/cos/sin bits, the engine's functions
+// imported for the inputs whose rounding it cannot settle).
 
-import { philox, r0, r1, r2, r3 } from "./philox";
+import { philox, philox8, r0, r1, r2, r3, u0, u1, v0, v1 } from "./philox";
+import { normals2Split } from "./box_muller";
 
 
 // PhiloxStream.int (datasets/philox.ts) of a stream read from its start: u32 number n is word
@@ -27,10 +30,6 @@ function streamInts(out: usize, count: i32, i0: u64, n: i32, k0: u32, k1: u32): 
 /** {@link streamInts} for tests against the JS stream. */
 export function streamIntsTest(out: usize, count: i32, i0: f64, n: i32, k0: u32, k1: u32): void {
   streamInts(out, count, <u64>i0, n, k0, k1);
-}
-
-@inline function unit(x: u32): f64 {
-  return <f64>(x >>> 8) * 5.9604644775390625e-8;
 }
 
 @inline function ld(p: usize, i: i32): f64 {
@@ -55,22 +54,37 @@ export function heapBase(): usize {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sampler noise: the Box–Muller inputs of normal2FromU32 (datasets/philox.ts) for counters
-// (p, k, 0, 0) under the key: u1 = 1 − unit(w0) at Z[(2k)·Pp + p], u2 = unit(w1) at
-// Z[(2k + 1)·Pp + p], for p < P and kFrom ≤ k ≤ kTo. The caller turns them into normals with the
-// engine's Math.log/cos/sin (WebAssembly has none, and another implementation could round
-// differently).
+// Sampler noise: the normals of normal2FromU32 (datasets/philox.ts) for counters (p, k, 0, 0)
+// under the key, the first (cos) normal at Z[(2k)·Pp + p], the second (sin) at
+// Z[(2k + 1)·Pp + p], for p < P and kFrom ≤ k ≤ kTo; entries P ≤ p < Pp are 0. Philox eight
+// particles at a time (philox8), Box–Muller two pairs per f64x2 by box_muller.ts, which gives the
+// engine's Math.log/cos/sin bits (its own where it can prove the rounding, else the engine's).
 
-/** Philox uniforms of the sampler's noise, steps kFrom..kTo (see above). */
-export function samplerUniforms(Z: usize, P: i32, Pp: i32, kFrom: i32, kTo: i32, k0: u32, k1: u32): void {
+/** The sampler's noise table, steps kFrom..kTo (see above; Pp a multiple of 4). */
+export function samplerNoise(Z: usize, P: i32, Pp: i32, kFrom: i32, kTo: i32, k0: u32, k1: u32): void {
   for (let k = kFrom; k <= kTo; k++) {
     const z0 = Z + (<usize>(2 * k * Pp) << 3), z1 = z0 + (<usize>Pp << 3);
-    for (let p = 0; p < P; p++) {
-      philox(<u32>p, <u32>k, 0, 0, k0, k1);
-      st(z0, p, 1 - unit(r0));
-      st(z1, p, unit(r1));
+    const kv = i32x4.splat(k);
+    for (let p = 0; p < Pp; p += 8) {
+      philox8(i32x4(p, p + 1, p + 2, p + 3), kv, i32x4(p + 4, p + 5, p + 6, p + 7), kv, k0, k1);
+      const o = <usize>p << 3;
+      normals2Split(v0, v1, z0 + o, z1 + o);
+      normals2Split(highPairs(v0), highPairs(v1), z0 + o + 16, z1 + o + 16);
+      if (p + 4 < Pp) {
+        normals2Split(u0, u1, z0 + o + 32, z1 + o + 32);
+        normals2Split(highPairs(u0), highPairs(u1), z0 + o + 48, z1 + o + 48);
+      }
+    }
+    for (let p = P; p < Pp; p++) {
+      st(z0, p, 0);
+      st(z1, p, 0);
     }
   }
+}
+
+// lanes 2, 3 of an i32x4 moved to lanes 0, 1
+@inline function highPairs(w: v128): v128 {
+  return v128.shuffle<u32>(w, w, 2, 3, 0, 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -84,7 +98,7 @@ export function samplerUniforms(Z: usize, P: i32, Pp: i32, kFrom: i32, kTo: i32,
 // reference adds it too).
 
 /**
- * Sample one slot: `Z` the noise table (normals, layout as {@link samplerUniforms}, Pp a multiple
+ * Sample one slot: `Z` the noise table (normals, layout as {@link samplerNoise}, Pp a multiple
  * of 4; step nT − 1 + 1 = nT holds x_T), `out` P × 2 samples at t_min. mode 0: SDE, 1: ODE.
  */
 export function sample2(
