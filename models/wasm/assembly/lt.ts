@@ -11,6 +11,8 @@
 import { philox, philox8, r0, r1, r2, r3, u0, u1, v0, v1 } from "./philox";
 import { normals2Split } from "./box_muller";
 
+export { boxMullerFallbacks } from "./box_muller";
+
 
 // PhiloxStream.int (datasets/philox.ts) of a stream read from its start: u32 number n is word
 // n mod 4 of block ⌊n/4⌋ = philox(⌊n/4⌋ mod 2³², ⌊n/2³⁴⌋, 0, 0, key); int number i takes words
