@@ -94,10 +94,10 @@ export function samplerNoise(Z: usize, P: i32, Pp: i32, kFrom: i32, kTo: i32, k0
 // four at a time (two vectors). Per particle and step, in the reference's order:
 //   h_j = (tb[k·m + j] + W[2j]·x0) + W[2j+1]·x1,  s_q += A[q·m + j]·h_j over j ascending with h_j > 0
 //   SDE: x_q += dt·(x_q + 2·s_q/m) + √(2dt)·z_q;  ODE: x_q += dt·(x_q + s_q/m).
-// An inactive feature (h ≤ 0) is added as A·(+0) = ±0, which leaves s unchanged: s starts at +0
-// and a round-to-nearest sum is −0 only when both terms are −0, so s is never −0. That needs a
-// finite A; the caller runs the reference for a slot whose A is not finite. NaN h stays NaN (the
-// reference adds it too).
+// An inactive feature (h ≤ 0) is added as A·max(h, +0) = A·(±0) = ±0 (pmax: h < 0 gives +0, ±0
+// stays), which leaves s unchanged: s starts at +0 and a round-to-nearest sum is −0 only when both
+// terms are −0, so s is never −0. That needs a finite A; the caller runs the reference for a slot
+// whose A is not finite. NaN h stays NaN (pmax keeps its first operand; the reference adds it too).
 
 /**
  * Sample one slot: `Z` the noise table (normals, layout as {@link samplerNoise}, Pp a multiple
@@ -122,8 +122,8 @@ export function sample2(
         const t = v128.load64_splat(tp), w0 = v128.load64_splat(wp), w1 = v128.load64_splat(wp, 8);
         let ha = f64x2.add(f64x2.add(t, f64x2.mul(w0, x0a)), f64x2.mul(w1, x1a));
         let hb = f64x2.add(f64x2.add(t, f64x2.mul(w0, x0b)), f64x2.mul(w1, x1b));
-        ha = v128.andnot(ha, f64x2.le(ha, zero));
-        hb = v128.andnot(hb, f64x2.le(hb, zero));
+        ha = f64x2.pmax(ha, zero);
+        hb = f64x2.pmax(hb, zero);
         const a0 = v128.load64_splat(ap), a1 = v128.load64_splat(bp);
         s0a = madd(s0a, a0, ha);
         s0b = madd(s0b, a0, hb);
