@@ -1,6 +1,6 @@
 /**
  * The fast CPU path of the Paper D sampler: the reverse-time SDE / PF-ODE of {@link sampleCpu}
- * with the score loop in WebAssembly SIMD (`models/wasm/assembly/lt.ts`, four particles at a
+ * with the score loop in WebAssembly SIMD (`models/wasm/assembly/lt.ts`, eight particles at a
  * time), the same samples bit for bit (tested). Philox noise depends only on (key, particle,
  * step), so it is drawn once per key and shared by every slot with that key (the cases' methods
  * of one seed and class), also in WebAssembly (`samplerNoise`: Philox, then the Box–Muller of
@@ -29,7 +29,7 @@ export function keyGroups(batch: SamplerBatch): number[][] {
 export function sampleCpuFast(batch: SamplerBatch, signal?: AbortSignal): Float64Array {
   const { d, m, grid, particles: P } = batch;
   if (d !== 2) return sampleCpu(batch, signal);
-  const nT = grid.length, Pp = Math.ceil(P / 4) * 4;
+  const nT = grid.length, Pp = Math.ceil(P / 8) * 8;
   const out = new Float64Array(batch.slots.length * P * d);
   const mode = batch.mode === "sde" ? 0 : 1;
   for (const group of keyGroups(batch)) {
