@@ -1,10 +1,11 @@
 /**
  * The fast CPU path of the Paper D sampler: the reverse-time SDE / PF-ODE of {@link sampleCpu}
- * with the score loop in WebAssembly SIMD (`models/wasm/assembly/lt.ts`, four particles at a
+ * with the score loop in WebAssembly SIMD (`models/wasm/assembly/lt.ts`, eight particles at a
  * time), the same samples bit for bit (tested). Philox noise depends only on (key, particle,
  * step), so it is drawn once per key and shared by every slot with that key (the cases' methods
- * of one seed and class); its Box–Muller transform uses the engine's Math.log/cos/sin, as the
- * reference does. d ≠ 2, and slots whose output weights are not finite, run the reference.
+ * of one seed and class), also in WebAssembly (`samplerNoise`: Philox, then the Box–Muller of
+ * `assembly/box_muller.ts`, which gives the bits of the reference's Math.log/cos/sin). d ≠ 2, and
+ * slots whose output weights are not finite, run the reference.
  * {@link sampleCpuParallel} spreads the key groups over the CPU workers.
  * @module
  */
@@ -24,40 +25,11 @@ export function keyGroups(batch: SamplerBatch): number[][] {
   return [...groups.values()];
 }
 
-/**
- * Fill the noise table at byte offset `zp` (layout of `samplerUniforms`: row 2k holds the first
- * normal of step k for every particle, row 2k + 1 the second; `Pp` columns) for steps
- * kFrom..kTo: Philox uniforms in WebAssembly, then Box–Muller exactly as `normal2FromU32`.
- */
-function fillNoise(
-  zp: number,
-  P: number,
-  Pp: number,
-  kFrom: number,
-  kTo: number,
-  key: readonly [number, number],
-): void {
-  ltWasm.samplerUniforms(zp, P, Pp, kFrom, kTo, key[0] >>> 0, key[1] >>> 0);
-  const z = ltArena.f64(zp, 2 * (kTo + 1) * Pp);
-  for (let k = kFrom; k <= kTo; k++) {
-    const o0 = 2 * k * Pp, o1 = o0 + Pp;
-    for (let p = 0; p < P; p++) {
-      const u1 = z[o0 + p], u2 = z[o1 + p];
-      const rad = Math.sqrt(-2 * Math.log(u1));
-      const th = 2 * Math.PI * u2;
-      z[o0 + p] = rad * Math.cos(th);
-      z[o1 + p] = rad * Math.sin(th);
-    }
-    z.fill(0, o0 + P, o0 + Pp);
-    z.fill(0, o1 + P, o1 + Pp);
-  }
-}
-
 /** {@link sampleCpu}'s samples (slots × particles × d), the same bits, the score loop in WebAssembly. */
 export function sampleCpuFast(batch: SamplerBatch, signal?: AbortSignal): Float64Array {
   const { d, m, grid, particles: P } = batch;
   if (d !== 2) return sampleCpu(batch, signal);
-  const nT = grid.length, Pp = Math.ceil(P / 4) * 4;
+  const nT = grid.length, Pp = Math.ceil(P / 8) * 8;
   const out = new Float64Array(batch.slots.length * P * d);
   const mode = batch.mode === "sde" ? 0 : 1;
   for (const group of keyGroups(batch)) {
@@ -65,7 +37,8 @@ export function sampleCpuFast(batch: SamplerBatch, signal?: AbortSignal): Float6
     ltArena.reset();
     const gp = ltArena.put(grid);
     const zp = ltArena.alloc(8 * 2 * (nT + 1) * Pp);
-    fillNoise(zp, P, Pp, mode === 0 ? 1 : nT, nT, batch.slots[group[0]].key);
+    const key = batch.slots[group[0]].key;
+    ltWasm.samplerNoise(zp, P, Pp, mode === 0 ? 1 : nT, nT, key[0] >>> 0, key[1] >>> 0);
     const op = ltArena.alloc(8 * P * d);
     let fsLoaded = -1, wp = 0, tp = 0;
     for (const si of group) {

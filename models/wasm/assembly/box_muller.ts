@@ -6,7 +6,7 @@
 // leading terms as exact double-double sums) and rounded; where the error bound does not settle
 // the rounding (Ziv's test; ~0.1–0.3 % of inputs), the engine's function is called instead. No
 // fused multiply-add anywhere. models/cum/sgd_wasm_box_muller_test.ts compares all 2²⁴ inputs of
-// each function with Math.log/cos/sin. Not a kernel of its own (sgd.ts imports it).
+// each function with Math.log/cos/sin. Not a kernel of its own (sgd.ts and lt.ts import it).
 
 @external("./math_imports.ts", "log") declare function jsLog(x: f64): f64;
 @external("./math_imports.ts", "cos") declare function jsCos(x: f64): f64;
@@ -228,6 +228,17 @@ const KI: usize = memory.data<u64>([
   const n0 = mul(rad, vCos), n1 = mul(rad, vSin);
   v128.store(out, v128.shuffle<u64>(n0, n1, 0, 2));
   v128.store(out, v128.shuffle<u64>(n0, n1, 1, 3), 16);
+}
+
+/**
+ * {@link normals2} with the normals by kind: the two pairs' first (cos) normals as one f64x2 at
+ * `outCos`, their second (sin) normals at `outSin` (the layout of lt.ts's noise table).
+ */
+@inline export function normals2Split(xw: v128, yw: v128, outCos: usize, outSin: usize): void {
+  transform(xw, yw);
+  const rad = f64x2.sqrt(mul(kf(26), vLog));
+  v128.store(outCos, mul(rad, vCos));
+  v128.store(outSin, mul(rad, vSin));
 }
 
 // words (x₀, y₀, x₁, y₁) as x words and y words in lanes 0, 1

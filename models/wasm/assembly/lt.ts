@@ -4,9 +4,14 @@
 // output element (sums in the same index order, the same products, quotients and roundings), so
 // both give the same bits. SIMD lanes run over independent outputs only: particles (sampler),
 // output columns (moments, full-batch IGD) and the d = 2 coordinates (minibatch IGD).
-// Philox uses native 32×32 → 64-bit multiplies, as models/wasm/assembly/sgd.ts.
+// Philox uses native 32×32 → 64-bit multiplies, as models/wasm/assembly/sgd.ts; the sampler's
+// Box–Muller is box_muller.ts's (the engine's Math.log/cos/sin bits, the engine's functions
+// imported for the inputs whose rounding it cannot settle).
 
-import { philox, r0, r1, r2, r3 } from "./philox";
+import { philox, philox8, r0, r1, r2, r3, u0, u1, v0, v1 } from "./philox";
+import { normals2Split } from "./box_muller";
+
+export { boxMullerFallbacks } from "./box_muller";
 
 
 // PhiloxStream.int (datasets/philox.ts) of a stream read from its start: u32 number n is word
@@ -27,10 +32,6 @@ function streamInts(out: usize, count: i32, i0: u64, n: i32, k0: u32, k1: u32): 
 /** {@link streamInts} for tests against the JS stream. */
 export function streamIntsTest(out: usize, count: i32, i0: f64, n: i32, k0: u32, k1: u32): void {
   streamInts(out, count, <u64>i0, n, k0, k1);
-}
-
-@inline function unit(x: u32): f64 {
-  return <f64>(x >>> 8) * 5.9604644775390625e-8;
 }
 
 @inline function ld(p: usize, i: i32): f64 {
@@ -55,37 +56,54 @@ export function heapBase(): usize {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sampler noise: the Box–Muller inputs of normal2FromU32 (datasets/philox.ts) for counters
-// (p, k, 0, 0) under the key: u1 = 1 − unit(w0) at Z[(2k)·Pp + p], u2 = unit(w1) at
-// Z[(2k + 1)·Pp + p], for p < P and kFrom ≤ k ≤ kTo. The caller turns them into normals with the
-// engine's Math.log/cos/sin (WebAssembly has none, and another implementation could round
-// differently).
+// Sampler noise: the normals of normal2FromU32 (datasets/philox.ts) for counters (p, k, 0, 0)
+// under the key, the first (cos) normal at Z[(2k)·Pp + p], the second (sin) at
+// Z[(2k + 1)·Pp + p], for p < P and kFrom ≤ k ≤ kTo; entries P ≤ p < Pp are 0. Philox eight
+// particles at a time (philox8), Box–Muller two pairs per f64x2 by box_muller.ts, which gives the
+// engine's Math.log/cos/sin bits (its own where it can prove the rounding, else the engine's).
 
-/** Philox uniforms of the sampler's noise, steps kFrom..kTo (see above). */
-export function samplerUniforms(Z: usize, P: i32, Pp: i32, kFrom: i32, kTo: i32, k0: u32, k1: u32): void {
+/** The sampler's noise table, steps kFrom..kTo (see above; Pp a multiple of 4). */
+export function samplerNoise(Z: usize, P: i32, Pp: i32, kFrom: i32, kTo: i32, k0: u32, k1: u32): void {
   for (let k = kFrom; k <= kTo; k++) {
     const z0 = Z + (<usize>(2 * k * Pp) << 3), z1 = z0 + (<usize>Pp << 3);
-    for (let p = 0; p < P; p++) {
-      philox(<u32>p, <u32>k, 0, 0, k0, k1);
-      st(z0, p, 1 - unit(r0));
-      st(z1, p, unit(r1));
+    const kv = i32x4.splat(k);
+    for (let p = 0; p < Pp; p += 8) {
+      philox8(i32x4(p, p + 1, p + 2, p + 3), kv, i32x4(p + 4, p + 5, p + 6, p + 7), kv, k0, k1);
+      const o = <usize>p << 3;
+      normals2Split(v0, v1, z0 + o, z1 + o);
+      normals2Split(highPairs(v0), highPairs(v1), z0 + o + 16, z1 + o + 16);
+      if (p + 4 < Pp) {
+        normals2Split(u0, u1, z0 + o + 32, z1 + o + 32);
+        normals2Split(highPairs(u0), highPairs(u1), z0 + o + 48, z1 + o + 48);
+      }
+    }
+    for (let p = P; p < Pp; p++) {
+      st(z0, p, 0);
+      st(z1, p, 0);
     }
   }
 }
 
+// lanes 2, 3 of an i32x4 moved to lanes 0, 1
+@inline function highPairs(w: v128): v128 {
+  return v128.shuffle<u32>(w, w, 2, 3, 0, 1);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The sampler for d = 2 (models/lt/sampler.ts: sampleCpu with scoreSum2), one slot, particles
-// four at a time (two vectors). Per particle and step, in the reference's order:
+// eight at a time (four vectors per coordinate). Per particle and step, in the reference's order:
 //   h_j = (tb[k·m + j] + W[2j]·x0) + W[2j+1]·x1,  s_q += A[q·m + j]·h_j over j ascending with h_j > 0
 //   SDE: x_q += dt·(x_q + 2·s_q/m) + √(2dt)·z_q;  ODE: x_q += dt·(x_q + s_q/m).
-// An inactive feature (h ≤ 0) is added as A·(+0) = ±0, which leaves s unchanged: s starts at +0
-// and a round-to-nearest sum is −0 only when both terms are −0, so s is never −0. That needs a
-// finite A; the caller runs the reference for a slot whose A is not finite. NaN h stays NaN (the
-// reference adds it too).
+// An inactive feature (h ≤ 0) is added as A·max(h, +0) = A·(±0) = ±0 (pmax: h < 0 gives +0, ±0
+// stays), which leaves s unchanged: s starts at +0 and a round-to-nearest sum is −0 only when both
+// terms are −0, so s is never −0. That needs a finite A; the caller runs the reference for a slot
+// whose A is not finite. NaN h stays NaN (pmax keeps its first operand; the reference adds it too).
 
 /**
- * Sample one slot: `Z` the noise table (normals, layout as {@link samplerUniforms}, Pp a multiple
- * of 4; step nT − 1 + 1 = nT holds x_T), `out` P × 2 samples at t_min. mode 0: SDE, 1: ODE.
+ * Sample one slot: `Z` the noise table (normals, layout as {@link samplerNoise}, Pp a multiple
+ * of 8; step nT − 1 + 1 = nT holds x_T), `out` P × 2 samples at t_min. mode 0: SDE, 1: ODE.
+ * Particles eight at a time (four vectors per coordinate), so the splatted weights and the loop
+ * counters of a feature serve eight.
  */
 export function sample2(
   W: usize, tb: usize, A: usize, grid: usize, Z: usize, out: usize,
@@ -94,25 +112,28 @@ export function sample2(
   const zero = f64x2.splat(0), two = f64x2.splat(2), mv = f64x2.splat(<f64>m);
   const rowB = <usize>Pp << 3;
   const A1 = A + (<usize>m << 3);
-  for (let p = 0; p < Pp; p += 4) {
+  for (let p = 0; p < Pp; p += 8) {
     const zT = Z + <usize>(2 * nT) * rowB + (<usize>p << 3);
-    let x0a = v128.load(zT), x0b = v128.load(zT, 16);
-    let x1a = v128.load(zT + rowB), x1b = v128.load(zT + rowB, 16);
+    let x0a = v128.load(zT), x0b = v128.load(zT, 16), x0c = v128.load(zT, 32), x0d = v128.load(zT, 48);
+    const zT1 = zT + rowB;
+    let x1a = v128.load(zT1), x1b = v128.load(zT1, 16), x1c = v128.load(zT1, 32), x1d = v128.load(zT1, 48);
     for (let k = nT - 1; k >= 1; k--) {
-      let s0a = zero, s0b = zero, s1a = zero, s1b = zero;
+      let s0a = zero, s0b = zero, s0c = zero, s0d = zero, s1a = zero, s1b = zero, s1c = zero, s1d = zero;
       let tp = tb + (<usize>(k * m) << 3), wp = W, ap = A, bp = A1;
       const tEnd = tp + (<usize>m << 3);
       while (tp < tEnd) {
         const t = v128.load64_splat(tp), w0 = v128.load64_splat(wp), w1 = v128.load64_splat(wp, 8);
-        let ha = f64x2.add(f64x2.add(t, f64x2.mul(w0, x0a)), f64x2.mul(w1, x1a));
-        let hb = f64x2.add(f64x2.add(t, f64x2.mul(w0, x0b)), f64x2.mul(w1, x1b));
-        ha = v128.andnot(ha, f64x2.le(ha, zero));
-        hb = v128.andnot(hb, f64x2.le(hb, zero));
+        const ha = relu(t, w0, w1, x0a, x1a, zero), hb = relu(t, w0, w1, x0b, x1b, zero);
+        const hc = relu(t, w0, w1, x0c, x1c, zero), hd = relu(t, w0, w1, x0d, x1d, zero);
         const a0 = v128.load64_splat(ap), a1 = v128.load64_splat(bp);
         s0a = madd(s0a, a0, ha);
         s0b = madd(s0b, a0, hb);
+        s0c = madd(s0c, a0, hc);
+        s0d = madd(s0d, a0, hd);
         s1a = madd(s1a, a1, ha);
         s1b = madd(s1b, a1, hb);
+        s1c = madd(s1c, a1, hc);
+        s1d = madd(s1d, a1, hd);
         tp += 8;
         wp += 16;
         ap += 8;
@@ -121,31 +142,58 @@ export function sample2(
       const dt = ld(grid, k) - ld(grid, k - 1), dtv = f64x2.splat(dt);
       if (mode == 0) {
         const sq = f64x2.splat(Math.sqrt(2 * dt));
-        const zk = Z + <usize>(2 * k) * rowB + (<usize>p << 3);
-        const z0a = v128.load(zk), z0b = v128.load(zk, 16);
-        const z1a = v128.load(zk + rowB), z1b = v128.load(zk + rowB, 16);
-        x0a = f64x2.add(x0a, f64x2.add(f64x2.mul(dtv, f64x2.add(x0a, f64x2.div(f64x2.mul(two, s0a), mv))), f64x2.mul(sq, z0a)));
-        x0b = f64x2.add(x0b, f64x2.add(f64x2.mul(dtv, f64x2.add(x0b, f64x2.div(f64x2.mul(two, s0b), mv))), f64x2.mul(sq, z0b)));
-        x1a = f64x2.add(x1a, f64x2.add(f64x2.mul(dtv, f64x2.add(x1a, f64x2.div(f64x2.mul(two, s1a), mv))), f64x2.mul(sq, z1a)));
-        x1b = f64x2.add(x1b, f64x2.add(f64x2.mul(dtv, f64x2.add(x1b, f64x2.div(f64x2.mul(two, s1b), mv))), f64x2.mul(sq, z1b)));
+        const z0 = Z + <usize>(2 * k) * rowB + (<usize>p << 3), z1 = z0 + rowB;
+        x0a = sdeStep(x0a, s0a, dtv, two, mv, sq, v128.load(z0));
+        x0b = sdeStep(x0b, s0b, dtv, two, mv, sq, v128.load(z0, 16));
+        x0c = sdeStep(x0c, s0c, dtv, two, mv, sq, v128.load(z0, 32));
+        x0d = sdeStep(x0d, s0d, dtv, two, mv, sq, v128.load(z0, 48));
+        x1a = sdeStep(x1a, s1a, dtv, two, mv, sq, v128.load(z1));
+        x1b = sdeStep(x1b, s1b, dtv, two, mv, sq, v128.load(z1, 16));
+        x1c = sdeStep(x1c, s1c, dtv, two, mv, sq, v128.load(z1, 32));
+        x1d = sdeStep(x1d, s1d, dtv, two, mv, sq, v128.load(z1, 48));
       } else {
-        x0a = f64x2.add(x0a, f64x2.mul(dtv, f64x2.add(x0a, f64x2.div(s0a, mv))));
-        x0b = f64x2.add(x0b, f64x2.mul(dtv, f64x2.add(x0b, f64x2.div(s0b, mv))));
-        x1a = f64x2.add(x1a, f64x2.mul(dtv, f64x2.add(x1a, f64x2.div(s1a, mv))));
-        x1b = f64x2.add(x1b, f64x2.mul(dtv, f64x2.add(x1b, f64x2.div(s1b, mv))));
+        x0a = odeStep(x0a, s0a, dtv, mv);
+        x0b = odeStep(x0b, s0b, dtv, mv);
+        x0c = odeStep(x0c, s0c, dtv, mv);
+        x0d = odeStep(x0d, s0d, dtv, mv);
+        x1a = odeStep(x1a, s1a, dtv, mv);
+        x1b = odeStep(x1b, s1b, dtv, mv);
+        x1c = odeStep(x1c, s1c, dtv, mv);
+        x1d = odeStep(x1d, s1d, dtv, mv);
       }
     }
-    for (let l = 0; l < 4 && p + l < P; l++) {
-      const o = out + (<usize>(2 * (p + l)) << 3);
-      const v0 = l < 2 ? x0a : x0b, v1 = l < 2 ? x1a : x1b;
-      if ((l & 1) == 0) {
-        store<f64>(o, f64x2.extract_lane(v0, 0));
-        store<f64>(o, f64x2.extract_lane(v1, 0), 8);
-      } else {
-        store<f64>(o, f64x2.extract_lane(v0, 1));
-        store<f64>(o, f64x2.extract_lane(v1, 1), 8);
-      }
-    }
+    storePairs(out, p, P, x0a, x1a);
+    storePairs(out, p + 2, P, x0b, x1b);
+    storePairs(out, p + 4, P, x0c, x1c);
+    storePairs(out, p + 6, P, x0d, x1d);
+  }
+}
+
+// max((t + w0·x0) + w1·x1, +0) of two particles (see above for ±0 and NaN)
+@inline function relu(t: v128, w0: v128, w1: v128, x0: v128, x1: v128, zero: v128): v128 {
+  return f64x2.pmax(f64x2.add(f64x2.add(t, f64x2.mul(w0, x0)), f64x2.mul(w1, x1)), zero);
+}
+
+// x + (dt·(x + 2·s/m) + √(2dt)·z), two particles
+@inline function sdeStep(x: v128, s: v128, dt: v128, two: v128, mv: v128, sq: v128, z: v128): v128 {
+  return f64x2.add(x, f64x2.add(f64x2.mul(dt, f64x2.add(x, f64x2.div(f64x2.mul(two, s), mv))), f64x2.mul(sq, z)));
+}
+
+// x + dt·(x + s/m), two particles
+@inline function odeStep(x: v128, s: v128, dt: v128, mv: v128): v128 {
+  return f64x2.add(x, f64x2.mul(dt, f64x2.add(x, f64x2.div(s, mv))));
+}
+
+// particles p, p + 1 (lanes 0, 1 of x0 and x1) to out as (x0, x1) pairs, those below P
+@inline function storePairs(out: usize, p: i32, P: i32, x0: v128, x1: v128): void {
+  const o = out + (<usize>(2 * p) << 3);
+  if (p < P) {
+    store<f64>(o, f64x2.extract_lane(x0, 0));
+    store<f64>(o, f64x2.extract_lane(x1, 0), 8);
+  }
+  if (p + 1 < P) {
+    store<f64>(o, f64x2.extract_lane(x0, 1), 16);
+    store<f64>(o, f64x2.extract_lane(x1, 1), 24);
   }
 }
 
