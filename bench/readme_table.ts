@@ -1,12 +1,13 @@
 /**
  * Keeps the README's claims table true: every registered case, with its verdict and headline
- * statistic from a results file. `deno task readme-table <results.json>` rewrites the block
+ * statistic from a results file. `deno task readme-table <results.json | run folder>` rewrites the block
  * between the `claims-table` markers.
  * @module
  */
 import { ALL_CASES } from "./registry.ts";
 import type { AnyCase } from "./case.ts";
-import { readResults, type Results } from "../reports/schema.ts";
+import { readResults, type Results, ResultsFileError } from "../reports/schema.ts";
+import { resultsFileOf } from "../reports/results_path.ts";
 import { escapeMarkdown } from "../reports/escape.ts";
 import { fmtStatistic, robustnessLabel } from "../reports/format.ts";
 
@@ -61,11 +62,18 @@ export function replaceBlock(readme: string, name: string, body: string): string
 if (import.meta.main) {
   const file = Deno.args[0];
   if (!file) {
-    console.error("usage: deno task readme-table <results.json>");
+    console.error("usage: deno task readme-table <results.json | run folder>");
     Deno.exit(2);
   }
   const readmePath = new URL("../README.md", import.meta.url);
-  const results = await readResults(file);
+  let results: Results;
+  try {
+    results = await readResults(await resultsFileOf(file));
+  } catch (e) {
+    if (!(e instanceof ResultsFileError)) throw e;
+    console.error(`readme-table: ${e.message}`);
+    Deno.exit(1);
+  }
   await Deno.writeTextFile(
     readmePath,
     replaceTable(await Deno.readTextFile(readmePath), claimsTable(results)),
