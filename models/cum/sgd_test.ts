@@ -150,7 +150,7 @@ Deno.test("the unrolled thread-per-run kernel gives the loop kernel's bits (odd 
     { d: 8, K: 2, latent: "independent", cap: 500, logEvery: 5 },
     { d: 5, K: 4, act: "linear", latent: "naive-sign", cap: 300, logEvery: 3 },
     { d: 6, K: 3, cap: 400, logEvery: 4 },
-    // non-finite weights (on llvmpipe max(0, NaN) is 0, so neither kernel flags them: same bits)
+    // non-finite weights (both kernels flag them from the bits: same failure step)
     { d: 7, cap: 60, logEvery: 2, runs: [{ key: [5, 6], eta: 3e38 }, { key: [7, 8], eta: 0.01 }] },
   ];
   for (const over of cases) {
@@ -175,5 +175,35 @@ Deno.test("workgroup-per-run: flat reductions give the tree reductions' bits", a
     const tree = await runSgdGpu(choice.device, b, { ...opts, flatReduce: false });
     const flat = await runSgdGpu(choice.device, b, { ...opts, flatReduce: true });
     assertSameBits(flat, tree, `d=${b.d} K=${b.K} wg=${wg}`);
+  }
+});
+
+Deno.test("every pSGD kernel flags non-finite weights as a failure, as the CPU reference does (llvmpipe's max(0, NaN) is 0)", async () => {
+  const choice = await sharedBackend();
+  if (!choice.device) return console.warn(`skipped: ${choice.fallbackReason}`);
+  for (const over of [{ d: 7 }, { d: 9, K: 2 }]) {
+    const b = batch({
+      ...over,
+      cap: 60,
+      logEvery: 2,
+      runs: [{ key: [5, 6], eta: 1e308 }, {
+        key: [7, 8],
+        eta: 0.01,
+      }],
+    });
+    const cpu = runSgdCpu(b);
+    assert.ok(cpu.failedAt[0] > 0 && cpu.failedAt[1] === 0, `CPU ${cpu.failedAt}`);
+    for (
+      const opts of [
+        { variant: "thread-per-run" },
+        { variant: "thread-per-run-unrolled" },
+        { variant: "workgroup-per-run", workgroupSize: 4 },
+      ] as const
+    ) {
+      const gpu = await runSgdGpu(choice.device, b, opts);
+      const what = `d=${b.d} K=${b.K} ${opts.variant}`;
+      assert.ok(gpu.failedAt[0] > 0, `${what}: the blown-up run is not flagged (${gpu.failedAt})`);
+      assert.equal(gpu.failedAt[1], 0, what);
+    }
   }
 });

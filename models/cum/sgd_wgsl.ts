@@ -36,6 +36,9 @@ struct Params {
 };
 @group(0) @binding(0) var<uniform> P: Params;
 
+// inf or NaN, from the bits: max(0, NaN) can drop a NaN (llvmpipe's does), comparisons cannot see it
+fn nonFinite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u; }
+
 fn act(l: f32) -> vec2<f32> {
   if (P.act == 1u) { return vec2<f32>(l, 1.0); }
   // tanh through exp of a clamped argument: some backends' tanh gives NaN for large |l|
@@ -166,12 +169,13 @@ ${SGD_THREAD_ENTRY_WGSL}  let d = P.d; let K = P.K;
       }
     }
     gramSchmidt(wo);
-    var ou = 0.0; var ov = 0.0;
+    var ou = 0.0; var ov = 0.0; var bad = false;
     for (var k = 0u; k < K; k++) {
-      ou = max(ou, abs(W[wo + k * d])); ov = max(ov, abs(W[wo + k * d + 1u]));
+      let a = W[wo + k * d]; let b = W[wo + k * d + 1u];
+      ou = max(ou, abs(a)); ov = max(ov, abs(b)); bad = bad || nonFinite(a) || nonFinite(b);
     }
-    // non-finite weights: NaN fails every comparison, so test finiteness positively
-    if (!(ou <= 2.0) || !(ov <= 2.0)) { st.z = t; break; }
+    // non-finite weights (tested on the bits and, positively, on the overlaps)
+    if (bad || !(ou <= 2.0) || !(ov <= 2.0)) { st.z = t; break; }
     if (st.x == 0u && ou > P.thrU) { st.x = t; }
     if (st.y == 0u && ov > P.thrV) { st.y = t; }
     if (t % P.logEvery == 0u) {
@@ -339,9 +343,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     gramSchmidt();
     // coordinates 0 and 1 live in invocation 0 (block 0); share their overlaps uniformly
     if (lid == 0u) {
-      var ou = 0.0; var ov = 0.0;
-      for (var k = 0u; k < K; k++) { ou = max(ou, abs(w[k].x)); ov = max(ov, abs(w[k].y)); }
-      wgOverlap = vec2<f32>(ou, ov);
+      var ou = 0.0; var ov = 0.0; var bad = false;
+      for (var k = 0u; k < K; k++) {
+        ou = max(ou, abs(w[k].x)); ov = max(ov, abs(w[k].y));
+        bad = bad || nonFinite(w[k].x) || nonFinite(w[k].y);
+      }
+      // a non-finite weight shares as an overlap above 2 (max may have dropped its NaN)
+      wgOverlap = select(vec2<f32>(ou, ov), vec2<f32>(4.0), bad);
     }
     let o = workgroupUniformLoad(&wgOverlap);
     // non-finite weights: NaN fails every comparison, so test finiteness positively

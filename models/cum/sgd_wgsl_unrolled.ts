@@ -100,15 +100,18 @@ export function sgdUnrolledWgsl(d: number, K: number): string {
     out(`    }`);
   }
   gs("    ");
-  out(`    var ou = Z; var ov = Z;`);
-  for (const k of ks) out(`    ou = max(ou, abs(${w(k, 0)})); ov = max(ov, abs(${w(k, 1)}));`);
+  out(`    var ou = Z; var ov = Z; var bad = false;`);
+  for (const k of ks) {
+    out(`    ou = max(ou, abs(${w(k, 0)})); ov = max(ov, abs(${w(k, 1)}));`);
+    out(`    bad = bad || nonFinite(${w(k, 0)}) || nonFinite(${w(k, 1)});`);
+  }
   return sgdPrelude("philox4x32u") + PHILOX_UNROLLED_WGSL + /* wgsl */ `
 ${SGD_REGISTER_BINDINGS_WGSL}
 ${SGD_THREAD_ENTRY_WGSL}  let Z = bitcast<f32>(P.zeroBits);
   let wo = run * ${K * d}u;
 ${lines.join("\n")}
-    // non-finite weights: NaN fails every comparison, so test finiteness positively
-    if (!(ou <= 2.0) || !(ov <= 2.0)) { st.z = t; break; }
+    // non-finite weights (tested on the bits and, positively, on the overlaps)
+    if (bad || !(ou <= 2.0) || !(ov <= 2.0)) { st.z = t; break; }
     if (st.x == 0u && ou > P.thrU) { st.x = t; }
     if (st.y == 0u && ov > P.thrV) { st.y = t; }
     if (t % P.logEvery == 0u) {
