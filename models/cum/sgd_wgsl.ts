@@ -36,7 +36,7 @@ struct Params {
 };
 @group(0) @binding(0) var<uniform> P: Params;
 
-// inf or NaN, from the bits: max(0, NaN) can drop a NaN (llvmpipe's does), comparisons cannot see it
+// inf or NaN, from the bits: max(0, NaN) can drop a NaN (llvmpipe's does), hiding it from the overlaps
 fn nonFinite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u; }
 
 fn act(l: f32) -> vec2<f32> {
