@@ -54,17 +54,7 @@ function sample(
   const blocks = (d + 1) >> 1;
   const G = groups(d), step = i32x4.splat(t);
   for (let g = 0; g < G; g += 2) {
-    const j = 4 * g;
-    philox8(i32x4(j, j + 1, j + 2, j + 3), step, i32x4(j + 4, j + 5, j + 6, j + 7), step, k0, k1);
-    const p = words + (<usize>g << 6);
-    v128.store(p, v0);
-    v128.store(p, v1, 16);
-    v128.store(p, v2, 32);
-    v128.store(p, v3, 48);
-    v128.store(p, u0, 64);
-    v128.store(p, u1, 80);
-    v128.store(p, u2, 96);
-    v128.store(p, u3, 112);
+    groupWords(4 * g, step, k0, k1, words + (<usize>g << 6));
   }
   // block b: words (0, 1) → x[2b], x[2b+1] (z), words (2, 3) → xt[2b], xt[2b+1] (ε); block
   // `blocks` gives g (its first normal, x[2·blocks]). Two blocks per call: blocks 2h and 2h+1 are
@@ -123,7 +113,11 @@ function gramSchmidt(w: usize, d: i32, K: i32): void {
  * 32 u32 to `out`, per group of four blocks word 0 of each, then words 1, 2 and 3 (for tests).
  */
 export function philoxGroupWords(j: u32, t: u32, k0: u32, k1: u32, out: usize): void {
-  const step = i32x4.splat(t);
+  groupWords(<i32>j, i32x4.splat(t), k0, k1, out);
+}
+
+// Philox blocks j … j+7 of step `step` (splatted): their 32 words to `out`, as philox8 leaves them
+@inline function groupWords(j: i32, step: v128, k0: u32, k1: u32, out: usize): void {
   philox8(i32x4(j, j + 1, j + 2, j + 3), step, i32x4(j + 4, j + 5, j + 6, j + 7), step, k0, k1);
   v128.store(out, v0);
   v128.store(out, v1, 16);
