@@ -16,6 +16,7 @@ import { UsageError } from "./usage_error.ts";
 import { detachedContext } from "./detached_context.ts";
 import { planSeeds } from "./seeds.ts";
 import { acquireBackend, type BackendChoice, type BackendRequest } from "../models/gpu/device.ts";
+import { closeSharedWarmPools } from "../models/cpu/warm_pool.ts";
 import { assembleCase } from "./case_assembly.ts";
 import {
   caseUnitIds,
@@ -448,6 +449,8 @@ export async function runPlan(opts: RunOptions): Promise<{ results: Results; pat
       }
     };
     await Promise.all(Array.from({ length: concurrency }, runMine));
+    // the case's units are done: its warm CPU workers (and their WebAssembly memory) go too
+    closeSharedWarmPools();
     // a case that was running when the run was interrupted is not kept: --resume reruns it
     if (interrupted || opts.signal?.aborted) break;
     if (local) {

@@ -203,6 +203,14 @@ export function sharedWarmPool(size: number, depth = 1): WarmPool {
   return pool;
 }
 
+/**
+ * Close every shared pool's workers (the next task starts fresh ones). The runner calls it after
+ * each case, so workers keep no case's module state or WebAssembly memory into the next one.
+ */
+export function closeSharedWarmPools(): void {
+  for (const pool of shared.values()) pool.close();
+}
+
 /** Options of {@link runAllWarm}. */
 export interface RunAllOptions<O> {
   /** Called once per finished task, in completion order. */

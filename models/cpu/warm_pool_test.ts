@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { holdWarmWorkers, runAllWarm, WarmPool } from "./warm_pool.ts";
+import {
+  closeSharedWarmPools,
+  holdWarmWorkers,
+  runAllWarm,
+  sharedWarmPool,
+  WarmPool,
+} from "./warm_pool.ts";
 
 const fixture = new URL("./_pool_fixture.ts", import.meta.url);
 
@@ -114,5 +120,22 @@ Deno.test("runAllWarm: a failing call drops its queued tasks only; another call 
     assert.equal(await pool.run(fixture, "callCount", 0), 2, "one of the two tasks after it ran");
   } finally {
     pool.close();
+  }
+});
+
+Deno.test("sharedWarmPool: one pool per (size, depth); closeSharedWarmPools closes them all", async () => {
+  const a = sharedWarmPool(2), b = sharedWarmPool(2, 2);
+  try {
+    assert.equal(sharedWarmPool(2), a);
+    assert.notEqual(a, b);
+    await Promise.all([
+      a.run(fixture, "work", { n: 10, seed: 1 }),
+      b.run(fixture, "work", { n: 10, seed: 2 }),
+    ]);
+    assert.ok(a.workers > 0 && b.workers > 0);
+    closeSharedWarmPools();
+    assert.equal(a.workers + b.workers, 0);
+  } finally {
+    closeSharedWarmPools();
   }
 });
