@@ -479,6 +479,22 @@ function rowsAccumulate(
   }
 }
 
+// Class y's R = rhs_y + Σ_{c≠y} Σ_i (A_c[q, i]/m) O_{y,c}[i, :] into Rb (d × m), c ascending;
+// V (d × m) is scratch for the scaled A_c.
+@inline function linearTerm(
+  Rb: usize, V: usize, mats: usize, rhs: usize, A: usize, y: i32, K: i32, d: i32, m: i32,
+): void {
+  const dm = d * m, mf = <f64>m;
+  const rp = <usize>load<u32>(rhs + (<usize>y << 2));
+  for (let k = 0; k < dm; k++) st(Rb, k, ld(rp, k));
+  for (let c = 0; c < K; c++) {
+    if (c == y) continue;
+    const Ac = A + (<usize>(c * dm) << 3);
+    for (let k = 0; k < dm; k++) st(V, k, ld(Ac, k) / mf);
+    rowsAccumulate(Rb, <usize>load<u32>(mats + (<usize>(y * K + c) << 2)), V, d, m);
+  }
+}
+
 /** Full-batch IGD steps t0..t1−1 (layout above). */
 export function igdFull(
   mats: usize, rhs: usize, A: usize, G: usize, L: usize, S: usize,
@@ -488,14 +504,7 @@ export function igdFull(
   const mf = <f64>m, negTwoM = -(2 / mf), hc = 2 / <f64>(m * m);
   for (let t = t0; t < t1; t++) {
     for (let y = 0; y < K; y++) {
-      const rp = <usize>load<u32>(rhs + (<usize>y << 2));
-      for (let k = 0; k < dm; k++) st(Rb, k, ld(rp, k));
-      for (let c = 0; c < K; c++) {
-        if (c == y) continue;
-        const Ac = A + (<usize>(c * dm) << 3);
-        for (let k = 0; k < dm; k++) st(V, k, ld(Ac, k) / mf);
-        rowsAccumulate(Rb, <usize>load<u32>(mats + (<usize>(y * K + c) << 2)), V, d, m);
-      }
+      linearTerm(Rb, V, mats, rhs, A, y, K, d, m);
       const Ay = A + (<usize>(y * dm) << 3), g = G + (<usize>(y * dm) << 3);
       for (let k = 0; k < dm; k++) st(g, k, negTwoM * ld(Rb, k));
       for (let k = 0; k < dm; k++) st(V, k, hc * ld(Ay, k));
@@ -573,14 +582,7 @@ export function classGap(
 ): f64 {
   const dm = d * m, mf = <f64>m;
   const V = S, Rb = V + (<usize>dm << 3), X = Rb + (<usize>dm << 3), B = X + (<usize>dm << 3);
-  const rp = <usize>load<u32>(rhs + (<usize>y << 2));
-  for (let k = 0; k < dm; k++) st(Rb, k, ld(rp, k));
-  for (let c = 0; c < K; c++) {
-    if (c == y) continue;
-    const Ac = A + (<usize>(c * dm) << 3);
-    for (let k = 0; k < dm; k++) st(V, k, ld(Ac, k) / mf);
-    rowsAccumulate(Rb, <usize>load<u32>(mats + (<usize>(y * K + c) << 2)), V, d, m);
-  }
+  linearTerm(Rb, V, mats, rhs, A, y, K, d, m);
   for (let q = 0; q < d; q++) for (let j = 0; j < m; j++) st(X, j * d + q, ld(Rb, q * m + j));
   for (let i = 0; i < m; i++) {
     for (let q = 0; q < d; q++) {
