@@ -103,6 +103,24 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let eta = bitcast<f32>(r.z);
 `;
 
+/**
+ * The end of a thread-per-run kernel's step (the loop and unrolled kernels share it): with the
+ * overlaps `ou`, `ov` and the non-finite flag `bad` of step `t`, mark a failure and stop, record
+ * first crossings, log every `logEvery` steps.
+ */
+export const SGD_THREAD_STEP_END_WGSL =
+  /* wgsl */ `    // non-finite weights (tested on the bits and, positively, on the overlaps)
+    if (bad || !(ou <= 2.0) || !(ov <= 2.0)) { st.z = t; break; }
+    if (st.x == 0u && ou > P.thrU) { st.x = t; }
+    if (st.y == 0u && ov > P.thrV) { st.y = t; }
+    if (t % P.logEvery == 0u) {
+      let l = t / P.logEvery - 1u;
+      if (l < P.logs) {
+        logs[(run * P.logs + l) * 2u] = ou; logs[(run * P.logs + l) * 2u + 1u] = ov;
+      }
+    }
+`;
+
 /** WGSL of the thread-per-run kernel (bindings: P, runs, W, S, state, logs). */
 export const SGD_THREAD_WGSL = PRELUDE + /* wgsl */ `
 @group(0) @binding(1) var<storage, read> runs: array<vec4<u32>>;     // key0, key1, bits(eta), 0
@@ -174,17 +192,7 @@ ${SGD_THREAD_ENTRY_WGSL}  let d = P.d; let K = P.K;
       let a = W[wo + k * d]; let b = W[wo + k * d + 1u];
       ou = max(ou, abs(a)); ov = max(ov, abs(b)); bad = bad || nonFinite(a) || nonFinite(b);
     }
-    // non-finite weights (tested on the bits and, positively, on the overlaps)
-    if (bad || !(ou <= 2.0) || !(ov <= 2.0)) { st.z = t; break; }
-    if (st.x == 0u && ou > P.thrU) { st.x = t; }
-    if (st.y == 0u && ov > P.thrV) { st.y = t; }
-    if (t % P.logEvery == 0u) {
-      let l = t / P.logEvery - 1u;
-      if (l < P.logs) {
-        logs[(run * P.logs + l) * 2u] = ou; logs[(run * P.logs + l) * 2u + 1u] = ov;
-      }
-    }
-  }
+${SGD_THREAD_STEP_END_WGSL}  }
   state[run] = st;
 }
 `;

@@ -17,7 +17,12 @@
  * it up to a bounded d (`sgd_kernel.ts`).
  * @module
  */
-import { SGD_REGISTER_BINDINGS_WGSL, SGD_THREAD_ENTRY_WGSL, sgdPrelude } from "./sgd_wgsl.ts";
+import {
+  SGD_REGISTER_BINDINGS_WGSL,
+  SGD_THREAD_ENTRY_WGSL,
+  SGD_THREAD_STEP_END_WGSL,
+  sgdPrelude,
+} from "./sgd_wgsl.ts";
 import { PHILOX_UNROLLED_WGSL } from "./philox_unrolled_wgsl.ts";
 
 /** Largest K·d the generator accepts (the shader's size grows with it). */
@@ -110,17 +115,7 @@ ${SGD_REGISTER_BINDINGS_WGSL}
 ${SGD_THREAD_ENTRY_WGSL}  let Z = bitcast<f32>(P.zeroBits);
   let wo = run * ${K * d}u;
 ${lines.join("\n")}
-    // non-finite weights (tested on the bits and, positively, on the overlaps)
-    if (bad || !(ou <= 2.0) || !(ov <= 2.0)) { st.z = t; break; }
-    if (st.x == 0u && ou > P.thrU) { st.x = t; }
-    if (st.y == 0u && ov > P.thrV) { st.y = t; }
-    if (t % P.logEvery == 0u) {
-      let l = t / P.logEvery - 1u;
-      if (l < P.logs) {
-        logs[(run * P.logs + l) * 2u] = ou; logs[(run * P.logs + l) * 2u + 1u] = ov;
-      }
-    }
-  }
+${SGD_THREAD_STEP_END_WGSL}  }
 ${ks.flatMap((k) => is.map((i) => `  W[wo + ${k * d + i}u] = ${w(k, i)};`)).join("\n")}
   state[run] = st;
 }
