@@ -18,8 +18,7 @@ import { diffusionLossGrad, type LossGrad } from "./diffusion.ts";
 import { classifierLossGrad } from "./classifier.ts";
 import { type RowKernels, WASM_ROWS } from "./rows_wasm.ts";
 import { trainRunWasm } from "./train_wasm.ts";
-import { chunks, concatTyped, cpuWorkerCount } from "../cpu/pool.ts";
-import { runAllWarm, sharedWarmPool } from "../cpu/warm_pool.ts";
+import { chunks, concatTyped, cpuWorkerCount, runInWorkers } from "../cpu/pool.ts";
 
 /** Options of {@link trainCpu}. */
 export interface CpuTrainOptions {
@@ -103,10 +102,9 @@ export function trainCpu(b: FlBatch, opts: CpuTrainOptions = {}): FlResult & {
 export type CpuTrainResult = ReturnType<typeof trainCpu>;
 
 /**
- * {@link trainCpu} with the runs spread over CPU workers (the process's warm pool,
- * `models/cpu/warm_pool.ts`: the workers and their compiled kernels outlive one call, so a case's
- * units and a benchmark's repetitions pay the workers' start-up once): the same numbers bit for
- * bit, whatever the worker count; `onRun` counts finished runs chunk by chunk.
+ * {@link trainCpu} with the runs spread over CPU workers (`runInWorkers`, the process's warm
+ * pool): the same numbers bit for bit, whatever the worker count; `onRun` counts finished runs
+ * chunk by chunk.
  */
 export async function trainCpuParallel(
   b: FlBatch,
@@ -116,12 +114,11 @@ export async function trainCpuParallel(
   if (workers <= 1 || b.runs.length < 2) return trainCpu(b, opts);
   const parts = chunks(b.runs, workers * 4);
   let done = 0;
-  const outs = await runAllWarm<FlBatch, CpuTrainResult>(
-    sharedWarmPool(workers),
+  const outs = await runInWorkers<FlBatch, CpuTrainResult>(
     new URL(import.meta.url),
     "trainCpu",
     parts.map((runs) => ({ ...b, runs })),
-    { signal: opts.signal, onResult: (i) => opts.onRun?.(done += parts[i].length) },
+    { workers, signal: opts.signal, onResult: (i) => opts.onRun?.(done += parts[i].length) },
   );
   return {
     logs: concatTyped(outs.map((o) => o.logs)),
