@@ -9,18 +9,12 @@
  * logical cores (`navigator.hardwareConcurrency`).
  * @module
  */
-import { runAllWarm, sharedWarmPool, WarmPool } from "./warm_pool.ts";
+import { type RunAllOptions, runAllWarm, sharedWarmPool, WarmPool } from "./warm_pool.ts";
 
-/** Options of {@link runInWorkers}. */
-export interface PoolOptions<O> {
+/** Options of {@link runInWorkers}: those of `runAllWarm`, the worker count, `fresh`. */
+export interface PoolOptions<O> extends RunAllOptions<O> {
   /** Workers to start (default {@link cpuWorkerCount}); capped at the number of tasks. */
   workers?: number;
-  /** Called once per finished task, in completion order. */
-  onResult?: (index: number, out: O) => void;
-  /** Called when a task reports progress (the task function's second argument). */
-  onProgress?: (index: number, units: number) => void;
-  /** Aborting closes the pool's workers (their tasks stop) and rejects with "aborted". */
-  signal?: AbortSignal;
   /**
    * Start this call's own workers (closed when it ends) instead of using the shared warm pool:
    * for tasks that block on other tasks of the call (each must get a worker of its own even when
