@@ -124,18 +124,23 @@ export async function runMemExperiment(
   // two tasks per worker: a worker finds its next task waiting while this thread is blocked in a
   // WebGPU submit (llvmpipe runs a submit to completion on the calling thread)
   const pool = workers > 1 ? sharedWarmPool(workers, 2) : null;
-  // the tasks stop when the run is aborted or a part fails
+  // the tasks stop when the run is aborted (the pool closes) or a part fails (this run's queued
+  // tasks are dropped; the shared pool's other work is untouched)
   let stopped = false;
-  const stop = () => {
-    if (!stopped) (stopped = true, pool?.close());
+  const batch = {};
+  const stop = (aborted: boolean) => {
+    if (stopped) return;
+    stopped = true;
+    if (aborted) pool?.close();
+    else pool?.drop(batch);
   };
-  const onAbort = () => stop();
+  const onAbort = () => stop(true);
   ctx.signal.addEventListener("abort", onAbort, { once: true });
-  if (ctx.signal.aborted) stop();
+  if (ctx.signal.aborted) stop(true);
   const task = <I, O>(fn: string, input: I, onProgress?: (units: number) => void): Promise<O> => {
     if (stopped) return Promise.reject(new Error("aborted"));
     return pool
-      ? pool.run<I, O>(TRIAL_HOST_MODULE, fn, input, { onProgress })
+      ? pool.run<I, O>(TRIAL_HOST_MODULE, fn, input, { onProgress, batch })
       : import(TRIAL_HOST_MODULE.href).then((m) => m[fn](input, onProgress) as O);
   };
   // largest d first: its pair sums and host tasks are the longest. Every trial's data is drawn
@@ -216,7 +221,7 @@ export async function runMemExperiment(
   try {
     [sumsOf, points] = await Promise.all([pairsDone, hostDone]);
   } catch (e) {
-    stop();
+    stop(ctx.signal.aborted);
     throw ctx.signal.aborted ? new Error("aborted") : e;
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);
