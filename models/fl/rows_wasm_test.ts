@@ -13,15 +13,10 @@ import {
 } from "./rows_wasm.ts";
 import { diffusionLossGrad, gram } from "./diffusion.ts";
 import { trainCpu } from "./train_cpu.ts";
+import { firstDiff } from "../wasm/bits_testing.ts";
 
 // Tolerance: none. The WebAssembly row kernels keep the reference's f64 summation order, so every
 // value must have the same bits (Object.is).
-
-function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): string | null {
-  if (a.length !== b.length) return `length ${a.length} vs ${b.length}`;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return `[${i}] ${a[i]} vs ${b[i]}`;
-  return null;
-}
 
 /** W (M × d) and X (R × d) from `rng`; asserts the wasm products equal the reference's bits. */
 function checkProducts(rng: PhiloxStream, M: number, R: number, d: number) {

@@ -4,15 +4,10 @@ import { twoPatchSample, type TwoPatchVariant } from "../../datasets/two_patch.t
 import { buildRows, type FlBatch, type FlModel, neuronCount } from "./batch.ts";
 import { JS_ROWS, ResidentRows, WASM_ROWS } from "./rows_wasm.ts";
 import { trainCpu } from "./train_cpu.ts";
+import { firstDiff } from "../wasm/bits_testing.ts";
 
 // Tolerance: none. Every step of the WebAssembly trainer keeps the JS reference's operations and
 // their order, so every logged value and every final weight must have the same bits (Object.is).
-
-function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): string | null {
-  if (a.length !== b.length) return `length ${a.length} vs ${b.length}`;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return `[${i}] ${a[i]} vs ${b[i]}`;
-  return null;
-}
 
 interface Shape {
   d: number;

@@ -4,17 +4,12 @@ import { conv3x3, conv3x3Backward, type ConvGeom } from "./conv_cpu.ts";
 import { conv3x3BackwardWasm, conv3x3Wasm } from "./conv_wasm.ts";
 import { initDenoiserParams } from "./denoiser.ts";
 import { JS_CONV, lossAndGradCpu, WASM_CONV } from "./denoiser_cpu.ts";
+import { firstDiff } from "../wasm/bits_testing.ts";
 
 // Tolerance: none. The WebAssembly kernels accumulate in f64 in the reference's order, so every
 // output must have the same bits (compared with Object.is, NaN included).
 
 /** Index and values of the first difference in bits, or null. */
-function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): string | null {
-  if (a.length !== b.length) return `length ${a.length} vs ${b.length}`;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return `[${i}] ${a[i]} vs ${b[i]}`;
-  return null;
-}
-
 /** Normals with a fraction `zeros` of exact zeros (as after a ReLU). */
 function sparse(n: number, rng: PhiloxStream, zeros: number): Float32Array {
   return new Float32Array(n).map(() => (rng.uniform() < zeros ? 0 : rng.normal()));

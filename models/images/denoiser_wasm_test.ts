@@ -20,15 +20,10 @@ import {
   noisyImages,
 } from "./denoiser_cpu.ts";
 import { denoiserWasmInstance, makeWasmTrainer } from "./denoiser_wasm.ts";
+import { firstDiff } from "../wasm/bits_testing.ts";
 
 // Tolerance: none. Every kernel of denoiser.wasm keeps its JS reference's operation order, so
 // every output must have the same bits (Object.is: NaN and the sign of zero included).
-
-function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): string | null {
-  if (a.length !== b.length) return `length ${a.length} vs ${b.length}`;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return `[${i}] ${a[i]} vs ${b[i]}`;
-  return null;
-}
 
 /** Normals sprinkled with the values element-wise code must get right: ±0, ±∞, NaN. */
 function awkward(n: number, rng: PhiloxStream): Float32Array {

@@ -2,15 +2,10 @@ import assert from "node:assert/strict";
 import { PhiloxStream } from "../../datasets/philox.ts";
 import { logGaussianDensities } from "./distances.ts";
 import { logGaussianDensitiesWasm, ResidentRows } from "./densities_wasm.ts";
+import { firstDiff } from "../wasm/bits_testing.ts";
 
 // Tolerance: none. The WebAssembly kernel keeps the reference's operation order per row, so every
 // density must have the same bits (Object.is).
-
-function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): string | null {
-  if (a.length !== b.length) return `length ${a.length} vs ${b.length}`;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return `[${i}] ${a[i]} vs ${b[i]}`;
-  return null;
-}
 
 /** A random SPD matrix A Aᵀ/d + δI with a spread of scales, as the generated covariances have. */
 function spd(rng: PhiloxStream, d: number, delta: number): Float64Array {
