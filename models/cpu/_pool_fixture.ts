@@ -25,8 +25,13 @@ export function callCount(_input: number): number {
   return ++calls;
 }
 
-/** Throws for 0; otherwise counts as a call (see {@link callCount}) and returns the count. */
-export function maybeFails(x: number): number {
-  if (x === 0) throw new Error("boom");
+/**
+ * Throws for 0; otherwise busy for `ms` milliseconds, then counts as a call (see
+ * {@link callCount}) and returns the count.
+ */
+export function maybeFails(ms: number): number {
+  if (ms === 0) throw new Error("boom");
+  const end = Date.now() + ms;
+  while (Date.now() < end);
   return ++calls;
 }

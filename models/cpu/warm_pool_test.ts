@@ -110,10 +110,11 @@ Deno.test("runAllWarm: a failing call drops its queued tasks only; another call 
     const { work } = await import(fixture.href);
     const inputs = [{ n: 2e5, seed: 1 }, { n: 10, seed: 2 }];
     const other = runAllWarm<typeof inputs[0], number[]>(pool, fixture, "work", inputs);
-    // one worker: the other call's two tasks, then 0 (throws), 5 (already sent when 0's failure
-    // comes back) and 5 (still queued: dropped)
+    // one worker: the other call's two tasks, then 0 (throws), 300 (sent as 0's failure comes
+    // back, and busy for 300 ms: still running when the call drops its queue) and 5 (queued:
+    // dropped)
     await assert.rejects(
-      runAllWarm(pool, fixture, "maybeFails", [0, 5, 5]),
+      runAllWarm(pool, fixture, "maybeFails", [0, 300, 5]),
       /maybeFails \(task 0 of 3\): .*boom/s,
     );
     assert.deepEqual(await other, inputs.map((x) => work(x)));
