@@ -1,10 +1,12 @@
-"""Shared command line of the torch peers: --input, --device, --dtype, --threads (plus each
-peer's own options), with the thread count applied and the job's JSON meta loaded."""
+"""Shared command line of the torch peers: --input, --device, --dtype, --threads and the shard
+options of `_shard.py` (plus each peer's own options), with the thread count applied and the
+job's JSON meta loaded."""
 import argparse
 import json
 
 import torch
 
+from _shard import add_shard_args
 
 def parse_peer_args(add_extra=None, meta=True):
     """Parse the common options (and `add_extra(ap)`'s); returns (args, meta or None, dtype, device)."""
@@ -13,6 +15,7 @@ def parse_peer_args(add_extra=None, meta=True):
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--dtype", default="float64", choices=["float32", "float64"])
     ap.add_argument("--threads", type=int, default=0)
+    add_shard_args(ap)
     if add_extra is not None:
         add_extra(ap)
     args = ap.parse_args()

@@ -27,6 +27,8 @@ import time
 import numpy as np
 import torch
 
+from _shard import add_shard_args, barrier, shard_range
+
 
 class NumpyOps:
     name = "numpy"
@@ -194,12 +196,16 @@ def main() -> None:
     ap.add_argument("--impl", default="torch", choices=["torch", "numpy"])
     ap.add_argument("--dtype", default="float64", choices=["float32", "float64"])
     ap.add_argument("--threads", type=int, default=0)
+    add_shard_args(ap)
     args = ap.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     ops = TorchOps(args.dtype) if args.impl == "torch" else NumpyOps(args.dtype)
     job = json.load(open(args.input))
+    lo, hi = shard_range(args, len(job["keys"]))  # this copy's runs (all of them unless sharded)
+    job = {**job, "keys": job["keys"][lo:hi], "etas": job["etas"][lo:hi]}
     run(ops, job, cap=min(job["cap"], 128))  # warm-up
+    barrier(args)
     seconds, out = run(ops, job)
     print(json.dumps({"seconds": seconds, "checksum": out, "device": "cpu", "impl": ops.name,
                       "dtype": args.dtype, "threads": ops.threads, "version": ops.version}))

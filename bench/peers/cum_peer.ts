@@ -86,6 +86,8 @@ function cumPeerFor(impl: "torch" | "numpy"): PeerBenchmark {
           ...["--input", input, "--dtype", torchDtype(precision)],
           ...["--impl", impl, "--threads", String(threads)],
         ],
+        // data-parallel over runs; checksum: every run's first crossing, then its final |⟨w,u⟩|
+        shardColumns: 2,
         agree(a, p) {
           // first crossings: identical streams, so f64 runs agree to the step; f32 within a few %
           let ok = 0;

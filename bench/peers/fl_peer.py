@@ -22,6 +22,7 @@ import time
 import numpy as np
 import torch
 
+from _shard import barrier, shard_range
 from _torch_common import parse_peer_args
 
 
@@ -130,6 +131,8 @@ def main() -> None:
         return torch.from_numpy(np.fromfile(f"{args.input}.{name}.bin", "<f8").reshape(*shape)).to(dev, dtype)
 
     X, W0, y = load("X", B, R, d), load("W0", B, M, d), load("y", B, n)
+    lo, hi = shard_range(args, B)  # this copy's runs (all of them unless sharded)
+    X, W0, y, B = X[lo:hi], W0[lo:hi], y[lo:hi], hi - lo
     w = torch.zeros(B, R, dtype=dtype, device=dev)
     w[:, :n] = 1.0 / n
     w[:, n] = (y > 0).sum(dim=1) / n
@@ -157,6 +160,7 @@ def main() -> None:
         return signal_noise(P, n)
 
     train(min(steps, 5))  # warm-up
+    barrier(args)
     if hasattr(grad_fn, "active"):
         grad_fn.active.zero_()
     if dev.type == "cuda":

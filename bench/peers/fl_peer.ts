@@ -102,6 +102,8 @@ function flPeerFor(model: FlModel): PeerBenchmark {
           ...["--input", base, "--device", dev, "--dtype", torchDtype(precision)],
           ...["--threads", String(threads)],
         ],
+        // data-parallel over runs; checksum: every run's final S, then every run's final N
+        shardColumns: 2,
         agree(a, p) {
           // f64 CPU vs torch f64: same arithmetic up to summation order; f32 GPU within 1e-3
           const worst = worstRelativeDiff(a, p, 1e-9);

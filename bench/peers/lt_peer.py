@@ -27,6 +27,7 @@ import time
 import numpy as np
 import torch
 
+from _shard import barrier, shard_range
 from _torch_common import parse_peer_args
 
 
@@ -80,13 +81,25 @@ def main() -> None:
     gen = torch.Generator(device=dev)
     gen.manual_seed(0)
 
-    # agreement run (untimed; also the warm-up): ODE from the suite's initial points
+    # agreement run (untimed; also the warm-up): ODE from the suite's initial points; when
+    # sharded, copy 0 alone runs it (its checksum is the whole check) and the others warm up on
+    # one step of their own slots
     C, Pc = meta["checkSlots"], meta["checkParticles"]
-    x0 = load("x0", C, Pc, d)
-    active = torch.zeros((), dtype=torch.float64)
-    xc = sample(x0, grid, WT[:C], TBs[:C], AT[:C], m, False, gen, chunk, active)
-    active_fraction = float(active) / (C * Pc * (nT - 1) * m)
-    checksum = xc.reshape(-1).double().cpu().tolist()
+    extra = {}
+    if args.shard == 0:
+        x0 = load("x0", C, Pc, d)
+        active = torch.zeros((), dtype=torch.float64)
+        xc = sample(x0, grid, WT[:C], TBs[:C], AT[:C], m, False, gen, chunk, active)
+        extra["activeFraction"] = float(active) / (C * Pc * (nT - 1) * m)
+        checksum = xc.reshape(-1).double().cpu().tolist()
+    else:
+        checksum = []
+    lo, hi = shard_range(args, S)  # this copy's slots (all of them unless sharded)
+    WT, TBs, AT, S = WT[lo:hi], TBs[lo:hi], AT[lo:hi], hi - lo
+    if args.shard != 0:
+        sample(torch.zeros((S, Pc, d), dtype=dtype, device=dev), grid[-2:], WT, TBs[:, -2:],
+               AT, m, False, gen, chunk)
+    barrier(args)
 
     if dev.type == "cuda":
         torch.cuda.synchronize()
@@ -105,7 +118,7 @@ def main() -> None:
         "dtype": args.dtype,
         "threads": torch.get_num_threads(),
         "chunkSlots": chunk,
-        "activeFraction": active_fraction,
+        **extra,
         "torch": torch.__version__,
         "impl": "torch",
     }))

@@ -155,6 +155,8 @@ export const ltSamplerPeer: PeerBenchmark = {
         ...["--input", base, "--device", dev, "--dtype", torchDtype(precision)],
         ...["--threads", String(threads)],
       ],
+      // data-parallel over slots; the first copy alone runs the ODE check (the whole checksum)
+      shardColumns: 1,
       agree(a, p) {
         // f64 CPU vs torch f64: summation order only; f32 GPU (and f32 Box–Muller) within 1e-3
         const worst = worstRelativeDiff(a, p, 1);

@@ -61,6 +61,8 @@ export const memKernelPeer: PeerBenchmark = {
         ],
         ...["--threads", String(threads)],
       ],
+      // data-parallel over sets; checksum: one log pair sum per set
+      shardColumns: 1,
       agree(a, b) {
         let worst = 0;
         for (let i = 0; i < Math.min(a.length, b.length); i++) {

@@ -17,6 +17,7 @@ import time
 import numpy as np
 import torch
 
+from _shard import barrier, shard_range
 from _torch_common import parse_peer_args
 
 
@@ -30,7 +31,8 @@ def main() -> None:
 
     args, _, dtype, dev = parse_peer_args(extra, meta=False)
     x = np.fromfile(args.input, dtype="<f8").reshape(args.sets, args.n, args.d)
-    xt = torch.from_numpy(x).to(device=dev, dtype=dtype)
+    lo, hi = shard_range(args, args.sets)  # this copy's sets (all of them unless sharded)
+    xt = torch.from_numpy(x[lo:hi]).to(device=dev, dtype=dtype)
     scale = args.scale
 
     def run() -> torch.Tensor:
@@ -44,6 +46,7 @@ def main() -> None:
         return rows
 
     run()  # warm-up
+    barrier(args)
     times = []
     for _ in range(max(1, args.reps)):
         t0 = time.perf_counter()

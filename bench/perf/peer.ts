@@ -45,6 +45,14 @@ export interface PeerWork {
   peerCommand(device: string, precision: Precision, threads: number): string[];
   /** Whether two checksums agree, with a description of the tolerance. */
   agree(suite: number[], peer: number[]): { ok: boolean; detail: string };
+  /**
+   * Set when the peer can also run data-parallel: P copies at once, one thread each, copy i on the
+   * i-th contiguous share of the batch's independent units (`--shard i --shards P --barrier
+   * <folder>`, see `bench/peers/_torch_common.py`). Its checksum is this many equal columns of
+   * one value per unit (e.g. 2: every run's S, then every run's N); the copies' columns are
+   * joined in shard order ({@link mergeShardChecksums}).
+   */
+  shardColumns?: number;
 }
 
 /** A benchmark entry of `deno task perf`. */
@@ -94,6 +102,110 @@ export async function runPeer(
   return { seconds: parsed.seconds, checksum: parsed.checksum, info: parsed };
 }
 
+/**
+ * The checksum of the whole batch from its shards' checksums, each `columns` equal columns of one
+ * value per unit of that shard: column by column, the shards' parts in shard order.
+ */
+export function mergeShardChecksums(parts: number[][], columns: number): number[] {
+  const out: number[] = [];
+  for (let c = 0; c < columns; c++) {
+    for (const p of parts) {
+      if (p.length % columns !== 0) {
+        throw new Error(`shard checksum of ${p.length} values is not ${columns} equal columns`);
+      }
+      const n = p.length / columns;
+      out.push(...p.slice(c * n, (c + 1) * n));
+    }
+  }
+  return out;
+}
+
+/** How a peer runs: `processes` copies (data-parallel shards) of `threads` threads each. */
+export interface PeerConfig {
+  threads: number;
+  processes: number;
+}
+
+/**
+ * Run a peer as `config.processes` data-parallel copies at once (one thread each; see
+ * {@link PeerWork.shardColumns}); a failing copy stops the others. Seconds: the slowest copy's
+ * (their timed parts start together at the barrier). Checksum: the shards' merged. Info: the
+ * first copy's, with the merged checksum, `processes`, `shardSeconds`, and an `activeFraction`
+ * averaged over the copies that report one, weighted by their checksum length.
+ */
+export async function runPeerSharded(
+  cmd: string[],
+  processes: number,
+  columns: number,
+  signal?: AbortSignal,
+): Promise<Timed> {
+  const barrier = await Deno.makeTempDir({ prefix: "claimbench-barrier-" });
+  const stop = new AbortController();
+  const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  try {
+    const parts = await Promise.all(Array.from({ length: processes }, (_, i) =>
+      runPeer(
+        [...cmd, "--shard", String(i), "--shards", String(processes), "--barrier", barrier],
+        1,
+        both,
+      ).catch((e) => {
+        stop.abort(e);
+        throw e;
+      })));
+    let weight = 0, active = 0;
+    for (const p of parts) {
+      const f = p.info?.activeFraction;
+      if (typeof f === "number") (active += f * p.checksum.length, weight += p.checksum.length);
+    }
+    const checksum = mergeShardChecksums(parts.map((p) => p.checksum), columns);
+    return {
+      seconds: Math.max(...parts.map((p) => p.seconds)),
+      checksum,
+      info: {
+        ...parts[0].info,
+        checksum,
+        processes,
+        shardSeconds: parts.map((p) => p.seconds),
+        ...(weight > 0 ? { activeFraction: active / weight } : {}),
+      },
+    };
+  } finally {
+    await Deno.remove(barrier, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Run a peer in `config` (one process: {@link runPeer}; several: {@link runPeerSharded}). */
+export function runPeerAs(
+  work: Pick<PeerWork, "shardColumns">,
+  cmd: string[],
+  config: PeerConfig,
+  signal?: AbortSignal,
+): Promise<Timed> {
+  return config.processes > 1
+    ? runPeerSharded(cmd, config.processes, work.shardColumns ?? 1, signal)
+    : runPeer(cmd, config.threads, signal);
+}
+
+/**
+ * The configurations a peer is tried in: one thread; every core as threads; and, where the peer
+ * shards ({@link PeerWork.shardColumns}), every core as one-thread processes.
+ */
+export function peerConfigs(
+  work: Pick<PeerWork, "shardColumns">,
+  peerDevice: string,
+  cores: number,
+): PeerConfig[] {
+  if (peerDevice !== "cpu" || cores <= 1) return [{ threads: cores, processes: 1 }];
+  const out = [{ threads: 1, processes: 1 }, { threads: cores, processes: 1 }];
+  if (work.shardColumns) out.push({ threads: 1, processes: cores });
+  return out;
+}
+
+/** "2 thr", or "2 proc × 1 thr" for a sharded peer. */
+export function peerConfigLabel(c: PeerConfig): string {
+  return c.processes > 1 ? `${c.processes} proc × ${c.threads} thr` : `${c.threads} thr`;
+}
+
 /** The CI method of {@link sideBySide}, for reports. */
 export const CI_METHOD =
   "95% paired percentile bootstrap over the interleaved reps (2000 resamples) of median(peer s) / median(suite s)";
@@ -118,16 +230,21 @@ export interface SideBySide {
   /** Agreement of every rep (ok only when all agree); detail of the worst one. */
   agreement: { ok: boolean; detail: string; reps: number; agreed: number };
   peerInfo: Record<string, unknown>;
-  /** The peer's precision and the thread count it ran with (the faster in its warm-up). */
+  /**
+   * The peer's precision and how it ran (the fastest configuration of its warm-up): threads per
+   * process, and processes (data-parallel copies; 1 unless sharded).
+   */
   precision: Precision;
   peerThreads: number;
+  peerProcesses: number;
 }
 
 /**
- * Warm each side up once (untimed; the peer once per thread count it is tried with, one and all
- * cores, keeping the faster as an expert would tune it; the all-core try is stopped once it takes
- * 3× as long as the one-thread run plus 5 s, since OpenMP threads that spin on a loaded machine
- * can be 10–40× slower), then interleave `reps` runs of suite and peer (suite, peer, suite, peer,
+ * Warm each side up once (untimed; the peer once per configuration it is tried in,
+ * {@link peerConfigs}: one thread, every core as threads, every core as data-parallel processes,
+ * keeping the fastest as an expert would tune it; a later try is stopped once it takes 3× as long
+ * as the fastest so far plus 5 s, since OpenMP threads that spin on a loaded machine can be 10–40×
+ * slower), then interleave `reps` runs of suite and peer (suite, peer, suite, peer,
  * …), checking agreement on every rep.
  */
 export async function sideBySide(
@@ -156,28 +273,30 @@ async function interleaved(
   const precision = suitePrecision(backend);
   await work.suite(backend);
   const cores = navigator.hardwareConcurrency || 1;
-  let threads = cores, best = Infinity;
-  for (const t of peerDevice === "cpu" && cores > 1 ? [1, cores] : [cores]) {
+  const configs = peerConfigs(work, peerDevice, cores);
+  let config = configs[0], best = Infinity;
+  for (const c of configs) {
     const wall = performance.now();
     const signal = Number.isFinite(best) ? AbortSignal.timeout(3 * best * 1000 + 5000) : undefined;
+    const cmd = work.peerCommand(peerDevice, precision, c.threads);
     try {
-      const w = await runPeer(work.peerCommand(peerDevice, precision, t), t, signal);
-      log(`peer warm-up with ${t} thread(s): ${w.seconds.toPrecision(3)} s`);
-      if (w.seconds < best) (best = w.seconds, threads = t);
+      const w = await runPeerAs(work, cmd, c, signal);
+      log(`peer warm-up, ${peerConfigLabel(c)}: ${w.seconds.toPrecision(3)} s`);
+      if (w.seconds < best) (best = w.seconds, config = c);
     } catch (e) {
       if (!signal?.aborted) throw e;
       log(
-        `peer warm-up with ${t} thread(s): stopped after ${
+        `peer warm-up, ${peerConfigLabel(c)}: stopped after ${
           ((performance.now() - wall) / 1000).toPrecision(3)
-        } s (> 3× the ${threads}-thread run + 5 s)`,
+        } s (> 3× the ${peerConfigLabel(config)} run + 5 s)`,
       );
     }
   }
-  const cmd = work.peerCommand(peerDevice, precision, threads);
+  const cmd = work.peerCommand(peerDevice, precision, config.threads);
   const s: Timed[] = [], p: Timed[] = [];
   for (let r = 0; r < reps; r++) {
     s.push(await work.suite(backend));
-    p.push(await runPeer(cmd, threads));
+    p.push(await runPeerAs(work, cmd, config));
     log(
       `rep ${r + 1}/${reps}: suite ${s[r].seconds.toPrecision(3)} s, peer ${
         p[r].seconds.toPrecision(3)
@@ -213,6 +332,7 @@ async function interleaved(
     },
     peerInfo,
     precision,
-    peerThreads: threads,
+    peerThreads: config.threads,
+    peerProcesses: config.processes,
   };
 }

@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import * as os from "node:os";
 import { PEERS } from "./registry.ts";
-import { CI_METHOD, type PeerWork, type SideBySide, sideBySide } from "./peer.ts";
+import { CI_METHOD, peerConfigLabel, type PeerWork, type SideBySide, sideBySide } from "./peer.ts";
 import { estimateFullSize, fullSizeVerdict } from "./full_estimate.ts";
 import {
   type BlasInfo,
@@ -127,11 +127,13 @@ export function perfTable(rows: PerfRow[], limits: PerfLimits | null, slowPeer =
     lines.push(
       `${head}${nz}, ${fmt(r.bytesPerUnit)} B | ${r.backend} ${s.precision} | ${
         md(s.peerInfo.impl ?? "torch")
-      } ${md(r.peerDevice)} ${s.precision} (${s.peerThreads} thr)${mark} | ${fmt(s.suiteRate)} | ${
-        fmt(s.peerRate)
-      } | ${fmt(s.speedup.value)} [${fmt(s.speedup.lo)}, ${fmt(s.speedup.hi)}] | ${
-        fmt(s.gflops)
-      } | ${bound} | ${s.agreement.ok ? "yes" : "NO"}: ${md(s.agreement.detail)} |`,
+      } ${md(r.peerDevice)} ${s.precision} (${
+        peerConfigLabel({ threads: s.peerThreads, processes: s.peerProcesses ?? 1 })
+      })${mark} | ${fmt(s.suiteRate)} | ${fmt(s.peerRate)} | ${fmt(s.speedup.value)} [${
+        fmt(s.speedup.lo)
+      }, ${fmt(s.speedup.hi)}] | ${fmt(s.gflops)} | ${bound} | ${s.agreement.ok ? "yes" : "NO"}: ${
+        md(s.agreement.detail)
+      } |`,
     );
   }
   return lines.join("\n");

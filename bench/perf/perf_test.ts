@@ -16,6 +16,7 @@ const result: SideBySide = {
   peerInfo: { impl: "torch" },
   precision: "f64",
   peerThreads: 1,
+  peerProcesses: 1,
 };
 const row: PerfRow = {
   benchmark: "x.bench",
@@ -40,6 +41,12 @@ Deno.test("perfTable: ratio with CI, non-zero FLOPs, the binding limit at the ro
   assert.ok(line.includes("compute (40.0 GFLOP/s): 25%"), line);
   assert.ok(line.includes("a \\| b"), "pipes in details are escaped");
   assert.ok(!t.includes("SLOW PEER"));
+  assert.ok(line.includes("torch cpu f64 (1 thr)"), line);
+  const sharded = perfTable(
+    [{ ...row, result: { ...result, peerThreads: 1, peerProcesses: 2 } }],
+    null,
+  );
+  assert.ok(sharded.includes("torch cpu f64 (2 proc × 1 thr)"), sharded);
 });
 
 Deno.test("perfTable: every row is marked when the peer's BLAS is not optimised", () => {

@@ -32,6 +32,8 @@ const sideBySide = z.object({
   peerInfo: z.record(z.string(), z.unknown()),
   precision: z.enum(["f32", "f64"]),
   peerThreads: num,
+  // runs saved before data-parallel peers have no process count: one process
+  peerProcesses: num.default(1),
 });
 const row = z.object({
   benchmark: z.string().max(200),
