@@ -35,3 +35,8 @@ export function maybeFails(ms: number): number {
   while (Date.now() < end);
   return ++calls;
 }
+
+/** The sum of a buffer's values (a task whose input buffer can be moved, not copied). */
+export function sum(input: { xs: Float64Array }): number {
+  return input.xs.reduce((a, b) => a + b, 0);
+}

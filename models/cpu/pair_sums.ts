@@ -8,11 +8,12 @@
  * bit-identical results: every per-point sum over later points is computed by the same code in
  * the same order, and the per-set totals are added on the host in point order.
  *
- * Measured with `deno bench` on the 2-core dev machine under load average 7–8 (other jobs
- * running), JS loop: 8 sets × 1000 points, d = 32: old unblocked loop 576 ms, blocked serial
- * 270 ms, over 2 workers 593 ms; 8 × 2000: serial 1.8 s, workers 2.0 s; 1 × 6000: 1.1 s against
- * 1.6 s. The workers are started cold for each call (worker start ≈ 115 ms), so `pairSums`
- * (`models/gpu/kernel_sum.ts`) runs inputs below its `CPU_PARALLEL_MIN_PAIRS` serially.
+ * The workers are the process's warm pool (`./warm_pool.ts`: started once, not per call), and
+ * each task's points are moved to its worker, not copied. Medians of 15 interleaved calls on the
+ * 2-core dev machine (idle, WebAssembly kernel, d = 32), serial → 2 warm workers: 2 × 1000 points
+ * (10⁶ pairs) 15.3 → 14.2 ms, 4 × 1000 27.6 → 23.8, 8 × 1000 58.4 → 39.7, 16 × 1000 101 → 70,
+ * 8 × 2000 194 → 130; hence {@link MIN_PARALLEL_PAIRS}. (With a fresh worker per call, starting
+ * at ~115 ms, the old threshold was 5·10⁷ pairs.)
  * @module
  */
 import { cpuWorkerCount, runInWorkers } from "./pool.ts";
@@ -150,7 +151,10 @@ export function pairRanges(p: PackedSets, parts: number): PairRange[] {
   return out;
 }
 
-/** Below this many pairs the workers' start-up costs more than it saves: run serially. */
+/**
+ * Below this many pairs the hand-off to the workers costs about what it saves (1.08× at 10⁶ pairs,
+ * 1.16× at 2·10⁶ in the module doc's measurement): run serially.
+ */
 export const MIN_PARALLEL_PAIRS = 2_000_000;
 
 /**
@@ -177,7 +181,8 @@ export async function pairSumsCpuParallel(
     new URL(import.meta.url),
     "pairSumsTask",
     inputs,
-    { workers, signal: opts.signal },
+    // each task's points are a fresh copy: move them
+    { workers, signal: opts.signal, transfer: (t) => [t.points.buffer as ArrayBuffer] },
   );
   const after = new Float64Array(p.points.length / p.dim);
   ranges.forEach((r, k) => after.set(outs[k], r.from));

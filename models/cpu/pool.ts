@@ -12,7 +12,7 @@
 import { type RunAllOptions, runAllWarm, sharedWarmPool, WarmPool } from "./warm_pool.ts";
 
 /** Options of {@link runInWorkers}: those of `runAllWarm`, the worker count, `fresh`. */
-export interface PoolOptions<O> extends RunAllOptions<O> {
+export interface PoolOptions<O, I = unknown> extends RunAllOptions<O, I> {
   /** Workers to start (default {@link cpuWorkerCount}); capped at the number of tasks. */
   workers?: number;
   /**
@@ -59,7 +59,7 @@ export async function runInWorkers<I, O>(
   module: URL,
   fn: string,
   inputs: I[],
-  opts: PoolOptions<O> = {},
+  opts: PoolOptions<O, I> = {},
 ): Promise<O[]> {
   const workers = opts.workers ?? cpuWorkerCount();
   const count = Math.min(workers, inputs.length);
@@ -77,7 +77,7 @@ async function runInline<I, O>(
   module: URL,
   fn: string,
   inputs: I[],
-  opts: PoolOptions<O>,
+  opts: PoolOptions<O, I>,
 ): Promise<O[]> {
   const mod = await import(module.href);
   const outs: O[] = [];

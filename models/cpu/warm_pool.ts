@@ -212,13 +212,15 @@ export function closeSharedWarmPools(): void {
 }
 
 /** Options of {@link runAllWarm}. */
-export interface RunAllOptions<O> {
+export interface RunAllOptions<O, I = unknown> {
   /** Called once per finished task, in completion order. */
   onResult?: (index: number, out: O) => void;
   /** Called when a task reports progress (the task function's second argument). */
   onProgress?: (index: number, units: number) => void;
   /** Aborting closes the pool (its tasks stop) and rejects with "aborted". */
   signal?: AbortSignal;
+  /** Buffers of an input to move to its worker instead of copying (the caller's become detached). */
+  transfer?: (input: I) => Transferable[];
 }
 
 /**
@@ -232,7 +234,7 @@ export async function runAllWarm<I, O>(
   module: URL,
   fn: string,
   inputs: readonly I[],
-  opts: RunAllOptions<O> = {},
+  opts: RunAllOptions<O, I> = {},
 ): Promise<O[]> {
   if (opts.signal?.aborted) throw new Error("aborted");
   const onAbort = () => pool.close();
@@ -242,6 +244,7 @@ export async function runAllWarm<I, O>(
     return await Promise.all(inputs.map(async (input, i) => {
       const out = await pool.run<I, O>(module, fn, input, {
         batch,
+        transfer: opts.transfer?.(input),
         onProgress: opts.onProgress && ((u) => opts.onProgress!(i, u)),
       }).catch((e: Error) => {
         const why = e.message.startsWith(`${fn}: `) ? e.message.slice(fn.length + 2) : e.message;

@@ -140,3 +140,20 @@ Deno.test("sharedWarmPool: one pool per (size, depth); closeSharedWarmPools clos
     closeSharedWarmPools();
   }
 });
+
+Deno.test("runAllWarm: `transfer` moves an input's buffers to the worker (the caller's detach)", async () => {
+  const pool = new WarmPool(2, { idleMs: 60_000 });
+  try {
+    const inputs = [1, 2, 3].map((k) => ({ xs: new Float64Array(1000).fill(k) }));
+    const kept = { xs: new Float64Array(10).fill(1) };
+    const outs = await runAllWarm<typeof inputs[0], number>(pool, fixture, "sum", inputs, {
+      transfer: (x) => [x.xs.buffer],
+    });
+    assert.deepEqual(outs, [1000, 2000, 3000]);
+    assert.ok(inputs.every((x) => x.xs.buffer.detached), "moved");
+    assert.equal(await runAllWarm(pool, fixture, "sum", [kept]).then((o) => o[0]), 10);
+    assert.ok(!kept.xs.buffer.detached, "copied without `transfer`");
+  } finally {
+    pool.close();
+  }
+});

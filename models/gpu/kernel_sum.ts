@@ -6,7 +6,7 @@
  * caller. Each unordered pair is evaluated once; {@link pairSumsCpu} (`models/cpu/pair_sums.ts`,
  * re-exported here) is the f64 CPU path (WebAssembly SIMD, the bits of the JS reference loop),
  * {@link pairSumsCpuParallel} the same over every core (bit-identical), which {@link pairSums}
- * uses for inputs of at least {@link CPU_PARALLEL_MIN_PAIRS} pairs.
+ * uses for inputs of at least `MIN_PARALLEL_PAIRS` pairs (smaller ones serially).
  *
  * {@link pairSumsGpu} picks the WebGPU kernel by device class (`device_class.ts`): on a discrete
  * GPU the tiled kernel of `kernel_sum_tiled.ts`; on a software adapter {@link pairSumsBlocked},
@@ -303,21 +303,8 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
-/**
- * On the CPU, inputs of at least this many unordered pairs go to every core
- * ({@link pairSumsCpuParallel}); smaller ones run serially, where the workers' start (a fresh
- * isolate each, ~0.1–0.2 s) would cost more than it saves (the JS loop over 2 workers measured
- * 1.1–2.2× slower than serial at 4·10⁶–3·10⁷ pairs, see pair_sums.ts). `mem.transition`'s
- * batches on the CPU are 10⁸–10⁹ pairs.
- */
-export const CPU_PARALLEL_MIN_PAIRS = 5e7;
-
 /** Per-set log pair sums on the given backend (the same bits on the CPU, serial or not). */
 export function pairSums(device: GPUDevice | null, p: PackedSets): Promise<Float64Array> {
   if (device) return pairSumsGpu(device, p);
-  let pairs = 0;
-  for (const n of p.count) pairs += (n * (n - 1)) / 2;
-  return pairs >= CPU_PARALLEL_MIN_PAIRS
-    ? pairSumsCpuParallel(p, { minPairs: 0 })
-    : Promise.resolve(pairSumsCpu(p));
+  return pairSumsCpuParallel(p);
 }
