@@ -240,11 +240,11 @@ export interface SideBySide {
 }
 
 /**
- * Warm each side up once (untimed; the peer once per configuration it is tried in,
+ * Warm each side up (untimed; the peer twice in each configuration it is tried in,
  * {@link peerConfigs}: one thread, every core as threads, every core as data-parallel processes,
- * keeping the fastest as an expert would tune it; a later try is stopped once it takes 3× as long
- * as the fastest so far plus 5 s, since OpenMP threads that spin on a loaded machine can be 10–40×
- * slower), then interleave `reps` runs of suite and peer (suite, peer, suite, peer,
+ * round by round, keeping the one with the fastest try as an expert would tune it; a try is
+ * stopped once it takes 3× as long as the fastest so far plus 5 s, since OpenMP threads that spin
+ * on a loaded machine can be 10–40× slower), then interleave `reps` runs of suite and peer (suite, peer, suite, peer,
  * …), checking agreement on every rep.
  */
 export async function sideBySide(
@@ -275,7 +275,8 @@ async function interleaved(
   const cores = navigator.hardwareConcurrency || 1;
   const configs = peerConfigs(work, peerDevice, cores);
   let config = configs[0], best = Infinity;
-  for (const c of configs) {
+  // two rounds (one try of each, then again): one noisy try must not pick the slower way
+  for (const c of configs.length > 1 ? [...configs, ...configs] : configs) {
     const wall = performance.now();
     const signal = Number.isFinite(best) ? AbortSignal.timeout(3 * best * 1000 + 5000) : undefined;
     const cmd = work.peerCommand(peerDevice, precision, c.threads);
