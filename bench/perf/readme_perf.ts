@@ -108,7 +108,8 @@ export const IDLE_LOAD = 0.5;
 
 /**
  * The summary sentences of a run, computed from its rows: speed-up range and how many rows reach
- * `target`× the fair peer, the range of "% of limit", and the machine's load.
+ * `target`× the fair peer, the rows slower than the peer, the range of "% of limit", and the
+ * machine's load.
  */
 export function perfSummary(run: PerfRun, target = 1.5): string {
   const limits = perfLimits(run.machine.blas);
@@ -133,6 +134,16 @@ export function perfSummary(run: PerfRun, target = 1.5): string {
           }.`
           : "."),
     );
+    const slower = ok.filter((r) => r.result!.speedup.value < 1);
+    if (slower.length) {
+      parts.push(
+        `Slower than the peer: ${
+          slower.map((r) => `${escapeMarkdown(r.benchmark)} ${r.backend}`).join(", ")
+        } (the peer takes ${
+          slower.map((r) => f(1 / r.result!.speedup.value)).join(", ")
+        }× less time).`,
+      );
+    }
     if (limits) {
       const fr = ok.map((r) => 100 * rowRoofline(r, r.result!, limits).fraction);
       parts.push(

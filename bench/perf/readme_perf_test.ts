@@ -70,11 +70,15 @@ Deno.test("perfSummary: ratio range, rows reaching 1.5×, % of limit and idlenes
   assert.ok(s.includes("0.500–3.00×"), s);
   assert.ok(s.includes("1 of 2 rows reach 1.5× (1 with the whole 95% CI above it)"), s);
   assert.ok(s.includes("below it: b.slow cpu (0.500×)"), s);
+  assert.ok(s.includes("Slower than the peer: b.slow cpu (the peer takes 2.00× less time)"), s);
   // 10 and 20 GFLOP/s against the f64 FMA peak of 100 (1e4 FLOPs per byte: compute-bound)
   assert.ok(s.includes("10.0–20.0% of the limit"), s);
   assert.ok(s.includes("1 row(s) failed: c"), s);
   assert.ok(s.includes("Idle machine"), s);
   assert.ok(perfSummary(run(2.5)).includes("Not idle: 1-minute load 2.50"));
+  const fast = run();
+  fast.rows = fast.rows.slice(0, 1);
+  assert.ok(!perfSummary(fast).includes("Slower than the peer"), "only when a row is");
 });
 
 Deno.test("readmePerfBlock: file-borne strings are escaped, the commit and source are named", () => {
