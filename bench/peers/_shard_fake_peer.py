@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """A stand-in peer for bench/peers/shard_test.ts: the real shard protocol of `_shard.py` (shard
 share, barrier) around a sleep instead of torch. Copy i arrives at the barrier after i * --stagger
-seconds; its checksum is its units' indices, then the same + 1000 (two columns); prints the wall
-clock time its timed part started."""
+seconds; its checksum is its units' indices, then the same + 1000 (two columns); it reports how
+long it waited at the barrier."""
 import argparse
 import json
 import sys

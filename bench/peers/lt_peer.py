@@ -86,6 +86,7 @@ def main() -> None:
     # one step of their own slots
     C, Pc = meta["checkSlots"], meta["checkParticles"]
     extra = {}
+    lo, hi = shard_range(args, S)  # this copy's slots (all of them unless sharded)
     if args.shard == 0:
         x0 = load("x0", C, Pc, d)
         active = torch.zeros((), dtype=torch.float64)
@@ -94,11 +95,9 @@ def main() -> None:
         checksum = xc.reshape(-1).double().cpu().tolist()
     else:
         checksum = []
-    lo, hi = shard_range(args, S)  # this copy's slots (all of them unless sharded)
+        sample(torch.zeros((hi - lo, Pc, d), dtype=dtype, device=dev), grid[-2:], WT[lo:hi],
+               TBs[lo:hi, -2:], AT[lo:hi], m, False, gen, chunk)
     WT, TBs, AT, S = WT[lo:hi], TBs[lo:hi], AT[lo:hi], hi - lo
-    if args.shard != 0:
-        sample(torch.zeros((S, Pc, d), dtype=dtype, device=dev), grid[-2:], WT, TBs[:, -2:],
-               AT, m, False, gen, chunk)
     barrier(args)
 
     if dev.type == "cuda":

@@ -48,7 +48,7 @@ export interface PeerWork {
   /**
    * Set when the peer can also run data-parallel: P copies at once, one thread each, copy i on the
    * i-th contiguous share of the batch's independent units (`--shard i --shards P --barrier
-   * <folder>`, see `bench/peers/_torch_common.py`). Its checksum is this many equal columns of
+   * <folder>`, see `bench/peers/_shard.py`). Its checksum is this many equal columns of
    * one value per unit (e.g. 2: every run's S, then every run's N); the copies' columns are
    * joined in shard order ({@link mergeShardChecksums}).
    */
@@ -107,12 +107,13 @@ export async function runPeer(
  * value per unit of that shard: column by column, the shards' parts in shard order.
  */
 export function mergeShardChecksums(parts: number[][], columns: number): number[] {
+  const bad = parts.find((p) => p.length % columns !== 0);
+  if (bad) {
+    throw new Error(`shard checksum of ${bad.length} values is not ${columns} equal columns`);
+  }
   const out: number[] = [];
   for (let c = 0; c < columns; c++) {
     for (const p of parts) {
-      if (p.length % columns !== 0) {
-        throw new Error(`shard checksum of ${p.length} values is not ${columns} equal columns`);
-      }
       const n = p.length / columns;
       out.push(...p.slice(c * n, (c + 1) * n));
     }
